@@ -281,6 +281,11 @@ func (s *Server) writeConfig() error {
 	p("disable_plaintext_auth = no")
 	p("auth_mechanisms = plain login")
 	p("auth_failure_delay = 0")
+	// After a failed login Dovecot delays the next logins from the same IP
+	// by seconds (the auth penalty, kept by anvil). The auth process runs
+	// unprivileged and disables the penalty when it cannot reach anvil's
+	// penalty socket, so that socket is made unusable.
+	p("service anvil {\n  unix_listener anvil-auth-penalty {\n    mode = 0\n  }\n}")
 	p("first_valid_uid = %d", s.uid)
 	p("mail_max_userip_connections = 1000")
 	p("mail_fsync = never")
@@ -358,7 +363,10 @@ func (s *Server) start() error {
 	defer out.Close()
 	cmd := exec.Command("dovecot", "-F", "-c", s.conf)
 	cmd.Stdout, cmd.Stderr = out, out
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	// Its own process group, so Stop can signal everything it starts; and
+	// if the test binary dies without cleaning up, the master is told to
+	// shut down.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGTERM}
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("dovecottest: start dovecot: %w", err)
 	}
@@ -440,16 +448,22 @@ func (s *Server) stopLocked() error {
 	}
 	cmd, exited := s.cmd, s.exited
 	s.cmd, s.exited = nil, nil
-	cmd.Process.Signal(syscall.SIGTERM)
+	// Signal the whole process group: the master and every process it
+	// started (imap, imap-login, auth...). A session process only told by
+	// the master's exit would linger for seconds before it says BYE.
+	pgid := cmd.Process.Pid
+	syscall.Kill(-pgid, syscall.SIGTERM)
+	var err error
 	select {
 	case <-exited:
-		return nil
 	case <-time.After(stopTimeout):
+		err = fmt.Errorf("dovecottest: dovecot did not stop within %v; killed", stopTimeout)
 	}
-	// Kill the whole process group: the master and what it started.
-	syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+	// Whatever is left of the group goes now, so a restart finds the ports
+	// and the mail free.
+	syscall.Kill(-pgid, syscall.SIGKILL)
 	<-exited
-	return fmt.Errorf("dovecottest: dovecot did not stop within %v; killed", stopTimeout)
+	return err
 }
 
 // Restart stops the instance and starts it again on the same ports with the

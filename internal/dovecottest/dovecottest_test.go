@@ -350,3 +350,109 @@ func TestParallelInstances(t *testing.T) {
 		}
 	}
 }
+
+func TestExtensions(t *testing.T) {
+	t.Parallel()
+	s := Start(t, WithACL(), WithQuota("*:storage=1M", "*:messages=50"), WithMetadata())
+	s.Seed(t, s.User, "INBOX", []Message{msg("q1"), msg("q2")})
+	c := dial(t, s.Addr())
+	c.greeting("* OK")
+	c.cmd("LOGIN %s %s", s.User, s.Password)
+	caps := " " + find(c.cmd("CAPABILITY"), `^\* CAPABILITY (.*)`) + " "
+	for _, want := range []string{"ACL", "QUOTA", "METADATA"} {
+		if !strings.Contains(caps, " "+want+" ") {
+			t.Errorf("CAPABILITY lacks %s: %s", want, caps)
+		}
+	}
+
+	// ACL: the owner has every right; rights given to bob show up and go.
+	if got := find(c.cmd("MYRIGHTS INBOX"), `^\* MYRIGHTS INBOX (\S+)`); !strings.Contains(got, "a") || !strings.Contains(got, "l") {
+		t.Errorf("MYRIGHTS INBOX = %q", got)
+	}
+	c.cmd("SETACL INBOX %s lr", SecondUser)
+	if got := find(c.cmd("GETACL INBOX"), `^\* ACL INBOX (.*)`); !strings.Contains(got, SecondUser+" lr") {
+		t.Errorf("GETACL after SETACL = %q", got)
+	}
+	c.cmd("DELETEACL INBOX %s", SecondUser)
+	if got := find(c.cmd("GETACL INBOX"), `^\* ACL INBOX (.*)`); strings.Contains(got, SecondUser) {
+		t.Errorf("GETACL after DELETEACL = %q", got)
+	}
+
+	// QUOTA: the count backend with the rules given.
+	root := c.cmd("GETQUOTAROOT INBOX")
+	if got := find(root, `^\* QUOTAROOT INBOX (.*)`); got != `"User quota"` {
+		t.Errorf("QUOTAROOT = %q (%q)", got, root)
+	}
+	q := find(root, `^\* QUOTA "User quota" \((.*)\)`)
+	storage := regexp.MustCompile(`STORAGE (\d+) 1024`).FindStringSubmatch(q)
+	if storage == nil || storage[1] == "0" || !strings.Contains(q, "MESSAGE 2 50") {
+		t.Errorf("QUOTA = %q, want storage used of 1024 KiB and 2 of 50 messages", q)
+	}
+	if got := find(c.cmd(`GETQUOTA "User quota"`), `^\* QUOTA "User quota" \((.*)\)`); got != q {
+		t.Errorf("GETQUOTA = %q, want %q", got, q)
+	}
+
+	// METADATA: a private annotation is stored and read back.
+	c.cmd(`SETMETADATA INBOX (/private/comment "hello there")`)
+	if got := find(c.cmd(`GETMETADATA INBOX /private/comment`), `^\* METADATA INBOX \((.*)\)`); got != `/private/comment "hello there"` && got != `/private/comment {11}hello there` {
+		t.Errorf("GETMETADATA = %q", got)
+	}
+}
+
+func TestNoExtensionsByDefault(t *testing.T) {
+	t.Parallel()
+	s := Start(t)
+	c := dial(t, s.Addr())
+	c.greeting("* OK")
+	c.cmd("LOGIN %s %s", s.User, s.Password)
+	caps := " " + find(c.cmd("CAPABILITY"), `^\* CAPABILITY (.*)`) + " "
+	for _, absent := range []string{"ACL", "QUOTA", "METADATA"} {
+		if strings.Contains(caps, " "+absent+" ") {
+			t.Errorf("CAPABILITY has %s without its option: %s", absent, caps)
+		}
+	}
+}
+
+func TestWithConfig(t *testing.T) {
+	t.Parallel()
+	s := Start(t, WithConfig(`login_greeting = Harness says hello`))
+	c := dial(t, s.Addr())
+	l, err := c.line()
+	if err != nil || !strings.HasSuffix(l, "Harness says hello") {
+		t.Errorf("greeting = %q, %v", l, err)
+	}
+}
+
+func TestSeedMany(t *testing.T) {
+	if testing.Short() {
+		t.Skip("seeds 10,000 messages")
+	}
+	t.Parallel()
+	s := Start(t)
+	const n = 10000
+	msgs := make([]Message, n)
+	for i := range msgs {
+		msgs[i] = msg(fmt.Sprintf("bulk %d", i+1))
+		if i%2 == 0 {
+			msgs[i].Flags = []string{`\Seen`}
+		}
+	}
+	s.Seed(t, s.User, "Bulk", msgs)
+	c := dial(t, s.Addr())
+	c.greeting("* OK")
+	c.cmd("LOGIN %s %s", s.User, s.Password)
+	st := find(c.cmd("STATUS Bulk (MESSAGES UNSEEN UIDNEXT)"), `^\* STATUS Bulk \((.*)\)`)
+	fields := strings.Fields(st)
+	got := map[string]string{}
+	for i := 0; i+1 < len(fields); i += 2 {
+		got[fields[i]] = fields[i+1]
+	}
+	if got["MESSAGES"] != strconv.Itoa(n) || got["UNSEEN"] != strconv.Itoa(n/2) || got["UIDNEXT"] != strconv.Itoa(n+1) {
+		t.Errorf("STATUS = %q", st)
+	}
+	c.cmd("EXAMINE Bulk")
+	f := c.cmd("UID FETCH 9999 BODY.PEEK[HEADER.FIELDS (SUBJECT)]")
+	if len(f) != 1 || !strings.Contains(f[0], "Subject: bulk 9999\r\n") {
+		t.Errorf("UID 9999 = %q", f)
+	}
+}
