@@ -170,6 +170,10 @@ func Start(t testing.TB, opts ...Option) *Server {
 	if err != nil {
 		t.Fatalf("dovecottest: %v", err)
 	}
+	if err := checkTraversable(filepath.Dir(dir)); err != nil {
+		os.RemoveAll(dir)
+		t.Fatalf("dovecottest: %v (set TMPDIR to a folder every user can enter)", err)
+	}
 	t.Cleanup(func() { os.RemoveAll(dir) })
 	if err := os.Chmod(dir, 0o755); err != nil {
 		t.Fatalf("dovecottest: %v", err)
@@ -216,6 +220,29 @@ func Start(t testing.TB, opts ...Option) *Server {
 		}
 	})
 	return s
+}
+
+// checkTraversable reports an error unless every user may enter dir and
+// each of its parents, as the mail user must reach the mail inside.
+func checkTraversable(dir string) error {
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return err
+	}
+	for {
+		fi, err := os.Stat(dir)
+		if err != nil {
+			return err
+		}
+		if fi.Mode().Perm()&0o001 == 0 {
+			return fmt.Errorf("the mail user cannot enter %s (mode %v)", dir, fi.Mode().Perm())
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return nil
+		}
+		dir = parent
+	}
 }
 
 // freePorts returns two distinct free TCP ports on 127.0.0.1.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
 	"os/exec"
 	"regexp"
 	"strconv"
@@ -114,6 +115,25 @@ func find(lines []string, re string) string {
 		}
 	}
 	return ""
+}
+
+// expectClosed checks that the server closes c, after untagged lines such
+// as BYE at most, within a bound.
+func expectClosed(t *testing.T, c *imapConn) {
+	t.Helper()
+	c.c.(net.Conn).SetReadDeadline(time.Now().Add(30 * time.Second))
+	for {
+		l, err := c.line()
+		if err != nil {
+			if ne, ok := err.(net.Error); ok && ne.Timeout() {
+				t.Fatalf("connection still open: %v", err)
+			}
+			return
+		}
+		if !strings.HasPrefix(l, "* ") {
+			t.Fatalf("unexpected line while closing: %q", l)
+		}
+	}
 }
 
 func msg(subject string) Message {
@@ -272,15 +292,7 @@ func TestKick(t *testing.T) {
 	if err := s.Kick(s.User); err != nil {
 		t.Fatal(err)
 	}
-	for {
-		l, err := c.line()
-		if err != nil {
-			break // connection closed, possibly after a BYE
-		}
-		if !strings.HasPrefix(l, "* ") {
-			t.Fatalf("unexpected line after kick: %q", l)
-		}
-	}
+	expectClosed(t, c)
 	other.cmd("NOOP") // bob is still connected
 }
 
@@ -298,10 +310,7 @@ func TestRestart(t *testing.T) {
 	if s.Addr() != addr || s.TLSAddr() != tlsAddr {
 		t.Errorf("addresses changed: %s %s -> %s %s", addr, tlsAddr, s.Addr(), s.TLSAddr())
 	}
-	// The old connection is gone.
-	if l, err := c.line(); err == nil && !strings.HasPrefix(l, "* BYE") {
-		t.Errorf("old connection still answers: %q", l)
-	}
+	expectClosed(t, c) // the old connection is gone
 	c = dial(t, s.Addr())
 	c.greeting("* OK")
 	c.cmd("LOGIN %s %s", s.User, s.Password)
@@ -454,5 +463,19 @@ func TestSeedMany(t *testing.T) {
 	f := c.cmd("UID FETCH 9999 BODY.PEEK[HEADER.FIELDS (SUBJECT)]")
 	if len(f) != 1 || !strings.Contains(f[0], "Subject: bulk 9999\r\n") {
 		t.Errorf("UID 9999 = %q", f)
+	}
+}
+
+func TestCheckTraversable(t *testing.T) {
+	open := t.TempDir() + "/open"
+	if err := os.MkdirAll(open, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	// t.TempDir itself is 0700.
+	if err := checkTraversable(open); err == nil {
+		t.Errorf("%s below a 0700 folder passed", open)
+	}
+	if err := checkTraversable("/"); err != nil {
+		t.Errorf("/: %v", err)
 	}
 }

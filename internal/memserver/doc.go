@@ -17,4 +17,9 @@
 // offers (SASL-IR, LITERAL-, UNSELECT, ENABLE, IDLE, UTF8=ACCEPT; STARTTLS
 // when a TLS configuration is given; AUTH=PLAIN). The hierarchy separator
 // is "/". Every user starts with an empty INBOX.
+//
+// Differences from Dovecot that tests meet: the go-imap server reports
+// flags and keywords in lower case (`\seen`), pads the day of INTERNALDATE
+// with a space (" 2-Jan-2020 ..."), has no \Recent flag, and accepts a
+// mailbox name only in the exact case it was created with, INBOX aside.
 package memserver
