@@ -4,7 +4,7 @@ import (
 	"bufio"
 	"context"
 	"crypto/tls"
-		"io"
+	"io"
 	"math/rand/v2"
 	"net"
 	"os/exec"
@@ -91,7 +91,7 @@ type IMAP4 struct {
 	broken          *Error
 	closeOnce       sync.Once
 	pushed          func(typ string, it []Item) // told of untagged responses while idling
-	xatoms          map[string][]string     // states of commands added by Xatom
+	xatoms          map[string][]string         // states of commands added by Xatom
 }
 
 type tagResult struct {
