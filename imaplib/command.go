@@ -339,9 +339,7 @@ func (m *IMAP4) getResponse() (line []byte, cont bool, err error) {
 	if m.broken != nil {
 		return nil, false, m.brokenErr()
 	}
-	if m.netConn != nil && m.opts.Timeout > 0 {
-		m.netConn.SetReadDeadline(time.Now().Add(m.opts.Timeout))
-	}
+	m.setReadDeadline()
 	resp, err := m.r.ReadResponse()
 	if err != nil {
 		return nil, false, m.ioFail(err)
@@ -529,6 +527,12 @@ func (m *IMAP4) untaggedResponse(typ string, dat []Item, name string) (string, [
 	}
 	delete(m.untagged, name)
 	return typ, data
+}
+
+func (m *IMAP4) setReadDeadline() {
+	if m.netConn != nil && m.opts.Timeout > 0 {
+		m.netConn.SetReadDeadline(time.Now().Add(m.opts.Timeout))
+	}
 }
 
 func (m *IMAP4) write(b []byte) error {
