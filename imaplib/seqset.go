@@ -140,15 +140,20 @@ func touches(a, b seqRange) bool {
 // follow each other and Star as "*": "1:3,5,9:*". The empty set gives "",
 // which is not a valid sequence-set: check IsEmpty before sending one.
 func (s SeqSet) String() string {
-	// Each range takes at most 21 bytes and a comma.
-	buf := make([]byte, 0, min(len(s.ranges)*8, 1<<20))
+	size := max(len(s.ranges)-1, 0) // commas
+	for _, r := range s.ranges {
+		size += rangeLen(r)
+	}
+	var b strings.Builder
+	b.Grow(size)
+	var scratch [21]byte
 	for i, r := range s.ranges {
 		if i > 0 {
-			buf = append(buf, ',')
+			b.WriteByte(',')
 		}
-		buf = appendRange(buf, r)
+		b.Write(appendRange(scratch[:0], r))
 	}
-	return string(buf)
+	return b.String()
 }
 
 // appendRange appends the sequence-set form of r to buf.
