@@ -15,7 +15,6 @@ const (
 	DefaultMaxLine     = 32 << 20  // 32 MiB for one line
 	DefaultMaxLiteral  = 512 << 20 // 512 MiB for one literal
 	DefaultMaxResponse = 1 << 30   // 1 GiB for a response's lines and literals together
-	DefaultMaxDepth    = 100       // nesting of parenthesised lists
 )
 
 // Limits bound what the reader and the parser accept from a server. A zero

@@ -200,19 +200,6 @@ func HasControl(b []byte) bool {
 	return false
 }
 
-// IsAtomChar reports whether b is an ATOM-CHAR of RFC 3501: any CHAR
-// except atom-specials ( ) { SP CTL % * " \ ].
-func IsAtomChar(b byte) bool {
-	if b <= 0x20 || b >= 0x7f {
-		return false
-	}
-	switch b {
-	case '(', ')', '{', '%', '*', '"', '\\', ']':
-		return false
-	}
-	return true
-}
-
 // IsAtom reports whether s is a non-empty atom.
 func IsAtom(s string) bool {
 	if s == "" {
