@@ -47,7 +47,7 @@ type Limits struct {
 	// fails with a "stack overflow" error. Default 200.
 	CallStack int
 	// Registry is the initial size of the value stack shared by all
-	// calls. Default 4096.
+	// calls. Default 1024.
 	Registry int
 	// RegistryMax is how far the value stack may grow; beyond it the run
 	// fails with a "registry overflow" error. Default 1,048,576.
@@ -58,7 +58,7 @@ type Limits struct {
 }
 
 // DefaultLimits are the limits of an engine made without WithLimits.
-var DefaultLimits = Limits{CallStack: 200, Registry: 4096, RegistryMax: 1 << 20, MaxString: 64 << 20}
+var DefaultLimits = Limits{CallStack: 200, Registry: 1024, RegistryMax: 1 << 20, MaxString: 64 << 20}
 
 // Option configures an Engine made by New.
 type Option func(*Engine)

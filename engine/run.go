@@ -311,7 +311,7 @@ func (b *lockedBuffer) Bytes() []byte {
 // stdinReader returns a buffered reader of the engine's input.
 func (rs *runState) stdinReader() *bufio.Reader {
 	if rs.stdin == nil {
-		return bufio.NewReader(strings.NewReader(""))
+		return bufio.NewReaderSize(strings.NewReader(""), 16)
 	}
 	return bufio.NewReader(rs.stdin)
 }

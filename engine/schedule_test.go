@@ -204,6 +204,7 @@ func TestCloseWaitsAndStops(t *testing.T) {
 		rec := &recorder{gate: make(chan struct{})}
 		s := newScheduler(ctx, debounce, 1, identity, rec.run)
 		s.request("a.lua")
+		synctest.Wait()
 		s.request("b.lua") // waits for the only slot
 		s.changed("c.lua")
 		synctest.Wait()

@@ -24,7 +24,6 @@ type watchConfig struct {
 	parallel    int
 	skipInitial bool
 	poll        time.Duration
-	timeout     time.Duration
 	retry       time.Duration
 }
 
