@@ -131,8 +131,10 @@ func (e *Engine) Watch(ctx context.Context, dir string, opts ...WatchOption) err
 	rules := wl.addTree(root)
 	e.logger.Info("watching", "dir", root, "rules", len(rules), "watcher", fmt.Sprint(wl.w))
 	if !cfg.skipInitial {
+		// Through the debounce, so that a rule also changed while Watch
+		// was starting runs once.
 		for _, r := range rules {
-			wl.s.request(r)
+			wl.s.changed(r)
 		}
 	}
 	wl.loop(ctx)
