@@ -114,6 +114,19 @@ func (p *Parser) PeekByte() (c byte, ok bool) {
 	return cur[p.pos], true
 }
 
+// PeekBytes returns up to n bytes at the cursor, from the current line,
+// without consuming them.
+func (p *Parser) PeekBytes(n int) []byte {
+	if p.err != nil {
+		return nil
+	}
+	cur := p.cur()
+	if p.pos >= len(cur) {
+		return nil
+	}
+	return cur[p.pos:min(p.pos+n, len(cur))]
+}
+
 func (p *Parser) peekIs(c byte) bool {
 	b, ok := p.PeekByte()
 	return ok && b == c
