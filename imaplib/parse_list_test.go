@@ -6,6 +6,22 @@ import (
 	"testing"
 )
 
+func ExampleParseList() {
+	entries, err := ParseList([]Item{
+		LineItem([]byte(`(\HasNoChildren \Sent) "/" Sent`)),
+		LineItem([]byte(`(\HasNoChildren) "/" "My Folder"`)),
+	})
+	if err != nil {
+		panic(err)
+	}
+	for _, e := range entries {
+		fmt.Printf("%q sent=%v\n", e.Name, e.HasAttr(`\Sent`))
+	}
+	// Output:
+	// "Sent" sent=true
+	// "My Folder" sent=false
+}
+
 func TestParseListDovecot(t *testing.T) {
 	got, err := ParseList(dovecotList)
 	if err != nil {
