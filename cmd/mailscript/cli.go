@@ -1,0 +1,447 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/mailscript/mailscript/engine"
+	"github.com/mailscript/mailscript/stdlib/host"
+)
+
+// version is set at build time with -ldflags "-X main.version=v1.2.3";
+// otherwise the module version of the build, or "devel".
+var version = ""
+
+// stdin is what scripts read with io.read.
+var stdin io.Reader = os.Stdin
+
+const usage = `Usage:
+  mailscript [flags] run FILE [ARGS...]   run a script once
+  mailscript [flags] check FILE...        compile scripts without running them
+  mailscript [flags] watch [DIR]          run the rules of DIR (default ./scripts) as they change
+  mailscript version                      print the version
+  mailscript help [COMMAND]               show help
+
+Flags (before the command or right after it):
+  -v                        log more (debug level)
+  --debug                   trace IMAP traffic to stderr, passwords redacted
+  --timeout DURATION        stop each run after DURATION (30s, 5m, ...)
+  --log-format text|json    log format (default: text on a terminal, else json)
+  --dry-run                 modules that change mailboxes only log what they would do
+  --allow-run               let scripts run programs (os.execute, io.popen)
+  --allow-read[=PATH,...]   let scripts read all files, or the listed ones
+  --allow-write[=PATH,...]  let scripts write all files, or the listed ones
+  --allow-all               all of the above
+
+Without permissions a script may use the network, read environment
+variables and the clock, and read and require the files of its folder.
+
+Exit status: 0 ok, 1 a script failed, 2 usage error; os.exit(N) in a
+script run with "run" exits with N.
+`
+
+var commandHelp = map[string]string{
+	"run": `Usage: mailscript [flags] run FILE [ARGS...]
+
+Runs the Lua script FILE once. ARGS are the script's arguments: arg[1],
+arg[2], ... and the chunk's "...". Flags after FILE belong to the script.
+`,
+	"check": `Usage: mailscript [flags] check FILE...
+
+Compiles each FILE without running it and reports syntax errors.
+`,
+	"watch": `Usage: mailscript [flags] watch [watch flags] [DIR]
+
+Runs every rule of DIR (default ./scripts) and its subfolders once, then
+again whenever it changes, until interrupted. Files in a folder named lib,
+files starting with "_" and files a rule requires are modules: a change to
+one runs the rules that require it.
+
+Watch flags:
+  --no-initial          do not run every rule at start
+  --parallel N          rules running at once (default 4)
+  --debounce DURATION   quiet time after a change before running (default 100ms)
+  --poll DURATION       list the folders every DURATION instead of using
+                        file change notification (network file systems)
+`,
+	"version": "Usage: mailscript version\n\nPrints the version.\n",
+	"help":    "Usage: mailscript help [COMMAND]\n\nShows help on mailscript or one command.\n",
+}
+
+// usageError is a mistake in the command line: exit status 2.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error {
+	return &usageError{fmt.Sprintf(format, args...)}
+}
+
+// reported wraps an error already shown to the user.
+type reported struct{ err error }
+
+func (r reported) Error() string { return r.err.Error() }
+func (r reported) Unwrap() error { return r.err }
+
+// exitCode maps run's error to the process exit status.
+func exitCode(err error) int {
+	var ue *usageError
+	var ee *engine.ExitError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &ue):
+		return 2
+	case errors.As(err, &ee):
+		return ee.Code
+	}
+	return 1
+}
+
+// options are the flags shared by the commands.
+type options struct {
+	verbose   bool
+	debug     bool
+	dryRun    bool
+	timeout   time.Duration
+	logFormat string
+	perms     host.Permissions
+	allowAll  bool
+}
+
+// pathsFlag is --allow-read / --allow-write: alone it grants everything,
+// with =PATH,... it grants those paths (repeatable).
+type pathsFlag struct {
+	all   *bool
+	paths *[]string
+}
+
+func (p pathsFlag) IsBoolFlag() bool { return true }
+
+func (p pathsFlag) String() string {
+	if p.all == nil {
+		return ""
+	}
+	if *p.all {
+		return "true"
+	}
+	return strings.Join(*p.paths, ",")
+}
+
+func (p pathsFlag) Set(s string) error {
+	switch s {
+	case "true":
+		*p.all = true
+	case "false":
+		*p.all, *p.paths = false, nil
+	case "":
+		return errors.New("empty path list")
+	default:
+		for _, path := range strings.Split(s, ",") {
+			if path == "" {
+				return fmt.Errorf("empty path in %q", s)
+			}
+			*p.paths = append(*p.paths, path)
+		}
+	}
+	return nil
+}
+
+func (o *options) register(fs *flag.FlagSet) {
+	fs.BoolVar(&o.verbose, "v", o.verbose, "log more")
+	fs.BoolVar(&o.debug, "debug", o.debug, "trace IMAP traffic")
+	fs.BoolVar(&o.dryRun, "dry-run", o.dryRun, "only log mailbox changes")
+	fs.DurationVar(&o.timeout, "timeout", o.timeout, "per-run timeout")
+	fs.StringVar(&o.logFormat, "log-format", o.logFormat, "text or json")
+	fs.BoolVar(&o.perms.Run, "allow-run", o.perms.Run, "allow running programs")
+	fs.Var(pathsFlag{&o.perms.ReadAll, &o.perms.Read}, "allow-read", "allow reading files")
+	fs.Var(pathsFlag{&o.perms.WriteAll, &o.perms.Write}, "allow-write", "allow writing files")
+	fs.BoolVar(&o.allowAll, "allow-all", o.allowAll, "allow everything")
+}
+
+func newFlagSet(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard) // errors are reported by run
+	return fs
+}
+
+// parse parses args with the common flags and extra ones; -h asks for help.
+func parse(fs *flag.FlagSet, o *options, args []string) ([]string, error) {
+	o.register(fs)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil, err
+		}
+		return nil, usagef("%v", err)
+	}
+	return fs.Args(), nil
+}
+
+// run is the whole program: tests call it as main does.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	err := dispatch(ctx, args, stdout, stderr)
+	var ue *usageError
+	var rep reported
+	switch {
+	case err == nil, errors.As(err, &rep):
+	case errors.Is(err, flag.ErrHelp):
+		return nil
+	case errors.As(err, &ue):
+		fmt.Fprintf(stderr, "mailscript: %s\nRun 'mailscript help' for usage.\n", ue.msg)
+	default:
+		fmt.Fprintf(stderr, "mailscript: %v\n", err)
+	}
+	return err
+}
+
+func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var o options
+	rest, err := parse(newFlagSet("mailscript"), &o, args)
+	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprint(stdout, usage)
+		return err
+	}
+	if err != nil {
+		return err
+	}
+	if len(rest) == 0 {
+		fmt.Fprint(stderr, usage)
+		return &usageError{"no command"}
+	}
+	cmd, rest := rest[0], rest[1:]
+	switch cmd {
+	case "run", "check", "watch":
+	case "version":
+		if len(rest) > 0 {
+			return usagef("version takes no arguments")
+		}
+		fmt.Fprintln(stdout, "mailscript", versionString())
+		return nil
+	case "help":
+		return help(rest, stdout)
+	default:
+		return usagef("unknown command %q", cmd)
+	}
+
+	fs := newFlagSet(cmd)
+	var w watchFlags
+	if cmd == "watch" {
+		fs.BoolVar(&w.noInitial, "no-initial", false, "")
+		fs.IntVar(&w.parallel, "parallel", 4, "")
+		fs.DurationVar(&w.debounce, "debounce", 100*time.Millisecond, "")
+		fs.DurationVar(&w.poll, "poll", 0, "")
+	}
+	rest, err = parse(fs, &o, rest)
+	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprint(stdout, commandHelp[cmd])
+		return err
+	}
+	if err != nil {
+		return err
+	}
+	if o.logFormat != "" && o.logFormat != "text" && o.logFormat != "json" {
+		return usagef("--log-format must be text or json, not %q", o.logFormat)
+	}
+	if o.timeout < 0 {
+		return usagef("--timeout must not be negative")
+	}
+	logger := newLogger(&o, stderr)
+
+	switch cmd {
+	case "run":
+		if len(rest) == 0 {
+			return usagef("run needs a FILE")
+		}
+		return runCmd(ctx, &o, logger, rest[0], rest[1:], stdout, stderr)
+	case "check":
+		if len(rest) == 0 {
+			return usagef("check needs at least one FILE")
+		}
+		return checkCmd(&o, logger, rest, stdout, stderr)
+	default:
+		dir := "scripts"
+		switch len(rest) {
+		case 0:
+		case 1:
+			dir = rest[0]
+		default:
+			return usagef("watch takes one folder, not %d", len(rest))
+		}
+		if w.parallel < 1 {
+			return usagef("--parallel must be at least 1")
+		}
+		return watchCmd(ctx, &o, &w, logger, dir, stdout, stderr)
+	}
+}
+
+func help(args []string, stdout io.Writer) error {
+	switch len(args) {
+	case 0:
+		fmt.Fprint(stdout, usage)
+		return nil
+	case 1:
+		if h, ok := commandHelp[args[0]]; ok {
+			fmt.Fprint(stdout, h)
+			return nil
+		}
+		return usagef("no help on %q: not a command", args[0])
+	}
+	return usagef("help takes one command")
+}
+
+func versionString() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "devel"
+}
+
+// newLogger makes the logger: text on a terminal, JSON otherwise, unless
+// --log-format says.
+func newLogger(o *options, stderr io.Writer) *slog.Logger {
+	level := slog.LevelInfo
+	if o.verbose {
+		level = slog.LevelDebug
+	}
+	hopts := &slog.HandlerOptions{Level: level}
+	format := o.logFormat
+	if format == "" {
+		format = "json"
+		if isTerminal(stderr) {
+			format = "text"
+		}
+	}
+	if format == "text" {
+		return slog.New(slog.NewTextHandler(stderr, hopts))
+	}
+	return slog.New(slog.NewJSONHandler(stderr, hopts))
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+func newEngine(o *options, logger *slog.Logger, stdout, stderr io.Writer, extra ...engine.Option) *engine.Engine {
+	perms := o.perms
+	if o.allowAll {
+		perms = host.All()
+	}
+	opts := []engine.Option{
+		engine.WithStdout(stdout),
+		engine.WithStderr(stderr),
+		engine.WithStdin(stdin),
+		engine.WithLogger(logger),
+		engine.WithTimeout(o.timeout),
+		engine.WithPermissions(perms),
+		engine.WithDryRun(o.dryRun),
+	}
+	if o.debug {
+		opts = append(opts, engine.WithDebug(stderr))
+	}
+	return engine.New(append(opts, extra...)...)
+}
+
+// describe writes a failed run's error, with its traceback, to w.
+func describe(w io.Writer, err error) {
+	fmt.Fprintf(w, "mailscript: %s\n", strings.TrimPrefix(err.Error(), "engine: "))
+	var se *engine.ScriptError
+	if errors.As(err, &se) && se.Traceback != "" {
+		fmt.Fprintln(w, se.Traceback)
+	}
+}
+
+func runCmd(ctx context.Context, o *options, logger *slog.Logger, file string, args []string, stdout, stderr io.Writer) error {
+	e := newEngine(o, logger, stdout, stderr)
+	_, err := e.Run(ctx, file, args...)
+	var ee *engine.ExitError
+	if err != nil && !errors.As(err, &ee) {
+		describe(stderr, err)
+	}
+	if err != nil {
+		return reported{err}
+	}
+	return nil
+}
+
+func checkCmd(o *options, logger *slog.Logger, files []string, stdout, stderr io.Writer) error {
+	e := newEngine(o, logger, stdout, stderr)
+	failed := 0
+	for _, f := range files {
+		if err := e.Check(f); err != nil {
+			describe(stderr, err)
+			failed++
+			continue
+		}
+		fmt.Fprintf(stdout, "%s: ok\n", f)
+	}
+	if failed > 0 {
+		return reported{fmt.Errorf("%d of %d files failed the check", failed, len(files))}
+	}
+	return nil
+}
+
+type watchFlags struct {
+	noInitial bool
+	parallel  int
+	debounce  time.Duration
+	poll      time.Duration
+}
+
+func watchCmd(ctx context.Context, o *options, w *watchFlags, logger *slog.Logger, dir string, stdout, stderr io.Writer) error {
+	e := newEngine(o, logger, stdout, stderr)
+	wopts := []engine.WatchOption{
+		engine.Parallel(w.parallel),
+		engine.Debounce(w.debounce),
+		engine.OnResult(func(r *engine.Result) {
+			name := r.File
+			if rel, err := filepath.Rel(mustAbs(dir), r.File); err == nil {
+				name = filepath.Join(dir, rel)
+			}
+			if r.Err == nil {
+				logger.Info("run ok", "file", name, "duration", r.Duration.Round(time.Millisecond))
+				return
+			}
+			attrs := []any{"file", name, "duration", r.Duration.Round(time.Millisecond), "err", strings.TrimPrefix(r.Err.Error(), "engine: ")}
+			var se *engine.ScriptError
+			if errors.As(r.Err, &se) && se.Traceback != "" {
+				attrs = append(attrs, "traceback", se.Traceback)
+			}
+			logger.Error("run failed", attrs...)
+		}),
+	}
+	if w.noInitial {
+		wopts = append(wopts, engine.SkipInitial())
+	}
+	if w.poll > 0 {
+		wopts = append(wopts, engine.Polling(w.poll))
+	}
+	if err := e.Watch(ctx, dir, wopts...); err != nil {
+		return fmt.Errorf("%s", strings.TrimPrefix(err.Error(), "engine: "))
+	}
+	logger.Info("stopped watching", "dir", dir)
+	return nil
+}
+
+func mustAbs(p string) string {
+	if a, err := filepath.Abs(p); err == nil {
+		return a
+	}
+	return p
+}

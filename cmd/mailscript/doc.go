@@ -1,0 +1,37 @@
+// Command mailscript runs Lua scripts that automate mail.
+//
+// Usage:
+//
+//	mailscript [flags] run FILE [ARGS...]   run a script once
+//	mailscript [flags] check FILE...        compile scripts without running them
+//	mailscript [flags] watch [DIR]          run the rules of DIR (default ./scripts) as they change
+//	mailscript version                      print the version
+//	mailscript help [COMMAND]               show help
+//
+// Flags go before the command or right after it, before its files:
+//
+//	-v                        log more (debug level)
+//	--debug                   trace IMAP traffic to stderr, passwords redacted
+//	--timeout DURATION        stop each run after DURATION (Go syntax: 30s, 5m)
+//	--log-format text|json    log format; text on a terminal, JSON otherwise
+//	--dry-run                 modules that change mailboxes only log what they would do
+//	--allow-run               let scripts run programs (os.execute, io.popen)
+//	--allow-read[=PATH,...]   let scripts read all files, or the listed ones
+//	--allow-write[=PATH,...]  let scripts write all files, or the listed ones
+//	--allow-all               all of the above
+//
+// Without permissions a script may use the network, read environment
+// variables and the clock, and read and require the files of its own
+// folder.
+//
+// watch also takes --no-initial (do not run every rule at start),
+// --parallel N (rules running at once, default 4), --debounce DURATION
+// (quiet time after a change, default 100ms) and --poll DURATION (list the
+// folders every DURATION instead of using file change notification).
+//
+// The first SIGINT or SIGTERM stops the runs in progress cleanly (their
+// connections are closed); a second one exits at once.
+//
+// Exit status: 0 when every script succeeded, 1 when one failed, 2 for a
+// usage error; a script that calls os.exit(N) makes run exit with N.
+package main

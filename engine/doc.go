@@ -1,0 +1,57 @@
+// Package engine runs mailscript's Lua scripts: once on demand, over a
+// watched folder of rules, or inside another Go program.
+//
+// An Engine is made once, with options, and is then safe for concurrent
+// use:
+//
+//	e := engine.New(
+//		engine.WithStdout(os.Stdout),
+//		engine.WithLogger(logger),
+//		engine.WithTimeout(5*time.Minute),
+//	)
+//	res, err := e.Run(ctx, "scripts/newsletters.lua")
+//
+// # Runs
+//
+// Every run gets a fresh Lua state, used by one goroutine only and closed
+// at the end; compiled chunks are cached by file name and content, so a
+// rule that did not change is not compiled again. The standard modules of
+// package stdlib and the host's own modules (WithModule) are preloaded for
+// require; Go values of the host (WithGlobal) are globals, bridged with
+// gopher-luar. As with the lua command, a script's arguments are in the
+// table arg (arg[0] is the script) and in the chunk's "...".
+//
+// A run ends when the script ends, fails, calls os.exit (which ends the
+// run, never the program), when its context is done, or when the engine's
+// timeout passes. The context stops the Lua VM between two instructions
+// and, because a Go function blocked on the network does not see it, also
+// closes every connection the run opened (modules register them with
+// host.Host.Track); a connection is closed the same way when the script
+// fails or forgets to close it. Each run returns a Result: file, start,
+// duration, the error (a *ScriptError with file:line and the Lua
+// traceback, or an *ExitError), the output when captured (WithCapture),
+// and the Lua files it loaded.
+//
+// # Sandbox
+//
+// Scripts may use the network, read environment variables, read the clock,
+// and read and require the files of their own folder. Everything else is
+// refused unless the host grants it with WithPermissions (the CLI's
+// --allow-run, --allow-read, --allow-write and --allow-all): running
+// programs (os.execute, io.popen), reading other files (io.open, io.lines,
+// dofile, loadfile, require along a changed package.path), writing files
+// (io.open for writing, os.remove, os.rename, os.tmpname, io.tmpfile). A
+// refused call raises a Lua error naming the permission, and the run's
+// error matches host.ErrPermission with errors.Is. Native code
+// (package.loadlib) and binary chunks are never loaded; string.dump is
+// absent; of the debug library only debug.traceback remains; os.setenv
+// changes the run's own view of the environment only. Limits bound the
+// call depth and the value stack, so runaway recursion is an error, not a
+// crash.
+//
+// # Watching a folder
+//
+// Watch runs the rules of a folder as they change; see its documentation
+// for which files are rules and how changes are debounced, serialized and
+// coalesced.
+package engine

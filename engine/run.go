@@ -1,0 +1,317 @@
+package engine
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/mailscript/mailscript/stdlib"
+	"github.com/mailscript/mailscript/stdlib/host"
+	lua "github.com/yuin/gopher-lua"
+	luar "layeh.com/gopher-luar"
+)
+
+// Run runs the Lua file at path with args, as the lua command would:
+// the arguments are in the global table arg (arg[0] is path) and are the
+// values of the chunk's "...". The script may require modules of its own
+// folder. The returned error is the Result's Err.
+//
+// The run ends when the script ends, fails, calls os.exit, or when ctx is
+// done or the engine's timeout passes; in every case the connections the
+// script opened are closed before Run returns.
+func (e *Engine) Run(ctx context.Context, path string, args ...string) (*Result, error) {
+	return e.exec(ctx, path, filepath.Dir(path), args, func() ([]byte, error) {
+		return os.ReadFile(path)
+	})
+}
+
+// RunString runs the Lua source src as Run runs a file; name is the chunk's
+// name in error messages and tracebacks. The script has no folder of its
+// own: require finds only the standard and host modules.
+func (e *Engine) RunString(ctx context.Context, name, src string, args ...string) (*Result, error) {
+	return e.exec(ctx, name, "", args, func() ([]byte, error) { return []byte(src), nil })
+}
+
+// Check compiles the file at path without running it and reports the
+// first syntax error as a *ScriptError.
+func (e *Engine) Check(path string) error {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("engine: %w", err)
+	}
+	if _, err := e.cache.compile(path, src); err != nil {
+		return newScriptError(path, err)
+	}
+	return nil
+}
+
+// errExit is the cause a run's context is cancelled with by os.exit.
+var errExit = errors.New("engine: script called os.exit")
+
+// runState is what the sandboxed functions of one run share.
+type runState struct {
+	e      *Engine
+	name   string
+	h      *host.Host
+	ctx    context.Context
+	cancel context.CancelCauseFunc
+	stdout io.Writer
+	stderr io.Writer
+	stdin  io.Reader
+
+	mu     sync.Mutex
+	loaded []string
+	exited bool
+	code   int
+	perm   *host.PermissionError
+	env    map[string]*string // os.setenv overlay; nil value = unset
+}
+
+type outcome struct {
+	err       error
+	abandoned bool
+}
+
+func (e *Engine) exec(ctx context.Context, name, dir string, args []string, read func() ([]byte, error)) (*Result, error) {
+	res := &Result{File: name, Args: args, Start: time.Now()}
+	defer func() {
+		res.Duration = time.Since(res.Start)
+		e.logger.Debug("run finished", "file", name, "duration", res.Duration, "err", res.Err)
+	}()
+	src, err := read()
+	if err != nil {
+		res.Err = fmt.Errorf("engine: %w", err)
+		return res, res.Err
+	}
+	proto, err := e.cache.compile(name, src)
+	if err != nil {
+		res.Err = newScriptError(name, err)
+		return res, res.Err
+	}
+
+	if e.timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeoutCause(ctx, e.timeout, ErrTimeout)
+		defer cancel()
+	}
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+
+	var captured *lockedBuffer
+	stdout := e.stdout
+	if e.capture {
+		captured = &lockedBuffer{}
+		stdout = captured
+	}
+	rs := &runState{e: e, name: name, ctx: ctx, cancel: cancel, stdout: stdout, stderr: e.stderr, stdin: e.stdin}
+	rs.h = &host.Host{
+		Context: ctx,
+		Stdout:  stdout,
+		Logger:  e.logger.With("script", name),
+		Debug:   e.debug,
+		Perms:   e.perms,
+		DryRun:  e.dryRun,
+		Env:     rs.lookupEnv,
+	}
+	if dir != "" {
+		rs.h.ScriptDir = dir
+	}
+	stopClosing := context.AfterFunc(ctx, rs.h.CloseAll)
+
+	e.logger.Debug("run started", "file", name)
+	done := make(chan outcome, 1)
+	go func() { done <- rs.execute(proto, dir, args) }()
+	var out outcome
+	select {
+	case out = <-done:
+	case <-ctx.Done():
+		t := time.NewTimer(e.grace)
+		select {
+		case out = <-done:
+		case <-t.C:
+			out = outcome{abandoned: true}
+		}
+		t.Stop()
+	}
+	stopClosing()
+	rs.h.CloseAll()
+	if captured != nil {
+		res.Output = captured.Bytes()
+	}
+	rs.mu.Lock()
+	res.Loaded = append([]string(nil), rs.loaded...)
+	rs.mu.Unlock()
+	res.Err = rs.finish(out)
+	return res, res.Err
+}
+
+// execute makes the run's state, runs the chunk and closes the state. It
+// runs on a goroutine of its own, the only one that touches the state.
+func (rs *runState) execute(proto *lua.FunctionProto, dir string, args []string) (out outcome) {
+	lim := rs.e.limits
+	L := lua.NewState(lua.Options{
+		SkipOpenLibs:        true,
+		CallStackSize:       lim.CallStack,
+		RegistrySize:        lim.Registry,
+		RegistryMaxSize:     lim.RegistryMax,
+		MinimizeStackMemory: true,
+	})
+	defer L.Close()
+	defer func() {
+		// Setup code runs outside PCall; a panic there (a host module
+		// or value that cannot be converted) must not kill the program.
+		if r := recover(); r != nil {
+			out = outcome{err: fmt.Errorf("engine: setting up the run: %v", r)}
+		}
+	}()
+	host.Set(L, rs.h)
+	rs.openLibs(L, dir)
+	stdlib.Preload(L)
+	for _, m := range rs.e.modules {
+		L.PreloadModule(m.name, m.loader)
+	}
+	for _, g := range rs.e.globals {
+		L.SetGlobal(g.name, luar.New(L, g.value))
+	}
+	argt := L.CreateTable(len(args), 1)
+	argt.RawSetInt(0, lua.LString(rs.name))
+	for i, a := range args {
+		argt.RawSetInt(i+1, lua.LString(a))
+	}
+	L.SetGlobal("arg", argt)
+
+	L.SetContext(rs.ctx)
+	L.Push(L.NewFunctionFromProto(proto))
+	for _, a := range args {
+		L.Push(lua.LString(a))
+	}
+	return outcome{err: L.PCall(len(args), 0, nil)}
+}
+
+// finish turns the outcome of a run into the Result's error.
+func (rs *runState) finish(out outcome) error {
+	rs.mu.Lock()
+	exited, code, perm := rs.exited, rs.code, rs.perm
+	rs.mu.Unlock()
+	if exited {
+		if code == 0 {
+			return nil
+		}
+		return &ExitError{File: rs.name, Code: code}
+	}
+	stopped := rs.ctx.Err() != nil
+	if out.abandoned {
+		return &ScriptError{
+			File:    rs.name,
+			Message: fmt.Sprintf("%s; the script did not stop within %s and was abandoned", rs.stopReason(), rs.e.grace),
+			Cause:   context.Cause(rs.ctx),
+		}
+	}
+	if out.err == nil {
+		return nil
+	}
+	se := newScriptError(rs.name, out.err)
+	if stopped {
+		msg := se.Message
+		se.Message = rs.stopReason()
+		if msg != rs.ctx.Err().Error() && msg != "" {
+			se.Message += " (" + msg + ")"
+		}
+		se.Cause = context.Cause(rs.ctx)
+		return se
+	}
+	if perm != nil && strings.Contains(se.Message, perm.Error()) {
+		se.Cause = perm
+	}
+	if strings.HasSuffix(se.Message, "stack overflow") {
+		se.Message += fmt.Sprintf(" (more than %d nested calls: runaway recursion?)", rs.e.limits.CallStack)
+	}
+	return se
+}
+
+// stopReason says why a run's context is done.
+func (rs *runState) stopReason() string {
+	cause := context.Cause(rs.ctx)
+	switch {
+	case errors.Is(cause, ErrTimeout):
+		return fmt.Sprintf("run timed out after %s", rs.e.timeout)
+	case errors.Is(cause, context.DeadlineExceeded):
+		return "run timed out (deadline exceeded)"
+	case errors.Is(cause, context.Canceled):
+		return "run cancelled"
+	}
+	return "run stopped: " + cause.Error()
+}
+
+// lookupEnv is the run's view of the environment: os.setenv's overlay on
+// top of the engine's lookup function.
+func (rs *runState) lookupEnv(name string) (string, bool) {
+	rs.mu.Lock()
+	v, ok := rs.env[name]
+	rs.mu.Unlock()
+	if ok {
+		if v == nil {
+			return "", false
+		}
+		return *v, true
+	}
+	if rs.e.env != nil {
+		return rs.e.env(name)
+	}
+	return os.LookupEnv(name)
+}
+
+func (rs *runState) setEnv(name string, value *string) {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	if rs.env == nil {
+		rs.env = make(map[string]*string)
+	}
+	rs.env[name] = value
+}
+
+// addLoaded records a Lua file the run loaded.
+func (rs *runState) addLoaded(path string) {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	for _, p := range rs.loaded {
+		if p == path {
+			return
+		}
+	}
+	rs.loaded = append(rs.loaded, path)
+}
+
+// lockedBuffer is a bytes.Buffer safe for concurrent writers.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) Bytes() []byte {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return bytes.Clone(b.buf.Bytes())
+}
+
+// stdinReader returns a buffered reader of the engine's input.
+func (rs *runState) stdinReader() *bufio.Reader {
+	if rs.stdin == nil {
+		return bufio.NewReaderSize(strings.NewReader(""), 16)
+	}
+	return bufio.NewReader(rs.stdin)
+}

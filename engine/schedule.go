@@ -1,0 +1,183 @@
+package engine
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+)
+
+// scheduler turns change notifications into runs. It debounces changes
+// per path (a timer restarted by every change; the run is asked for when
+// the path has been quiet for the debounce delay), never runs one target
+// twice at once (a request during a run is remembered, and any number of
+// them make exactly one more run), and runs at most cap(slots) targets at
+// once.
+//
+// A changed path is mapped to the targets to run by resolve, called when
+// the path's debounce ends: a rule is its own target, a module's targets
+// are the rules that require it, a deleted file has none.
+type scheduler struct {
+	ctx      context.Context
+	debounce time.Duration
+	resolve  func(changed string) []string
+	run      func(ctx context.Context, target string)
+	slots    chan struct{}
+
+	mu      sync.Mutex
+	pending map[string]*pendingChange
+	targets map[string]*targetState
+	closed  bool
+	wg      sync.WaitGroup
+}
+
+type pendingChange struct {
+	timer *time.Timer
+	gen   uint64
+}
+
+type targetState struct {
+	again bool // requested again while running
+}
+
+func newScheduler(ctx context.Context, debounce time.Duration, parallel int, resolve func(string) []string, run func(context.Context, string)) *scheduler {
+	if parallel < 1 {
+		parallel = 1
+	}
+	return &scheduler{
+		ctx:      ctx,
+		debounce: debounce,
+		resolve:  resolve,
+		run:      run,
+		slots:    make(chan struct{}, parallel),
+		pending:  make(map[string]*pendingChange),
+		targets:  make(map[string]*targetState),
+	}
+}
+
+// changed notes a change of path, (re)starting its debounce.
+func (s *scheduler) changed(path string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return
+	}
+	p := s.pending[path]
+	if p == nil {
+		p = &pendingChange{}
+		s.pending[path] = p
+	} else {
+		p.timer.Stop()
+	}
+	p.gen++
+	gen := p.gen
+	p.timer = time.AfterFunc(s.debounce, func() { s.fire(path, gen) })
+}
+
+// fire ends the debounce of path, unless a later change restarted it.
+func (s *scheduler) fire(path string, gen uint64) {
+	s.mu.Lock()
+	p := s.pending[path]
+	if s.closed || p == nil || p.gen != gen {
+		s.mu.Unlock()
+		return
+	}
+	delete(s.pending, path)
+	s.mu.Unlock()
+	for _, t := range s.resolve(path) {
+		s.request(t)
+	}
+}
+
+// request asks for a run of target now: it starts one, or, when one is
+// running, asks for one more after it.
+func (s *scheduler) request(target string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return
+	}
+	if st := s.targets[target]; st != nil {
+		st.again = true
+		return
+	}
+	st := &targetState{}
+	s.targets[target] = st
+	s.wg.Add(1)
+	go s.loop(target, st)
+}
+
+// loop runs target, and again as long as it was requested during a run.
+func (s *scheduler) loop(target string, st *targetState) {
+	defer s.wg.Done()
+	for {
+		select {
+		case s.slots <- struct{}{}:
+		case <-s.ctx.Done():
+			s.mu.Lock()
+			delete(s.targets, target)
+			s.mu.Unlock()
+			return
+		}
+		s.run(s.ctx, target)
+		<-s.slots
+		s.mu.Lock()
+		if st.again && !s.closed && s.ctx.Err() == nil {
+			st.again = false
+			s.mu.Unlock()
+			continue
+		}
+		delete(s.targets, target)
+		s.mu.Unlock()
+		return
+	}
+}
+
+// cancel forgets the pending change of path and a run of it asked for
+// after the current one (the file was deleted). A run in progress ends on
+// its own.
+func (s *scheduler) cancel(path string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.cancelLocked(path)
+}
+
+func (s *scheduler) cancelLocked(path string) {
+	if p := s.pending[path]; p != nil {
+		p.timer.Stop()
+		delete(s.pending, path)
+	}
+	if st := s.targets[path]; st != nil {
+		st.again = false
+	}
+}
+
+// cancelUnder cancels every path below dir.
+func (s *scheduler) cancelUnder(dir string) {
+	prefix := dir + string(filepath.Separator)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for p := range s.pending {
+		if strings.HasPrefix(p, prefix) {
+			s.cancelLocked(p)
+		}
+	}
+	for p := range s.targets {
+		if strings.HasPrefix(p, prefix) {
+			s.cancelLocked(p)
+		}
+	}
+}
+
+// close stops every pending change and waits for the runs in progress.
+func (s *scheduler) close() {
+	s.mu.Lock()
+	s.closed = true
+	for p, c := range s.pending {
+		c.timer.Stop()
+		delete(s.pending, p)
+	}
+	s.mu.Unlock()
+	s.wg.Wait()
+}
