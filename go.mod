@@ -4,7 +4,10 @@ go 1.26.0
 
 tool honnef.co/go/tools/cmd/staticcheck
 
-require github.com/yuin/gopher-lua v1.1.2
+require (
+	github.com/yuin/gopher-lua v1.1.2
+	golang.org/x/text v0.44.0
+)
 
 require (
 	github.com/BurntSushi/toml v1.4.1-0.20240526193622-a339e1f7089c // indirect
