@@ -107,6 +107,11 @@ func (p *parser) parse() {
 	if p.root == nil {
 		p.root = newMessage()
 	}
+	// Like Python's FeedParser.close: a multipart root whose payload
+	// stayed text is flagged.
+	if p.root.MainType() == "multipart" && !p.root.Multipart {
+		p.root.Defects = append(p.root.Defects, "MultipartInvariantViolationDefect")
+	}
 }
 
 func (p *parser) newMessage() {
