@@ -1,6 +1,7 @@
 package email
 
 import (
+	"sort"
 	"strings"
 )
 
@@ -70,13 +71,22 @@ func splitParams(v string) []string {
 	var out []string
 	for strings.HasPrefix(s, ";") {
 		s = s[1:]
-		end := strings.IndexByte(s, ';')
-		for end > 0 && (strings.Count(s[:end], `"`)-strings.Count(s[:end], `\"`))%2 != 0 {
-			next := strings.IndexByte(s[end+1:], ';')
-			if next < 0 {
-				end = -1
-			} else {
-				end += 1 + next
+		// The first ';' with an even number of quotes before it (a quote
+		// right after a backslash does not count), scanning once.
+		end, odd := -1, false
+		for i := 0; i < len(s); i++ {
+			switch s[i] {
+			case '"':
+				if i == 0 || s[i-1] != '\\' {
+					odd = !odd
+				}
+			case ';':
+				if !odd {
+					end = i
+				}
+			}
+			if end >= 0 {
+				break
 			}
 		}
 		if end < 0 {
@@ -178,11 +188,7 @@ func decodeParams(params []Param) []Param {
 		// Sort by section number (stable, so equal numbers keep their
 		// order); Python sorts the (num, value, encoded) tuples.
 		conts := g.conts
-		for i := 1; i < len(conts); i++ {
-			for j := i; j > 0 && contLess(conts[j], conts[j-1]); j-- {
-				conts[j], conts[j-1] = conts[j-1], conts[j]
-			}
-		}
+		sort.SliceStable(conts, func(i, j int) bool { return contLess(conts[i], conts[j]) })
 		var b strings.Builder
 		extended := false
 		for _, c := range conts {
