@@ -100,7 +100,7 @@ func DecodeHeader(s string) []Word {
 		case 0:
 			decoded = append(decoded, Word{Bytes: w.text})
 		case 'q':
-			decoded = append(decoded, Word{string(decodeQP(w.text, true)), w.charset})
+			decoded = append(decoded, Word{decodeQHeader(w.text), w.charset})
 		case 'b':
 			enc := w.text
 			if pad := len(enc) % 4; pad != 0 {
@@ -129,6 +129,32 @@ func DecodeHeader(s string) []Word {
 		}
 	}
 	return out
+}
+
+// decodeQHeader decodes the text of a Q encoded word as Python's
+// quoprimime.header_decode does: '_' is a space, =XX an octet, and
+// anything else (a lone '=' included) stays as it is.
+func decodeQHeader(s string) string {
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '_':
+			b = append(b, ' ')
+		case c == '=' && i+2 < len(s):
+			h, ok1 := unhex(s[i+1])
+			l, ok2 := unhex(s[i+2])
+			if ok1 && ok2 {
+				b = append(b, h<<4|l)
+				i += 2
+			} else {
+				b = append(b, c)
+			}
+		default:
+			b = append(b, c)
+		}
+	}
+	return string(b)
 }
 
 func isPySpaceRune(r rune) bool {

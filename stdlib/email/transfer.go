@@ -6,8 +6,8 @@ import (
 
 // decodeQP decodes quoted-printable data the way Python's binascii.a2b_qp
 // does: soft line breaks are removed, =XX escapes decoded, and malformed
-// escapes kept literally. In header mode '_' stands for a space.
-func decodeQP(s string, header bool) []byte {
+// escapes kept literally.
+func decodeQP(s string) []byte {
 	out := make([]byte, 0, len(s))
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -42,9 +42,6 @@ func decodeQP(s string, header bool) []byte {
 				}
 				out = append(out, '=')
 			}
-		case header && c == '_':
-			out = append(out, ' ')
-			i++
 		default:
 			out = append(out, c)
 			i++
@@ -173,7 +170,7 @@ func (m *Message) Payload(decode bool) ([]byte, bool) {
 	}
 	switch cte {
 	case "quoted-printable":
-		return decodeQP(m.Body, false), true
+		return decodeQP(m.Body), true
 	case "base64":
 		b, defects := decodeBase64Body(m.Body)
 		for _, d := range defects {

@@ -808,6 +808,47 @@ var broken = []struct {
 	}},
 }
 
+// Header values that exercise the corners of decode_header, the address
+// parser and the date parser; "header-zoo" messages combine them.
+var (
+	zooSubjects = []string{
+		"=?utf-8?q?a?= =?utf-8?q?b?=", "=?utf-8?q?a?=  \t =?iso-8859-1?q?b?=", "x =?utf-8?q?a?= y =?utf-8?q?b?= z",
+		"=?utf-8?Q?a_b?= (comment) =?utf-8?B?Yw==?=", "=?us-ascii?q?plain?= text", "=?UTF-8?q?=?=",
+		"=?utf-8?q?one?==?utf-8?q?two?=", "=?utf-8?b??=", "=??q?empty_charset?=", "=?utf-8?x?bad_encoding?=",
+		"=?iso-8859-1?q?=E9?=\r\n\t=?iso-8859-1?q?t=E9?=", "tab\there", "  leading spaces", "trailing spaces  ",
+		"Re: [ticket #1] =?windows-1252?q?=93quoted=94?=", "=?koi8-r?b?8NLJ18XU?= =?koi8-r?b?IMHJ0g==?=",
+		"=?gb18030?b?1tDOxA==?=", "=?shift_jis?b?k/qWe4zq?=", "=?utf-8?q?=F0=9F=8E=89_party?=", "=?latin1?q?caf=E9?=",
+		"=?utf-8?q?a?=\r\n =?utf-8?q?b?=\r\n c", "=?ISO-8859-1?B?SWYgeW91IGNhbiByZWFkIHRoaXMgeW8=?=",
+	}
+	zooAddrs = []string{
+		"\"Doe, John\" <john@example.com>", "john@example.com (John Doe)", "undisclosed-recipients:;",
+		"<a@b>", "Bob <bob@[192.0.2.1]>", "a@b@c", "Mary Smith <mary@x.test>, jdoe@example.org",
+		"\"quoted \\\"inner\\\"\" <q@example.com>", "group: a@x.test, B <b@y.test>;, c@z.test",
+		"<@route.example:user@example.com>", "user @ example . com", "(just a comment)", "Name Only",
+		"\"\" <empty@example.com>", "a@example.com,,b@example.com", "=?utf-8?q?J=C3=B6rg?= <j@example.de>",
+		"\"=?utf-8?q?in_quotes?=\" <iq@example.com>", "José <jose@example.es>",
+	}
+	zooDates = []string{
+		"Tue, 5 Mar 2024 10:00:00 +0100", "5 Mar 24 10:00 EST", "Tue,5 Mar 2024 10.00.00 GMT",
+		"Tuesday, 05-Mar-24 10:00:00 GMT", "Tue Mar  5 10:00:00 2024", "05 Mar 2024 10:00:00 +01:00",
+		"Tue, 5 Mar 2024 10:00 -0000", "Tue, 5 Mar 2024 25:00:00 +0000", "Tue, 31 Feb 2024 10:00:00 +0000",
+		"Tue, 5 Mar 2024 10:00:00 +2500", "Tue, 5 March 2024 10:00:00 +0530", "Mar 5 2024 10:00:00 +0100",
+		"Tue, 5 Mar 1969 10:00:00 +0000", "Tue, 5 Mar 49 10:00:00 +0000", "Tue, 5 Mar 50 10:00:00 +0000",
+		"", "   ", "Tue, 5 Mar 2024 10:00:60 +0000",
+	}
+)
+
+func (g *gen) zoo(i int) {
+	g.line("From: " + zooAddrs[i%len(zooAddrs)])
+	g.line("To: " + zooAddrs[(i*7+3)%len(zooAddrs)])
+	g.line("To: " + zooAddrs[(i*5+1)%len(zooAddrs)])
+	g.line("Subject: " + strings.ReplaceAll(zooSubjects[i%len(zooSubjects)], "\r\n", g.nl))
+	g.line("Date: " + zooDates[i%len(zooDates)])
+	g.line("Content-Type: text/plain; charset=utf-8")
+	g.line("")
+	g.line("zoo " + fmt.Sprint(i))
+}
+
 func main() {
 	dir := "testdata/corpus"
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -846,6 +887,11 @@ func main() {
 			k.fn(g)
 			write(k.name, g)
 		}
+	}
+	for i := range 44 {
+		g := newGen()
+		g.zoo(i)
+		write("header-zoo", g)
 	}
 	fmt.Println("wrote", n, "messages")
 }
