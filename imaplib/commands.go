@@ -285,8 +285,10 @@ func (m *IMAP4) Status(mailbox, names string) (string, []Item, error) {
 }
 
 // Store changes flags (STORE): command is e.g. "+FLAGS" or
-// "-FLAGS.SILENT"; flags are put in parentheses when the caller did not.
-// data holds the FETCH responses the server sent.
+// "-FLAGS.SILENT"; flags are put in parentheses when the caller did not,
+// so "" sends "()" (with FLAGS, clearing every flag; Python fails with an
+// IndexError there). data holds the FETCH responses the server sent:
+// [None] for a .SILENT store.
 func (m *IMAP4) Store(messageSet, command, flags string) (string, []Item, error) {
 	flags = parenthesise(flags)
 	return m.withUntagged("STORE", "FETCH", messageSet, command, flags)
