@@ -99,8 +99,10 @@ type tagResult struct {
 	data []Item
 }
 
-// Dial connects to host:port over plain TCP (Python's IMAP4(host, port)).
-// An empty host means localhost; port 0 means 143.
+// Dial connects to host:port over plain TCP (Python's IMAP4(host, port),
+// whose constructor calls open(host, port); Go has no separate open: dial
+// again for a new connection). An empty host means localhost; port 0
+// means 143.
 func Dial(host string, port int, opts *Options) (*IMAP4, error) {
 	if port == 0 {
 		port = IMAP4Port
@@ -120,7 +122,8 @@ func Dial(host string, port int, opts *Options) (*IMAP4, error) {
 	return m, err
 }
 
-// DialTLS connects to host:port over implicit TLS (Python's IMAP4_SSL).
+// DialTLS connects to host:port over implicit TLS (Python's IMAP4_SSL and
+// its open()).
 // The server's certificate and host name are verified unless the caller's
 // TLSConfig says otherwise. Port 0 means 993.
 func DialTLS(host string, port int, opts *Options) (*IMAP4, error) {
