@@ -419,7 +419,13 @@ func parseNamespaces(line []byte) (*Namespaces, error) {
 		if i > 0 {
 			p.SP()
 		}
-		p.ListOrNIL(func() {
+		if p.NIL() {
+			continue
+		}
+		// "(" 1*namespace-descr ")", the descriptions not separated (RFC
+		// 2342); a space between them is tolerated.
+		p.Open()
+		for p.Err() == nil {
 			var n Namespace
 			p.Open()
 			n.Prefix = string(p.String())
@@ -439,7 +445,14 @@ func parseNamespaces(line []byte) (*Namespaces, error) {
 			}
 			p.Close()
 			*list = append(*list, n)
-		})
+			if c, _ := p.PeekByte(); c == ' ' && string(p.PeekBytes(2)) == " (" {
+				p.SP()
+			}
+			if c, _ := p.PeekByte(); c != '(' {
+				break
+			}
+		}
+		p.Close()
 	}
 	p.ExpectEnd()
 	if err := p.Err(); err != nil {
