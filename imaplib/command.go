@@ -480,11 +480,12 @@ func matchUntagged(line []byte) (typ string, dat []byte, ok bool) {
 	typ = string(line[d+1 : t])
 	num := line[2:d]
 	if t+1 < len(line) && line[t] == ' ' {
-		out := make([]byte, 0, len(num)+1+len(line)-t-1)
-		out = append(out, num...)
-		out = append(out, ' ')
-		out = append(out, line[t+1:]...)
-		return typ, out, true
+		// "N rest" is not contiguous in the line; the line is ours, so
+		// move the number next to the rest instead of allocating.
+		start := t - len(num)
+		copy(line[start:], num)
+		line[t] = ' '
+		return typ, line[start:], true
 	}
 	return typ, num, true
 }

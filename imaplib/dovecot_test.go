@@ -82,7 +82,9 @@ func exercise(t *testing.T, m *imaplib.IMAP4, login bool, user, password string)
 	if got := string(dat[1].Literal); got != "body of message 3\r\n" {
 		t.Fatalf("fetched text %q", got)
 	}
-	if flags := imaplib.ParseFlags(dat[0].Line); len(flags) == 0 || flags[0] != `\Seen` {
+	// Flags compare without case (RFC 3501 2.3.2); go-imap's server sends
+	// them lower-cased.
+	if flags := imaplib.ParseFlags(dat[0].Line); len(flags) == 0 || !strings.EqualFold(flags[0], `\Seen`) {
 		t.Fatalf("flags of message 3: %v (%s)", flags, dat[0].Line)
 	}
 	typ, dat, err = m.UID("FETCH", "99", "(FLAGS)")

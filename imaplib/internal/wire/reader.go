@@ -211,10 +211,14 @@ func (r *Reader) ReadResponse() (*Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	resp := &Response{Text: [][]byte{line}}
 	if len(line) == 0 || line[0] != '*' {
-		return resp, nil
+		return &Response{Text: [][]byte{line}}, nil
 	}
+	if _, ok := LiteralSize(line); !ok {
+		return &Response{Text: [][]byte{line}}, nil
+	}
+	// Most responses with a literal have one: room for two lines.
+	resp := &Response{Text: append(make([][]byte, 0, 2), line)}
 	total := int64(len(line))
 	for {
 		n, ok := LiteralSize(line)
