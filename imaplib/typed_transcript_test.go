@@ -562,3 +562,30 @@ func FuzzParseCopyUID(f *testing.F) {
 		}
 	})
 }
+
+func TestTypedTranscriptUTF8(t *testing.T) {
+	// With UTF8=ACCEPT enabled, names and search text go as UTF-8 quoted
+	// strings: no modified UTF-7, no CHARSET.
+	m, tr := playSelected(t, "LITERAL+ UTF8=ACCEPT", `
+C: A2 CREATE "Entwürfe"
+S: A2 OK done
+C: A3 LIST "" Entw*
+S: * LIST () "/" "Entwürfe"
+S: * LIST () "/" "Entw&APw-rfe"
+S: A3 OK done
+C: A4 UID SEARCH SUBJECT "café"
+S: * SEARCH 2
+S: A4 OK done`)
+	m.utf8 = true // as Enable("UTF8=ACCEPT") leaves it
+	if err := m.CreateMailbox("Entwürfe"); err != nil {
+		t.Fatal(err)
+	}
+	entries, err := m.ListMailboxes("", "Entw*")
+	if err != nil || len(entries) != 2 || entries[0].Name != "Entwürfe" || entries[1].Name != "Entw&APw-rfe" {
+		t.Fatalf("ListMailboxes = %+v, %v", entries, err)
+	}
+	if got, err := m.UIDSearch("SUBJECT", "café"); err != nil || got.String() != "2" {
+		t.Fatalf("UIDSearch = %s, %v", got, err)
+	}
+	tr.check()
+}
