@@ -235,7 +235,9 @@ func (m *IMAP4) SelectMailbox(mailbox string, readonly bool) (*MailboxInfo, erro
 	return m.SelectMailboxWith(mailbox, SelectOptions{ReadOnly: readonly})
 }
 
-// SelectMailboxWith is SelectMailbox with options.
+// SelectMailboxWith is SelectMailbox with options. When a part of the
+// server's answer is malformed (a UIDVALIDITY that is not a number), the
+// mailbox is selected and the rest is returned with an error.
 func (m *IMAP4) SelectMailboxWith(mailbox string, o SelectOptions) (*MailboxInfo, error) {
 	if err := checkMailbox(mailbox); err != nil {
 		return nil, err
