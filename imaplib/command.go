@@ -402,12 +402,13 @@ func (m *IMAP4) appendUntagged(typ string, it Item) {
 	}
 	m.untagged[typ] = append(m.untagged[typ], it)
 	if typ == "CAPABILITY" {
-		if m.serverCaps == nil {
-			m.serverCaps = make(map[string]bool)
-		}
+		// The latest list wins: a server may advertise fewer
+		// capabilities after LOGIN or STARTTLS than before.
+		caps := make(map[string]bool)
 		for _, c := range strings.Fields(strings.ToUpper(string(it.Line))) {
-			m.serverCaps[c] = true
+			caps[c] = true
 		}
+		m.serverCaps = caps
 	}
 }
 

@@ -343,13 +343,30 @@ func (m *IMAP4) Welcome() []byte { return m.welcome }
 // after STARTTLS), upper-cased: Python's IMAP4.capabilities.
 func (m *IMAP4) Capabilities() []string { return append([]string(nil), m.capabilities...) }
 
-// HasCapability reports whether the server advertised name, in the
-// greeting, a CAPABILITY response, or a CAPABILITY response code (such as
-// the one many servers send in the tagged OK of LOGIN). The comparison
-// ignores case.
+// HasCapability reports whether the server's latest list of capabilities
+// holds name: the list of the last CAPABILITY response or response code,
+// such as the one many servers send in the tagged OK of LOGIN, which
+// replaces the one read at connect time. The comparison ignores case.
 func (m *IMAP4) HasCapability(name string) bool {
-	name = strings.ToUpper(name)
-	return m.serverCaps[name] || contains(m.capabilities, name)
+	if m.serverCaps == nil {
+		return contains(m.capabilities, strings.ToUpper(name))
+	}
+	return m.serverCaps[strings.ToUpper(name)]
+}
+
+// DiscardUntagged forgets the untagged responses of the given names (all
+// of them when none is given). Python's untagged_responses only grows
+// until a command hands its responses out; a long-running program that
+// uses the typed API calls this to keep unsolicited EXISTS, EXPUNGE and
+// FETCH responses from piling up.
+func (m *IMAP4) DiscardUntagged(names ...string) {
+	if len(names) == 0 {
+		clear(m.untagged)
+		return
+	}
+	for _, n := range names {
+		delete(m.untagged, strings.ToUpper(n))
+	}
 }
 
 // ProtocolVersion returns "IMAP4REV1" or "IMAP4" (Python's PROTOCOL_VERSION).
