@@ -26,7 +26,8 @@ func (m Mix) weights() []int {
 // Options configures Generate.
 type Options struct {
 	// Seed selects the mailbox: the same Options give byte-identical
-	// messages.
+	// messages (with the same Go release: pictures go through its image
+	// encoders).
 	Seed int64
 	// Count is the number of messages.
 	Count int
