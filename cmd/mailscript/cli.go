@@ -28,6 +28,8 @@ const usage = `Usage:
   mailscript [flags] run FILE [ARGS...]   run a script once
   mailscript [flags] check FILE...        compile scripts without running them
   mailscript [flags] watch [DIR]          run the rules of DIR (default ./scripts) as they change
+  mailscript [flags] demo [--serve]       run the starter rules against a built-in sample mailbox
+  mailscript types [DIR]                  write the editor annotations of the Lua API (default ./types)
   mailscript version                      print the version
   mailscript help [COMMAND]               show help
 
@@ -54,7 +56,14 @@ var commandHelp = map[string]string{
 
 Runs the Lua script FILE once. ARGS are the script's arguments: arg[1],
 arg[2], ... and the chunk's "...". Flags after FILE belong to the script.
+
+Run flags (before FILE):
+  --demo   run against a fresh demo server with its sample mailbox (see
+           "mailscript help demo"): MAILSCRIPT_ACCOUNT, the account
+           mail.account() uses by default, points at it for this run
 `,
+	"demo":  demoHelp,
+	"types": typesHelp,
 	"check": `Usage: mailscript [flags] check FILE...
 
 Compiles each FILE without running it and reports syntax errors.
@@ -219,7 +228,9 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	cmd, rest := rest[0], rest[1:]
 	switch cmd {
-	case "run", "check", "watch":
+	case "run", "check", "watch", "demo":
+	case "types":
+		return typesCmd(rest, stdout, stderr)
 	case "version":
 		if len(rest) > 0 {
 			return usagef("version takes no arguments")
@@ -234,6 +245,16 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 	fs := newFlagSet(cmd)
 	var w watchFlags
+	var d demoFlags
+	var runDemo bool
+	switch cmd {
+	case "run":
+		fs.BoolVar(&runDemo, "demo", false, "")
+	case "demo":
+		fs.BoolVar(&d.serve, "serve", false, "")
+		fs.StringVar(&d.addr, "addr", "", "")
+		fs.StringVar(&d.rules, "rules", "", "")
+	}
 	if cmd == "watch" {
 		fs.BoolVar(&w.noInitial, "no-initial", false, "")
 		fs.IntVar(&w.parallel, "parallel", 4, "")
@@ -261,7 +282,17 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if len(rest) == 0 {
 			return usagef("run needs a FILE")
 		}
+		if runDemo {
+			return withDemo(func(extra ...engine.Option) error {
+				return runCmd(ctx, &o, logger, rest[0], rest[1:], stdout, stderr, extra...)
+			})
+		}
 		return runCmd(ctx, &o, logger, rest[0], rest[1:], stdout, stderr)
+	case "demo":
+		if len(rest) > 0 {
+			return usagef("demo takes no arguments, not %q", rest[0])
+		}
+		return demoCmd(ctx, &o, &d, logger, stdout, stderr)
 	case "check":
 		if len(rest) == 0 {
 			return usagef("check needs at least one FILE")
@@ -367,8 +398,8 @@ func describe(w io.Writer, err error) {
 	}
 }
 
-func runCmd(ctx context.Context, o *options, logger *slog.Logger, file string, args []string, stdout, stderr io.Writer) error {
-	e := newEngine(o, logger, stdout, stderr)
+func runCmd(ctx context.Context, o *options, logger *slog.Logger, file string, args []string, stdout, stderr io.Writer, extra ...engine.Option) error {
+	e := newEngine(o, logger, stdout, stderr, extra...)
 	_, err := e.Run(ctx, file, args...)
 	var ee *engine.ExitError
 	if err != nil && !errors.As(err, &ee) {

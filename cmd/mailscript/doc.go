@@ -5,6 +5,8 @@
 //	mailscript [flags] run FILE [ARGS...]   run a script once
 //	mailscript [flags] check FILE...        compile scripts without running them
 //	mailscript [flags] watch [DIR]          run the rules of DIR (default ./scripts) as they change
+//	mailscript [flags] demo [--serve]       run the starter rules against a built-in sample mailbox
+//	mailscript types [DIR]                  write the editor annotations of the Lua API (default ./types)
 //	mailscript version                      print the version
 //	mailscript help [COMMAND]               show help
 //
@@ -28,6 +30,18 @@
 // --parallel N (rules running at once, default 4), --debounce DURATION
 // (quiet time after a change, default 100ms) and --poll DURATION (list the
 // folders every DURATION instead of using file change notification).
+//
+// demo starts an IMAP server inside the process on a loopback port, fills
+// it with a sample mailbox, runs the starter rules of scripts/ (built into
+// the binary; --rules DIR for others) and prints what each did and the
+// mailbox counts before and after; --serve keeps the server up instead and
+// prints its account URL; --addr HOST:PORT picks the loopback address.
+// run --demo FILE runs any script against a fresh demo server. Scripts find
+// the server as they find a real account: mail.account() with no argument
+// reads the account URL in MAILSCRIPT_ACCOUNT, which the demo sets.
+//
+// types writes the lua-language-server annotation files of every module
+// into a folder, for editors.
 //
 // The first SIGINT or SIGTERM stops the runs in progress cleanly (their
 // connections are closed); a second one exits at once.
