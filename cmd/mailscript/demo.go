@@ -26,7 +26,9 @@ Nothing leaves the machine and no account is needed.
 
 Scripts find the server as they find a real account: mail.account() with
 no argument reads the account URL from the environment variable
-MAILSCRIPT_ACCOUNT, which the demo sets for its runs.
+MAILSCRIPT_ACCOUNT, which the demo sets for its runs. Scripts using the
+imaplib module directly read IMAP_HOST, IMAP_PORT, IMAP_USER and
+IMAP_PASSWORD, which it sets too.
 
 Demo flags:
   --serve          only start the server and keep it up until interrupted,
@@ -163,10 +165,16 @@ find a real account:
   export %s='%s'
   mailscript run scripts/20-newsletters.lua
 
+Scripts that use the imaplib module directly, as translated from Python,
+take the server from IMAP_HOST, IMAP_PORT, IMAP_USER and IMAP_PASSWORD:
+
+  export IMAP_HOST=%s IMAP_PORT=%s IMAP_USER=%s IMAP_PASSWORD=%s
+
 A mail client: IMAP server %s, port %s, no encryption, normal password.
 The mailbox lives in memory: it is gone when the server stops.
 Stop with Ctrl-C.
-`, srv.Addr(), len(srv.Messages()), demo.User, demo.Password, demo.AccountEnv, demo.AccountEnv, srv.URL(), host, port)
+`, srv.Addr(), len(srv.Messages()), demo.User, demo.Password, demo.AccountEnv, demo.AccountEnv, srv.URL(),
+		host, port, demo.User, demo.Password, host, port)
 	<-ctx.Done()
 	fmt.Fprintln(stdout, "Demo server stopped.")
 	return nil

@@ -128,6 +128,11 @@ func TestURL(t *testing.T) {
 	if v, ok := srv.LookupEnv(demo.AccountEnv); !ok || v != srv.URL() {
 		t.Errorf("LookupEnv(%s) = %q, %v", demo.AccountEnv, v, ok)
 	}
+	for name, want := range map[string]string{"IMAP_HOST": "127.0.0.1", "IMAP_PORT": u.Port(), "IMAP_USER": "demo", "IMAP_PASSWORD": "demo"} {
+		if v, ok := srv.LookupEnv(name); !ok || v != want {
+			t.Errorf("LookupEnv(%s) = %q, %v; want %q", name, v, ok, want)
+		}
+	}
 	t.Setenv("MAILSCRIPT_DEMO_TEST", "x")
 	if v, ok := srv.LookupEnv("MAILSCRIPT_DEMO_TEST"); !ok || v != "x" {
 		t.Errorf("LookupEnv of another variable = %q, %v; want the process environment", v, ok)

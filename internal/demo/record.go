@@ -131,8 +131,13 @@ func (rec Record) String() string {
 	count := rec.Attr("count")
 	if action == "" || count == "" || rec.Level >= slog.LevelError {
 		b.WriteString(strings.TrimPrefix(rec.Message, "mail: "))
+		if mbox := rec.Attr("mailbox"); mbox != "" {
+			b.WriteString(" mailbox " + mbox)
+		}
 		for _, a := range rec.Attrs {
-			if !hidden[a.Key] {
+			// "source" is the Lua line of a log record, but the mailbox
+			// of a mail action.
+			if (!hidden[a.Key] || a.Key == "source" && action != "") && a.Key != "mailbox" {
 				fmt.Fprintf(&b, " %s=%s", a.Key, quoteIfNeeded(a.Value.String()))
 			}
 		}

@@ -11,6 +11,12 @@ import (
 	"strconv"
 	"time"
 
+	// The in-process server builds ENVELOPE with go-message, which decodes
+	// a display name in a charset other than UTF-8 (KOI8-R, Big5...) only
+	// when its charset tables are linked in; without them it drops the
+	// whole address.
+	_ "github.com/emersion/go-message/charset"
+
 	"github.com/mailscript/mailscript/imaplib"
 	"github.com/mailscript/mailscript/internal/mailgen"
 	"github.com/mailscript/mailscript/internal/memserver"
@@ -95,10 +101,23 @@ func (s *Server) URL() string {
 }
 
 // LookupEnv is os.LookupEnv with MAILSCRIPT_ACCOUNT set to URL, for
-// engine.WithEnv.
+// engine.WithEnv. Scripts written with the imaplib module, as translated
+// from Python, take the server from IMAP_HOST, IMAP_PORT, IMAP_USER and
+// IMAP_PASSWORD instead (the convention of the examples), which it sets
+// too.
 func (s *Server) LookupEnv(name string) (string, bool) {
-	if name == AccountEnv {
+	host, port, _ := net.SplitHostPort(s.Addr())
+	switch name {
+	case AccountEnv:
 		return s.URL(), true
+	case "IMAP_HOST":
+		return host, true
+	case "IMAP_PORT":
+		return port, true
+	case "IMAP_USER":
+		return User, true
+	case "IMAP_PASSWORD":
+		return Password, true
 	}
 	return os.LookupEnv(name)
 }
