@@ -1,5 +1,5 @@
--- Cross-account move: old read mail from one account into the archive
--- folder of another, without ever losing a message.
+-- Cross-account move: read mail older than three weeks from one account
+-- into the archive folder of another, without ever losing a message.
 --
 -- Shows: two accounts in one script, and move_to with a mailbox of another
 -- account as destination. mailscript downloads each message, appends it
@@ -12,12 +12,13 @@
 local mail = require("mail")
 
 local main = mail.account()                                 -- MAILSCRIPT_ACCOUNT
-local archive = mail.account(assert(os.getenv("ARCHIVE_ACCOUNT"), "set ARCHIVE_ACCOUNT to the archive's account URL"))
+local archive_url = assert(os.getenv("ARCHIVE_ACCOUNT"), "set ARCHIVE_ACCOUNT to the archive's account URL")
+local archive = mail.account(archive_url)
 
 local year = os.date("%Y")
 local dest = archive:mailbox("Archive " .. year)
 
-local old = main:mailbox("INBOX"):search{seen = true, flagged = false, older = "7d"}
+local old = main:mailbox("INBOX"):search{seen = true, flagged = false, older = "3w"}
 print(("moving %d messages from %s to %s on %s"):format(#old, "INBOX", dest.name, archive.name))
 local n = old:move_to(dest)
 print(("%d moved; %s now holds %d messages"):format(n, dest.name, dest:status().messages))

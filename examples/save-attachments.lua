@@ -7,8 +7,8 @@
 --   mailscript run --demo --allow-write=attachments examples/save-attachments.lua attachments
 --
 -- Without --allow-write the first io.open for writing fails with an error
--- that names the flag. Only attachments of messages larger than 20 KB are
--- looked at: one SEARCH LARGER on the server.
+-- that names the flag. Only messages larger than 10 KB that the spam filter
+-- did not flag are looked at: one SEARCH on the server.
 local mail = require("mail")
 
 local dir = arg[1] or "attachments"
@@ -22,7 +22,8 @@ local function safe(name)
 end
 
 local saved, bytes = 0, 0
-for msg in inbox:search{larger = "20K"}:messages() do
+local wanted = inbox:search{larger = "10K", no = {header = {["X-Spam-Flag"] = "YES"}}}
+for msg in wanted:messages() do
   for _, a in ipairs(msg:attachments()) do
     if a.filename and a.filename ~= "" then
       local path = dir .. "/" .. msg.uid .. "-" .. safe(a.filename)

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"net/url"
 	"os"
@@ -44,6 +45,9 @@ type Options struct {
 	// Now is the demo's present: the sample mail is dated relative to it.
 	// Zero means time.Now().
 	Now time.Time
+	// Debug, when set, receives a copy of every byte the server reads and
+	// writes, credentials included (tests use it to see a client's IDLE).
+	Debug io.Writer
 }
 
 // Server is a running demo server with the sample mailbox loaded.
@@ -63,6 +67,7 @@ func Start(opts Options) (*Server, error) {
 		Addr:         opts.Addr,
 		Users:        map[string]string{User: Password},
 		InsecureAuth: true,
+		Debug:        opts.Debug,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("demo: start the server: %w", err)
