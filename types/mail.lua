@@ -1,0 +1,218 @@
+---@meta mail
+-- mailscript's "mail" module: accounts, searches as sets, safe actions.
+
+---@class mail
+---@field dry_run boolean when true, actions only log what they would do
+local mail = {}
+
+---@class mail.AccountConfig
+---@field host string
+---@field port? integer 993 with implicit TLS, else 143
+---@field tls? "implicit"|"starttls"|"none"
+---@field user string
+---@field password? string
+---@field password_cmd? string shell command; first output line is the password (needs --allow-run)
+---@field password_env? string environment variable holding the password
+---@field oauth2? {token?: string, token_cmd?: string}
+---@field ca_file? string PEM certificates to trust besides the system's
+---@field insecure? boolean no certificate verification
+---@field timeout? number|string seconds, or "30s"
+---@field create? boolean create missing destination mailboxes
+
+---An account. With no argument, the URL in MAILSCRIPT_ACCOUNT; with a URL
+---("imaps://user@host", "imap://user:pass@host:port?tls=none") and
+---optional settings; or with a table of settings. Connects on first use.
+---@param config? string|mail.AccountConfig
+---@param more? mail.AccountConfig
+---@return mail.Account
+function mail.account(config, more) end
+
+---@class mail.Account
+---@field name string user@host
+---@field user string
+---@field host string
+local Account = {}
+
+---@param name string
+---@return mail.Mailbox
+function Account:mailbox(name) end
+
+---@param pattern? string "*" (default) or "%"
+---@return mail.Mailbox[]
+function Account:mailboxes(pattern) end
+
+---The mailbox with a special-use attribute such as "\\Junk", or nil.
+---@param attr string
+---@return mail.Mailbox?
+function Account:special(attr) end
+
+---@param name string
+function Account:create(name) end
+---@param name string
+function Account:delete(name) end
+---@param old string
+---@param new string
+function Account:rename(old, new) end
+---@param name string
+function Account:subscribe(name) end
+---@param name string
+function Account:unsubscribe(name) end
+function Account:close() end
+
+---@class mail.Status
+---@field messages integer
+---@field unseen integer
+---@field recent integer
+---@field uidnext integer
+---@field uidvalidity integer
+
+---@class mail.Query
+---@field from? string|string[]
+---@field to? string|string[]
+---@field cc? string|string[]
+---@field bcc? string|string[]
+---@field subject? string|string[]
+---@field body? string|string[]
+---@field text? string|string[]
+---@field header? table<string, string>
+---@field seen? boolean
+---@field unseen? boolean
+---@field flagged? boolean
+---@field unflagged? boolean
+---@field answered? boolean
+---@field unanswered? boolean
+---@field deleted? boolean
+---@field undeleted? boolean
+---@field draft? boolean
+---@field undraft? boolean
+---@field recent? boolean
+---@field keyword? string|string[]
+---@field unkeyword? string|string[]
+---@field larger? integer|string bytes or "500K", "2M"
+---@field smaller? integer|string
+---@field since? integer|string epoch or "2024-03-05"
+---@field before? integer|string
+---@field on? integer|string
+---@field sent_since? integer|string
+---@field sent_before? integer|string
+---@field sent_on? integer|string
+---@field older? integer|string "30d", "12h", "2w" or days
+---@field newer? integer|string
+---@field uid? integer|string|integer[]
+---@field any? mail.Query[]|mail.Query OR of the alternatives
+---@field no? mail.Query[]|mail.Query NOT
+
+---@class mail.Mailbox
+---@field name string
+---@field account mail.Account
+local Mailbox = {}
+
+---@return mail.Status
+function Mailbox:status() end
+
+---@param raw string the whole message
+---@param opts? {flags?: string[], date?: integer|string}
+---@return integer? uid
+function Mailbox:append(raw, opts) end
+
+---@return mail.Set
+function Mailbox:all() end
+
+---@param query mail.Query
+---@return mail.Set
+function Mailbox:search(query) end
+
+---A set of messages (mailbox, UID). + union, * intersection, - difference,
+---# count.
+---@class mail.Set
+---@operator add(mail.Set): mail.Set
+---@operator mul(mail.Set): mail.Set
+---@operator sub(mail.Set): mail.Set
+---@operator len: integer
+local Set = {}
+
+---@param query mail.Query
+---@return mail.Set
+function Set:search(query) end
+
+---Narrows on the client with regular expressions (re module syntax) on
+---decoded headers and text.
+---@param patterns {subject?: string, from?: string, to?: string, cc?: string, body?: string, header?: table<string, string>}
+---@return mail.Set
+function Set:match(patterns) end
+
+---@return boolean
+function Set:is_empty() end
+---@param mbox? mail.Mailbox
+---@return integer[]
+function Set:uids(mbox) end
+---@return mail.Mailbox[]
+function Set:mailboxes() end
+
+---@param dest mail.Mailbox|string
+---@return integer moved
+function Set:move_to(dest) end
+---@param dest mail.Mailbox|string
+---@return integer copied
+function Set:copy_to(dest) end
+---@return integer deleted
+function Set:delete() end
+---@return integer
+function Set:mark_seen() end
+---@return integer
+function Set:unmark_seen() end
+---@param flag? string default "\\Flagged"
+---@return integer
+function Set:flag(flag) end
+---@param flag? string default "\\Flagged"
+---@return integer
+function Set:unflag(flag) end
+---@param keyword string
+---@return integer
+function Set:add_keyword(keyword) end
+---@param keyword string
+---@return integer
+function Set:remove_keyword(keyword) end
+---@param flags string[]
+---@return integer
+function Set:replace_flags(flags) end
+
+---Iterates over the messages, fetched in batches.
+---@param opts? {batch?: integer}
+---@return fun(): mail.Message?
+function Set:messages(opts) end
+
+---@class mail.Message
+---@field uid integer
+---@field mailbox mail.Mailbox
+---@field subject string decoded
+---@field from string decoded, "Name <addr>"
+---@field to string
+---@field cc string
+---@field from_addr string?
+---@field message_id string
+---@field date integer epoch seconds
+---@field internal_date integer
+---@field size integer
+---@field flags string[]
+local Message = {}
+
+---@param name string
+---@return string?
+function Message:header(name) end
+---@param name string
+---@return string[]
+function Message:header_all(name) end
+---@param flag string
+---@return boolean
+function Message:has_flag(flag) end
+---@return string
+function Message:text() end
+---@return string
+function Message:raw() end
+---@return {filename: string?, content_type: string, size: integer, data: string}[]
+function Message:attachments() end
+---@return email.Message
+function Message:parse() end
+
+return mail
