@@ -205,12 +205,7 @@ func (mod *module) index(L *lua.LState) int {
 	}
 	switch key {
 	case "capabilities":
-		caps := c.m.Capabilities()
-		t := L.CreateTable(len(caps), 0)
-		for i, s := range caps {
-			t.RawSetInt(i+1, lua.LString(s))
-		}
-		L.Push(t)
+		L.Push(mod.tuple(L, c.m.Capabilities()))
 	case "state":
 		L.Push(lua.LString(c.m.State()))
 	case "welcome":

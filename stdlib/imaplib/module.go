@@ -23,6 +23,9 @@ type module struct {
 	methods   *lua.LTable
 	connMeta  *lua.LTable
 	idlerMeta *lua.LTable
+	// tupleMeta marks the tables that stand for Python tuples: the
+	// (line, literal) pairs, ParseFlags' result, capabilities.
+	tupleMeta *lua.LTable
 }
 
 // Loader is the gopher-lua loader of the imaplib module.
@@ -48,6 +51,8 @@ func Loader(L *lua.LState) int {
 		return 1
 	}))
 	mod.idlerMeta = newIdlerMeta(L, mod)
+	mod.tupleMeta = L.NewTypeMetatable("imaplib.tuple")
+	mod.tupleMeta.RawSetString("__name", lua.LString("imaplib.tuple"))
 
 	t := mod.table
 	t.RawSetString("IMAP4", mod.class(L, "IMAP4", mod.newIMAP4))
@@ -116,11 +121,22 @@ func (mod *module) items(L *lua.LState, data []imaplib.Item) *lua.LTable {
 			p := L.CreateTable(2, 0)
 			p.RawSetInt(1, lua.LString(string(it.Line)))
 			p.RawSetInt(2, literal(it.Literal))
+			p.Metatable = mod.tupleMeta
 			t.RawSetInt(i+1, p)
 		default:
 			t.RawSetInt(i+1, lua.LString(string(it.Line)))
 		}
 	}
+	return t
+}
+
+// tuple makes a table of strings marked as a Python tuple.
+func (mod *module) tuple(L *lua.LState, s []string) *lua.LTable {
+	t := L.CreateTable(len(s), 0)
+	for i, v := range s {
+		t.RawSetInt(i+1, lua.LString(v))
+	}
+	t.Metatable = mod.tupleMeta
 	return t
 }
 

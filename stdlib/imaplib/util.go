@@ -35,12 +35,7 @@ var utilTable = map[string]func(L *lua.LState, mod *module) int{
 	},
 	"ParseFlags": func(L *lua.LState, mod *module) int {
 		a := getArgs(L, "ParseFlags", 1, []string{"resp"}, false, true)
-		flags := imaplib.ParseFlags([]byte(a.required(0)))
-		t := L.CreateTable(len(flags), 0)
-		for i, f := range flags {
-			t.RawSetInt(i+1, lua.LString(f))
-		}
-		L.Push(t)
+		L.Push(mod.tuple(L, imaplib.ParseFlags([]byte(a.required(0)))))
 		return 1
 	},
 	"Time2Internaldate": func(L *lua.LState, mod *module) int {

@@ -1,8 +1,7 @@
 -- Canonical printer of the conformance suite (Lua side): the same text as
 -- canon.py for equal data. Lua strings print as Python bytes; canon.str(s)
--- marks a string that Python holds as str. A two-element table whose first
--- element is a string ending in "}" (the line that announced a literal) is
--- a (line, literal) tuple; other tables are lists.
+-- marks a string that Python holds as str. Tables that imaplib marks as
+-- tuples print as Python tuples, other arrays as lists.
 local imaplib = require("imaplib")
 
 local canon = {}
@@ -52,8 +51,10 @@ local function bytes(b)
   return table.concat(out)
 end
 
+-- imaplib marks the tables that stand for Python tuples.
 local function istuple(t)
-  return #t == 2 and type(t[1]) == "string" and type(t[2]) == "string" and t[1]:sub(-1) == "}"
+  local mt = getmetatable(t)
+  return type(mt) == "table" and mt.__name == "imaplib.tuple"
 end
 
 local fmt
