@@ -8,8 +8,9 @@
 // before each run, so every run sees identical mailboxes. Scripts get the
 // server through environment variables: IMAP_HOST, IMAP_PORT,
 // IMAP_SSL_PORT, IMAP_USER, IMAP_PASSWORD, IMAP_CAFILE (the server's
-// certificate) and IMAP_STREAM (a shell command speaking preauthenticated
-// IMAP on stdin/stdout).
+// certificate), IMAP_STREAM (a shell command speaking preauthenticated
+// IMAP on stdin/stdout) and IMAP_KICK (a shell command that drops the
+// user's connections).
 //
 // Python scripts run with the python3 on PATH; Lua scripts run in the
 // mailscript engine with every permission. Normalize removes what differs
@@ -90,8 +91,15 @@ func Start(t testing.TB, seed func(srv *dovecottest.Server), opts ...dovecottest
 		"IMAP_PASSWORD": srv.Password,
 		"IMAP_CAFILE":   srv.CertFile(),
 		"IMAP_STREAM":   srv.StreamCommand(srv.User),
+		"IMAP_KICK":     kickCommand(srv),
 	}
 	return e
+}
+
+// kickCommand is a shell command that drops the default user's
+// connections, as Kick does.
+func kickCommand(srv *dovecottest.Server) string {
+	return "doveadm -c '" + srv.ConfigFile() + "' kick " + srv.User
 }
 
 // Reset drops the user's sessions and puts the saved mail back.

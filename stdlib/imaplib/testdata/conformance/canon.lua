@@ -19,6 +19,7 @@ canon.USER = env("IMAP_USER", "")
 canon.PASSWORD = env("IMAP_PASSWORD", "")
 canon.CAFILE = env("IMAP_CAFILE", "")
 canon.STREAM = env("IMAP_STREAM", "")
+canon.KICK = env("IMAP_KICK", "")
 
 local strmark = {}
 

@@ -21,6 +21,7 @@ USER = os.environ.get('IMAP_USER', '')
 PASSWORD = os.environ.get('IMAP_PASSWORD', '')
 CAFILE = os.environ.get('IMAP_CAFILE', '')
 STREAM = os.environ.get('IMAP_STREAM', '')
+KICK = os.environ.get('IMAP_KICK', '')
 
 
 def _bytes(b):
