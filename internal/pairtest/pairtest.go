@@ -7,7 +7,7 @@
 // indexes, UIDVALIDITY, ACL files, subscriptions). Reset puts the copy back
 // before each run, so every run sees identical mailboxes. Scripts get the
 // server through environment variables: IMAP_HOST, IMAP_PORT,
-// IMAP_SSL_PORT, IMAP_USER, IMAP_PASSWORD, IMAP_CAFILE (the server's
+// IMAP_SSL_PORT, IMAP_USER, IMAP_PASSWORD, IMAP_USER2 and IMAP_PASSWORD2 (User2), IMAP_CAFILE (the server's
 // certificate), IMAP_STREAM (a shell command speaking preauthenticated
 // IMAP on stdin/stdout) and IMAP_KICK (a shell command that drops the
 // user's connections).
@@ -35,6 +35,12 @@ import (
 	"github.com/mailscript/mailscript/engine"
 	"github.com/mailscript/mailscript/internal/dovecottest"
 	"github.com/mailscript/mailscript/stdlib/host"
+)
+
+// User2 and Password2 are a second account whose password needs quoting.
+const (
+	User2     = "carol"
+	Password2 = `p"a\ss w0rd`
 )
 
 // Env is a Dovecot instance with a saved state of its default user.
@@ -70,7 +76,7 @@ func Python(t testing.TB) string {
 // user's mail, and saves that user's home folder for Reset.
 func Start(t testing.TB, seed func(srv *dovecottest.Server), opts ...dovecottest.Option) *Env {
 	t.Helper()
-	opts = append([]dovecottest.Option{dovecottest.WithACL(), dovecottest.WithQuota()}, opts...)
+	opts = append([]dovecottest.Option{dovecottest.WithACL(), dovecottest.WithQuota(), dovecottest.WithUser(User2, Password2)}, opts...)
 	srv := dovecottest.Start(t, opts...)
 	e := &Env{Srv: srv, user: srv.User}
 	e.home = filepath.Dir(srv.MailDir(srv.User))
@@ -84,14 +90,16 @@ func Start(t testing.TB, seed func(srv *dovecottest.Server), opts ...dovecottest
 	h, p, _ := strings.Cut(srv.Addr(), ":")
 	_, sp, _ := strings.Cut(srv.TLSAddr(), ":")
 	e.Vars = map[string]string{
-		"IMAP_HOST":     h,
-		"IMAP_PORT":     p,
-		"IMAP_SSL_PORT": sp,
-		"IMAP_USER":     srv.User,
-		"IMAP_PASSWORD": srv.Password,
-		"IMAP_CAFILE":   srv.CertFile(),
-		"IMAP_STREAM":   srv.StreamCommand(srv.User),
-		"IMAP_KICK":     kickCommand(srv),
+		"IMAP_HOST":      h,
+		"IMAP_PORT":      p,
+		"IMAP_SSL_PORT":  sp,
+		"IMAP_USER":      srv.User,
+		"IMAP_PASSWORD":  srv.Password,
+		"IMAP_CAFILE":    srv.CertFile(),
+		"IMAP_STREAM":    srv.StreamCommand(srv.User),
+		"IMAP_KICK":      kickCommand(srv),
+		"IMAP_USER2":     User2,
+		"IMAP_PASSWORD2": Password2,
 	}
 	return e
 }

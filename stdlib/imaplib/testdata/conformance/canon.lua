@@ -20,6 +20,8 @@ canon.PASSWORD = env("IMAP_PASSWORD", "")
 canon.CAFILE = env("IMAP_CAFILE", "")
 canon.STREAM = env("IMAP_STREAM", "")
 canon.KICK = env("IMAP_KICK", "")
+canon.USER2 = env("IMAP_USER2", "")
+canon.PASSWORD2 = env("IMAP_PASSWORD2", "")
 
 local strmark = {}
 

@@ -22,6 +22,8 @@ PASSWORD = os.environ.get('IMAP_PASSWORD', '')
 CAFILE = os.environ.get('IMAP_CAFILE', '')
 STREAM = os.environ.get('IMAP_STREAM', '')
 KICK = os.environ.get('IMAP_KICK', '')
+USER2 = os.environ.get('IMAP_USER2', '')
+PASSWORD2 = os.environ.get('IMAP_PASSWORD2', '')
 
 
 def _bytes(b):
