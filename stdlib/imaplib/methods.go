@@ -222,8 +222,8 @@ var methodTable = map[string]method{
 	"setacl": simple("setacl", []string{"mailbox", "who", "what"}, func(m *imaplib.IMAP4, s []string) (string, []imaplib.Item, error) {
 		return m.SetACL(s[0], s[1], s[2])
 	}),
-	"setannotation": variadic("setannotation", nil, func(m *imaplib.IMAP4, _, rest []string) (string, []imaplib.Item, error) {
-		return m.SetAnnotation(rest...)
+	"setannotation": variadic("setannotation", []string{"mailbox"}, func(m *imaplib.IMAP4, s, rest []string) (string, []imaplib.Item, error) {
+		return m.SetAnnotation(s[0], rest...)
 	}),
 	"setquota": simple("setquota", []string{"root", "limits"}, func(m *imaplib.IMAP4, s []string) (string, []imaplib.Item, error) {
 		return m.SetQuota(s[0], s[1])
