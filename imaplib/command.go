@@ -381,9 +381,6 @@ func (m *IMAP4) getResponse() (line []byte, cont bool, err error) {
 			dat = resp.Text[len(resp.Text)-1]
 			m.appendUntagged(typ, LineItem(dat))
 		}
-		if m.pushed != nil {
-			m.pushed(typ, nil)
-		}
 	}
 	if typ == "OK" || typ == "NO" || typ == "BAD" {
 		if code, data, ok := matchResponseCode(dat); ok {
@@ -399,6 +396,10 @@ func (m *IMAP4) getResponse() (line []byte, cont bool, err error) {
 func (m *IMAP4) appendUntagged(typ string, it Item) {
 	if it.Line == nil && !it.IsPair {
 		it.Line = []byte{}
+	}
+	if m.pushed != nil {
+		m.pushed(typ, it)
+		return
 	}
 	m.untagged[typ] = append(m.untagged[typ], it)
 	if typ == "CAPABILITY" {

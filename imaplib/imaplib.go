@@ -90,8 +90,8 @@ type IMAP4 struct {
 	tlsEstablished  bool
 	broken          *Error
 	closeOnce       sync.Once
-	pushed          func(typ string, it []Item) // told of untagged responses while idling
-	xatoms          map[string][]string         // states of commands added by Xatom
+	pushed          func(typ string, it Item) // while idling, takes untagged responses instead of untagged
+	xatoms          map[string][]string       // states of commands added by Xatom
 }
 
 type tagResult struct {
