@@ -33,6 +33,7 @@ type conn struct {
 	debug   int
 	log     *ringLog
 	fields  *lua.LTable // attributes a script set on the instance
+	idler   *idler      // the IDLE in progress
 
 	// mu is held while a command runs, so that the run's cleanup, which
 	// may come from another goroutine, only sends LOGOUT on an idle
@@ -52,6 +53,9 @@ func (c *conn) String() string {
 // running, within logoutGrace, and closes the connection.
 func (c *conn) Close() error {
 	if c.mu.TryLock() {
+		t := time.AfterFunc(logoutGrace, func() { c.m.Close() })
+		c.endIdle()
+		t.Stop()
 		if s := c.m.State(); s != "LOGOUT" {
 			t := time.AfterFunc(logoutGrace, func() { c.m.Close() })
 			c.m.Logout()

@@ -39,6 +39,13 @@ func Loader(L *lua.LState) int {
 			c := mod.check(L)
 			c.mu.Lock()
 			defer c.mu.Unlock()
+			if c.idler != nil {
+				// An IDLE left open (a loop left by break or an error)
+				// is ended before the next command: DONE is always sent.
+				if err := c.endIdle(); err != nil {
+					mod.raise(L, err)
+				}
+			}
 			return fn(L, mod, c)
 		}))
 	}
