@@ -595,3 +595,23 @@ func BenchmarkParseFetch(b *testing.B) {
 	allocs = testing.AllocsPerRun(3, func() { _, _ = ParseFetch(data) })
 	b.ReportMetric(allocs/n, "allocs/item")
 }
+
+func ExampleParseFetch() {
+	// The data list of M.Fetch("1:2", "(UID FLAGS BODY.PEEK[HEADER.FIELDS (SUBJECT)])").
+	data := []Item{
+		PairItem([]byte(`1 (UID 10 FLAGS (\Seen) BODY[HEADER.FIELDS (SUBJECT)] {16}`), []byte("Subject: hello\r\n")),
+		LineItem([]byte(`)`)),
+		PairItem([]byte(`2 (UID 11 FLAGS () BODY[HEADER.FIELDS (SUBJECT)] {15}`), []byte("Subject: news\r\n")),
+		LineItem([]byte(`)`)),
+	}
+	msgs, err := ParseFetch(data)
+	if err != nil {
+		panic(err)
+	}
+	for _, m := range msgs {
+		fmt.Printf("%d %v %q\n", m.UID, m.Flags, m.Body("HEADER.FIELDS (SUBJECT)"))
+	}
+	// Output:
+	// 10 [\Seen] "Subject: hello\r\n"
+	// 11 [] "Subject: news\r\n"
+}

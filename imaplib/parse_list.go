@@ -35,6 +35,18 @@ func (e ListEntry) HasAttr(attr string) bool {
 	return false
 }
 
+// DisplayName returns the mailbox name decoded from modified UTF-7
+// ("caf&AOk-" becomes "café"), for showing to people. A name that is not
+// valid modified UTF-7 (as with UTF8=ACCEPT, where names are sent as UTF-8)
+// is returned as it is, with the decoding error.
+func (e ListEntry) DisplayName() (string, error) {
+	name, err := DecodeMailboxName(e.Name)
+	if err != nil {
+		return e.Name, err
+	}
+	return name, nil
+}
+
 // ParseList parses the data list of a LIST or LSUB command (also XLIST).
 // None items are skipped. When some responses are malformed, ParseList
 // returns the others together with an error (a *ParseError per bad

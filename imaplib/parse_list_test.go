@@ -6,6 +6,22 @@ import (
 	"testing"
 )
 
+func ExampleParseList() {
+	entries, err := ParseList([]Item{
+		LineItem([]byte(`(\HasNoChildren \Sent) "/" Sent`)),
+		LineItem([]byte(`(\HasNoChildren) "/" "My Folder"`)),
+	})
+	if err != nil {
+		panic(err)
+	}
+	for _, e := range entries {
+		fmt.Printf("%q sent=%v\n", e.Name, e.HasAttr(`\Sent`))
+	}
+	// Output:
+	// "Sent" sent=true
+	// "My Folder" sent=false
+}
+
 func TestParseListDovecot(t *testing.T) {
 	got, err := ParseList(dovecotList)
 	if err != nil {
@@ -24,6 +40,12 @@ func TestParseListDovecot(t *testing.T) {
 	}
 	if !got[7].HasAttr(`\junk`) || got[7].HasAttr(`\Sent`) || !got[8].HasAttr(`\Sent`) || !got[3].HasAttr(`\NOSELECT`) {
 		t.Errorf("attributes wrong: %v %v %v", got[3].Attrs, got[7].Attrs, got[8].Attrs)
+	}
+	if d, err := got[5].DisplayName(); d != "café" || err != nil {
+		t.Errorf("DisplayName of %q: %q, %v", got[5].Name, d, err)
+	}
+	if d, err := (ListEntry{Name: "caf\xc3\xa9"}).DisplayName(); d != "café" || err == nil {
+		t.Errorf("DisplayName of UTF-8: %q, %v; want the name and an error", d, err)
 	}
 	if fmt.Sprint(got[3].Attrs) != `[\Noselect \HasChildren]` {
 		t.Errorf("attrs %v", got[3].Attrs)

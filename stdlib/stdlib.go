@@ -2,6 +2,12 @@ package stdlib
 
 import (
 	lua "github.com/yuin/gopher-lua"
+
+	"github.com/mailscript/mailscript/stdlib/email"
+	"github.com/mailscript/mailscript/stdlib/json"
+	"github.com/mailscript/mailscript/stdlib/log"
+	"github.com/mailscript/mailscript/stdlib/luatime"
+	"github.com/mailscript/mailscript/stdlib/re"
 )
 
 // Module is one Lua module: the name scripts pass to require, and its loader.
@@ -12,7 +18,15 @@ type Module struct {
 
 // Modules lists the modules Preload registers, in a stable order.
 func Modules() []Module {
-	return []Module{}
+	return []Module{
+		{email.Name, email.Loader},
+		{email.HeaderName, email.HeaderLoader},
+		{email.UtilsName, email.UtilsLoader},
+		{re.Name, re.Loader},
+		{json.Name, json.Loader},
+		{luatime.Name, luatime.Loader},
+		{log.Name, log.Loader},
+	}
 }
 
 // Preload registers every module of Modules on L for require.

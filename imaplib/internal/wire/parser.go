@@ -599,11 +599,12 @@ func internFlag(b []byte) string {
 // FlagList reads a flag-list: "(" [flag *(SP flag)] ")". The result is
 // non-nil (possibly empty) when there is no error.
 func (p *Parser) FlagList() []string {
-	flags := []string{}
+	var buf [8]string // most lists are short: one allocation, of the right size
+	flags := buf[:0]
 	if !p.List(func() { flags = append(flags, p.Flag()) }) {
 		return nil
 	}
-	return flags
+	return append(make([]string, 0, len(flags)), flags...)
 }
 
 // ItemName reads the name of a FETCH data item up to a "[" if any: an atom

@@ -86,6 +86,7 @@ var rules = map[string]func(p *Parser) string{
 		c, ok := p.PeekByte()
 		return fmt.Sprintf("%q %v", c, ok)
 	},
+	"peekbytes": func(p *Parser) string { return fmt.Sprintf("%q", p.PeekBytes(2)) },
 	"atend":     func(p *Parser) string { return fmt.Sprint(p.AtEnd()) },
 	"expectend": func(p *Parser) string { return fmt.Sprint(p.ExpectEnd()) },
 	"itemname":  func(p *Parser) string { return string(p.ItemName()) },
@@ -231,6 +232,9 @@ func TestParserRules(t *testing.T) {
 		{rule: "special", in: "x", want: "false", rest: "x"},
 		{rule: "peek", in: "x", want: `'x' true`, rest: "x"},
 		{rule: "peek", in: "", want: `'\x00' false`},
+		{rule: "peekbytes", in: "abc", want: `"ab"`, rest: "abc"},
+		{rule: "peekbytes", in: "a", want: `"a"`, rest: "a"},
+		{rule: "peekbytes", in: "", want: `""`},
 		{rule: "atend", in: "", want: "true"},
 		{rule: "atend", in: "x", want: "false", rest: "x"},
 		{rule: "atend", in: "{1}\r\nx", want: "false", rest: "{1}"},

@@ -3,6 +3,7 @@ package wire
 import (
 	"errors"
 	"strconv"
+	"unicode/utf8"
 )
 
 // ErrControlChars is returned for an argument that holds CR, LF or NUL
@@ -134,7 +135,9 @@ func (c *Command) canQuote(s string) bool {
 			return false
 		}
 	}
-	return true
+	// In UTF-8 mode a quoted string may hold UTF-8 (RFC 6855), but only
+	// valid UTF-8: other 8-bit bytes go as a literal.
+	return !c.UTF8 || utf8.ValidString(s)
 }
 
 // Quoted appends s as a quoted string, escaping \ and ". It refuses CR, LF

@@ -1,0 +1,69 @@
+// Package email is the Lua module "email": Python's email package, as much
+// of it as mail scripts use, on the compat32 semantics of
+// email.message_from_bytes.
+//
+//	local email = require("email")
+//	local msg = email.message_from_bytes(raw)
+//	print(email.header.decode(msg["Subject"]))
+//	local name, addr = email.utils.parseaddr(msg:get("From", ""))
+//	for part in msg:walk() do
+//	  if part:get_content_maintype() == "text" then
+//	    print(part:get_content())            -- decoded to UTF-8
+//	  elseif part:get_filename() then
+//	    save(part:get_filename(), part:get_payload(nil, true))
+//	  end
+//	end
+//
+// Module functions: message_from_string(s), message_from_bytes(s) (the
+// same: Lua strings are bytes).
+//
+// Messages (userdata "email.Message"): msg["Name"] and msg:get(name,
+// default) return the first field's raw value (folds kept, like compat32)
+// or nil/default; msg["Name"] = v appends a field, msg["Name"] = nil removes
+// them all; #msg counts fields; tostring(msg) is msg:as_string(). Methods:
+// get_all, keys, values, items ({name, value} pairs), contains, add_header
+// (name, value, {param=value}), replace_header, del, is_multipart, walk (an
+// iterator), get_payload(i, decode) or get_payload{i=, decode=},
+// get_content, get_content_type, get_content_maintype,
+// get_content_subtype, get_default_type, set_default_type,
+// get_content_charset, get_charsets, get_filename, get_boundary,
+// get_params, get_param, get_content_disposition, get_unixfrom, as_string,
+// as_bytes; fields defects (a list of Python defect class names), preamble
+// and epilogue.
+//
+// Where Lua differs from Python:
+//   - get_payload(i) counts i from 0, as Python does; the list returned by
+//     get_payload() is a Lua array (from 1).
+//   - get_payload() returns raw octets; get_payload(nil, true) the octets
+//     with the transfer encoding undone; get_content() text parts decoded
+//     from their charset to UTF-8 (UTF-8 when the charset is missing or
+//     unknown, U+FFFD for undecodable octets) and other parts' octets.
+//   - get_filename also decodes RFC 2047 encoded words, which Python leaves
+//     to the caller.
+//   - Python's None is nil as a return value and as the charset of a
+//     decode_header pair; inside other tables (RFC 2231 triples of
+//     get_params, get_charsets) it is the null sentinel of package null.
+//   - Keyword arguments are a trailing options table:
+//     msg:get_params{header="content-disposition"}.
+//
+// email.header: decode_header(s) returns {bytes, charset} pairs as Python
+// does; make_header(pairs) returns the joined UTF-8 string (not a Header
+// object); decode(s) is make_header(decode_header(s)) and never fails;
+// encode_word(s, charset) makes one encoded word.
+//
+// email.utils: parseaddr(s) returns name, addr (two values);
+// getaddresses(values) a list of {name, addr}; formataddr({name, addr}) or
+// formataddr(name, addr); parsedate_to_datetime(s) returns the epoch
+// seconds and the zone offset in seconds (nil for -0000 or an unknown
+// zone), or nil and a message; parsedate_tz, parsedate, mktime_tz;
+// format_datetime(epoch, offset, usegmt); formatdate(epoch, localtime,
+// usegmt); make_msgid(idstring, domain); quote, unquote,
+// collapse_rfc2231_value, decode_rfc2231.
+//
+// Charsets: UTF-8, US-ASCII, ISO-8859-*, Windows-125x, KOI8-R/U, GB2312,
+// GBK, GB18030, Big5, Shift_JIS, EUC-JP, ISO-2022-JP, EUC-KR, UTF-16 and
+// the IANA names golang.org/x/text knows, under Python's aliases.
+//
+// Go programs (the mail module) use the same parser through Parse,
+// Message, DecodeHeaderString, ParseAddresses and ParseDate.
+package email

@@ -1,0 +1,22 @@
+package email_test
+
+import (
+	"testing"
+
+	lua "github.com/yuin/gopher-lua"
+
+	"github.com/mailscript/mailscript/internal/luatest"
+	"github.com/mailscript/mailscript/stdlib/email"
+	"github.com/mailscript/mailscript/stdlib/null"
+)
+
+func setup(L *lua.LState) {
+	L.PreloadModule(email.Name, email.Loader)
+	L.PreloadModule(email.HeaderName, email.HeaderLoader)
+	L.PreloadModule(email.UtilsName, email.UtilsLoader)
+	L.SetGlobal("json_null", null.Value(L))
+}
+
+func TestLua(t *testing.T) {
+	luatest.Run(t, "testdata/email_test.lua", setup)
+}
