@@ -170,7 +170,7 @@ func (p *part) open(readOnly bool) (*imaplib.IMAP4, error) {
 }
 
 // searchBudget bounds the UID set of one narrowing SEARCH command.
-const searchBudget = 16 << 10
+const searchBudget = 7000
 
 // Search narrows the set on the server: the messages of s that also match q,
 // with one SEARCH per mailbox (split only where the UID list is too long for
