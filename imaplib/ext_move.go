@@ -36,7 +36,9 @@ func (m *IMAP4) UIDMove(set SeqSet, dest string) (*CopyUID, error) {
 		return nil, err
 	}
 	wireDest := m.encodeMailbox(dest)
-	budget := setBudget(len("UID COPY  ") + len(wireDest) + 2)
+	// A piece must fit in each of the commands below (UID STORE and UID
+	// EXPUNGE split further by themselves, but a UID SEARCH cannot).
+	budget := setBudget(max(len("UID COPY  ")+len(wireDest)+2, len("UID SEARCH RETURN (ALL) UID ")))
 	var result *CopyUID
 	for _, chunk := range set.Split(budget) {
 		// Only UIDs that exist now: "n:*", or a range beyond UIDNEXT,

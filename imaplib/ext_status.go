@@ -63,5 +63,11 @@ func (m *IMAP4) MailboxStatus(mailbox string, items ...string) (*StatusData, err
 			return &s, nil
 		}
 	}
+	if len(all) == 1 {
+		// One answer, naming the mailbox in another spelling.
+		s := all[0]
+		s.Mailbox = mailbox
+		return &s, nil
+	}
 	return nil, newError(KindError, nil, "no STATUS response for %s from server", mailbox)
 }

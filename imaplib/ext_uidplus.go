@@ -41,7 +41,8 @@ func parseCopyUID(arg []byte) (*CopyUID, error) {
 	if err != nil {
 		return nil, fmt.Errorf("imaplib: malformed COPYUID %q: %w", arg, err)
 	}
-	if src.Contains(Star) || dst.Contains(Star) || src.Len() != dst.Len() {
+	if src.Contains(Star) || dst.Contains(Star) || src.Len() != dst.Len() ||
+		writtenLen(f[1]) != uint64(src.Len()) || writtenLen(f[2]) != uint64(dst.Len()) {
 		return nil, fmt.Errorf("imaplib: malformed COPYUID %q: sets do not match", arg)
 	}
 	return &CopyUID{UIDValidity: uint32(v), Source: src, Dest: dst, pairs: []copyPair{{f[1], f[2]}}}, nil
@@ -86,6 +87,25 @@ func (c *CopyUID) Map() (map[uint32]uint32, error) {
 		}
 	}
 	return out, nil
+}
+
+// writtenLen counts the numbers of a valid sequence set without Star as
+// written, a number listed twice counting twice.
+func writtenLen(s string) uint64 {
+	var n uint64
+	for _, part := range strings.Split(s, ",") {
+		lo, hi, isRange := strings.Cut(part, ":")
+		a, _ := strconv.ParseUint(lo, 10, 32)
+		b := a
+		if isRange {
+			b, _ = strconv.ParseUint(hi, 10, 32)
+		}
+		if a > b {
+			a, b = b, a
+		}
+		n += b - a + 1
+	}
+	return n
 }
 
 // orderedNums expands a sequence set in the order written (each range

@@ -235,7 +235,9 @@ func (m *IMAP4) SelectMailbox(mailbox string, readonly bool) (*MailboxInfo, erro
 	return m.SelectMailboxWith(mailbox, SelectOptions{ReadOnly: readonly})
 }
 
-// SelectMailboxWith is SelectMailbox with options.
+// SelectMailboxWith is SelectMailbox with options. When a part of the
+// server's answer is malformed (a UIDVALIDITY that is not a number), the
+// mailbox is selected and the rest is returned with an error.
 func (m *IMAP4) SelectMailboxWith(mailbox string, o SelectOptions) (*MailboxInfo, error) {
 	if err := checkMailbox(mailbox); err != nil {
 		return nil, err
@@ -419,7 +421,13 @@ func parseNamespaces(line []byte) (*Namespaces, error) {
 		if i > 0 {
 			p.SP()
 		}
-		p.ListOrNIL(func() {
+		if p.NIL() {
+			continue
+		}
+		// "(" 1*namespace-descr ")", the descriptions not separated (RFC
+		// 2342); a space between them is tolerated.
+		p.Open()
+		for p.Err() == nil {
 			var n Namespace
 			p.Open()
 			n.Prefix = string(p.String())
@@ -439,7 +447,14 @@ func parseNamespaces(line []byte) (*Namespaces, error) {
 			}
 			p.Close()
 			*list = append(*list, n)
-		})
+			if c, _ := p.PeekByte(); c == ' ' && string(p.PeekBytes(2)) == " (" {
+				p.SP()
+			}
+			if c, _ := p.PeekByte(); c != '(' {
+				break
+			}
+		}
+		p.Close()
 	}
 	p.ExpectEnd()
 	if err := p.Err(); err != nil {

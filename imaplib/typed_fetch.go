@@ -28,12 +28,17 @@ func splitResponses(data []Item) [][]Item {
 
 // takeFetch hands out the FETCH responses about the UIDs of set, parsed,
 // and leaves the others (news about other messages) filed for Response.
-func (m *IMAP4) takeFetch(set SeqSet) ([]*FetchData, error) {
-	var keep []Item
+// Only responses filed after the first before of them are considered.
+func (m *IMAP4) takeFetch(set SeqSet, before int) ([]*FetchData, error) {
+	all := m.untagged["FETCH"]
+	if before > len(all) {
+		before = len(all)
+	}
+	keep := append([]Item(nil), all[:before]...)
 	var out []*FetchData
 	var errs []error
 	star := set.Contains(Star)
-	for _, resp := range splitResponses(m.pop("FETCH")) {
+	for _, resp := range splitResponses(all[before:]) {
 		fd, err := ParseFetch(resp)
 		if err != nil {
 			errs = append(errs, err)
@@ -46,7 +51,9 @@ func (m *IMAP4) takeFetch(set SeqSet) ([]*FetchData, error) {
 		keep = append(keep, resp...)
 	}
 	if len(keep) > 0 {
-		m.untagged["FETCH"] = append(m.untagged["FETCH"], keep...)
+		m.untagged["FETCH"] = keep
+	} else {
+		delete(m.untagged, "FETCH")
 	}
 	if err := errors.Join(errs...); err != nil {
 		return out, newError(KindError, err, "%v", err)
@@ -77,13 +84,13 @@ func (m *IMAP4) uidFetch(set SeqSet, items string, changedSince uint64) ([]*Fetc
 	var out []*FetchData
 	for _, chunk := range set.Split(setBudget(len("UID FETCH  ") + len(items) + len(modifier))) {
 		setText := chunk.String()
-		m.takeCodes("FETCH")
+		before := len(m.untagged["FETCH"])
 		if _, err := m.do("UID FETCH", &command{name: "UID", args: []any{"FETCH", setText, items}, build: func(c *wire.Command) {
 			c.RawString(modifier)
 		}}); err != nil {
 			return out, err
 		}
-		fd, err := m.takeFetch(chunk)
+		fd, err := m.takeFetch(chunk, before)
 		out = append(out, fd...)
 		if err != nil {
 			return out, err
@@ -136,7 +143,8 @@ func (m *IMAP4) uidStore(set SeqSet, op StoreOp, flags []string, silent bool, un
 	var out []*FetchData
 	for _, chunk := range set.Split(setBudget(len("UID STORE   ") + len(modifier) + len(item) + len(flagText))) {
 		setText := chunk.String()
-		m.takeCodes("FETCH", "MODIFIED")
+		m.takeCodes("MODIFIED")
+		before := len(m.untagged["FETCH"])
 		_, err := m.do("UID STORE", &command{name: "UID", args: []any{"STORE", setText}, build: func(c *wire.Command) {
 			c.RawString(modifier)
 			c.SP()
@@ -154,7 +162,7 @@ func (m *IMAP4) uidStore(set SeqSet, op StoreOp, flags []string, silent bool, un
 		if err != nil {
 			return out, modified, err
 		}
-		fd, err := m.takeFetch(chunk)
+		fd, err := m.takeFetch(chunk, before)
 		out = append(out, fd...)
 		if err != nil {
 			return out, modified, err
