@@ -111,6 +111,9 @@ func (ac *action) dryRun() (bool, error) {
 		if len(subjects) >= dryRunSubjects {
 			break
 		}
+		if p.uids.IsEmpty() {
+			continue
+		}
 		m, err := p.open(true)
 		if err != nil {
 			return true, err
@@ -161,6 +164,9 @@ func (s *Set) MoveTo(dest *Mailbox) (int, error) {
 	}
 	for i := range s.parts {
 		p := &s.parts[i]
+		if p.uids.IsEmpty() {
+			continue
+		}
 		var err error
 		switch {
 		case p.mbox.same(dest):
@@ -222,6 +228,9 @@ func (s *Set) CopyTo(dest *Mailbox) (int, error) {
 	}
 	for i := range s.parts {
 		p := &s.parts[i]
+		if p.uids.IsEmpty() {
+			continue
+		}
 		var err error
 		if p.mbox.acct != dest.acct {
 			err = ac.across(p, false)
@@ -315,6 +324,9 @@ func (s *Set) Store(name string, op imaplib.StoreOp, flags []string) (int, error
 	}
 	for i := range s.parts {
 		p := &s.parts[i]
+		if p.uids.IsEmpty() {
+			continue
+		}
 		a := p.mbox.acct
 		m, err := p.open(false)
 		if err != nil {

@@ -316,4 +316,3 @@ func runRule(t *testing.T, srv *dovecottest.Server, addr, src string, dryRun boo
 	return string(res.Output), logs.String()
 }
 
-func timeNow() time.Time { return time.Now() }

@@ -856,11 +856,12 @@ var setMethods = map[string]lua.LGFunction{
 			mb := destArg(L, s, 2)
 			uids = s.UIDs(mb)
 		} else {
-			if len(s.parts) > 1 {
-				L.RaiseError("mail: set:uids(): the set spans %d mailboxes; name one: set:uids(mbox)", len(s.parts))
+			boxes := s.Mailboxes()
+			if len(boxes) > 1 {
+				L.RaiseError("mail: set:uids(): the set spans %d mailboxes; name one: set:uids(mbox)", len(boxes))
 			}
-			if len(s.parts) == 1 {
-				uids = s.parts[0].uids
+			if len(boxes) == 1 {
+				uids = s.UIDs(boxes[0])
 			}
 		}
 		nums, err := uids.Nums()

@@ -72,8 +72,11 @@ func (s *Set) UIDs(mbox *Mailbox) imaplib.SeqSet {
 // String describes the set: "INBOX:1:3,7 Archive:4".
 func (s *Set) String() string {
 	var b strings.Builder
-	for i, p := range s.parts {
-		if i > 0 {
+	for _, p := range s.parts {
+		if p.uids.IsEmpty() {
+			continue
+		}
+		if b.Len() > 0 {
 			b.WriteByte(' ')
 		}
 		fmt.Fprintf(&b, "%s:%s", p.mbox.name, p.uids.String())
@@ -95,7 +98,11 @@ func less(a, b *Mailbox) bool {
 // combine merges two sets mailbox by mailbox with op. A mailbox whose two
 // sides were searched under different UIDVALIDITY values is marked stale,
 // so that actions refuse it.
-func combine(s, o *Set, op func(a, b imaplib.SeqSet, inA, inB bool) imaplib.SeqSet) *Set {
+//
+// The result keeps the mailboxes of s (and for a union those of o), even
+// where no message is left, so that an empty result still knows its
+// mailbox and account (set:move_to("name") works on it, doing nothing).
+func combine(s, o *Set, union bool, op func(a, b imaplib.SeqSet, inA, inB bool) imaplib.SeqSet) *Set {
 	r := &Set{}
 	i, j := 0, 0
 	for i < len(s.parts) || j < len(o.parts) {
@@ -109,6 +116,10 @@ func combine(s, o *Set, op func(a, b imaplib.SeqSet, inA, inB bool) imaplib.SeqS
 			p = o.parts[j]
 			p.uids = op(imaplib.SeqSet{}, p.uids, false, true)
 			j++
+			if !union {
+				// A mailbox only on the right of * or - is not the result's.
+				continue
+			}
 		default:
 			a, b := s.parts[i], o.parts[j]
 			p = part{mbox: a.mbox, validity: a.validity, uids: op(a.uids, b.uids, true, true)}
@@ -118,9 +129,7 @@ func combine(s, o *Set, op func(a, b imaplib.SeqSet, inA, inB bool) imaplib.SeqS
 			i++
 			j++
 		}
-		if !p.uids.IsEmpty() {
-			r.parts = append(r.parts, p)
-		}
+		r.parts = append(r.parts, p)
 	}
 	return r
 }
@@ -132,12 +141,12 @@ const staleValidity = ^uint32(0)
 
 // Union returns the messages in s or in o (Lua's +).
 func (s *Set) Union(o *Set) *Set {
-	return combine(s, o, func(a, b imaplib.SeqSet, _, _ bool) imaplib.SeqSet { return a.Union(b) })
+	return combine(s, o, true, func(a, b imaplib.SeqSet, _, _ bool) imaplib.SeqSet { return a.Union(b) })
 }
 
 // Intersect returns the messages in both s and o (Lua's *).
 func (s *Set) Intersect(o *Set) *Set {
-	return combine(s, o, func(a, b imaplib.SeqSet, inA, inB bool) imaplib.SeqSet {
+	return combine(s, o, false, func(a, b imaplib.SeqSet, inA, inB bool) imaplib.SeqSet {
 		if !inA || !inB {
 			return imaplib.SeqSet{}
 		}
@@ -147,7 +156,7 @@ func (s *Set) Intersect(o *Set) *Set {
 
 // Difference returns the messages of s that are not in o (Lua's -).
 func (s *Set) Difference(o *Set) *Set {
-	return combine(s, o, func(a, b imaplib.SeqSet, inA, _ bool) imaplib.SeqSet {
+	return combine(s, o, false, func(a, b imaplib.SeqSet, inA, _ bool) imaplib.SeqSet {
 		if !inA {
 			return imaplib.SeqSet{}
 		}
@@ -178,6 +187,10 @@ const searchBudget = 7000
 func (s *Set) Search(q *Query) (*Set, error) {
 	r := &Set{}
 	for _, p := range s.parts {
+		if p.uids.IsEmpty() {
+			r.parts = append(r.parts, p)
+			continue
+		}
 		a := p.mbox.acct
 		m, err := p.open(a.DryRun())
 		if err != nil {
@@ -193,9 +206,7 @@ func (s *Set) Search(q *Query) (*Set, error) {
 			}
 			found = found.Union(got)
 		}
-		if !found.IsEmpty() {
-			r.parts = append(r.parts, part{p.mbox, p.validity, found})
-		}
+		r.parts = append(r.parts, part{p.mbox, p.validity, found})
 	}
 	return r, nil
 }
@@ -282,6 +293,10 @@ func (s *Set) Match(mt *Match) (*Set, error) {
 		}
 	}
 	for _, p := range s.parts {
+		if p.uids.IsEmpty() {
+			r.parts = append(r.parts, p)
+			continue
+		}
 		a := p.mbox.acct
 		m, err := p.open(a.DryRun())
 		if err != nil {
@@ -327,9 +342,7 @@ func (s *Set) Match(mt *Match) (*Set, error) {
 				}
 			}
 		}
-		if !cand.IsEmpty() {
-			r.parts = append(r.parts, part{p.mbox, p.validity, cand})
-		}
+		r.parts = append(r.parts, part{p.mbox, p.validity, cand})
 	}
 	return r, nil
 }
