@@ -315,4 +315,3 @@ func runRule(t *testing.T, srv *dovecottest.Server, addr, src string, dryRun boo
 	}
 	return string(res.Output), logs.String()
 }
-
