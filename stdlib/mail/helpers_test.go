@@ -297,6 +297,16 @@ func accountURL(srv *dovecottest.Server, addr, user string, extra string) string
 // (and BOB_URL to bob's), and returns the output and the log.
 func runRule(t *testing.T, srv *dovecottest.Server, addr, src string, dryRun bool) (string, string) {
 	t.Helper()
+	out, log, err := runRuleErr(t, srv, addr, src, dryRun)
+	if err != nil {
+		t.Fatalf("rule failed: %v\noutput:\n%s\nlog:\n%s", err, out, log)
+	}
+	return out, log
+}
+
+// runRuleErr is runRule for a rule that may fail.
+func runRuleErr(t *testing.T, srv *dovecottest.Server, addr, src string, dryRun bool) (string, string, error) {
+	t.Helper()
 	env := map[string]string{
 		"MAILSCRIPT_ACCOUNT": accountURL(srv, addr, "alice", "&create=true"),
 		"BOB_URL":            accountURL(srv, addr, "bob", "&create=true"),
@@ -310,8 +320,5 @@ func runRule(t *testing.T, srv *dovecottest.Server, addr, src string, dryRun boo
 		engine.WithTimeout(5*time.Minute),
 	)
 	res, err := e.RunString(context.Background(), "rule.lua", src)
-	if err != nil {
-		t.Fatalf("rule failed: %v\noutput:\n%s\nlog:\n%s", err, res.Output, logs.String())
-	}
-	return string(res.Output), logs.String()
+	return string(res.Output), logs.String(), err
 }

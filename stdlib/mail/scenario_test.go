@@ -25,9 +25,14 @@ const nMessages = 2400
 
 func newFixture(t *testing.T, opts ...dovecottest.Option) *fixture {
 	t.Helper()
+	return newFixtureN(t, nMessages, opts...)
+}
+
+func newFixtureN(t *testing.T, n int, opts ...dovecottest.Option) *fixture {
+	t.Helper()
 	srv := dovecottest.Start(t, opts...)
 	f := &fixture{srv: srv, now: time.Now()}
-	f.msgs = genMessages(t, 7, nMessages, f.now)
+	f.msgs = genMessages(t, 7, n, f.now)
 	seed(t, srv, "alice", f.msgs)
 	return f
 }
