@@ -185,7 +185,7 @@ type msgState struct {
 	MsgID string
 }
 
-func dial(t *testing.T, srv *dovecottest.Server, user string) *imaplib.IMAP4 {
+func dial(t testing.TB, srv *dovecottest.Server, user string) *imaplib.IMAP4 {
 	t.Helper()
 	host, port, _ := net.SplitHostPort(srv.Addr())
 	pn, _ := strconv.Atoi(port)
@@ -202,7 +202,7 @@ func dial(t *testing.T, srv *dovecottest.Server, user string) *imaplib.IMAP4 {
 
 // snapshot reads every message of every mailbox of user: mailbox name to
 // Message-ID to state (a Message-ID present twice gets "#2" appended).
-func snapshot(t *testing.T, srv *dovecottest.Server, user string) map[string]map[string]msgState {
+func snapshot(t testing.TB, srv *dovecottest.Server, user string) map[string]map[string]msgState {
 	t.Helper()
 	m := dial(t, srv, user)
 	boxes, err := m.ListMailboxes("", "*")
