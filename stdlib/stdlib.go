@@ -8,6 +8,7 @@ import (
 	"github.com/mailscript/mailscript/stdlib/json"
 	"github.com/mailscript/mailscript/stdlib/log"
 	"github.com/mailscript/mailscript/stdlib/luatime"
+	"github.com/mailscript/mailscript/stdlib/mail"
 	"github.com/mailscript/mailscript/stdlib/re"
 	"github.com/mailscript/mailscript/stdlib/ssl"
 )
@@ -30,6 +31,7 @@ func Modules() []Module {
 		{json.Name, json.Loader},
 		{luatime.Name, luatime.Loader},
 		{log.Name, log.Loader},
+		{mail.Name, mail.Loader},
 	}
 }
 
