@@ -2,22 +2,26 @@ package mail
 
 import (
 	"crypto/tls"
-	"errors"
 
 	"github.com/mailscript/mailscript/imaplib"
 )
 
-// errNoAuthExt is returned until imaplib has STARTTLS and AUTHENTICATE.
-var errNoAuthExt = errors.New("mail: this build's imaplib has no STARTTLS/AUTHENTICATE yet")
-
+// startTLS upgrades m with STARTTLS; the caller closes m on error. A
+// server that does not offer STARTTLS is refused: an account that asks for
+// STARTTLS never goes on in plaintext.
 func startTLS(m *imaplib.IMAP4, cfg *tls.Config) error {
-	_ = cfg
-	m.Close()
-	return errNoAuthExt
+	_, _, err := m.StartTLS(cfg)
+	return err
 }
 
+// loginOAuth2 authenticates with a bearer token: OAUTHBEARER (RFC 7628)
+// when the server offers it, else XOAUTH2 (Gmail, Office 365).
 func loginOAuth2(m *imaplib.IMAP4, user, token string) error {
-	_, _ = user, token
-	_ = m
-	return errNoAuthExt
+	var err error
+	if m.HasCapability("AUTH=OAUTHBEARER") {
+		_, _, err = m.LoginOAuthBearer(user, token, m.Host, m.Port)
+	} else {
+		_, _, err = m.LoginXOAuth2(user, token)
+	}
+	return err
 }
