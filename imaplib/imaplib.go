@@ -440,3 +440,16 @@ func (s *streamConn) Close() error {
 	s.stdout.Close()
 	return err
 }
+
+// LogoutWithin ends the session politely when it can: it sends LOGOUT
+// (unless the session is already logged out or broken) and closes the
+// connection, giving up on the server's answer after d. Hosts call it when
+// a script's run ends with the connection still open.
+func (m *IMAP4) LogoutWithin(d time.Duration) error {
+	if m.state != "LOGOUT" && m.broken == nil {
+		t := time.AfterFunc(d, func() { m.Close() })
+		m.Logout()
+		t.Stop()
+	}
+	return m.Close()
+}

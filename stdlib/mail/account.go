@@ -96,7 +96,7 @@ func (a *Account) Conn() (*imaplib.IMAP4, error) {
 		return nil, err
 	}
 	a.m = m
-	a.release = a.h.Track(m)
+	a.release = a.h.Track(logoutCloser{m})
 	a.selected = ""
 	a.Logins++
 	return m, nil
@@ -403,3 +403,12 @@ func (a *Account) Subscribe(name string) error { return a.mailboxOp("subscribe",
 
 // Unsubscribe unsubscribes from a mailbox.
 func (a *Account) Unsubscribe(name string) error { return a.mailboxOp("unsubscribe", name) }
+
+// logoutCloser logs a connection out when the run ends with it open.
+type logoutCloser struct{ m *imaplib.IMAP4 }
+
+// logoutGrace bounds the wait for the server's answer to LOGOUT at the end
+// of a run.
+const logoutGrace = 2 * time.Second
+
+func (c logoutCloser) Close() error { return c.m.LogoutWithin(logoutGrace) }
