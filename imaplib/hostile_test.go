@@ -48,9 +48,9 @@ func (h *hostileConn) greet(caps string) error {
 }
 
 // hostile connects a client (tag prefix "A") to a server running handler,
-// and returns the client, the error of New, and a function that waits
-// for the handler to return (it fails the test after 10 seconds).
-func hostile(t *testing.T, opts Options, handler func(h *hostileConn)) (*IMAP4, error, func()) {
+// and returns the client, a function that waits for the handler to
+// return (it fails the test after 10 seconds), and the error of New.
+func hostile(t *testing.T, opts Options, handler func(h *hostileConn)) (*IMAP4, func(), error) {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -87,7 +87,7 @@ func hostile(t *testing.T, opts Options, handler func(h *hostileConn)) (*IMAP4, 
 	})
 	opts.TagPrefix = "A"
 	m, err := New(client, &opts)
-	return m, err, wait
+	return m, wait, err
 }
 
 // waitGoroutines waits until at most n goroutines run, and fails the test
@@ -152,7 +152,7 @@ func TestHostileLongLine(t *testing.T) {
 	const limit = 64 << 10
 	const sent = 16 << 20
 	chunk := bytes.Repeat([]byte("1 "), 32<<10)
-	m, err, wait := hostile(t, Options{Limits: Limits{MaxLine: limit}}, func(h *hostileConn) {
+	m, wait, err := hostile(t, Options{Limits: Limits{MaxLine: limit}}, func(h *hostileConn) {
 		if h.greet("") != nil {
 			return
 		}
@@ -180,7 +180,7 @@ func TestHostileHugeLiteral(t *testing.T) {
 	const announced = 1 << 40
 	t.Run("refused at the announcement", func(t *testing.T) {
 		before := runtime.NumGoroutine()
-		m, err, wait := hostile(t, Options{}, func(h *hostileConn) {
+		m, wait, err := hostile(t, Options{}, func(h *hostileConn) {
 			if h.greet("") != nil {
 				return
 			}
@@ -205,7 +205,7 @@ func TestHostileHugeLiteral(t *testing.T) {
 	t.Run("allowed: memory follows the bytes that arrive", func(t *testing.T) {
 		before := runtime.NumGoroutine()
 		const sent = 4 << 20
-		m, err, wait := hostile(t, Options{Limits: Limits{MaxLiteral: 2 * announced, MaxResponse: 4 * announced}}, func(h *hostileConn) {
+		m, wait, err := hostile(t, Options{Limits: Limits{MaxLiteral: 2 * announced, MaxResponse: 4 * announced}}, func(h *hostileConn) {
 			if h.greet("") != nil {
 				return
 			}
@@ -376,7 +376,7 @@ func TestHostileEndlessContinuations(t *testing.T) {
 	}
 	t.Run("after a synchronising literal", func(t *testing.T) {
 		before := runtime.NumGoroutine()
-		m, err, wait := hostile(t, Options{}, func(h *hostileConn) {
+		m, wait, err := hostile(t, Options{}, func(h *hostileConn) {
 			if h.greet("") != nil {
 				return
 			}
@@ -398,7 +398,7 @@ func TestHostileEndlessContinuations(t *testing.T) {
 	})
 	t.Run("to a command without literal", func(t *testing.T) {
 		before := runtime.NumGoroutine()
-		m, err, wait := hostile(t, Options{}, func(h *hostileConn) {
+		m, wait, err := hostile(t, Options{}, func(h *hostileConn) {
 			if h.greet("") != nil {
 				return
 			}
@@ -417,7 +417,7 @@ func TestHostileEndlessContinuations(t *testing.T) {
 	})
 	t.Run("to an authentication exchange", func(t *testing.T) {
 		before := runtime.NumGoroutine()
-		m, err, wait := hostile(t, Options{}, func(h *hostileConn) {
+		m, wait, err := hostile(t, Options{}, func(h *hostileConn) {
 			if h.greet("AUTH=PLAIN") != nil {
 				return
 			}
@@ -497,7 +497,7 @@ func TestHostileSlowLoris(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			before := runtime.NumGoroutine()
-			m, err, wait := hostile(t, Options{Timeout: timeout}, trickle(tc.prefix))
+			m, wait, err := hostile(t, Options{Timeout: timeout}, trickle(tc.prefix))
 			if err != nil {
 				t.Fatal(err)
 			}
