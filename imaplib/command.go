@@ -418,12 +418,13 @@ func (m *IMAP4) appendUntagged(typ string, it Item) {
 	}
 	m.untagged[typ] = append(m.untagged[typ], it)
 	if typ == "CAPABILITY" {
-		if m.serverCaps == nil {
-			m.serverCaps = make(map[string]bool)
-		}
+		// The latest list wins: a server may advertise fewer
+		// capabilities after LOGIN or STARTTLS than before.
+		caps := make(map[string]bool)
 		for _, c := range strings.Fields(strings.ToUpper(string(it.Line))) {
-			m.serverCaps[c] = true
+			caps[c] = true
 		}
+		m.serverCaps = caps
 	}
 }
 
@@ -573,14 +574,15 @@ func (m *IMAP4) flush() error {
 // connection: after a framing error the stream cannot be trusted.
 func (m *IMAP4) ioFail(err error) error {
 	var le *wire.LimitError
+	var ue *wire.UnterminatedError
 	var ne net.Error
 	switch {
 	case m.opts.Context != nil && m.opts.Context.Err() != nil:
 		return m.fail(newError(KindAbort, context.Cause(m.opts.Context), "socket error: %v", context.Cause(m.opts.Context)))
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		return m.fail(newError(KindAbort, err, "socket error: EOF"))
-	case errors.Is(err, wire.ErrUnterminated):
-		return m.fail(newError(KindAbort, err, "socket error: unterminated line"))
+	case errors.As(err, &ue):
+		return m.fail(newError(KindAbort, err, "socket error: unterminated line: %s", pyBytes(ue.Line)))
 	case errors.As(err, &le):
 		if le.What == "line" {
 			return m.fail(newError(KindAbort, err, "got more than %d bytes", le.Limit))

@@ -2,13 +2,33 @@ package imaplib
 
 import (
 	"strings"
+	"time"
 )
 
-// This file holds the commands whose Python counterparts only send the
-// arguments they are given and collect one kind of untagged response.
-// Arguments are sent verbatim, as Python sends them: the caller quotes
-// what needs quoting (Python's rule), and an argument holding CR, LF or
-// NUL is refused with a ValueError before anything is sent.
+// This file holds the methods that mirror Python 3.14's imaplib.IMAP4
+// methods of the same name. Arguments are sent verbatim, as Python sends
+// them: Python 3 quotes nothing but LOGIN's password (its _quote; there is
+// no _checkquote any more, whatever the class docstring says), so the
+// caller quotes a mailbox name holding spaces ("\"My Folder\"") and
+// encodes one holding non-ASCII characters (EncodeMailboxName). An
+// argument holding CR, LF or NUL is refused with a ValueError before
+// anything is sent (CVE-2025-15366; Python 3.14 does the same).
+//
+// Where Python has a None default or accepts None, the Go method takes the
+// zero value instead: an empty string is Python's None (or the default
+// argument) for Append's flags and date, Search's, Sort's and Thread's
+// charset, Select's mailbox ("INBOX") and List's and Lsub's directory and
+// pattern (`""` and "*").
+//
+// The rest of Python's API maps as follows: the IMAP4, IMAP4_SSL and
+// IMAP4_stream constructors and open() are Dial, DialTLS and DialStream
+// (New for a connection made by the caller); socket() is Conn; shutdown()
+// is Shutdown; read(), readline() and send() are Read, Readline and Send;
+// close() is CloseMailbox, because Close closes the connection as Go's
+// io.Closer does; the attributes capabilities, state, welcome,
+// PROTOCOL_VERSION, is_readonly, utf8_enabled and untagged_responses are
+// the methods Capabilities, State, Welcome, ProtocolVersion, IsReadonly,
+// UTF8Enabled and UntaggedResponses.
 
 // Capability asks for the server's capabilities (CAPABILITY).
 func (m *IMAP4) Capability() (string, []Item, error) {
@@ -100,15 +120,28 @@ func (m *IMAP4) GetQuotaRoot(mailbox string) (typ string, quotaRoot, quota []Ite
 	return typ, quotaRoot, quota, nil
 }
 
-// List lists mailboxes (LIST). Python's defaults are directory `""` and
-// pattern "*"; pass them explicitly.
+// List lists mailboxes (LIST); data holds the LIST responses. An empty
+// directory or pattern takes Python's default, `""` and "*" (so List("",
+// "") is Python's list()); both are sent verbatim otherwise.
 func (m *IMAP4) List(directory, pattern string) (string, []Item, error) {
+	directory, pattern = listDefaults(directory, pattern)
 	return m.withUntagged("LIST", "LIST", directory, pattern)
 }
 
-// Lsub lists subscribed mailboxes (LSUB).
+// Lsub lists subscribed mailboxes (LSUB), with List's defaults.
 func (m *IMAP4) Lsub(directory, pattern string) (string, []Item, error) {
+	directory, pattern = listDefaults(directory, pattern)
 	return m.withUntagged("LSUB", "LSUB", directory, pattern)
+}
+
+func listDefaults(directory, pattern string) (string, string) {
+	if directory == "" {
+		directory = `""`
+	}
+	if pattern == "" {
+		pattern = "*"
+	}
+	return directory, pattern
 }
 
 // Login identifies the client with a plaintext password (LOGIN). The
@@ -145,7 +178,8 @@ func (m *IMAP4) Namespace() (string, []Item, error) {
 	return m.withUntagged("NAMESPACE", "NAMESPACE")
 }
 
-// Partial fetches part of a message (the obsolete PARTIAL command).
+// Partial fetches part of a message (the obsolete PARTIAL command of IMAP2bis,
+// which IMAP4rev1 servers no longer offer); data holds the FETCH responses.
 func (m *IMAP4) Partial(messageNum, messagePart, start, length string) (string, []Item, error) {
 	typ, dat, err := m.simple("PARTIAL", messageNum, messagePart, start, length)
 	if err != nil {
@@ -221,10 +255,12 @@ func (m *IMAP4) SetACL(mailbox, who, what string) (string, []Item, error) {
 	return m.simple("SETACL", mailbox, who, what)
 }
 
-// SetAnnotation sets annotations: mailbox followed by entry and attribute
-// lists (SETANNOTATION).
-func (m *IMAP4) SetAnnotation(args ...string) (string, []Item, error) {
-	return m.withUntagged("SETANNOTATION", "ANNOTATION", strArgs(args)...)
+// SetAnnotation sets annotations of mailbox (SETANNOTATION, the
+// ANNOTATEMORE draft): entryAttrs are the entries and their attribute
+// lists, e.g. "/comment", `("value.priv" "hello")`, sent verbatim. data
+// holds the ANNOTATION responses.
+func (m *IMAP4) SetAnnotation(mailbox string, entryAttrs ...string) (string, []Item, error) {
+	return m.withUntagged("SETANNOTATION", "ANNOTATION", append([]any{mailbox}, strArgs(entryAttrs)...)...)
 }
 
 // SetQuota sets the limits of a quota root (SETQUOTA).
@@ -233,10 +269,12 @@ func (m *IMAP4) SetQuota(root, limits string) (string, []Item, error) {
 }
 
 // Sort sorts the selected mailbox (SORT, RFC 5256); sortCriteria are put
-// in parentheses when the caller did not.
+// in parentheses when the caller did not. charset is required by the RFC
+// ("UTF-8", "US-ASCII"); "" leaves it out, as Python does with None.
+// data holds the SORT responses.
 func (m *IMAP4) Sort(sortCriteria, charset string, searchCriteria ...string) (string, []Item, error) {
 	sortCriteria = parenthesise(sortCriteria)
-	args := append([]any{sortCriteria, charset}, strArgs(searchCriteria)...)
+	args := append([]any{sortCriteria, optional(charset)}, strArgs(searchCriteria)...)
 	return m.withUntagged("SORT", "SORT", args...)
 }
 
@@ -247,8 +285,10 @@ func (m *IMAP4) Status(mailbox, names string) (string, []Item, error) {
 }
 
 // Store changes flags (STORE): command is e.g. "+FLAGS" or
-// "-FLAGS.SILENT"; flags are put in parentheses when the caller did not.
-// data holds the FETCH responses the server sent.
+// "-FLAGS.SILENT"; flags are put in parentheses when the caller did not,
+// so "" sends "()" (with FLAGS, clearing every flag; Python fails with an
+// IndexError there). data holds the FETCH responses the server sent:
+// [None] for a .SILENT store.
 func (m *IMAP4) Store(messageSet, command, flags string) (string, []Item, error) {
 	flags = parenthesise(flags)
 	return m.withUntagged("STORE", "FETCH", messageSet, command, flags)
@@ -259,19 +299,26 @@ func (m *IMAP4) Subscribe(mailbox string) (string, []Item, error) {
 	return m.simple("SUBSCRIBE", mailbox)
 }
 
-// Thread threads the selected mailbox (THREAD, RFC 5256).
+// Thread threads the selected mailbox (THREAD, RFC 5256) with algorithm
+// ("REFERENCES", "ORDEREDSUBJECT"); charset "" is left out, as Sort's.
+// data holds the THREAD responses.
 func (m *IMAP4) Thread(algorithm, charset string, searchCriteria ...string) (string, []Item, error) {
-	args := append([]any{algorithm, charset}, strArgs(searchCriteria)...)
+	args := append([]any{algorithm, optional(charset)}, strArgs(searchCriteria)...)
 	return m.withUntagged("THREAD", "THREAD", args...)
 }
 
 // UID runs command (FETCH, SEARCH, STORE, COPY, MOVE, EXPUNGE, SORT,
-// THREAD) with UIDs instead of sequence numbers. The data returned is the
-// SEARCH, SORT or THREAD responses for those commands, FETCH responses for
-// the others.
+// THREAD) with UIDs instead of sequence numbers; args are the command's
+// arguments, sent verbatim. The data returned is the SEARCH, SORT or
+// THREAD responses for those commands and the FETCH responses for every
+// other one, as in Python: [None] for COPY, MOVE and EXPUNGE unless the
+// server sent FETCH responses (the COPYUID code stays available through
+// Response). A command unknown to the command table (and not added by
+// Xatom) is an error, as is one not allowed in the current state.
 func (m *IMAP4) UID(command string, args ...string) (string, []Item, error) {
 	command = strings.ToUpper(command)
-	if _, ok := commandStates[command]; !ok {
+	_, known := commandStates[command]
+	if _, added := m.xatoms[command]; !known && !added {
 		return "", nil, newError(KindError, nil, "Unknown IMAP4 UID command: %s", command)
 	}
 	if err := m.allowedIn(command); err != nil {
@@ -330,7 +377,7 @@ func (m *IMAP4) Response(code string) (string, []Item) {
 // NOOP when there are none; data is [None] when there is no news.
 func (m *IMAP4) Recent() (string, []Item, error) {
 	typ, dat := m.untaggedResponse("OK", []Item{NoneItem}, "RECENT")
-	if last := dat[len(dat)-1]; !last.IsNone {
+	if truthy(dat[len(dat)-1]) {
 		return typ, dat, nil
 	}
 	typ, dat, err := m.Noop()
@@ -350,6 +397,20 @@ func (m *IMAP4) withUntagged(name, resp string, args ...any) (string, []Item, er
 	}
 	typ, dat = m.untaggedResponse(typ, dat, resp)
 	return typ, dat, nil
+}
+
+// truthy is Python's truth value of a data item: None and an empty line
+// are false.
+func truthy(it Item) bool {
+	return !it.IsNone && (it.IsPair || len(it.Line) > 0)
+}
+
+// optional is an argument Python would leave out when None: nil for "".
+func optional(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
 }
 
 func strArgs(s []string) []any {
@@ -383,30 +444,59 @@ func lastLine(dat []Item) []byte {
 	return dat[len(dat)-1].Line
 }
 
-// Append appends message to mailbox (APPEND). flags are put in
-// parentheses when the caller did not ("" sends none); dateTime is an
-// INTERNALDATE string as Time2Internaldate makes it ("" sends none).
-// Line endings of message are normalised to CRLF, as Python does. The
-// message goes as a literal: {n+} when the server has LITERAL+, otherwise
-// {n} after the server's go-ahead; in UTF-8 mode as UTF8 (~{n}).
+// Append appends message to mailbox (APPEND; "" means INBOX). flags are
+// put in parentheses when the caller did not ("" sends none). dateTime is
+// the internal date as Time2Internaldate makes it, double quotes included
+// ("" sends none); like Python, Append refuses any other string with a
+// ValueError ("date_time not of a known type") — use AppendTime for a
+// time.Time, or Time2InternaldateValue for the other forms Python
+// accepts (seconds since the epoch). Line endings of message are
+// normalised to CRLF, as Python does. The message goes as a literal:
+// {n+} when the server has LITERAL+ (Python always waits for the
+// server's go-ahead, which changes the bytes sent but not the result),
+// otherwise {n} after the server's go-ahead; in UTF-8 mode as UTF8
+// (~{n}). data is the tagged response's text; an APPENDUID code is
+// available through Response.
 func (m *IMAP4) Append(mailbox, flags, dateTime string, message []byte) (string, []Item, error) {
+	if dateTime != "" {
+		d, err := Time2InternaldateValue(dateTime)
+		if err != nil {
+			return "", nil, newError(KindValue, err, "date_time not of a known type")
+		}
+		dateTime = d
+	}
+	return m.appendMessage(mailbox, flags, dateTime, message)
+}
+
+// AppendTime is Append with the internal date given as a time.Time,
+// formatted by Time2Internaldate in t's own zone; the zero Time sends no
+// date, leaving the server to use the time of arrival.
+func (m *IMAP4) AppendTime(mailbox, flags string, t time.Time, message []byte) (string, []Item, error) {
+	var d string
+	if !t.IsZero() {
+		d = Time2Internaldate(t)
+	}
+	return m.appendMessage(mailbox, flags, d, message)
+}
+
+func (m *IMAP4) appendMessage(mailbox, flags, dateTime string, message []byte) (string, []Item, error) {
 	if mailbox == "" {
 		mailbox = "INBOX"
 	}
-	var f, d any
-	if flags != "" {
-		f = parenthesise(flags)
-	}
-	if dateTime != "" {
-		d = dateTime
-	}
 	return m.run(&command{
 		name:       "APPEND",
-		args:       []any{mailbox, f, d},
+		args:       []any{mailbox, optionalFlags(flags), optional(dateTime)},
 		literal:    normaliseCRLF(message),
 		hasLiteral: true,
 		utf8Lit:    true,
 	})
+}
+
+func optionalFlags(flags string) any {
+	if flags == "" {
+		return nil
+	}
+	return parenthesise(flags)
 }
 
 // normaliseCRLF turns every CRLF, CR and LF into CRLF (Python's MapCRLF).

@@ -51,6 +51,29 @@
 // EncodeMailboxName and DecodeMailboxName convert mailbox names to and
 // from modified UTF-7.
 //
+// # The typed API
+//
+// Beside the Python-shaped methods, methods for Go callers take Go values,
+// quote them with the wire writer (atom, quoted string or literal) and
+// return parsed results: SelectMailbox (MailboxInfo, with HIGHESTMODSEQ
+// under CONDSTORE), ListMailboxes (SPECIAL-USE attributes), ListStatus
+// (LIST-STATUS, or LIST and STATUS), MailboxStatus, SearchMessages,
+// UIDSearch and UIDSearchStats (ESEARCH when advertised), UIDFetch,
+// UIDStore, UIDCopy, UIDMove, UIDExpunge, AppendMessage, Namespaces,
+// CreateMailbox, DeleteMailbox, RenameMailbox, and the CONDSTORE variants
+// UIDFetchChangedSince and UIDStoreUnchangedSince. Mailbox names are UTF-8,
+// converted to and from modified UTF-7 unless UTF8=ACCEPT is on. UID sets
+// too long for one command line are split over several commands. UIDMove
+// uses MOVE, or else UID COPY, UID STORE \Deleted and UID EXPUNGE of
+// exactly the UIDs moved (UIDPLUS); it never sends a plain EXPUNGE, and
+// without either extension it refuses (ErrNoSafeMove). A refusal (NO) is
+// an *Error whose cause is a *ResponseError holding the response code.
+//
+// Extensions used when advertised: MOVE, UIDPLUS (APPENDUID, COPYUID, UID
+// EXPUNGE), CONDSTORE (MODSEQ, CHANGEDSINCE, UNCHANGEDSINCE,
+// HIGHESTMODSEQ), ESEARCH (RETURN MIN MAX COUNT ALL), LIST-STATUS,
+// SPECIAL-USE, NAMESPACE, UNSELECT, LITERAL+ and LITERAL-, UTF8=ACCEPT.
+//
 // # Utilities
 //
 // Int2AP, ParseFlags, Internaldate2tuple and Time2Internaldate are

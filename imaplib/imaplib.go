@@ -103,8 +103,10 @@ type tagResult struct {
 	data []Item
 }
 
-// Dial connects to host:port over plain TCP (Python's IMAP4(host, port)).
-// An empty host means localhost; port 0 means 143.
+// Dial connects to host:port over plain TCP (Python's IMAP4(host, port),
+// whose constructor calls open(host, port); Go has no separate open: dial
+// again for a new connection). An empty host means localhost; port 0
+// means 143.
 func Dial(host string, port int, opts *Options) (*IMAP4, error) {
 	if port == 0 {
 		port = IMAP4Port
@@ -124,7 +126,8 @@ func Dial(host string, port int, opts *Options) (*IMAP4, error) {
 	return m, err
 }
 
-// DialTLS connects to host:port over implicit TLS (Python's IMAP4_SSL).
+// DialTLS connects to host:port over implicit TLS (Python's IMAP4_SSL and
+// its open()).
 // The server's certificate and host name are verified unless the caller's
 // TLSConfig says otherwise. Port 0 means 993.
 func DialTLS(host string, port int, opts *Options) (*IMAP4, error) {
@@ -344,13 +347,30 @@ func (m *IMAP4) Welcome() []byte { return m.welcome }
 // after STARTTLS), upper-cased: Python's IMAP4.capabilities.
 func (m *IMAP4) Capabilities() []string { return append([]string(nil), m.capabilities...) }
 
-// HasCapability reports whether the server advertised name, in the
-// greeting, a CAPABILITY response, or a CAPABILITY response code (such as
-// the one many servers send in the tagged OK of LOGIN). The comparison
-// ignores case.
+// HasCapability reports whether the server's latest list of capabilities
+// holds name: the list of the last CAPABILITY response or response code,
+// such as the one many servers send in the tagged OK of LOGIN, which
+// replaces the one read at connect time. The comparison ignores case.
 func (m *IMAP4) HasCapability(name string) bool {
-	name = strings.ToUpper(name)
-	return m.serverCaps[name] || contains(m.capabilities, name)
+	if m.serverCaps == nil {
+		return contains(m.capabilities, strings.ToUpper(name))
+	}
+	return m.serverCaps[strings.ToUpper(name)]
+}
+
+// DiscardUntagged forgets the untagged responses of the given names (all
+// of them when none is given). Python's untagged_responses only grows
+// until a command hands its responses out; a long-running program that
+// uses the typed API calls this to keep unsolicited EXISTS, EXPUNGE and
+// FETCH responses from piling up.
+func (m *IMAP4) DiscardUntagged(names ...string) {
+	if len(names) == 0 {
+		clear(m.untagged)
+		return
+	}
+	for _, n := range names {
+		delete(m.untagged, strings.ToUpper(n))
+	}
 }
 
 // ProtocolVersion returns "IMAP4REV1" or "IMAP4" (Python's PROTOCOL_VERSION).

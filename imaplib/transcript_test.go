@@ -358,7 +358,7 @@ X: `, KindAbort, "command: NOOP => socket error: EOF"},
 S: * BYE shutting down`, KindAbort, "command: NOOP => shutting down"},
 		{"bare LF", `C: A1 NOOP
 S= * 1 EXISTS
-X: `, KindAbort, "command: NOOP => socket error: unterminated line"},
+X: `, KindAbort, "command: NOOP => socket error: unterminated line: b'* 1 EXISTS'"},
 		{"unexpected tag", `C: A1 NOOP
 S: A7 OK what`, KindAbort, "command: NOOP => unexpected tagged response: b'A7 OK what'"},
 		{"garbage", `C: A1 NOOP

@@ -58,6 +58,15 @@ func (e *LimitError) Error() string {
 // LF, or end of input in the middle of a line.
 var ErrUnterminated = errors.New("unterminated line")
 
+// An UnterminatedError carries the line that did not end in CRLF (with
+// its LF, if any). It matches ErrUnterminated with errors.Is.
+type UnterminatedError struct{ Line []byte }
+
+func (e *UnterminatedError) Error() string { return "unterminated line" }
+
+// Is reports whether target is ErrUnterminated.
+func (e *UnterminatedError) Is(target error) bool { return target == ErrUnterminated }
+
 // A Reader reads server responses from a buffered stream.
 type Reader struct {
 	br  *bufio.Reader
@@ -115,13 +124,14 @@ func (r *Reader) ReadLine() ([]byte, error) {
 			if len(line)+len(frag) == 0 {
 				return nil, io.EOF
 			}
-			return append(line, frag...), ErrUnterminated
+			line = append(line, frag...)
+			return line, &UnterminatedError{Line: line}
 		}
 		return nil, err
 	}
 	n := len(line)
 	if n < 2 || line[n-2] != '\r' {
-		return line[:n-1], ErrUnterminated
+		return line[:n-1], &UnterminatedError{Line: line}
 	}
 	return line[:n-2], nil
 }

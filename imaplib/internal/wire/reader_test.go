@@ -46,7 +46,7 @@ func TestReadLine(t *testing.T) {
 				if !errors.As(err, &le) || le.What != "line" {
 					t.Fatalf("error %v, want a line LimitError", err)
 				}
-			} else if err != tc.err {
+			} else if !errors.Is(err, tc.err) {
 				t.Fatalf("error %v, want %v", err, tc.err)
 			}
 		})

@@ -1,0 +1,174 @@
+package imaplib
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+
+	"github.com/mailscript/mailscript/imaplib/internal/wire"
+)
+
+// splitResponses cuts a data list into its responses: each ends at its
+// first line item.
+func splitResponses(data []Item) [][]Item {
+	var out [][]Item
+	start := 0
+	for i, it := range data {
+		if it.IsNone {
+			start = i + 1
+			continue
+		}
+		if !it.IsPair {
+			out = append(out, data[start:i+1])
+			start = i + 1
+		}
+	}
+	return out
+}
+
+// takeFetch hands out the FETCH responses about the UIDs of set, parsed,
+// and leaves the others (news about other messages) filed for Response.
+// Only responses filed after the first before of them are considered.
+func (m *IMAP4) takeFetch(set SeqSet, before int) ([]*FetchData, error) {
+	all := m.untagged["FETCH"]
+	if before > len(all) {
+		before = len(all)
+	}
+	keep := append([]Item(nil), all[:before]...)
+	var out []*FetchData
+	var errs []error
+	star := set.Contains(Star)
+	for _, resp := range splitResponses(all[before:]) {
+		fd, err := ParseFetch(resp)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if len(fd) == 1 && fd[0].UID != 0 && (star || set.Contains(fd[0].UID)) {
+			out = append(out, fd[0])
+			continue
+		}
+		keep = append(keep, resp...)
+	}
+	if len(keep) > 0 {
+		m.untagged["FETCH"] = keep
+	} else {
+		delete(m.untagged, "FETCH")
+	}
+	if err := errors.Join(errs...); err != nil {
+		return out, newError(KindError, err, "%v", err)
+	}
+	return out, nil
+}
+
+// UIDFetch fetches items of the messages whose UIDs are in set (UID
+// FETCH) and returns them parsed, one FetchData per message, in the order
+// the server sent them. items is a fetch attribute or a list of them, such
+// as "(FLAGS RFC822.SIZE BODY.PEEK[HEADER])"; the parentheses are added
+// when missing. A set too long for one command line is split over several
+// commands. An empty set fetches nothing. FETCH responses the server sends
+// meanwhile about other messages stay filed for Response("FETCH").
+func (m *IMAP4) UIDFetch(set SeqSet, items string) ([]*FetchData, error) {
+	return m.uidFetch(set, items, 0)
+}
+
+func (m *IMAP4) uidFetch(set SeqSet, items string, changedSince uint64) ([]*FetchData, error) {
+	if strings.TrimSpace(items) == "" {
+		return nil, newError(KindValue, nil, "no fetch items")
+	}
+	items = parenthesise(items)
+	modifier := ""
+	if changedSince > 0 {
+		modifier = " (CHANGEDSINCE " + uitoa(changedSince) + ")"
+	}
+	var out []*FetchData
+	for _, chunk := range set.Split(setBudget(len("UID FETCH  ") + len(items) + len(modifier))) {
+		setText := chunk.String()
+		before := len(m.untagged["FETCH"])
+		if _, err := m.do("UID FETCH", &command{name: "UID", args: []any{"FETCH", setText, items}, build: func(c *wire.Command) {
+			c.RawString(modifier)
+		}}); err != nil {
+			return out, err
+		}
+		fd, err := m.takeFetch(chunk, before)
+		out = append(out, fd...)
+		if err != nil {
+			return out, err
+		}
+	}
+	return out, nil
+}
+
+// StoreOp is how UIDStore changes flags.
+type StoreOp string
+
+// The three ways of storing flags.
+const (
+	AddFlags     StoreOp = "+FLAGS" // add the flags
+	RemoveFlags  StoreOp = "-FLAGS" // remove the flags
+	ReplaceFlags StoreOp = "FLAGS"  // set exactly these flags
+)
+
+// UIDStore changes the flags of the messages whose UIDs are in set (UID
+// STORE): op adds, removes or replaces flags such as `\Seen`, `\Deleted`
+// or keywords. Unless silent, the server answers with the new flags, which
+// are returned (a silent STORE may still get FETCH responses, with MODSEQ
+// under CONDSTORE). A set too long for one command line is split over several
+// commands; an empty set changes nothing.
+func (m *IMAP4) UIDStore(set SeqSet, op StoreOp, flags []string, silent bool) ([]*FetchData, error) {
+	fd, _, err := m.uidStore(set, op, flags, silent, nil)
+	return fd, err
+}
+
+func (m *IMAP4) uidStore(set SeqSet, op StoreOp, flags []string, silent bool, unchangedSince *uint64) ([]*FetchData, SeqSet, error) {
+	var modified SeqSet
+	switch StoreOp(strings.ToUpper(string(op))) {
+	case AddFlags, RemoveFlags, ReplaceFlags:
+		op = StoreOp(strings.ToUpper(string(op)))
+	default:
+		return nil, modified, newError(KindValue, nil, "invalid store operation %q", op)
+	}
+	if err := checkFlags(flags); err != nil {
+		return nil, modified, err
+	}
+	item := string(op)
+	if silent {
+		item += ".SILENT"
+	}
+	modifier := ""
+	if unchangedSince != nil {
+		modifier = " (UNCHANGEDSINCE " + uitoa(*unchangedSince) + ")"
+	}
+	flagText := "(" + strings.Join(flags, " ") + ")"
+	var out []*FetchData
+	for _, chunk := range set.Split(setBudget(len("UID STORE   ") + len(modifier) + len(item) + len(flagText))) {
+		setText := chunk.String()
+		m.takeCodes("MODIFIED")
+		before := len(m.untagged["FETCH"])
+		_, err := m.do("UID STORE", &command{name: "UID", args: []any{"STORE", setText}, build: func(c *wire.Command) {
+			c.RawString(modifier)
+			c.SP()
+			c.RawString(item)
+			c.SP()
+			c.RawString(flagText)
+		}})
+		if line := m.popLast("MODIFIED"); line != nil {
+			mod, perr := ParseSeqSet(string(line))
+			if perr != nil {
+				return out, modified, newError(KindError, perr, "malformed MODIFIED code %q: %v", line, perr)
+			}
+			modified = modified.Union(mod)
+		}
+		if err != nil {
+			return out, modified, err
+		}
+		fd, err := m.takeFetch(chunk, before)
+		out = append(out, fd...)
+		if err != nil {
+			return out, modified, err
+		}
+	}
+	return out, modified, nil
+}
+
+func uitoa(n uint64) string { return strconv.FormatUint(n, 10) }
