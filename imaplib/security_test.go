@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -259,52 +260,136 @@ func TestDovecotTraceHidesPassword(t *testing.T) {
 }
 
 // injections are the arguments that would end a command early and start
-// another one if they reached the server.
-var injections = []string{"x\r\nA9 DELETE INBOX", "x\ny", "x\ry", "x\x00y", "\r\n"}
+// another one if they reached the server as they are.
+var injections = []string{"x\r\nZ9 DELETE INBOX", "x\ny", "x\ry", "x\x00y", "\r\n"}
 
 // localOnly lists the methods with string arguments that never send them.
 var localOnly = map[string]bool{
-	"HasCapability": true, // a lookup in the capabilities received
-	"Response":      true, // a lookup in the responses received
+	"HasCapability":   true, // a lookup in the capabilities received
+	"Response":        true, // a lookup in the responses received
+	"DiscardUntagged": true, // forgets responses received
 }
 
-// TestInjectionEveryMethod calls every method of IMAP4 that takes a
-// string with CR, LF or NUL in each string argument in turn: each call
-// must be refused with a ValueError before anything is sent.
-func TestInjectionEveryMethod(t *testing.T) {
-	got := make(chan string, 1)
-	m, wait, err := hostile(t, Options{Timeout: 5 * time.Second}, func(h *hostileConn) {
-		if h.greet("LITERAL+") != nil {
-			return
-		}
-		line, err := h.readLine()
+// verbatim lists the methods that send their string arguments as they
+// are, as Python's imaplib does: they must refuse CR, LF and NUL. The
+// typed API may instead send a string as a literal, which carries any
+// byte safely.
+var verbatim = map[string]bool{
+	"Append": true, "AppendTime": true, "Copy": true, "Create": true, "Delete": true,
+	"DeleteACL": true, "Fetch": true, "GetACL": true, "GetAnnotation": true,
+	"GetQuota": true, "GetQuotaRoot": true, "List": true, "Lsub": true, "Login": true,
+	"MyRights": true, "Partial": true, "ProxyAuth": true, "Rename": true, "Search": true,
+	"Select": true, "SetACL": true, "SetAnnotation": true, "SetQuota": true, "Sort": true,
+	"Status": true, "Store": true, "Subscribe": true, "Thread": true, "UID": true,
+	"Unsubscribe": true, "Xatom": true,
+}
+
+// injectionServer reads commands as an IMAP server frames them, lines and
+// literals, answers each with a tagged NO, and reports every line that is
+// not a well-formed command from the client: the mark of an injection.
+type injectionServer struct {
+	mu         sync.Mutex
+	commands   []string
+	violations []string
+}
+
+var clientCommand = regexp.MustCompile(`^A\d+ [A-Z]`)
+
+func (s *injectionServer) serve(h *hostileConn) {
+	if h.greet("LITERAL+") != nil {
+		return
+	}
+	for {
+		line, err := h.br.ReadString('\n')
 		if err != nil {
 			return
 		}
-		got <- line
-		tag, _, _ := strings.Cut(line, " ")
-		h.write(tag + " OK done\r\n")
-		h.readLine()
-	})
+		first := strings.TrimSuffix(line, "\r\n")
+		s.mu.Lock()
+		if !clientCommand.MatchString(first) || strings.ContainsAny(first, "\r\n\x00") {
+			s.violations = append(s.violations, line)
+		}
+		s.commands = append(s.commands, first)
+		s.mu.Unlock()
+		// Read the literals the command announces and the rest of it.
+		for cur := first; ; {
+			n, sync, ok := literalAt(cur)
+			if !ok {
+				break
+			}
+			if sync && h.write("+ go ahead\r\n") != nil {
+				return
+			}
+			if _, err := io.ReadFull(h.br, make([]byte, n)); err != nil {
+				return
+			}
+			rest, err := h.br.ReadString('\n')
+			if err != nil {
+				return
+			}
+			cur = strings.TrimSuffix(rest, "\r\n")
+			if strings.ContainsAny(cur, "\r\n\x00") {
+				s.mu.Lock()
+				s.violations = append(s.violations, rest)
+				s.mu.Unlock()
+			}
+		}
+		tag, _, _ := strings.Cut(first, " ")
+		if h.write(tag+" NO [CANNOT] refused by the test server\r\n") != nil {
+			return
+		}
+	}
+}
+
+func (s *injectionServer) count() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.commands)
+}
+
+var literalEnd = regexp.MustCompile(`~?\{(\d+)(\+?)\}$`)
+
+func literalAt(line string) (n int, sync, ok bool) {
+	m := literalEnd.FindStringSubmatch(line)
+	if m == nil {
+		return 0, false, false
+	}
+	n, err := strconv.Atoi(m[1])
+	return n, m[2] == "", err == nil
+}
+
+// TestInjectionEveryMethod calls every method of IMAP4 that takes a
+// string with CR, LF or NUL in each string argument in turn. A method
+// that sends its arguments as they are must refuse with a ValueError
+// before anything is sent; one that builds its command may send the value
+// as a literal instead. Either way no byte of the value may escape into
+// the command stream.
+func TestInjectionEveryMethod(t *testing.T) {
+	srv := &injectionServer{}
+	m, wait, err := hostile(t, Options{Timeout: 5 * time.Second}, srv.serve)
 	if err != nil {
 		t.Fatal(err)
 	}
 	mt := reflect.TypeOf(m)
-	calls := 0
-	methods := 0
+	errType := reflect.TypeOf((*error)(nil)).Elem()
+	calls, refused, methods := 0, 0, 0
 	for i := range mt.NumMethod() {
 		meth := mt.Method(i)
 		ft := meth.Type
-		var slots [][2]int // (parameter index, -1 or variadic element)
+		var slots [][2]int // (parameter, -1 or slice element)
 		for p := 1; p < ft.NumIn(); p++ {
-			switch {
-			case ft.In(p).Kind() == reflect.String:
+			switch in := ft.In(p); {
+			case in.Kind() == reflect.String:
 				slots = append(slots, [2]int{p, -1})
-			case ft.IsVariadic() && p == ft.NumIn()-1 && ft.In(p).Elem().Kind() == reflect.String:
+			case in.Kind() == reflect.Slice && in.Elem().Kind() == reflect.String:
 				slots = append(slots, [2]int{p, 0}, [2]int{p, 1})
 			}
 		}
 		if len(slots) == 0 || localOnly[meth.Name] {
+			continue
+		}
+		if ft.NumOut() == 0 || ft.Out(ft.NumOut()-1) != errType {
+			t.Errorf("%s takes a string but cannot report an error: add it to localOnly if it sends nothing", meth.Name)
 			continue
 		}
 		methods++
@@ -312,50 +397,53 @@ func TestInjectionEveryMethod(t *testing.T) {
 			for _, bad := range injections {
 				args := benignArgs(m, ft)
 				if slot[1] < 0 {
-					args[slot[0]] = reflect.ValueOf(bad)
+					args[slot[0]] = reflect.ValueOf(bad).Convert(ft.In(slot[0]))
 				} else {
-					args[slot[0]].Index(slot[1]).Set(reflect.ValueOf(bad))
+					args[slot[0]].Index(slot[1]).Set(reflect.ValueOf(bad).Convert(ft.In(slot[0]).Elem()))
 				}
+				sent := srv.count()
 				err := callInAnyState(m, meth, args)
 				calls++
-				what := meth.Name + " argument " + describeSlot(slot)
-				if meth.Name == "UID" && slot[0] == 1 {
+				what := fmt.Sprintf("%s argument %s = %q", meth.Name, describeSlot(slot), bad)
+				if m.broken != nil {
+					t.Fatalf("%s broke the connection: %v", what, m.broken)
+				}
+				if len(m.tagged) != 0 {
+					t.Fatalf("%s left a pending command: %v", what, m.tagged)
+				}
+				switch {
+				case meth.Name == "UID" && slot[0] == 1:
 					// The subcommand is checked against the command table,
 					// as in Python.
 					if !errors.Is(err, ErrError) || !strings.Contains(err.Error(), "Unknown IMAP4 UID command") {
-						t.Errorf("%s = %q: %v", what, bad, err)
+						t.Errorf("%s: %v", what, err)
 					}
-					continue
-				}
-				if !errors.Is(err, ErrValue) {
-					t.Errorf("%s = %q: %v, want a ValueError", what, bad, err)
-				}
-				if m.broken != nil {
-					t.Fatalf("%s = %q broke the connection: %v", what, bad, m.broken)
-				}
-				if len(m.tagged) != 0 {
-					t.Fatalf("%s = %q left a pending command: %v", what, bad, m.tagged)
+				case errors.Is(err, ErrValue):
+					refused++
+					if srv.count() != sent {
+						t.Errorf("%s: refused, yet the server got a command", what)
+					}
+				case verbatim[meth.Name]:
+					t.Errorf("%s: %v, want a ValueError", what, err)
 				}
 			}
 		}
 	}
-	if methods < 30 {
+	if methods < 40 {
 		t.Fatalf("only %d methods take strings; the reflection missed some", methods)
 	}
-	t.Logf("%d methods, %d refused calls", methods, calls)
-	// Nothing reached the server: the first line it gets is this NOOP.
+	t.Logf("%d methods, %d calls, %d refused, %d commands sent with the value in a literal", methods, calls, refused, srv.count())
+	// Nothing escaped: the server saw only well-formed commands, and the
+	// session is still in step.
 	m.state = "AUTH"
-	if _, _, err := m.Noop(); err != nil {
-		t.Fatal(err)
+	if typ, _, err := m.Noop(); err != nil || typ != "NO" {
+		t.Fatalf("noop: %s %v", typ, err)
 	}
-	select {
-	case line := <-got:
-		if !regexp.MustCompile(`^A\d+ NOOP$`).MatchString(line) {
-			t.Fatalf("the server got %q first", line)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("the server got nothing")
+	srv.mu.Lock()
+	if len(srv.violations) > 0 {
+		t.Errorf("the server got lines that are not commands: %q", srv.violations)
 	}
+	srv.mu.Unlock()
 	m.Close()
 	wait()
 }
@@ -369,19 +457,23 @@ func describeSlot(s [2]int) string {
 
 // benignArgs returns arguments for a method of type ft (receiver
 // included) that would be sent as they are: "FETCH" for strings (a valid
-// UID subcommand and a harmless name elsewhere).
+// UID subcommand, flag keyword and name elsewhere).
 func benignArgs(m *IMAP4, ft reflect.Type) []reflect.Value {
 	args := make([]reflect.Value, ft.NumIn())
 	args[0] = reflect.ValueOf(m)
 	for p := 1; p < ft.NumIn(); p++ {
 		in := ft.In(p)
 		switch {
+		case in == reflect.TypeOf(SeqSet{}):
+			args[p] = reflect.ValueOf(SeqSetOf(1))
+		case in == reflect.TypeOf(AddFlags):
+			args[p] = reflect.ValueOf(AddFlags)
 		case in.Kind() == reflect.String:
-			args[p] = reflect.ValueOf("FETCH")
+			args[p] = reflect.ValueOf("FETCH").Convert(in)
 		case in.Kind() == reflect.Slice && in.Elem().Kind() == reflect.String:
-			args[p] = reflect.ValueOf([]string{"FETCH", "FETCH"})
+			args[p] = reflect.ValueOf([]string{"FETCH", "FETCH"}).Convert(in)
 		case in.Kind() == reflect.Slice && in.Elem().Kind() == reflect.Uint8:
-			args[p] = reflect.ValueOf([]byte("Subject: x\r\n\r\nx\r\n"))
+			args[p] = reflect.ValueOf([]byte("Subject: x\r\n\r\nx\r\n")).Convert(in)
 		default:
 			args[p] = reflect.Zero(in)
 		}
