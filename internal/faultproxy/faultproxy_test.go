@@ -276,6 +276,7 @@ func TestForwardAndCount(t *testing.T) {
 	cl.send("b1 LOGOUT\r\n")
 	cl.untilTagged("b1")
 	cl.expectEOF("")
+	waitClosed(t, p, 1)
 
 	st := p.Stats()
 	want := []string{"NOOP", "UID FETCH", "APPEND", "APPEND", "APPEND", "AUTHENTICATE", "FETCH", "NOOP", "NOOP", "LOGOUT"}
@@ -582,6 +583,23 @@ func TestDialFailure(t *testing.T) {
 				t.Fatalf("closed without an error: %v", e)
 			}
 			break
+		}
+	}
+}
+
+// waitClosed waits for the Closed event of connection n: its counts are
+// final then.
+func waitClosed(t *testing.T, p *Proxy, n int) {
+	t.Helper()
+	timeout := time.After(10 * time.Second)
+	for {
+		select {
+		case e := <-p.Events():
+			if e.Kind == Closed && e.Conn == n {
+				return
+			}
+		case <-timeout:
+			t.Fatalf("connection %d did not close", n)
 		}
 	}
 }
