@@ -234,10 +234,13 @@ func (m *IMAP4) send(cmd *command) (string, error) {
 	if cmd.literator == nil {
 		return tag, nil
 	}
-	for {
+	for rounds := 0; ; rounds++ {
 		done, err := m.waitContinuation(tag)
 		if err != nil || done {
 			return tag, err
+		}
+		if rounds == maxContinuations {
+			return "", m.fail(newError(KindAbort, nil, "too many continuation requests"))
 		}
 		challenge := decodeBase64(m.continuation)
 		answer, err := cmd.literator(challenge)
@@ -305,7 +308,14 @@ func (m *IMAP4) complete(name, tag string) (string, []Item, error) {
 	return typ, data, nil
 }
 
+// maxContinuations bounds the continuation requests a command answers
+// (AUTHENTICATE rounds) or ignores (requests nobody asked for, which
+// Python skips): a server that sends them without end would otherwise hold
+// the client forever.
+const maxContinuations = 32
+
 func (m *IMAP4) taggedResponse(tag string, expectBye bool) (string, []Item, error) {
+	stray := 0
 	for {
 		if r := m.tagged[tag]; r != nil {
 			delete(m.tagged, tag)
@@ -320,8 +330,14 @@ func (m *IMAP4) taggedResponse(tag string, expectBye bool) (string, []Item, erro
 		if err := m.checkBye(); err != nil {
 			return "", nil, err
 		}
-		if _, _, err := m.getResponse(); err != nil {
+		_, cont, err := m.getResponse()
+		if err != nil {
 			return "", nil, err
+		}
+		if cont {
+			if stray++; stray > maxContinuations {
+				return "", nil, m.fail(newError(KindAbort, nil, "too many continuation requests"))
+			}
 		}
 	}
 }

@@ -30,8 +30,12 @@ type Limits = wire.Limits
 // Options configure a connection. The zero value is usable: no timeout,
 // certificates verified against the system roots, no trace.
 type Options struct {
-	// Timeout bounds connecting and each read from the server (Python's
-	// timeout argument). Zero means no timeout; negative is refused.
+	// Timeout bounds connecting, the TLS handshake, each write, and each
+	// response from the server (Python's timeout argument): a response,
+	// its line and any literals, must arrive whole within Timeout of the
+	// client starting to wait for it, so a server trickling bytes cannot
+	// hold the client longer. A very large message over a slow link needs
+	// a larger Timeout. Zero means no timeout; negative is refused.
 	Timeout time.Duration
 	// TLSConfig is used by DialTLS and StartTLS. Nil means the system
 	// roots with the host name verified; a config without ServerName gets
