@@ -192,11 +192,17 @@ func (m *IMAP4) send(cmd *command) (string, error) {
 	}
 	parts, err := c.Parts()
 	if err != nil {
-		delete(m.tagged, tag)
+		m.forgetTag(tag)
 		if errors.Is(err, wire.ErrControlChars) {
 			return "", newError(KindValue, err, "Control characters not allowed in commands")
 		}
 		return "", newError(KindValue, err, "%v", err)
+	}
+	// A verbatim argument that ends the line with a literal announcement
+	// ({5} or {5+}) would make the server wait for bytes that never come.
+	if last := parts[len(parts)-1].Text; endsWithLiteral(last[:len(last)-2]) {
+		m.forgetTag(tag)
+		return "", newError(KindValue, nil, "argument ends with a literal announcement: %s", pyBytes(last[:len(last)-2]))
 	}
 	if m.trace != nil {
 		if traceText != nil {
@@ -606,4 +612,20 @@ func (m *IMAP4) fail(e *Error) error {
 
 func (m *IMAP4) brokenErr() error {
 	return &Error{Kind: KindAbort, Message: "connection closed after: " + m.broken.Message, Err: m.broken}
+}
+
+// endsWithLiteral reports whether text ends with {n} or {n+}.
+func endsWithLiteral(text []byte) bool {
+	if n := len(text); n > 2 && text[n-1] == '}' && text[n-2] == '+' {
+		text = append(text[:n-2:n-2], '}')
+	}
+	_, ok := wire.LiteralSize(text)
+	return ok
+}
+
+// forgetTag takes back the tag of a command refused before sending, so
+// that the next command gets it: the server sees no gap.
+func (m *IMAP4) forgetTag(tag string) {
+	delete(m.tagged, tag)
+	m.tagNum--
 }
