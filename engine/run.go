@@ -193,7 +193,14 @@ func (rs *runState) execute(proto *lua.FunctionProto, dir string, args []string)
 	for _, a := range args {
 		L.Push(lua.LString(a))
 	}
-	return outcome{err: L.PCall(len(args), 0, nil)}
+	err := L.PCall(len(args), 0, nil)
+	// An error raised as a value (such as imaplib's exceptions) is shown
+	// through its __tostring while the state still exists.
+	var api *lua.ApiError
+	if errors.As(err, &api) && api.Object != nil && api.Object.Type() != lua.LTString && api.Object.Type() != lua.LTNil {
+		api.Object = L.ToStringMeta(api.Object)
+	}
+	return outcome{err: err}
 }
 
 // finish turns the outcome of a run into the Result's error.

@@ -192,11 +192,17 @@ func (m *IMAP4) send(cmd *command) (string, error) {
 	}
 	parts, err := c.Parts()
 	if err != nil {
-		delete(m.tagged, tag)
+		m.forgetTag(tag)
 		if errors.Is(err, wire.ErrControlChars) {
 			return "", newError(KindValue, err, "Control characters not allowed in commands")
 		}
 		return "", newError(KindValue, err, "%v", err)
+	}
+	// A verbatim argument that ends the line with a literal announcement
+	// ({5} or {5+}) would make the server wait for bytes that never come.
+	if last := parts[len(parts)-1].Text; endsWithLiteral(last[:len(last)-2]) {
+		m.forgetTag(tag)
+		return "", newError(KindValue, nil, "argument ends with a literal announcement: %s", pyBytes(last[:len(last)-2]))
 	}
 	if m.trace != nil {
 		if traceText != nil {
@@ -234,10 +240,13 @@ func (m *IMAP4) send(cmd *command) (string, error) {
 	if cmd.literator == nil {
 		return tag, nil
 	}
-	for {
+	for rounds := 0; ; rounds++ {
 		done, err := m.waitContinuation(tag)
 		if err != nil || done {
 			return tag, err
+		}
+		if rounds == maxContinuations {
+			return "", m.fail(newError(KindAbort, nil, "too many continuation requests"))
 		}
 		challenge := decodeBase64(m.continuation)
 		answer, err := cmd.literator(challenge)
@@ -305,7 +314,14 @@ func (m *IMAP4) complete(name, tag string) (string, []Item, error) {
 	return typ, data, nil
 }
 
+// maxContinuations bounds the continuation requests a command answers
+// (AUTHENTICATE rounds) or ignores (requests nobody asked for, which
+// Python skips): a server that sends them without end would otherwise hold
+// the client forever.
+const maxContinuations = 32
+
 func (m *IMAP4) taggedResponse(tag string, expectBye bool) (string, []Item, error) {
+	stray := 0
 	for {
 		if r := m.tagged[tag]; r != nil {
 			delete(m.tagged, tag)
@@ -320,8 +336,14 @@ func (m *IMAP4) taggedResponse(tag string, expectBye bool) (string, []Item, erro
 		if err := m.checkBye(); err != nil {
 			return "", nil, err
 		}
-		if _, _, err := m.getResponse(); err != nil {
+		_, cont, err := m.getResponse()
+		if err != nil {
 			return "", nil, err
+		}
+		if cont {
+			if stray++; stray > maxContinuations {
+				return "", nil, m.fail(newError(KindAbort, nil, "too many continuation requests"))
+			}
 		}
 	}
 }
@@ -381,9 +403,6 @@ func (m *IMAP4) getResponse() (line []byte, cont bool, err error) {
 			dat = resp.Text[len(resp.Text)-1]
 			m.appendUntagged(typ, LineItem(dat))
 		}
-		if m.pushed != nil {
-			m.pushed(typ, nil)
-		}
 	}
 	if typ == "OK" || typ == "NO" || typ == "BAD" {
 		if code, data, ok := matchResponseCode(dat); ok {
@@ -399,6 +418,10 @@ func (m *IMAP4) getResponse() (line []byte, cont bool, err error) {
 func (m *IMAP4) appendUntagged(typ string, it Item) {
 	if it.Line == nil && !it.IsPair {
 		it.Line = []byte{}
+	}
+	if m.pushed != nil {
+		m.pushed(typ, it)
+		return
 	}
 	m.untagged[typ] = append(m.untagged[typ], it)
 	if typ == "CAPABILITY" {
@@ -589,4 +612,20 @@ func (m *IMAP4) fail(e *Error) error {
 
 func (m *IMAP4) brokenErr() error {
 	return &Error{Kind: KindAbort, Message: "connection closed after: " + m.broken.Message, Err: m.broken}
+}
+
+// endsWithLiteral reports whether text ends with {n} or {n+}.
+func endsWithLiteral(text []byte) bool {
+	if n := len(text); n > 2 && text[n-1] == '}' && text[n-2] == '+' {
+		text = append(text[:n-2:n-2], '}')
+	}
+	_, ok := wire.LiteralSize(text)
+	return ok
+}
+
+// forgetTag takes back the tag of a command refused before sending, so
+// that the next command gets it: the server sees no gap.
+func (m *IMAP4) forgetTag(tag string) {
+	delete(m.tagged, tag)
+	m.tagNum--
 }

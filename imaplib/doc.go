@@ -72,7 +72,28 @@
 // Extensions used when advertised: MOVE, UIDPLUS (APPENDUID, COPYUID, UID
 // EXPUNGE), CONDSTORE (MODSEQ, CHANGEDSINCE, UNCHANGEDSINCE,
 // HIGHESTMODSEQ), ESEARCH (RETURN MIN MAX COUNT ALL), LIST-STATUS,
-// SPECIAL-USE, NAMESPACE, UNSELECT, LITERAL+ and LITERAL-, UTF8=ACCEPT.
+// SPECIAL-USE, NAMESPACE, UNSELECT, LITERAL+ and LITERAL-, UTF8=ACCEPT,
+// ENABLE, ID, IDLE, SASL-IR, STARTTLS.
+//
+// # Authentication and TLS
+//
+// Login sends LOGIN; Authenticate(mechanism, authobject) is Python's
+// authenticate, byte for byte; AuthenticateSASL runs a Mechanism (PLAIN,
+// LOGIN, CRAM-MD5, XOAUTH2, OAUTHBEARER built in), with the initial
+// response on the command line when the server has SASL-IR. StartTLS
+// upgrades a plain connection, refusing when the server does not offer
+// STARTTLS and aborting when the server sent anything after its OK
+// (response injection); DialStartTLS never falls back to plaintext.
+// Certificates and host names are verified unless the caller's tls.Config
+// says otherwise.
+//
+// # IDLE
+//
+// Idle returns an Idler (Python 3.14's): iterate the responses the server
+// pushes, in bursts if wanted, until a duration ends; Close always sends
+// DONE, and IdleFunc guarantees it even when the caller's function fails.
+// WaitIdle waits for news for as long as a context allows, renewing the
+// IDLE before the servers' 30-minute limit.
 //
 // # Utilities
 //

@@ -30,8 +30,12 @@ type Limits = wire.Limits
 // Options configure a connection. The zero value is usable: no timeout,
 // certificates verified against the system roots, no trace.
 type Options struct {
-	// Timeout bounds connecting and each read from the server (Python's
-	// timeout argument). Zero means no timeout; negative is refused.
+	// Timeout bounds connecting, the TLS handshake, each write, and each
+	// response from the server (Python's timeout argument): a response,
+	// its line and any literals, must arrive whole within Timeout of the
+	// client starting to wait for it, so a server trickling bytes cannot
+	// hold the client longer. A very large message over a slow link needs
+	// a larger Timeout. Zero means no timeout; negative is refused.
 	Timeout time.Duration
 	// TLSConfig is used by DialTLS and StartTLS. Nil means the system
 	// roots with the host name verified; a config without ServerName gets
@@ -90,8 +94,8 @@ type IMAP4 struct {
 	tlsEstablished  bool
 	broken          *Error
 	closeOnce       sync.Once
-	pushed          func(typ string, it []Item) // told of untagged responses while idling
-	xatoms          map[string][]string         // states of commands added by Xatom
+	pushed          func(typ string, it Item) // while idling, takes untagged responses instead of untagged
+	xatoms          map[string][]string       // states of commands added by Xatom
 }
 
 type tagResult struct {
@@ -439,4 +443,17 @@ func (s *streamConn) Close() error {
 	err := s.stdin.Close()
 	s.stdout.Close()
 	return err
+}
+
+// LogoutWithin ends the session politely when it can: it sends LOGOUT
+// (unless the session is already logged out or broken) and closes the
+// connection, giving up on the server's answer after d. Hosts call it when
+// a script's run ends with the connection still open.
+func (m *IMAP4) LogoutWithin(d time.Duration) error {
+	if m.state != "LOGOUT" && m.broken == nil {
+		t := time.AfterFunc(d, func() { m.Close() })
+		m.Logout()
+		t.Stop()
+	}
+	return m.Close()
 }

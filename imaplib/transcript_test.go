@@ -482,3 +482,22 @@ S: A3 OK`, nil)
 	}
 	tr.check()
 }
+
+func TestTranscriptTrailingLiteralAnnouncementRefused(t *testing.T) {
+	m, tr, err := play(t, greeting+`
+S: * PREAUTH
+C: A1 CREATE foo
+S: A1 OK done`, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.state = "AUTH"
+	for _, bad := range []string{"foo {5}", "{12}", "x ~{3}", "y {4+}"} {
+		if _, _, err := m.Create(bad); !errors.Is(err, ErrValue) {
+			t.Fatalf("create %q: %v, want a ValueError", bad, err)
+		}
+	}
+	typ, dat, err := m.Create("foo")
+	wantResult(t, "create", typ, dat, err, "OK", items("done"))
+	tr.check()
+}

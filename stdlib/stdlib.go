@@ -4,10 +4,13 @@ import (
 	lua "github.com/yuin/gopher-lua"
 
 	"github.com/mailscript/mailscript/stdlib/email"
+	"github.com/mailscript/mailscript/stdlib/imaplib"
 	"github.com/mailscript/mailscript/stdlib/json"
 	"github.com/mailscript/mailscript/stdlib/log"
 	"github.com/mailscript/mailscript/stdlib/luatime"
+	"github.com/mailscript/mailscript/stdlib/mail"
 	"github.com/mailscript/mailscript/stdlib/re"
+	"github.com/mailscript/mailscript/stdlib/ssl"
 )
 
 // Module is one Lua module: the name scripts pass to require, and its loader.
@@ -19,6 +22,8 @@ type Module struct {
 // Modules lists the modules Preload registers, in a stable order.
 func Modules() []Module {
 	return []Module{
+		{imaplib.Name, imaplib.Loader},
+		{ssl.Name, ssl.Loader},
 		{email.Name, email.Loader},
 		{email.HeaderName, email.HeaderLoader},
 		{email.UtilsName, email.UtilsLoader},
@@ -26,6 +31,7 @@ func Modules() []Module {
 		{json.Name, json.Loader},
 		{luatime.Name, luatime.Loader},
 		{log.Name, log.Loader},
+		{mail.Name, mail.Loader},
 	}
 }
 

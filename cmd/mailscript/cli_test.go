@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mailscript/mailscript/internal/memserver"
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
@@ -19,7 +22,31 @@ func TestMain(m *testing.M) {
 }
 
 func TestScripts(t *testing.T) {
-	testscript.Run(t, testscript.Params{Dir: "testdata"})
+	testscript.Run(t, testscript.Params{
+		Dir: "testdata",
+		// Each script gets an in-process IMAP server holding three
+		// messages, reachable through $IMAP_HOST, $IMAP_PORT, $IMAP_USER
+		// and $IMAP_PASS.
+		Setup: func(env *testscript.Env) error {
+			srv, err := memserver.New(memserver.Options{Users: map[string]string{"alice": "secret"}, InsecureAuth: true})
+			if err != nil {
+				return err
+			}
+			env.Defer(func() { srv.Close() })
+			for i := 1; i <= 3; i++ {
+				raw := fmt.Sprintf("From: bob@example.org\r\nSubject: note %d\r\n\r\nhello %d\r\n", i, i)
+				if _, err := srv.Append("alice", "INBOX", []byte(raw), nil, time.Date(2025, 1, i, 9, 0, 0, 0, time.UTC)); err != nil {
+					return err
+				}
+			}
+			host, port, _ := net.SplitHostPort(srv.Addr())
+			env.Setenv("IMAP_HOST", host)
+			env.Setenv("IMAP_PORT", port)
+			env.Setenv("IMAP_USER", "alice")
+			env.Setenv("IMAP_PASS", "secret")
+			return nil
+		},
+	})
 }
 
 func writeFile(t *testing.T, dir, name, content string) string {

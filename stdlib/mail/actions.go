@@ -1,0 +1,426 @@
+package mail
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/mailscript/mailscript/imaplib"
+)
+
+// crossBatch is how many messages a move or copy between accounts holds in
+// memory at once.
+const crossBatch = 50
+
+// dryRunSubjects is how many subjects a dry-run line shows.
+const dryRunSubjects = 3
+
+// action is one action over a set: it logs its summary line at the end.
+type action struct {
+	s     *Set
+	name  string
+	dest  *Mailbox
+	flags []string
+	start time.Time
+	count int
+	notes []string
+}
+
+func (s *Set) newAction(name string, dest *Mailbox, flags []string) *action {
+	return &action{s: s, name: name, dest: dest, flags: flags, start: time.Now()}
+}
+
+func (ac *action) sources() string {
+	var names []string
+	for _, p := range ac.s.parts {
+		names = append(names, p.mbox.name)
+	}
+	return strings.Join(names, ",")
+}
+
+func (ac *action) destName() string {
+	if ac.dest == nil {
+		return ""
+	}
+	for _, p := range ac.s.parts {
+		if p.mbox.acct != ac.dest.acct {
+			return ac.dest.acct.Name() + ":" + ac.dest.name
+		}
+	}
+	return ac.dest.name
+}
+
+// account is the account whose logger the summary goes to.
+func (ac *action) account() *Account {
+	if len(ac.s.parts) > 0 {
+		return ac.s.parts[0].mbox.acct
+	}
+	if ac.dest != nil {
+		return ac.dest.acct
+	}
+	return nil
+}
+
+func (ac *action) attrs() []any {
+	at := []any{"action", ac.name, "source", ac.sources()}
+	if ac.dest != nil {
+		at = append(at, "destination", ac.destName())
+	}
+	if len(ac.flags) > 0 {
+		at = append(at, "flags", strings.Join(ac.flags, " "))
+	}
+	return at
+}
+
+// finish logs the summary line and returns the count.
+func (ac *action) finish(err error) (int, error) {
+	a := ac.account()
+	if a == nil {
+		return 0, err
+	}
+	at := append(ac.attrs(), "count", ac.count, "duration", time.Since(ac.start))
+	if len(ac.notes) > 0 {
+		at = append(at, "note", strings.Join(ac.notes, "; "))
+	}
+	if err != nil {
+		a.logger().Error("mail: "+ac.name+" failed", append(at, "err", err.Error())...)
+		return ac.count, err
+	}
+	a.logger().Info("mail: "+ac.name, at...)
+	return ac.count, nil
+}
+
+// dryRun logs what the action would do, with a few subjects, and sends
+// nothing that changes a mailbox. It reports whether the run is dry.
+func (ac *action) dryRun() (bool, error) {
+	var dry bool
+	for _, p := range ac.s.parts {
+		if p.mbox.acct.DryRun() {
+			dry = true
+		}
+	}
+	if ac.dest != nil && ac.dest.acct.DryRun() {
+		dry = true
+	}
+	if !dry {
+		return false, nil
+	}
+	var subjects []string
+	for _, p := range ac.s.parts {
+		if len(subjects) >= dryRunSubjects {
+			break
+		}
+		if p.uids.IsEmpty() {
+			continue
+		}
+		m, err := p.open(true)
+		if err != nil {
+			return true, err
+		}
+		var first imaplib.SeqSet
+		n := 0
+		for _, piece := range p.uids.Split(24) {
+			first = first.Union(piece)
+			n = first.Len()
+			if n >= dryRunSubjects-len(subjects) {
+				break
+			}
+		}
+		nums, _ := first.Nums()
+		if len(nums) > dryRunSubjects-len(subjects) {
+			nums = nums[:dryRunSubjects-len(subjects)]
+		}
+		fd, err := m.UIDFetch(imaplib.SeqSetOf(nums...), "(UID ENVELOPE)")
+		if err != nil {
+			return true, p.mbox.acct.check(err)
+		}
+		for _, f := range fd {
+			if f.Envelope != nil && len(subjects) < dryRunSubjects {
+				subjects = append(subjects, DecodeHeader(f.Envelope.Subject))
+			}
+		}
+	}
+	at := append(ac.attrs(), "count", ac.s.Len(), "subjects", subjects)
+	ac.account().logger().Info("mail: dry-run: would "+ac.name, at...)
+	return true, nil
+}
+
+// MoveTo moves the set's messages to dest and returns how many were moved.
+//
+// Within an account it sends one UID MOVE per mailbox (split only by the
+// line limit). Without MOVE but with UIDPLUS it copies, flags \Deleted and
+// expunges exactly those UIDs (UID EXPUNGE). With neither it copies and
+// flags them \Deleted but expunges nothing, as a plain EXPUNGE would also
+// remove other deleted mail; the summary line says so.
+//
+// To another account the messages are downloaded and appended with their
+// flags and internal date, checked to be there (APPENDUID, else a search
+// by Message-ID), and only then removed at the source as Delete does.
+func (s *Set) MoveTo(dest *Mailbox) (int, error) {
+	ac := s.newAction("move", dest, nil)
+	if dry, err := ac.dryRun(); dry {
+		return 0, err
+	}
+	for i := range s.parts {
+		p := &s.parts[i]
+		if p.uids.IsEmpty() {
+			continue
+		}
+		var err error
+		switch {
+		case p.mbox.same(dest):
+			ac.notes = append(ac.notes, "source and destination are the same mailbox")
+		case p.mbox.acct != dest.acct:
+			err = ac.across(p, true)
+		default:
+			err = ac.moveWithin(p)
+		}
+		if err != nil {
+			return ac.finish(err)
+		}
+	}
+	return ac.finish(nil)
+}
+
+func (ac *action) moveWithin(p *part) error {
+	a := p.mbox.acct
+	m, err := p.open(false)
+	if err != nil {
+		return err
+	}
+	var cu *imaplib.CopyUID
+	err = ac.dest.withCreate(func(m *imaplib.IMAP4) error {
+		var err error
+		cu, err = m.UIDMove(p.uids, ac.dest.name)
+		return err
+	})
+	if errors.Is(err, imaplib.ErrNoSafeMove) {
+		// COPY and flag, never a plain EXPUNGE.
+		if err := ac.copyWithin(p); err != nil {
+			return err
+		}
+		if _, err := m.UIDStore(p.uids, imaplib.AddFlags, []string{`\Deleted`}, true); err != nil {
+			return fmt.Errorf("mail: %s: store %q: %w", a.Name(), p.mbox.name, a.check(err))
+		}
+		ac.notes = append(ac.notes, fmt.Sprintf("the server has neither MOVE nor UIDPLUS: the originals in %s are flagged \\Deleted but not expunged, so that no other deleted message is removed", p.mbox.name))
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("mail: %s: move %q to %q: %w", a.Name(), p.mbox.name, ac.dest.name, err)
+	}
+	m.Response("EXPUNGE") // the moved messages' news: nobody reads it
+	if cu != nil {
+		ac.count += cu.Source.Len()
+	} else {
+		ac.count += p.uids.Len()
+	}
+	return nil
+}
+
+// CopyTo copies the set's messages to dest (one UID COPY per mailbox within
+// an account; download and append to another account) and returns how many
+// were copied.
+func (s *Set) CopyTo(dest *Mailbox) (int, error) {
+	ac := s.newAction("copy", dest, nil)
+	if dry, err := ac.dryRun(); dry {
+		return 0, err
+	}
+	for i := range s.parts {
+		p := &s.parts[i]
+		if p.uids.IsEmpty() {
+			continue
+		}
+		var err error
+		if p.mbox.acct != dest.acct {
+			err = ac.across(p, false)
+		} else {
+			err = ac.copyWithin(p)
+		}
+		if err != nil {
+			return ac.finish(err)
+		}
+	}
+	return ac.finish(nil)
+}
+
+func (ac *action) copyWithin(p *part) error {
+	a := p.mbox.acct
+	if _, err := p.open(false); err != nil {
+		return err
+	}
+	var cu *imaplib.CopyUID
+	err := ac.dest.withCreate(func(m *imaplib.IMAP4) error {
+		var err error
+		cu, err = m.UIDCopy(p.uids, ac.dest.name)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("mail: %s: copy %q to %q: %w", a.Name(), p.mbox.name, ac.dest.name, err)
+	}
+	if cu != nil {
+		ac.count += cu.Source.Len()
+	} else {
+		ac.count += p.uids.Len()
+	}
+	return nil
+}
+
+// Delete removes the set's messages: one UID STORE +FLAGS \Deleted and one
+// UID EXPUNGE of exactly those UIDs per mailbox. Without UIDPLUS the
+// messages are only flagged \Deleted (the summary line says so): a plain
+// EXPUNGE would also remove other deleted mail.
+func (s *Set) Delete() (int, error) {
+	ac := s.newAction("delete", nil, nil)
+	if dry, err := ac.dryRun(); dry {
+		return 0, err
+	}
+	for i := range s.parts {
+		n, err := ac.remove(&s.parts[i], s.parts[i].uids)
+		ac.count += n
+		if err != nil {
+			return ac.finish(err)
+		}
+	}
+	return ac.finish(nil)
+}
+
+// remove flags uids of p \Deleted and expunges exactly them when the
+// server has UIDPLUS.
+func (ac *action) remove(p *part, uids imaplib.SeqSet) (int, error) {
+	a := p.mbox.acct
+	if uids.IsEmpty() {
+		return 0, nil
+	}
+	m, err := p.open(false)
+	if err != nil {
+		return 0, err
+	}
+	m.Response("EXPUNGE") // forget older news: the count is of this expunge
+	if _, err := m.UIDStore(uids, imaplib.AddFlags, []string{`\Deleted`}, true); err != nil {
+		return 0, fmt.Errorf("mail: %s: store %q: %w", a.Name(), p.mbox.name, a.check(err))
+	}
+	if !m.HasCapability("UIDPLUS") {
+		ac.notes = append(ac.notes, fmt.Sprintf("the server has no UIDPLUS: the messages in %s are flagged \\Deleted but not expunged, so that no other deleted message is removed", p.mbox.name))
+		return uids.Len(), nil
+	}
+	if err := m.UIDExpunge(uids); err != nil {
+		return 0, fmt.Errorf("mail: %s: expunge %q: %w", a.Name(), p.mbox.name, a.check(err))
+	}
+	n := uids.Len()
+	if _, ex := m.Response("EXPUNGE"); len(ex) > 0 && !ex[0].IsNone {
+		n = len(ex)
+	}
+	return n, nil
+}
+
+// Store changes the flags of the set's messages, one UID STORE per
+// mailbox: op adds, removes or replaces; name is the action's name in the
+// summary line.
+func (s *Set) Store(name string, op imaplib.StoreOp, flags []string) (int, error) {
+	ac := s.newAction(name, nil, flags)
+	if dry, err := ac.dryRun(); dry {
+		return 0, err
+	}
+	for i := range s.parts {
+		p := &s.parts[i]
+		if p.uids.IsEmpty() {
+			continue
+		}
+		a := p.mbox.acct
+		m, err := p.open(false)
+		if err != nil {
+			return ac.finish(err)
+		}
+		if _, err := m.UIDStore(p.uids, op, flags, true); err != nil {
+			return ac.finish(fmt.Errorf("mail: %s: store %q: %w", a.Name(), p.mbox.name, a.check(err)))
+		}
+		ac.count += p.uids.Len()
+	}
+	return ac.finish(nil)
+}
+
+// across copies (and with remove, moves) the messages of p to a mailbox of
+// another account: download, append with flags and internal date, check,
+// and only then remove at the source.
+func (ac *action) across(p *part, remove bool) error {
+	a, d := p.mbox.acct, ac.dest.acct
+	nums, err := p.uids.Nums()
+	if err != nil {
+		return fmt.Errorf("mail: %w", err)
+	}
+	var verified imaplib.SeqSet
+	pending := map[string]uint32{} // Message-ID -> source UID, to check by search
+	for i := 0; i < len(nums); i += crossBatch {
+		j := min(i+crossBatch, len(nums))
+		m, err := p.open(false)
+		if err != nil {
+			return err
+		}
+		fd, err := m.UIDFetch(imaplib.SeqSetOf(nums[i:j]...), "(UID FLAGS INTERNALDATE BODY.PEEK[])")
+		if err != nil {
+			return fmt.Errorf("mail: %s: fetch %q: %w", a.Name(), p.mbox.name, a.check(err))
+		}
+		for _, f := range fd {
+			raw := f.Body("")
+			if f.UID == 0 || raw == nil || !p.uids.Contains(f.UID) {
+				continue
+			}
+			var flags []string
+			for _, fl := range f.Flags {
+				if !strings.EqualFold(fl, `\Recent`) {
+					flags = append(flags, fl)
+				}
+			}
+			au, err := ac.dest.appendOne(raw, flags, f.InternalDate)
+			if err != nil {
+				return err
+			}
+			if au != nil && au.UID != 0 {
+				verified.Add(f.UID)
+			} else if id := messageID(raw); id != "" {
+				pending[id] = f.UID
+			} else {
+				ac.notes = append(ac.notes, fmt.Sprintf("message %d of %s has no Message-ID and the destination no UIDPLUS: it was copied but is not removed", f.UID, p.mbox.name))
+			}
+		}
+	}
+	if len(pending) > 0 {
+		dm, _, err := d.selectBox(ac.dest.name, true)
+		if err != nil {
+			return err
+		}
+		for id, uid := range pending {
+			found, err := dm.UIDSearch("HEADER", "Message-ID", imaplib.Text(id))
+			if err != nil {
+				return fmt.Errorf("mail: %s: search %q: %w", d.Name(), ac.dest.name, d.check(err))
+			}
+			if !found.IsEmpty() {
+				verified.Add(uid)
+			}
+		}
+	}
+	if !remove {
+		ac.count += verified.Len()
+		return nil
+	}
+	n, err := ac.remove(p, verified)
+	ac.count += n
+	return err
+}
+
+// messageID returns the Message-ID field of a raw message, "" when absent.
+func messageID(raw []byte) string {
+	end := len(raw)
+	for _, sep := range []string{"\r\n\r\n", "\n\n"} {
+		if i := strings.Index(string(raw[:min(len(raw), 1<<16)]), sep); i >= 0 && i < end {
+			end = i
+		}
+	}
+	for _, line := range strings.Split(string(raw[:end]), "\n") {
+		if k, v, ok := strings.Cut(line, ":"); ok && strings.EqualFold(strings.TrimSpace(k), "Message-ID") {
+			return strings.TrimSpace(v)
+		}
+	}
+	return ""
+}

@@ -1,0 +1,239 @@
+package mail
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// TLS modes of Config.TLS.
+const (
+	// TLSImplicit speaks TLS from the first byte (IMAPS, port 993).
+	TLSImplicit = "implicit"
+	// TLSStartTLS connects in plain text and upgrades with STARTTLS
+	// before anything else is said; a server that does not offer it is
+	// refused, never used in plain text (port 143).
+	TLSStartTLS = "starttls"
+	// TLSNone never encrypts (port 143): for loopback and tests only.
+	TLSNone = "none"
+)
+
+// DefaultTimeout bounds connecting and each server reply when
+// Config.Timeout is zero.
+const DefaultTimeout = 60 * time.Second
+
+// AccountEnv is the environment variable holding the URL of the default
+// account (mail.account() without arguments), for example
+// "imaps://alice@imap.example.org" or
+// "imap://alice:secret@127.0.0.1:1143?tls=none".
+const AccountEnv = "MAILSCRIPT_ACCOUNT"
+
+// PasswordEnv is the environment variable an account's password is taken
+// from when the account names no other source.
+const PasswordEnv = "MAILSCRIPT_PASSWORD"
+
+// Config describes an account: where the server is, how to secure the
+// connection and how to log in.
+type Config struct {
+	// Host and Port locate the server; Port 0 means 993 with implicit TLS
+	// and 143 otherwise.
+	Host string
+	Port int
+	// TLS is TLSImplicit (the default when empty), TLSStartTLS or TLSNone.
+	TLS string
+	// User is the login name.
+	User string
+	// Password is the password. When empty it comes from PasswordCmd (the
+	// first line of the command's output; running it needs the run
+	// permission), else from the environment variable PasswordEnvVar, else
+	// from MAILSCRIPT_PASSWORD.
+	Password       string
+	PasswordCmd    string
+	PasswordEnvVar string
+	// OAuth2, when set, logs in with AUTHENTICATE XOAUTH2 instead of a
+	// password.
+	OAuth2 *OAuth2
+	// CAFile is a PEM file of certificates to trust in addition to the
+	// system roots; Insecure turns certificate verification off.
+	CAFile   string
+	Insecure bool
+	// Timeout bounds connecting and each reply (DefaultTimeout when zero).
+	Timeout time.Duration
+	// Create makes actions create a missing destination mailbox (and
+	// subscribe to it) instead of failing.
+	Create bool
+	// Dial, when set, opens the TCP connection (tests and embedders use
+	// it to route or observe traffic); nil means a net.Dialer.
+	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
+}
+
+// OAuth2 is an OAuth 2.0 bearer token, given directly or produced by a
+// command (its first output line, run at each login since tokens expire).
+type OAuth2 struct {
+	Token    string
+	TokenCmd string
+}
+
+// ParseURL reads an account URL: imaps://user[:password]@host[:port] for
+// implicit TLS, imap://user[:password]@host[:port] for STARTTLS. Query
+// parameters set the other fields: tls (implicit, starttls, none),
+// password_cmd, password_env, ca_file, insecure, timeout (seconds or a Go
+// duration such as "30s"), create. User and password are percent-decoded.
+func ParseURL(s string) (Config, error) {
+	var c Config
+	u, err := url.Parse(s)
+	if err != nil {
+		return c, fmt.Errorf("mail: account URL: %w", err)
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "imaps":
+		c.TLS = TLSImplicit
+	case "imap":
+		c.TLS = TLSStartTLS
+	default:
+		return c, fmt.Errorf("mail: account URL %q: scheme must be imaps or imap", redactURL(u))
+	}
+	c.Host = u.Hostname()
+	if c.Host == "" {
+		return c, fmt.Errorf("mail: account URL %q: no host", redactURL(u))
+	}
+	if p := u.Port(); p != "" {
+		n, err := strconv.Atoi(p)
+		if err != nil || n <= 0 || n > 65535 {
+			return c, fmt.Errorf("mail: account URL %q: bad port %q", redactURL(u), p)
+		}
+		c.Port = n
+	}
+	if u.User != nil {
+		c.User = u.User.Username()
+		c.Password, _ = u.User.Password()
+	}
+	if u.Path != "" && u.Path != "/" {
+		return c, fmt.Errorf("mail: account URL %q: a path is not allowed", redactURL(u))
+	}
+	for k, vs := range u.Query() {
+		v := vs[len(vs)-1]
+		switch k {
+		case "tls":
+			c.TLS = v
+		case "password_cmd":
+			c.PasswordCmd = v
+		case "password_env":
+			c.PasswordEnvVar = v
+		case "ca_file":
+			c.CAFile = v
+		case "insecure", "create":
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				return c, fmt.Errorf("mail: account URL %q: %s=%q is not a boolean", redactURL(u), k, v)
+			}
+			if k == "insecure" {
+				c.Insecure = b
+			} else {
+				c.Create = b
+			}
+		case "timeout":
+			d, err := ParseTimeout(v)
+			if err != nil {
+				return c, fmt.Errorf("mail: account URL %q: %w", redactURL(u), err)
+			}
+			c.Timeout = d
+		default:
+			return c, fmt.Errorf("mail: account URL %q: unknown parameter %q", redactURL(u), k)
+		}
+	}
+	return c, c.Check()
+}
+
+// ParseTimeout reads a timeout: a number of seconds ("30", "2.5") or a Go
+// duration ("30s", "2m").
+func ParseTimeout(s string) (time.Duration, error) {
+	if f, err := strconv.ParseFloat(s, 64); err == nil {
+		if f < 0 {
+			return 0, fmt.Errorf("mail: negative timeout %q", s)
+		}
+		return time.Duration(f * float64(time.Second)), nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d < 0 {
+		return 0, fmt.Errorf("mail: bad timeout %q (seconds, or a duration such as \"30s\")", s)
+	}
+	return d, nil
+}
+
+func redactURL(u *url.URL) string {
+	v := *u
+	if v.User != nil {
+		if _, ok := v.User.Password(); ok {
+			v.User = url.UserPassword(v.User.Username(), "xxxxx")
+		}
+	}
+	return v.String()
+}
+
+// Check reports the first problem of c: a missing host or user, an unknown
+// TLS mode, a bad port, or two password sources at once.
+func (c *Config) Check() error {
+	if c.Host == "" {
+		return fmt.Errorf("mail: account: host is required")
+	}
+	switch c.TLS {
+	case "", TLSImplicit, TLSStartTLS, TLSNone:
+	default:
+		return fmt.Errorf("mail: account %s: tls must be %q, %q or %q, not %q", c.Host, TLSImplicit, TLSStartTLS, TLSNone, c.TLS)
+	}
+	if c.Port < 0 || c.Port > 65535 {
+		return fmt.Errorf("mail: account %s: bad port %d", c.Host, c.Port)
+	}
+	if c.User == "" {
+		return fmt.Errorf("mail: account %s: user is required", c.Host)
+	}
+	n := 0
+	for _, set := range []bool{c.Password != "", c.PasswordCmd != "", c.PasswordEnvVar != "", c.OAuth2 != nil} {
+		if set {
+			n++
+		}
+	}
+	if n > 1 {
+		return fmt.Errorf("mail: account %s: give only one of password, password_cmd, password_env and oauth2", c.name())
+	}
+	if c.OAuth2 != nil && (c.OAuth2.Token == "") == (c.OAuth2.TokenCmd == "") {
+		return fmt.Errorf("mail: account %s: oauth2 needs exactly one of token and token_cmd", c.name())
+	}
+	if c.Timeout < 0 {
+		return fmt.Errorf("mail: account %s: negative timeout", c.name())
+	}
+	return nil
+}
+
+// name is user@host, for messages (never the password).
+func (c *Config) name() string { return c.User + "@" + c.Host }
+
+func (c *Config) tlsMode() string {
+	if c.TLS == "" {
+		return TLSImplicit
+	}
+	return c.TLS
+}
+
+func (c *Config) addr() string {
+	port := c.Port
+	if port == 0 {
+		port = 143
+		if c.tlsMode() == TLSImplicit {
+			port = 993
+		}
+	}
+	return net.JoinHostPort(c.Host, strconv.Itoa(port))
+}
+
+func (c *Config) timeout() time.Duration {
+	if c.Timeout == 0 {
+		return DefaultTimeout
+	}
+	return c.Timeout
+}

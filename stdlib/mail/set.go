@@ -1,0 +1,403 @@
+package mail
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/mailscript/mailscript/imaplib"
+	"github.com/mailscript/mailscript/stdlib/email"
+)
+
+// ErrUIDValidity is the cause of an error on a set whose mailbox changed
+// its UIDVALIDITY since the search: its UIDs may now name other messages,
+// so nothing is done with them.
+var ErrUIDValidity = errors.New("mail: the mailbox's UIDVALIDITY changed since the search; search again")
+
+// A Set is a result of searches: messages named by (mailbox, UID), over one
+// or more mailboxes, possibly of several accounts. Sets are values: the
+// operations return new sets.
+type Set struct {
+	parts []part // sorted by account name, then mailbox name
+}
+
+type part struct {
+	mbox     *Mailbox
+	validity uint32
+	uids     imaplib.SeqSet
+}
+
+// NewSet returns the set of uids of mbox, as found while the mailbox had
+// the UIDVALIDITY validity (0: not checked).
+func NewSet(mbox *Mailbox, validity uint32, uids imaplib.SeqSet) *Set {
+	return &Set{parts: []part{{mbox, validity, uids}}}
+}
+
+// Len returns the number of messages.
+func (s *Set) Len() int {
+	n := 0
+	for _, p := range s.parts {
+		n += p.uids.Len()
+	}
+	return n
+}
+
+// IsEmpty reports whether the set holds no message.
+func (s *Set) IsEmpty() bool { return s.Len() == 0 }
+
+// Mailboxes returns the mailboxes the set has messages in.
+func (s *Set) Mailboxes() []*Mailbox {
+	var l []*Mailbox
+	for _, p := range s.parts {
+		if !p.uids.IsEmpty() {
+			l = append(l, p.mbox)
+		}
+	}
+	return l
+}
+
+// UIDs returns the UIDs of the set's messages in mbox.
+func (s *Set) UIDs(mbox *Mailbox) imaplib.SeqSet {
+	for _, p := range s.parts {
+		if p.mbox.same(mbox) {
+			return p.uids
+		}
+	}
+	return imaplib.SeqSet{}
+}
+
+// String describes the set: "INBOX:1:3,7 Archive:4".
+func (s *Set) String() string {
+	var b strings.Builder
+	for _, p := range s.parts {
+		if p.uids.IsEmpty() {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		fmt.Fprintf(&b, "%s:%s", p.mbox.name, p.uids.String())
+	}
+	return b.String()
+}
+
+func less(a, b *Mailbox) bool {
+	if a.acct != b.acct {
+		an, bn := a.acct.Name(), b.acct.Name()
+		if an != bn {
+			return an < bn
+		}
+		return fmt.Sprintf("%p", a.acct) < fmt.Sprintf("%p", b.acct)
+	}
+	return a.name < b.name
+}
+
+// combine merges two sets mailbox by mailbox with op. A mailbox whose two
+// sides were searched under different UIDVALIDITY values is marked stale,
+// so that actions refuse it.
+//
+// The result keeps the mailboxes of s (and for a union those of o), even
+// where no message is left, so that an empty result still knows its
+// mailbox and account (set:move_to("name") works on it, doing nothing).
+func combine(s, o *Set, union bool, op func(a, b imaplib.SeqSet, inA, inB bool) imaplib.SeqSet) *Set {
+	r := &Set{}
+	i, j := 0, 0
+	for i < len(s.parts) || j < len(o.parts) {
+		var p part
+		switch {
+		case j >= len(o.parts) || (i < len(s.parts) && less(s.parts[i].mbox, o.parts[j].mbox)):
+			p = s.parts[i]
+			p.uids = op(p.uids, imaplib.SeqSet{}, true, false)
+			i++
+		case i >= len(s.parts) || less(o.parts[j].mbox, s.parts[i].mbox):
+			p = o.parts[j]
+			p.uids = op(imaplib.SeqSet{}, p.uids, false, true)
+			j++
+			if !union {
+				// A mailbox only on the right of * or - is not the result's.
+				continue
+			}
+		default:
+			a, b := s.parts[i], o.parts[j]
+			p = part{mbox: a.mbox, validity: a.validity, uids: op(a.uids, b.uids, true, true)}
+			if a.validity != b.validity {
+				p.validity = staleValidity
+			}
+			i++
+			j++
+		}
+		r.parts = append(r.parts, p)
+	}
+	return r
+}
+
+// staleValidity marks a part combined from searches under different
+// UIDVALIDITY values; no mailbox has it (UIDVALIDITY is never 0 on the
+// wire, and 0 here means "not checked", so a distinct marker is used).
+const staleValidity = ^uint32(0)
+
+// Union returns the messages in s or in o (Lua's +).
+func (s *Set) Union(o *Set) *Set {
+	return combine(s, o, true, func(a, b imaplib.SeqSet, _, _ bool) imaplib.SeqSet { return a.Union(b) })
+}
+
+// Intersect returns the messages in both s and o (Lua's *).
+func (s *Set) Intersect(o *Set) *Set {
+	return combine(s, o, false, func(a, b imaplib.SeqSet, inA, inB bool) imaplib.SeqSet {
+		if !inA || !inB {
+			return imaplib.SeqSet{}
+		}
+		return a.Intersect(b)
+	})
+}
+
+// Difference returns the messages of s that are not in o (Lua's -).
+func (s *Set) Difference(o *Set) *Set {
+	return combine(s, o, false, func(a, b imaplib.SeqSet, inA, _ bool) imaplib.SeqSet {
+		if !inA {
+			return imaplib.SeqSet{}
+		}
+		return a.Difference(b)
+	})
+}
+
+// open selects the part's mailbox and checks that its UIDVALIDITY is the
+// one the UIDs were found under.
+func (p *part) open(readOnly bool) (*imaplib.IMAP4, error) {
+	a := p.mbox.acct
+	m, v, err := a.selectBox(p.mbox.name, readOnly)
+	if err != nil {
+		return nil, err
+	}
+	if p.validity != 0 && p.validity != v {
+		return nil, fmt.Errorf("mail: %s: %q: %w", a.Name(), p.mbox.name, ErrUIDValidity)
+	}
+	return m, nil
+}
+
+// searchBudget bounds the UID set of one narrowing SEARCH command.
+const searchBudget = 7000
+
+// Search narrows the set on the server: the messages of s that also match q,
+// with one SEARCH per mailbox (split only where the UID list is too long for
+// one command line).
+func (s *Set) Search(q *Query) (*Set, error) {
+	r := &Set{}
+	for _, p := range s.parts {
+		if p.uids.IsEmpty() {
+			r.parts = append(r.parts, p)
+			continue
+		}
+		a := p.mbox.acct
+		m, err := p.open(a.DryRun())
+		if err != nil {
+			return nil, err
+		}
+		crit := q.Criteria(time.Now(), m.HasCapability("WITHIN"))
+		var found imaplib.SeqSet
+		for _, chunk := range p.uids.Split(searchBudget) {
+			c := append([]any{"UID", chunk}, crit...)
+			got, err := m.UIDSearch(c...)
+			if err != nil {
+				return nil, fmt.Errorf("mail: %s: search %q: %w", a.Name(), p.mbox.name, a.check(err))
+			}
+			found = found.Union(got)
+		}
+		r.parts = append(r.parts, part{p.mbox, p.validity, found})
+	}
+	return r, nil
+}
+
+// A Match is a client-side test on decoded header fields and text: every
+// pattern given must be found (regexp semantics of Find: anywhere in the
+// value unless anchored). Header values are decoded (RFC 2047, charsets)
+// and unfolded; From, To and Cc are the whole decoded field.
+type Match struct {
+	Subject, From, To, Cc *regexp.Regexp
+	Header                []HeaderPattern
+	// Body is tested on the readable text of the message (see
+	// Message.Text), which needs the whole message to be fetched.
+	Body *regexp.Regexp
+}
+
+// HeaderPattern is a pattern for one header field. A message with several
+// such fields matches when one of them does.
+type HeaderPattern struct {
+	Name string
+	Re   *regexp.Regexp
+}
+
+func (mt *Match) fields() []string {
+	var f []string
+	add := func(name string, re *regexp.Regexp) {
+		if re != nil {
+			f = append(f, name)
+		}
+	}
+	add("Subject", mt.Subject)
+	add("From", mt.From)
+	add("To", mt.To)
+	add("Cc", mt.Cc)
+	for _, h := range mt.Header {
+		f = append(f, h.Name)
+	}
+	return f
+}
+
+// matchHeader tests the header patterns against a parsed header.
+func (mt *Match) matchHeader(h *email.Message) bool {
+	one := func(name string, re *regexp.Regexp) bool {
+		if re == nil {
+			return true
+		}
+		for _, v := range h.GetAll(name) {
+			if re.MatchString(DecodeHeader(v)) {
+				return true
+			}
+		}
+		return false
+	}
+	if !one("Subject", mt.Subject) || !one("From", mt.From) || !one("To", mt.To) || !one("Cc", mt.Cc) {
+		return false
+	}
+	for _, hp := range mt.Header {
+		if !one(hp.Name, hp.Re) {
+			return false
+		}
+	}
+	return true
+}
+
+// DecodeHeader unfolds a raw header value and decodes its encoded words.
+func DecodeHeader(v string) string {
+	v = strings.NewReplacer("\r\n ", " ", "\r\n\t", " ", "\n ", " ", "\n\t", " ").Replace(v)
+	return strings.TrimSpace(email.DecodeHeaderString(v))
+}
+
+// bodyBatch is how many whole messages a body match fetches at once.
+const bodyBatch = 100
+
+// Match narrows the set on the client: the messages whose decoded fields
+// match mt. Header fields are fetched with one command per mailbox (split
+// only by the line limit); a Body pattern fetches the candidates' whole
+// messages in batches.
+func (s *Set) Match(mt *Match) (*Set, error) {
+	r := &Set{}
+	fields := mt.fields()
+	for _, f := range fields {
+		if !validFieldName(f) {
+			return nil, fmt.Errorf("mail: match: bad header name %q", f)
+		}
+	}
+	for _, p := range s.parts {
+		if p.uids.IsEmpty() {
+			r.parts = append(r.parts, p)
+			continue
+		}
+		a := p.mbox.acct
+		m, err := p.open(a.DryRun())
+		if err != nil {
+			return nil, err
+		}
+		cand := p.uids
+		if len(fields) > 0 {
+			item := "(UID BODY.PEEK[HEADER.FIELDS (" + strings.Join(quoteFields(fields), " ") + ")])"
+			fd, err := m.UIDFetch(p.uids, item)
+			if err != nil {
+				return nil, fmt.Errorf("mail: %s: fetch %q: %w", a.Name(), p.mbox.name, a.check(err))
+			}
+			cand = imaplib.SeqSet{}
+			for _, f := range fd {
+				if f.UID == 0 || !p.uids.Contains(f.UID) {
+					continue
+				}
+				if mt.matchHeader(email.Parse(headerSection(f))) {
+					cand.Add(f.UID)
+				}
+			}
+		}
+		if mt.Body != nil && !cand.IsEmpty() {
+			nums, err := cand.Nums()
+			if err != nil {
+				return nil, fmt.Errorf("mail: %w", err)
+			}
+			cand = imaplib.SeqSet{}
+			for i := 0; i < len(nums); i += bodyBatch {
+				j := min(i+bodyBatch, len(nums))
+				fd, err := m.UIDFetch(imaplib.SeqSetOf(nums[i:j]...), "(UID BODY.PEEK[])")
+				if err != nil {
+					return nil, fmt.Errorf("mail: %s: fetch %q: %w", a.Name(), p.mbox.name, a.check(err))
+				}
+				for _, f := range fd {
+					raw := f.Body("")
+					if f.UID == 0 || raw == nil {
+						continue
+					}
+					if mt.Body.MatchString(ReadableText(email.Parse(raw))) {
+						cand.Add(f.UID)
+					}
+				}
+			}
+		}
+		r.parts = append(r.parts, part{p.mbox, p.validity, cand})
+	}
+	return r, nil
+}
+
+// headerSection returns the first body section of a header fetch.
+func headerSection(f *imaplib.FetchData) []byte {
+	for _, s := range f.Sections {
+		if s.Data != nil {
+			return s.Data
+		}
+	}
+	return nil
+}
+
+// quoteFields makes header names safe for HEADER.FIELDS: atoms stay,
+// anything else is quoted.
+func quoteFields(names []string) []string {
+	out := make([]string, 0, len(names))
+	seen := map[string]bool{}
+	for _, n := range names {
+		k := strings.ToLower(n)
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		out = append(out, quoteAString(n))
+	}
+	sort.Strings(out)
+	return out
+}
+
+func quoteAString(s string) string {
+	ok := s != ""
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c <= ' ' || c >= 0x7f || strings.IndexByte(`(){%*"\]`, c) >= 0 {
+			ok = false
+			break
+		}
+	}
+	if ok {
+		return s
+	}
+	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`
+}
+
+// validFieldName reports whether name is an RFC 5322 field name.
+func validFieldName(name string) bool {
+	if name == "" {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		if c := name[i]; c <= ' ' || c >= 0x7f || c == ':' {
+			return false
+		}
+	}
+	return true
+}
