@@ -16,7 +16,6 @@ import (
 	// a display name in a charset other than UTF-8 (KOI8-R, Big5...) only
 	// when its charset tables are linked in; without them it drops the
 	// whole address.
-	_ "github.com/emersion/go-message/charset"
 
 	"github.com/mailscript/mailscript/imaplib"
 	"github.com/mailscript/mailscript/internal/mailgen"

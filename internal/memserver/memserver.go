@@ -13,6 +13,9 @@ import (
 	"time"
 
 	"github.com/emersion/go-imap/v2"
+	// The server decodes header fields for ENVELOPE and SEARCH; without
+	// the charset tables it drops names in charsets other than UTF-8.
+	_ "github.com/emersion/go-message/charset"
 	"github.com/emersion/go-imap/v2/imapserver"
 	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
 )
