@@ -15,9 +15,9 @@ import (
 	"github.com/emersion/go-imap/v2"
 	// The server decodes header fields for ENVELOPE and SEARCH; without
 	// the charset tables it drops names in charsets other than UTF-8.
-	_ "github.com/emersion/go-message/charset"
 	"github.com/emersion/go-imap/v2/imapserver"
 	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
+	_ "github.com/emersion/go-message/charset"
 )
 
 // Logger receives the server's error messages (a *log.Logger is one).
