@@ -12,11 +12,6 @@ import (
 	"strconv"
 	"time"
 
-	// The in-process server builds ENVELOPE with go-message, which decodes
-	// a display name in a charset other than UTF-8 (KOI8-R, Big5...) only
-	// when its charset tables are linked in; without them it drops the
-	// whole address.
-
 	"github.com/mailscript/mailscript/imaplib"
 	"github.com/mailscript/mailscript/internal/mailgen"
 	"github.com/mailscript/mailscript/internal/memserver"
