@@ -366,6 +366,12 @@ func (m *IMAP4) getResponse() (line []byte, cont bool, err error) {
 	if err != nil {
 		return nil, false, m.ioFail(err)
 	}
+	return m.fileResponse(resp)
+}
+
+// fileResponse files a response read whole (the second half of
+// getResponse).
+func (m *IMAP4) fileResponse(resp *wire.Response) (line []byte, cont bool, err error) {
 	if m.trace != nil {
 		m.traceResponse(resp)
 	}

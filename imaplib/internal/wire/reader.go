@@ -182,6 +182,23 @@ func (r *Reader) CopyLiteral(w io.Writer, n int64) error {
 	return err
 }
 
+// LiteralReader returns a reader of the next n bytes, a literal, for
+// callers that stream it: they must read it to its end (or Discard what is
+// left) before reading anything else.
+func (r *Reader) LiteralReader(n int64) io.Reader { return io.LimitReader(r.br, n) }
+
+// Discard skips the next n bytes.
+func (r *Reader) Discard(n int64) error {
+	for n > 0 {
+		k, err := r.br.Discard(int(min(n, 1<<30)))
+		n -= int64(k)
+		if err != nil {
+			return unexpectedEOF(err)
+		}
+	}
+	return nil
+}
+
 func unexpectedEOF(err error) error {
 	if err == io.EOF {
 		return io.ErrUnexpectedEOF
@@ -221,6 +238,12 @@ func (r *Reader) ReadResponse() (*Response, error) {
 	if err != nil {
 		return nil, err
 	}
+	return r.ReadResponseAfter(line)
+}
+
+// ReadResponseAfter reads the rest of a response whose first line, line,
+// the caller has read already (with ReadLine), as ReadResponse would.
+func (r *Reader) ReadResponseAfter(line []byte) (*Response, error) {
 	if len(line) == 0 || line[0] != '*' {
 		return &Response{Text: [][]byte{line}}, nil
 	}
