@@ -470,10 +470,42 @@ func (m *IMAP4) matchTagged(line []byte) (tag, typ string, data []byte, ok bool)
 	default:
 		return
 	}
-	return string(line[:j]), string(line[j+1 : k]), data, true
+	return string(line[:j]), respType(line[j+1 : k]), data, true
 }
 
 func isUpperOrDash(b byte) bool { return b >= 'A' && b <= 'Z' || b == '-' }
+
+// respType returns b as a string, without allocating for the common
+// response names: a bulk FETCH files thousands of responses.
+func respType(b []byte) string {
+	switch string(b) {
+	case "FETCH":
+		return "FETCH"
+	case "OK":
+		return "OK"
+	case "EXISTS":
+		return "EXISTS"
+	case "EXPUNGE":
+		return "EXPUNGE"
+	case "RECENT":
+		return "RECENT"
+	case "SEARCH":
+		return "SEARCH"
+	case "ESEARCH":
+		return "ESEARCH"
+	case "LIST":
+		return "LIST"
+	case "STATUS":
+		return "STATUS"
+	case "NO":
+		return "NO"
+	case "BAD":
+		return "BAD"
+	case "VANISHED":
+		return "VANISHED"
+	}
+	return string(b)
+}
 
 // matchUntagged matches "* TYPE[ data]" and "* N TYPE[ data]" as Python's
 // Untagged_response and Untagged_status patterns do; for the second form
@@ -488,9 +520,9 @@ func matchUntagged(line []byte) (typ string, dat []byte, ok bool) {
 	}
 	if j > 2 {
 		if j < len(line) && line[j] == ' ' {
-			return string(line[2:j]), line[j+1:], true
+			return respType(line[2:j]), line[j+1:], true
 		}
-		return string(line[2:j]), []byte{}, true
+		return respType(line[2:j]), []byte{}, true
 	}
 	// "* N TYPE[ data]"
 	d := 2
@@ -507,7 +539,7 @@ func matchUntagged(line []byte) (typ string, dat []byte, ok bool) {
 	if t == d+1 {
 		return "", nil, false
 	}
-	typ = string(line[d+1 : t])
+	typ = respType(line[d+1 : t])
 	num := line[2:d]
 	if t+1 < len(line) && line[t] == ' ' {
 		// "N rest" is not contiguous in the line; the line is ours, so
