@@ -5,11 +5,13 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -228,6 +230,12 @@ func (s *suite) sameOutputs(what string, named map[string]series) {
 		}
 	}
 	s.rep.printf("        (each printed %q)", first)
+	for _, name := range slices.Sorted(maps.Keys(named)) {
+		m := named[name].median()
+		if m.cpu > 0 {
+			s.rep.printf("        %-10s median %s wall, %s CPU, peak RSS %s", name, fmtVal(m.d.Seconds(), "s"), fmtVal(m.cpu.Seconds(), "s"), fmtVal(float64(m.rss), "B"))
+		}
+	}
 }
 
 // headers is benchmark 1: the bulk header fetch.

@@ -47,7 +47,6 @@ type replayConn struct {
 	ready   chan []byte
 	closed  chan struct{}
 	once    sync.Once
-	partial int // bytes of a command line received without its LF
 }
 
 func newReplayConn(replies ...[]byte) *replayConn {

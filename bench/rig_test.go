@@ -20,7 +20,8 @@ import (
 // A run is one timed process.
 type run struct {
 	d   time.Duration
-	rss int64 // peak resident set, bytes
+	rss int64         // peak resident set, bytes
+	cpu time.Duration // user and system CPU time (processes only)
 	out string
 }
 
@@ -38,7 +39,7 @@ func runProcess(t *testing.T, env []string, argv ...string) run {
 		}
 		f.Close()
 		rssFile = f.Name()
-		argv = append([]string{"/usr/bin/time", "-f", "%M", "-o", rssFile}, argv...)
+		argv = append([]string{"/usr/bin/time", "-f", "%M %U %S", "-o", rssFile}, argv...)
 	}
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Env = env
@@ -51,20 +52,24 @@ func runProcess(t *testing.T, env []string, argv ...string) run {
 		t.Fatalf("%s: %v\n%s%s", strings.Join(argv, " "), err, stdout.String(), stderr.String())
 	}
 	var rss int64
+	var cpu time.Duration
 	if rssFile != "" {
 		b, err := os.ReadFile(rssFile)
 		if err != nil {
 			t.Fatal(err)
 		}
-		kib, err := strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64)
-		if err != nil {
+		var kib int64
+		var user, sys float64
+		if _, err := fmt.Sscan(string(b), &kib, &user, &sys); err != nil {
 			t.Fatalf("/usr/bin/time wrote %q", b)
 		}
 		rss = kib << 10
+		cpu = time.Duration((user + sys) * float64(time.Second))
 	} else if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		rss = ru.Maxrss << 10 // KiB on Linux
+		cpu = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 	}
-	return run{d: d, rss: rss, out: strings.Join(strings.Fields(stdout.String()), " ")}
+	return run{d: d, rss: rss, cpu: cpu, out: strings.Join(strings.Fields(stdout.String()), " ")}
 }
 
 // series is the runs of one contender.
@@ -75,13 +80,15 @@ func (s series) median() run {
 		return run{}
 	}
 	ds := make([]time.Duration, len(s))
+	cs := make([]time.Duration, len(s))
 	rs := make([]int64, len(s))
 	for i, r := range s {
-		ds[i], rs[i] = r.d, r.rss
+		ds[i], cs[i], rs[i] = r.d, r.cpu, r.rss
 	}
 	slices.Sort(ds)
+	slices.Sort(cs)
 	slices.Sort(rs)
-	return run{d: ds[len(ds)/2], rss: rs[len(rs)/2], out: s[len(s)-1].out}
+	return run{d: ds[len(ds)/2], cpu: cs[len(cs)/2], rss: rs[len(rs)/2], out: s[len(s)-1].out}
 }
 
 // A contender is one program or call that a benchmark times.
