@@ -429,7 +429,14 @@ func (m *IMAP4) appendUntagged(typ string, it Item) {
 		m.pushed(typ, it)
 		return
 	}
-	m.untagged[typ] = append(m.untagged[typ], it)
+	list := m.untagged[typ]
+	if len(list) == cap(list) && len(list) >= 1024 {
+		// A bulk FETCH files tens of thousands of items: grow by doubling
+		// rather than by append's quarter, which copies the list many
+		// more times.
+		list = append(make([]Item, 0, 2*len(list)), list...)
+	}
+	m.untagged[typ] = append(list, it)
 	if typ == "CAPABILITY" {
 		// The latest list wins: a server may advertise fewer
 		// capabilities after LOGIN or STARTTLS than before.
