@@ -138,17 +138,30 @@ func (r *report) printf(format string, args ...any) {
 // ratio prints one comparison: what against its baseline, the ratio, and
 // whether it meets the target (ratio at most max).
 func (r *report) ratio(id, what string, v, base float64, unit string, max float64) {
+	r.compare(id, what, v, base, unit, "<=", max)
+}
+
+// ratioAtLeast is ratio for a target that is a minimum.
+func (r *report) ratioAtLeast(id, what string, v, base float64, unit string, min float64) {
+	r.compare(id, what, v, base, unit, ">=", min)
+}
+
+func (r *report) compare(id, what string, v, base float64, unit, op string, target float64) {
 	q := v / base
+	ok := q <= target
+	if op == ">=" {
+		ok = q >= target
+	}
 	verdict := "met"
-	if q > max {
+	if !ok {
 		verdict = "MISSED"
 	}
 	if r.met == nil {
 		r.met = map[string]bool{}
 	}
-	r.met[id] = q <= max
-	r.printf("  %-5s %-44s %9s vs %9s  ratio %6.3f  target <= %-5g %s",
-		id, what, fmtVal(v, unit), fmtVal(base, unit), q, max, verdict)
+	r.met[id] = ok
+	r.printf("  %-5s %-44s %9s vs %9s  ratio %6.3f  target %s %-5g %s",
+		id, what, fmtVal(v, unit), fmtVal(base, unit), q, op, target, verdict)
 }
 
 func fmtVal(v float64, unit string) string {
