@@ -59,3 +59,28 @@ func BenchmarkFetch10000(b *testing.B) { benchFetch(b, false) }
 
 // BenchmarkFetchParse10000 also parses the data into FetchData values.
 func BenchmarkFetchParse10000(b *testing.B) { benchFetch(b, true) }
+
+// BenchmarkUIDFetch10000 reads the same response, with UIDs, through the
+// typed UIDFetch, as the mail module does.
+func BenchmarkUIDFetch10000(b *testing.B) {
+	const n = 10000
+	rec := bytes.ReplaceAll(recordedFetch(n), []byte(" FETCH (FLAGS"), []byte(" FETCH (UID 7 FLAGS"))
+	b.SetBytes(int64(len(rec)))
+	b.ReportAllocs()
+	all, _ := ParseSeqSet("1:*")
+	var ms0, ms1 runtime.MemStats
+	runtime.ReadMemStats(&ms0)
+	for b.Loop() {
+		m, err := New(&scriptedConn{r: bytes.NewReader(rec)}, &Options{TagPrefix: "A"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		m.state = "SELECTED"
+		fd, err := m.UIDFetch(all, "(FLAGS RFC822.SIZE BODY.PEEK[HEADER.FIELDS (FROM SUBJECT)])")
+		if err != nil || len(fd) != n {
+			b.Fatalf("%d messages, %v", len(fd), err)
+		}
+	}
+	runtime.ReadMemStats(&ms1)
+	b.ReportMetric(float64(ms1.Mallocs-ms0.Mallocs)/float64(b.N)/n, "allocs/item")
+}

@@ -366,6 +366,12 @@ func (m *IMAP4) getResponse() (line []byte, cont bool, err error) {
 	if err != nil {
 		return nil, false, m.ioFail(err)
 	}
+	return m.fileResponse(resp)
+}
+
+// fileResponse files a response read whole (the second half of
+// getResponse).
+func (m *IMAP4) fileResponse(resp *wire.Response) (line []byte, cont bool, err error) {
 	if m.trace != nil {
 		m.traceResponse(resp)
 	}
@@ -423,7 +429,14 @@ func (m *IMAP4) appendUntagged(typ string, it Item) {
 		m.pushed(typ, it)
 		return
 	}
-	m.untagged[typ] = append(m.untagged[typ], it)
+	list := m.untagged[typ]
+	if len(list) == cap(list) && len(list) >= 1024 {
+		// A bulk FETCH files tens of thousands of items: grow by doubling
+		// rather than by append's quarter, which copies the list many
+		// more times.
+		list = append(make([]Item, 0, 2*len(list)), list...)
+	}
+	m.untagged[typ] = append(list, it)
 	if typ == "CAPABILITY" {
 		// The latest list wins: a server may advertise fewer
 		// capabilities after LOGIN or STARTTLS than before.
@@ -464,10 +477,42 @@ func (m *IMAP4) matchTagged(line []byte) (tag, typ string, data []byte, ok bool)
 	default:
 		return
 	}
-	return string(line[:j]), string(line[j+1 : k]), data, true
+	return string(line[:j]), respType(line[j+1 : k]), data, true
 }
 
 func isUpperOrDash(b byte) bool { return b >= 'A' && b <= 'Z' || b == '-' }
+
+// respType returns b as a string, without allocating for the common
+// response names: a bulk FETCH files thousands of responses.
+func respType(b []byte) string {
+	switch string(b) {
+	case "FETCH":
+		return "FETCH"
+	case "OK":
+		return "OK"
+	case "EXISTS":
+		return "EXISTS"
+	case "EXPUNGE":
+		return "EXPUNGE"
+	case "RECENT":
+		return "RECENT"
+	case "SEARCH":
+		return "SEARCH"
+	case "ESEARCH":
+		return "ESEARCH"
+	case "LIST":
+		return "LIST"
+	case "STATUS":
+		return "STATUS"
+	case "NO":
+		return "NO"
+	case "BAD":
+		return "BAD"
+	case "VANISHED":
+		return "VANISHED"
+	}
+	return string(b)
+}
 
 // matchUntagged matches "* TYPE[ data]" and "* N TYPE[ data]" as Python's
 // Untagged_response and Untagged_status patterns do; for the second form
@@ -482,9 +527,9 @@ func matchUntagged(line []byte) (typ string, dat []byte, ok bool) {
 	}
 	if j > 2 {
 		if j < len(line) && line[j] == ' ' {
-			return string(line[2:j]), line[j+1:], true
+			return respType(line[2:j]), line[j+1:], true
 		}
-		return string(line[2:j]), []byte{}, true
+		return respType(line[2:j]), []byte{}, true
 	}
 	// "* N TYPE[ data]"
 	d := 2
@@ -501,7 +546,7 @@ func matchUntagged(line []byte) (typ string, dat []byte, ok bool) {
 	if t == d+1 {
 		return "", nil, false
 	}
-	typ = string(line[d+1 : t])
+	typ = respType(line[d+1 : t])
 	num := line[2:d]
 	if t+1 < len(line) && line[t] == ' ' {
 		// "N rest" is not contiguous in the line; the line is ours, so

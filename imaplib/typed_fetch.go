@@ -34,18 +34,34 @@ func (m *IMAP4) takeFetch(set SeqSet, before int) ([]*FetchData, error) {
 	if before > len(all) {
 		before = len(all)
 	}
-	keep := append([]Item(nil), all[:before]...)
-	var out []*FetchData
+	resps := splitResponses(all[before:])
+	// One parser and one block of FetchData for all the responses: a
+	// bulk fetch costs no allocation per message beyond its flags.
+	store := make([]FetchData, len(resps))
+	out := make([]*FetchData, 0, len(resps))
+	var keep []Item
+	if before > 0 {
+		keep = append(keep, all[:before]...)
+	}
 	var errs []error
 	star := set.Contains(Star)
-	for _, resp := range splitResponses(all[before:]) {
-		fd, err := ParseFetch(resp)
-		if err != nil {
-			errs = append(errs, err)
+	fp := fetchParser{p: newParser()}
+	var r wire.Response
+	for i, resp := range resps {
+		r.Text, r.Literals = r.Text[:0], r.Literals[:0]
+		for _, it := range resp {
+			r.Text = append(r.Text, it.Line)
+			if it.IsPair {
+				r.Literals = append(r.Literals, it.Literal)
+			}
+		}
+		fd := &store[i]
+		if err := fp.parse(&r, fd); err != nil {
+			errs = append(errs, &ParseError{Response: "FETCH", Err: err})
 			continue
 		}
-		if len(fd) == 1 && fd[0].UID != 0 && (star || set.Contains(fd[0].UID)) {
-			out = append(out, fd[0])
+		if fd.UID != 0 && (star || set.Contains(fd.UID)) {
+			out = append(out, fd)
 			continue
 		}
 		keep = append(keep, resp...)

@@ -147,19 +147,15 @@ func (mod *module) tuple(L *lua.LState, s []string) *lua.LTable {
 	return t
 }
 
-// zeroCopyMin is the size from which a literal's bytes become the Lua
-// string without a copy.
-const zeroCopyMin = 64 << 10
-
-// literal converts a literal to a Lua string. A large literal is handed
-// over without copying: the reader allocates every literal afresh and
-// nothing writes to it afterwards (the imaplib package keeps data lists
-// read-only), and the connection forgets the item once the command
-// returned it, so the Lua string is the only owner left. Small literals
-// are copied, which costs nothing worth saving.
+// literal converts a literal to a Lua string without copying it: the
+// reader never writes to the bytes it hands out (small literals share a
+// slab, each with its own bytes), nothing writes to them afterwards (the
+// imaplib package keeps data lists read-only), and the connection forgets
+// the item once the command returned it, so the Lua string is the only
+// owner left. A fetch of many whole messages thus holds each one once.
 func literal(b []byte) lua.LString {
-	if len(b) < zeroCopyMin {
-		return lua.LString(string(b))
+	if len(b) == 0 {
+		return ""
 	}
 	return lua.LString(unsafe.String(&b[0], len(b)))
 }

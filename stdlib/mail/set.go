@@ -271,9 +271,14 @@ func (mt *Match) matchHeader(h *email.Message) bool {
 	return true
 }
 
+// unfold joins the lines of a folded header value.
+var unfold = strings.NewReplacer("\r\n ", " ", "\r\n\t", " ", "\n ", " ", "\n\t", " ")
+
 // DecodeHeader unfolds a raw header value and decodes its encoded words.
 func DecodeHeader(v string) string {
-	v = strings.NewReplacer("\r\n ", " ", "\r\n\t", " ", "\n ", " ", "\n\t", " ").Replace(v)
+	if strings.IndexByte(v, '\n') >= 0 {
+		v = unfold.Replace(v)
+	}
 	return strings.TrimSpace(email.DecodeHeaderString(v))
 }
 

@@ -71,6 +71,33 @@ func (e *UnterminatedError) Is(target error) bool { return target == ErrUntermin
 type Reader struct {
 	br  *bufio.Reader
 	lim Limits
+	// slab is where short lines and small literals are carved from: one
+	// allocation for many of them instead of one each. A piece handed out
+	// is never written again by the reader.
+	slab []byte
+	resp Response // reused by ReadResponse
+}
+
+// Sizes of the slab allocator: pieces up to slabPiece bytes come from
+// slabs of slabSize bytes.
+const (
+	slabSize  = 16 << 10
+	slabPiece = 1 << 10
+)
+
+// alloc returns a slice of n bytes that nothing else refers to, with
+// capacity n (so that an append by the caller reallocates instead of
+// writing past it).
+func (r *Reader) alloc(n int) []byte {
+	if n > slabPiece {
+		return make([]byte, n)
+	}
+	if cap(r.slab)-len(r.slab) < n {
+		r.slab = make([]byte, 0, slabSize)
+	}
+	off := len(r.slab)
+	r.slab = r.slab[:off+n]
+	return r.slab[off : off+n : off+n]
 }
 
 // readBufSize is sized for bulk FETCH responses: large enough that a
@@ -95,7 +122,8 @@ func (r *Reader) Reset(src io.Reader) { r.br.Reset(src) }
 func (r *Reader) Buffered() int { return r.br.Buffered() }
 
 // ReadLine reads one line and returns it without its CRLF. The returned
-// slice is freshly allocated and owned by the caller.
+// slice is the caller's: the reader never writes to it again (short lines
+// share one allocation, each with its capacity ending at its CRLF).
 //
 // A line longer than the limit is an error and is not buffered whole: the
 // reader stops reading at the limit. io.EOF before any byte is returned as
@@ -109,7 +137,7 @@ func (r *Reader) ReadLine() ([]byte, error) {
 		}
 		if err == nil {
 			if line == nil {
-				line = make([]byte, len(frag))
+				line = r.alloc(len(frag))
 				copy(line, frag)
 			} else {
 				line = append(line, frag...)
@@ -131,9 +159,9 @@ func (r *Reader) ReadLine() ([]byte, error) {
 	}
 	n := len(line)
 	if n < 2 || line[n-2] != '\r' {
-		return line[:n-1], &UnterminatedError{Line: line}
+		return line[: n-1 : n-1], &UnterminatedError{Line: line}
 	}
-	return line[:n-2], nil
+	return line[: n-2 : n-2], nil
 }
 
 // ReadLiteral reads a literal of n bytes. Memory grows with the bytes that
@@ -145,7 +173,7 @@ func (r *Reader) ReadLiteral(n int64) ([]byte, error) {
 	}
 	const exact = 1 << 20
 	if n <= exact {
-		buf := make([]byte, n)
+		buf := r.alloc(int(n))
 		if _, err := io.ReadFull(r.br, buf); err != nil {
 			return nil, unexpectedEOF(err)
 		}
@@ -182,6 +210,23 @@ func (r *Reader) CopyLiteral(w io.Writer, n int64) error {
 	return err
 }
 
+// LiteralReader returns a reader of the next n bytes, a literal, for
+// callers that stream it: they must read it to its end (or Discard what is
+// left) before reading anything else.
+func (r *Reader) LiteralReader(n int64) io.Reader { return io.LimitReader(r.br, n) }
+
+// Discard skips the next n bytes.
+func (r *Reader) Discard(n int64) error {
+	for n > 0 {
+		k, err := r.br.Discard(int(min(n, 1<<30)))
+		n -= int64(k)
+		if err != nil {
+			return unexpectedEOF(err)
+		}
+	}
+	return nil
+}
+
 func unexpectedEOF(err error) error {
 	if err == io.EOF {
 		return io.ErrUnexpectedEOF
@@ -216,19 +261,31 @@ func LiteralSize(line []byte) (n int64, ok bool) {
 // ReadResponse reads one complete response: a line, and for an untagged
 // response ending in a literal announcement, the literal and the line after
 // it, repeatedly. Tagged and continuation responses never carry literals.
+//
+// The Response is reused by the next call; the lines and literals it holds
+// are the caller's to keep.
 func (r *Reader) ReadResponse() (*Response, error) {
 	line, err := r.ReadLine()
 	if err != nil {
 		return nil, err
 	}
+	return r.ReadResponseAfter(line)
+}
+
+// ReadResponseAfter reads the rest of a response whose first line, line,
+// the caller has read already (with ReadLine), as ReadResponse would.
+func (r *Reader) ReadResponseAfter(line []byte) (*Response, error) {
+	resp := &r.resp
+	clear(resp.Text)
+	clear(resp.Literals)
+	resp.Text = append(resp.Text[:0], line)
+	resp.Literals = resp.Literals[:0]
 	if len(line) == 0 || line[0] != '*' {
-		return &Response{Text: [][]byte{line}}, nil
+		return resp, nil
 	}
 	if _, ok := LiteralSize(line); !ok {
-		return &Response{Text: [][]byte{line}}, nil
+		return resp, nil
 	}
-	// Most responses with a literal have one: room for two lines.
-	resp := &Response{Text: append(make([][]byte, 0, 2), line)}
 	total := int64(len(line))
 	for {
 		n, ok := LiteralSize(line)
