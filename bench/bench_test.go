@@ -1,3 +1,5 @@
+//go:build bench
+
 package bench
 
 import (
@@ -123,7 +125,7 @@ func script(name string) string {
 	return p
 }
 
-// TestBench is the benchmark suite; run.sh runs it. Without
+// TestBench is the benchmark suite; run.sh runs it (build tag bench). Without
 // MAILSCRIPT_BENCH=1 it does nothing: it needs minutes, Python and
 // imapfilter.
 func TestBench(t *testing.T) {
