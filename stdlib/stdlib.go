@@ -10,6 +10,7 @@ import (
 	"github.com/mailscript/mailscript/stdlib/luatime"
 	"github.com/mailscript/mailscript/stdlib/mail"
 	"github.com/mailscript/mailscript/stdlib/re"
+	"github.com/mailscript/mailscript/stdlib/state"
 	"github.com/mailscript/mailscript/stdlib/ssl"
 )
 
@@ -32,6 +33,7 @@ func Modules() []Module {
 		{luatime.Name, luatime.Loader},
 		{log.Name, log.Loader},
 		{mail.Name, mail.Loader},
+		{state.Name, state.Loader},
 	}
 }
 
