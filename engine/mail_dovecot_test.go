@@ -138,8 +138,14 @@ func waitState(t testing.TB, e *engine.Engine, triggers int, prefix string) {
 // startRule runs src with an engine reporting to ch and returns the
 // engine and a stop function that waits for the end of the rule.
 func startRule(t testing.TB, src string, opts ...engine.Option) (*engine.Engine, chan string, func() *engine.Result) {
+	if os.Getenv("MAILSCRIPT_TEST_TRACE") != "" {
+		opts = append(opts, engine.WithDebug(os.Stderr))
+	}
 	t.Helper()
 	ch := make(chan string, 1000)
+	if os.Getenv("MAILSCRIPT_TEST_TRACE") != "" {
+		opts = append(opts, engine.WithLogger(slog.New(slog.NewTextHandler(os.Stderr, nil))))
+	}
 	e := engine.New(append([]engine.Option{probe(ch), engine.WithTuning(fastTuning)}, opts...)...)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := runAsync(ctx, e, "rule.lua", src)

@@ -256,20 +256,41 @@ func (w *watcher) session(ctx context.Context, s host.Sink, bo *backoff) error {
 		return err
 	}
 	bo.reset()
-	if err := w.check(ctx, s, m, info); err != nil {
+	// check looks again when the server reported news while it worked:
+	// those reports were taken by its commands and will not wake IDLE.
+	check := func() error {
+		for {
+			news(m)
+			if err := w.check(ctx, s, m, info); err != nil {
+				return err
+			}
+			if !news(m) {
+				return nil
+			}
+		}
+	}
+	if err := check(); err != nil {
 		return err
 	}
 	if idle {
 		for {
 			s.SetState(fmt.Sprintf("idle (uidvalidity %d)", info.UIDValidity))
-			if _, err := m.WaitIdle(ctx); err != nil {
+			rs, err := m.WaitIdle(ctx)
+			if err != nil {
 				if ctx.Err() != nil {
 					return nil
 				}
 				return err
 			}
+			for _, r := range rs {
+				if r.Type == "NO" || r.Type == "BAD" {
+					// The session is in trouble (Dovecot says so when the
+					// mailbox was replaced under it): start afresh.
+					return fmt.Errorf("mail: %s: the server reported a problem during IDLE: %s %s", a.Name(), r.Type, itemsText(r.Data))
+				}
+			}
 			s.SetState("checking")
-			if err := w.check(ctx, s, m, info); err != nil {
+			if err := check(); err != nil {
 				return err
 			}
 		}
@@ -300,7 +321,7 @@ func (w *watcher) session(ctx context.Context, s host.Sink, bo *backoff) error {
 			if info, err = selectBox(); err != nil {
 				return err
 			}
-			if err := w.check(ctx, s, m, info); err != nil {
+			if err := check(); err != nil {
 				return err
 			}
 			if _, _, err := m.CloseMailbox(); err != nil {
@@ -309,6 +330,27 @@ func (w *watcher) session(ctx context.Context, s host.Sink, bo *backoff) error {
 		}
 		prev = cur
 	}
+}
+
+func itemsText(items []imaplib.Item) string {
+	var b []byte
+	for _, it := range items {
+		b = append(b, it.Line...)
+	}
+	return string(b)
+}
+
+// news takes the reports of changes the server sent during commands and
+// reports whether there were any.
+func news(m *imaplib.IMAP4) bool {
+	got := false
+	for _, code := range []string{"EXISTS", "EXPUNGE", "FETCH", "VANISHED"} {
+		_, dat := m.Response(code)
+		if len(dat) > 0 && !dat[0].IsNone {
+			got = true
+		}
+	}
+	return got
 }
 
 func u32(p *uint32) uint32 {
