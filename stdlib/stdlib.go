@@ -10,8 +10,8 @@ import (
 	"github.com/mailscript/mailscript/stdlib/luatime"
 	"github.com/mailscript/mailscript/stdlib/mail"
 	"github.com/mailscript/mailscript/stdlib/re"
-	"github.com/mailscript/mailscript/stdlib/state"
 	"github.com/mailscript/mailscript/stdlib/ssl"
+	"github.com/mailscript/mailscript/stdlib/state"
 )
 
 // Module is one Lua module: the name scripts pass to require, and its loader.
