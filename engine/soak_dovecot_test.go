@@ -268,4 +268,3 @@ func TestSoak(t *testing.T) {
 		t.Errorf("%d goroutines after the rule, %d before:\n%s", g, base, goroutineDump())
 	}
 }
-
