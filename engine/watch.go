@@ -95,6 +95,10 @@ func Polling(interval time.Duration) WatchOption {
 // limited by the engine's timeout, or DefaultWatchTimeout, and a failing
 // or hanging rule never stops the others. If dir vanishes, Watch waits
 // for it to come back and then runs all its rules.
+//
+// A rule that registers triggers stays alive (without holding one of the
+// Parallel places) until it changes, which stops it and runs the new
+// version, or is deleted, which stops it, or Watch ends.
 func (e *Engine) Watch(ctx context.Context, dir string, opts ...WatchOption) error {
 	cfg := watchConfig{debounce: 100 * time.Millisecond, parallel: 4, retry: 500 * time.Millisecond}
 	for _, o := range opts {
