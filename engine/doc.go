@@ -49,6 +49,32 @@
 // call depth and the value stack, so runaway recursion is an error, not a
 // crash.
 //
+// # Rules that react
+//
+// A rule may register triggers while it runs: mail.on_new(mbox, fn) and
+// mail.on_change(mbox, fn) (package stdlib/mail), engine.every(interval,
+// fn) and engine.on_file(path, fn) (the Lua module "engine", ModuleName;
+// on_file needs read permission for path). Such a rule stays alive after
+// its main chunk: Run returns only when ctx is done (Result.Triggers lists
+// them). Each trigger runs on a goroutine of its own and hands its events
+// to the rule's goroutine, the only one that touches the Lua state, so
+// the rule's callbacks run one at a time. A failing callback is logged
+// and the rule goes on. The engine's timeout bounds the main chunk and,
+// unless host.Tuning.CallbackTimeout says otherwise, each callback.
+//
+// When the rule must stop (ctx done, its file changed or deleted under
+// Watch), triggers stop at once (IDLE ended with DONE, connections logged
+// out) and a callback in progress may finish within WithShutdownGrace.
+// Status reports the active rules and the state of each trigger (idle,
+// polling, reconnecting and why...), and every change of state is logged.
+//
+// # State
+//
+// Each rule has a store (the Lua module "state": state.get, state.set;
+// and the progress of mail.on_new and mbox:new_since) that survives
+// restarts when the engine has WithStateDir: one JSON file per rule,
+// replaced atomically (temporary file, fsync, rename) at each change.
+//
 // # Watching a folder
 //
 // Watch runs the rules of a folder as they change; see its documentation

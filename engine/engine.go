@@ -28,6 +28,12 @@ type Engine struct {
 	globals []global
 	grace   time.Duration
 
+	shutdownGrace time.Duration
+	tuning        host.Tuning
+	stateDir      string
+	states        *stateStores
+	board         *statusBoard
+
 	cache *chunkCache
 }
 
@@ -74,10 +80,14 @@ func New(opts ...Option) *Engine {
 		limits: DefaultLimits,
 		grace:  2 * time.Second,
 		cache:  newChunkCache(1024),
+
+		shutdownGrace: 10 * time.Second,
+		board:         newStatusBoard(),
 	}
 	for _, o := range opts {
 		o(e)
 	}
+	e.states = newStateStores(e.stateDir)
 	return e
 }
 
@@ -210,4 +220,30 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.w.Write(p)
+}
+
+// WithStateDir keeps the state of rules (the state module, the progress
+// of mail.on_new and mbox:new_since) in the folder dir, one JSON file per
+// rule, so that it survives restarts of the program. Without it, state is
+// kept in memory for the life of the Engine.
+func WithStateDir(dir string) Option {
+	return func(e *Engine) { e.stateDir = dir }
+}
+
+// WithShutdownGrace sets how long a callback that is running when its
+// rule stops (its context is cancelled, its file changed or was deleted)
+// may take to finish before it is stopped. Default 10s.
+func WithShutdownGrace(d time.Duration) Option {
+	return func(e *Engine) {
+		if d > 0 {
+			e.shutdownGrace = d
+		}
+	}
+}
+
+// WithTuning sets the timings of triggers: polling interval, reconnection
+// backoff, the wait after refused credentials, the callback timeout.
+// Zero fields keep their defaults (host.DefaultTuning).
+func WithTuning(t host.Tuning) Option {
+	return func(e *Engine) { e.tuning = t }
 }

@@ -35,6 +35,10 @@ type Result struct {
 	// Loaded lists the Lua files the run loaded besides the script itself
 	// (with require, dofile or loadfile), in the order they were loaded.
 	Loaded []string
+	// Triggers describes the triggers the rule registered (mail.on_new,
+	// engine.every, ...): when there are any, the rule stayed alive after
+	// its main chunk, reacting to them, until it was stopped.
+	Triggers []string
 }
 
 // OK reports whether the run succeeded.

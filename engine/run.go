@@ -61,18 +61,30 @@ type runState struct {
 	e      *Engine
 	name   string
 	h      *host.Host
-	ctx    context.Context
-	cancel context.CancelCauseFunc
+	ctx    context.Context         // hard: stops the VM, closes connections
+	cancel context.CancelCauseFunc // stops the run at once (os.exit)
 	stdout io.Writer
 	stderr io.Writer
 	stdin  io.Reader
 
-	mu     sync.Mutex
-	loaded []string
-	exited bool
-	code   int
-	perm   *host.PermissionError
-	env    map[string]*string // os.setenv overlay; nil value = unset
+	// life ends when the rule must stop (its context, its timeout during
+	// the main chunk, a change of its file); then a callback in progress
+	// may still finish (WithShutdownGrace) before ctx ends.
+	life     context.Context
+	stopLife context.CancelCauseFunc
+	stopHard context.CancelCauseFunc
+	hooks    *runHooks
+	first    *time.Timer // the main chunk's timeout
+
+	mu       sync.Mutex
+	loaded   []string
+	exited   bool
+	code     int
+	perm     *host.PermissionError
+	env      map[string]*string // os.setenv overlay; nil value = unset
+	reactive bool
+	busy     bool
+	triggers []string
 }
 
 type outcome struct {
@@ -97,13 +109,10 @@ func (e *Engine) exec(ctx context.Context, name, dir string, args []string, read
 		return res, res.Err
 	}
 
-	if e.timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeoutCause(ctx, e.timeout, ErrTimeout)
-		defer cancel()
-	}
-	ctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
+	life, stopLife := context.WithCancelCause(ctx)
+	defer stopLife(nil)
+	hard, stopHard := context.WithCancelCause(context.WithoutCancel(ctx))
+	defer stopHard(nil)
 
 	var captured *lockedBuffer
 	stdout := e.stdout
@@ -111,20 +120,33 @@ func (e *Engine) exec(ctx context.Context, name, dir string, args []string, read
 		captured = &lockedBuffer{}
 		stdout = captured
 	}
-	rs := &runState{e: e, name: name, ctx: ctx, cancel: cancel, stdout: stdout, stderr: e.stderr, stdin: e.stdin}
+	rs := &runState{e: e, name: name, ctx: hard, stdout: stdout, stderr: e.stderr, stdin: e.stdin,
+		life: life, stopLife: stopLife, stopHard: stopHard, hooks: hooksOf(ctx)}
+	rs.cancel = func(cause error) {
+		stopLife(cause)
+		stopHard(cause)
+	}
+	if e.timeout > 0 {
+		rs.first = time.AfterFunc(e.timeout, func() { stopLife(ErrTimeout) })
+		defer rs.first.Stop()
+	}
 	rs.h = &host.Host{
-		Context: ctx,
-		Stdout:  stdout,
-		Logger:  e.logger.With("script", name),
-		Debug:   e.debug,
-		Perms:   e.perms,
-		DryRun:  e.dryRun,
-		Env:     rs.lookupEnv,
+		Context:  hard,
+		Stdout:   stdout,
+		Logger:   e.logger.With("script", name),
+		Debug:    e.debug,
+		Perms:    e.perms,
+		DryRun:   e.dryRun,
+		Env:      rs.lookupEnv,
+		Reactive: true,
+		State:    e.states.forRule(name),
+		Tuning:   e.tuning,
 	}
 	if dir != "" {
 		rs.h.ScriptDir = dir
 	}
-	stopClosing := context.AfterFunc(ctx, rs.h.CloseAll)
+	stopEnding := context.AfterFunc(life, rs.lifeEnded)
+	stopClosing := context.AfterFunc(hard, rs.h.CloseAll)
 
 	e.logger.Debug("run started", "file", name)
 	done := make(chan outcome, 1)
@@ -132,8 +154,13 @@ func (e *Engine) exec(ctx context.Context, name, dir string, args []string, read
 	var out outcome
 	select {
 	case out = <-done:
-	case <-ctx.Done():
-		t := time.NewTimer(e.grace)
+	case <-hard.Done():
+		wait := e.grace
+		if rs.isReactive() {
+			// Triggers end their IDLE and log out first.
+			wait += triggerStopGrace
+		}
+		t := time.NewTimer(wait)
 		select {
 		case out = <-done:
 		case <-t.C:
@@ -141,6 +168,7 @@ func (e *Engine) exec(ctx context.Context, name, dir string, args []string, read
 		}
 		t.Stop()
 	}
+	stopEnding()
 	stopClosing()
 	rs.h.CloseAll()
 	if captured != nil {
@@ -148,13 +176,40 @@ func (e *Engine) exec(ctx context.Context, name, dir string, args []string, read
 	}
 	rs.mu.Lock()
 	res.Loaded = append([]string(nil), rs.loaded...)
+	res.Triggers = append([]string(nil), rs.triggers...)
 	rs.mu.Unlock()
 	res.Err = rs.finish(out)
 	return res, res.Err
 }
 
-// execute makes the run's state, runs the chunk and closes the state. It
-// runs on a goroutine of its own, the only one that touches the state.
+// triggerStopGrace is how long a stopping rule's triggers get to end
+// their IDLE commands and log out, beyond the engine's grace.
+const triggerStopGrace = 5 * time.Second
+
+// lifeEnded runs when the rule must stop: at once, unless a callback is
+// running, which then gets the shutdown grace to finish.
+func (rs *runState) lifeEnded() {
+	cause := context.Cause(rs.life)
+	rs.mu.Lock()
+	if rs.reactive && rs.busy {
+		rs.mu.Unlock()
+		rs.e.logger.Info("rule stopping; waiting for its callback to finish", "file", rs.name, "grace", rs.e.shutdownGrace)
+		time.AfterFunc(rs.e.shutdownGrace, func() { rs.stopHard(cause) })
+		return
+	}
+	rs.mu.Unlock()
+	rs.stopHard(cause)
+}
+
+func (rs *runState) isReactive() bool {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	return rs.reactive
+}
+
+// execute makes the run's state, runs the chunk, serves the rule's
+// triggers if it registered any, and closes the state. It runs on a
+// goroutine of its own, the only one that touches the state.
 func (rs *runState) execute(proto *lua.FunctionProto, dir string, args []string) (out outcome) {
 	lim := rs.e.limits
 	L := lua.NewState(lua.Options{
@@ -175,6 +230,7 @@ func (rs *runState) execute(proto *lua.FunctionProto, dir string, args []string)
 	host.Set(L, rs.h)
 	rs.openLibs(L, dir)
 	stdlib.Preload(L)
+	L.PreloadModule(ModuleName, rs.engineModule)
 	for _, m := range rs.e.modules {
 		L.PreloadModule(m.name, m.loader)
 	}
@@ -188,19 +244,29 @@ func (rs *runState) execute(proto *lua.FunctionProto, dir string, args []string)
 	}
 	L.SetGlobal("arg", argt)
 
-	L.SetContext(rs.ctx)
+	// The main chunk stops as soon as the rule's life ends.
+	L.SetContext(rs.life)
 	L.Push(L.NewFunctionFromProto(proto))
 	for _, a := range args {
 		L.Push(lua.LString(a))
 	}
 	err := L.PCall(len(args), 0, nil)
-	// An error raised as a value (such as imaplib's exceptions) is shown
-	// through its __tostring while the state still exists.
+	showError(L, err)
+	trigs := rs.h.Seal()
+	if err != nil || len(trigs) == 0 || rs.life.Err() != nil {
+		return outcome{err: err}
+	}
+	rs.react(L, trigs)
+	return outcome{}
+}
+
+// showError turns an error raised as a value (such as imaplib's
+// exceptions) into its __tostring while the state still exists.
+func showError(L *lua.LState, err error) {
 	var api *lua.ApiError
 	if errors.As(err, &api) && api.Object != nil && api.Object.Type() != lua.LTString && api.Object.Type() != lua.LTNil {
 		api.Object = L.ToStringMeta(api.Object)
 	}
-	return outcome{err: err}
 }
 
 // finish turns the outcome of a run into the Result's error.
@@ -214,12 +280,12 @@ func (rs *runState) finish(out outcome) error {
 		}
 		return &ExitError{File: rs.name, Code: code}
 	}
-	stopped := rs.ctx.Err() != nil
+	stopped := rs.ctx.Err() != nil || rs.life.Err() != nil
 	if out.abandoned {
 		return &ScriptError{
 			File:    rs.name,
 			Message: fmt.Sprintf("%s; the script did not stop within %s and was abandoned", rs.stopReason(), rs.e.grace),
-			Cause:   context.Cause(rs.ctx),
+			Cause:   context.Cause(rs.life),
 		}
 	}
 	if out.err == nil {
@@ -229,10 +295,10 @@ func (rs *runState) finish(out outcome) error {
 	if stopped {
 		msg := se.Message
 		se.Message = rs.stopReason()
-		if msg != rs.ctx.Err().Error() && msg != "" {
+		if msg != context.Cause(rs.life).Error() && msg != rs.life.Err().Error() && msg != "" {
 			se.Message += " (" + msg + ")"
 		}
-		se.Cause = context.Cause(rs.ctx)
+		se.Cause = context.Cause(rs.life)
 		return se
 	}
 	if perm != nil && strings.Contains(se.Message, perm.Error()) {
@@ -246,7 +312,10 @@ func (rs *runState) finish(out outcome) error {
 
 // stopReason says why a run's context is done.
 func (rs *runState) stopReason() string {
-	cause := context.Cause(rs.ctx)
+	cause := context.Cause(rs.life)
+	if cause == nil {
+		cause = context.Cause(rs.ctx)
+	}
 	switch {
 	case errors.Is(cause, ErrTimeout):
 		return fmt.Sprintf("run timed out after %s", rs.e.timeout)

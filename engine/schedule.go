@@ -22,7 +22,7 @@ type scheduler struct {
 	ctx      context.Context
 	debounce time.Duration
 	resolve  func(changed string) []string
-	run      func(ctx context.Context, target string)
+	run      func(ctx context.Context, target string, release func())
 	slots    chan struct{}
 
 	mu      sync.Mutex
@@ -41,7 +41,7 @@ type targetState struct {
 	again bool // requested again while running
 }
 
-func newScheduler(ctx context.Context, debounce time.Duration, parallel int, resolve func(string) []string, run func(context.Context, string)) *scheduler {
+func newScheduler(ctx context.Context, debounce time.Duration, parallel int, resolve func(string) []string, run func(context.Context, string, func())) *scheduler {
 	if parallel < 1 {
 		parallel = 1
 	}
@@ -109,6 +109,7 @@ func (s *scheduler) request(target string) {
 }
 
 // loop runs target, and again as long as it was requested during a run.
+// The run holds one of the slots until it calls release or ends.
 func (s *scheduler) loop(target string, st *targetState) {
 	defer s.wg.Done()
 	for {
@@ -120,8 +121,12 @@ func (s *scheduler) loop(target string, st *targetState) {
 			s.mu.Unlock()
 			return
 		}
-		s.run(s.ctx, target)
-		<-s.slots
+		// A rule that stays alive with triggers gives its slot back
+		// (release) once its main chunk is over.
+		var once sync.Once
+		release := func() { once.Do(func() { <-s.slots }) }
+		s.run(s.ctx, target, release)
+		release()
 		s.mu.Lock()
 		if st.again && !s.closed && s.ctx.Err() == nil {
 			st.again = false

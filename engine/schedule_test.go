@@ -20,7 +20,7 @@ type recorder struct {
 	gate    chan struct{}
 }
 
-func (r *recorder) run(ctx context.Context, target string) {
+func (r *recorder) run(ctx context.Context, target string, _ func()) {
 	r.mu.Lock()
 	r.ran = append(r.ran, target)
 	r.running++

@@ -95,6 +95,10 @@ func Polling(interval time.Duration) WatchOption {
 // limited by the engine's timeout, or DefaultWatchTimeout, and a failing
 // or hanging rule never stops the others. If dir vanishes, Watch waits
 // for it to come back and then runs all its rules.
+//
+// A rule that registers triggers stays alive (without holding one of the
+// Parallel places) until it changes, which stops it and runs the new
+// version, or is deleted, which stops it, or Watch ends.
 func (e *Engine) Watch(ctx context.Context, dir string, opts ...WatchOption) error {
 	cfg := watchConfig{debounce: 100 * time.Millisecond, parallel: 4, retry: 500 * time.Millisecond}
 	for _, o := range opts {
@@ -122,6 +126,7 @@ func (e *Engine) Watch(ctx context.Context, dir string, opts ...WatchOption) err
 		dirs:     make(map[string]bool),
 		deps:     make(map[string]map[string]bool),
 		ruleDeps: make(map[string][]string),
+		live:     make(map[string]context.CancelCauseFunc),
 	}
 	if err := wl.start(); err != nil {
 		return err
@@ -152,8 +157,9 @@ type watchLoop struct {
 	dirs map[string]bool // watched folders; only the loop goroutine uses it
 
 	mu       sync.Mutex
-	deps     map[string]map[string]bool // module -> rules that loaded it
-	ruleDeps map[string][]string        // rule -> modules it loaded
+	deps     map[string]map[string]bool         // module -> rules that loaded it
+	ruleDeps map[string][]string                // rule -> modules it loaded
+	live     map[string]context.CancelCauseFunc // active rules (with triggers)
 
 	reportMu sync.Mutex
 }
@@ -247,6 +253,7 @@ func (wl *watchLoop) handle(ev fsnotify.Event) (rootGone bool) {
 		}
 		if isLua(path) {
 			wl.s.cancel(path)
+			wl.stopLive(path, errRuleDeleted)
 			wl.forgetRule(path)
 		}
 	case ev.Has(fsnotify.Create):
@@ -313,6 +320,11 @@ func (wl *watchLoop) dropTree(dir string) {
 	}
 	wl.s.cancelUnder(dir)
 	wl.mu.Lock()
+	for r, stop := range wl.live {
+		if strings.HasPrefix(r, prefix) {
+			stop(errRuleDeleted)
+		}
+	}
 	for r := range wl.ruleDeps {
 		if strings.HasPrefix(r, prefix) {
 			wl.forgetRuleLocked(r)
@@ -355,16 +367,51 @@ func (wl *watchLoop) resolve(changed string) []string {
 		dependents = append(dependents, r)
 	}
 	wl.mu.Unlock()
+	targets := []string{changed}
 	if len(dependents) > 0 || wl.isModule(changed) {
 		sort.Strings(dependents)
-		return dependents
+		targets = dependents
 	}
-	return []string{changed}
+	// A rule alive with triggers stops (its callback in progress may
+	// finish), and its new version runs after it.
+	for _, t := range targets {
+		wl.stopLive(t, errRuleChanged)
+	}
+	return targets
+}
+
+var (
+	errRuleChanged = errors.New("engine: the rule changed")
+	errRuleDeleted = errors.New("engine: the rule was deleted")
+)
+
+// stopLive stops the active instance of rule, if any.
+func (wl *watchLoop) stopLive(rule string, cause error) {
+	wl.mu.Lock()
+	stop := wl.live[rule]
+	wl.mu.Unlock()
+	if stop != nil {
+		wl.e.logger.Info("stopping rule", "file", rule, "reason", cause)
+		stop(cause)
+	}
 }
 
 // run runs one rule, records the modules it loaded and reports the result.
-func (wl *watchLoop) run(ctx context.Context, rule string) {
-	res, _ := wl.e.Run(ctx, rule)
+// A rule that registers triggers stays alive until it is stopped; it then
+// gives its slot back (release).
+func (wl *watchLoop) run(ctx context.Context, rule string, release func()) {
+	rctx, stop := context.WithCancelCause(ctx)
+	defer stop(nil)
+	rctx = withHooks(rctx, &runHooks{onActive: func([]string) {
+		wl.mu.Lock()
+		wl.live[rule] = stop
+		wl.mu.Unlock()
+		release()
+	}})
+	res, _ := wl.e.Run(rctx, rule)
+	wl.mu.Lock()
+	delete(wl.live, rule)
+	wl.mu.Unlock()
 	if ctx.Err() != nil && res.Err != nil {
 		// Watch is stopping: the rule was cut short, not broken.
 		wl.e.logger.Info("run stopped", "file", rule)

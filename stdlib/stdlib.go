@@ -11,6 +11,7 @@ import (
 	"github.com/mailscript/mailscript/stdlib/mail"
 	"github.com/mailscript/mailscript/stdlib/re"
 	"github.com/mailscript/mailscript/stdlib/ssl"
+	"github.com/mailscript/mailscript/stdlib/state"
 )
 
 // Module is one Lua module: the name scripts pass to require, and its loader.
@@ -32,6 +33,7 @@ func Modules() []Module {
 		{luatime.Name, luatime.Loader},
 		{log.Name, log.Loader},
 		{mail.Name, mail.Loader},
+		{state.Name, state.Loader},
 	}
 }
 

@@ -28,6 +28,7 @@ const usage = `Usage:
   mailscript [flags] run FILE [ARGS...]   run a script once
   mailscript [flags] check FILE...        compile scripts without running them
   mailscript [flags] watch [DIR]          run the rules of DIR (default ./scripts) as they change
+  mailscript [flags] status               show the rules and triggers of a running watch
   mailscript [flags] demo [--serve]       run the starter rules against a built-in sample mailbox
   mailscript types [DIR]                  write the editor annotations of the Lua API (default ./types)
   mailscript version                      print the version
@@ -43,6 +44,8 @@ Flags (before the command or right after it):
   --allow-read[=PATH,...]   let scripts read all files, or the listed ones
   --allow-write[=PATH,...]  let scripts write all files, or the listed ones
   --allow-all               all of the above
+  --state-dir DIR           where rules keep their state (default
+                            $XDG_STATE_HOME/mailscript or ~/.local/state/mailscript)
 
 Without permissions a script may use the network, read environment
 variables and the clock, and read and require the files of its folder.
@@ -71,7 +74,11 @@ Compiles each FILE without running it and reports syntax errors.
 	"watch": `Usage: mailscript [flags] watch [watch flags] [DIR]
 
 Runs every rule of DIR (default ./scripts) and its subfolders once, then
-again whenever it changes, until interrupted. Files in a folder named lib,
+again whenever it changes, until interrupted. A rule that registers
+triggers (mail.on_new, mail.on_change, engine.every, engine.on_file)
+stays alive and reacts to them; saving it again restarts it, deleting it
+stops it. On SIGTERM or Ctrl-C, callbacks in progress may finish (10s at
+most), connections are logged out and state is kept. Files in a folder named lib,
 files starting with "_" and files a rule requires are modules: a change to
 one runs the rules that require it.
 
@@ -81,6 +88,13 @@ Watch flags:
   --debounce DURATION   quiet time after a change before running (default 100ms)
   --poll DURATION       list the folders every DURATION instead of using
                         file change notification (network file systems)
+`,
+	"status": `Usage: mailscript [flags] status
+
+Prints the rules of the running "mailscript watch" that uses the same
+--state-dir, with their triggers (mail.on_new, engine.every, ...) and the
+state of each: idle, polling, reconnecting and why, with counts of
+callbacks run and failed.
 `,
 	"version": "Usage: mailscript version\n\nPrints the version.\n",
 	"help":    "Usage: mailscript help [COMMAND]\n\nShows help on mailscript or one command.\n",
@@ -125,6 +139,7 @@ type options struct {
 	logFormat string
 	perms     host.Permissions
 	allowAll  bool
+	stateDir  string
 }
 
 // pathsFlag is --allow-read / --allow-write: alone it grants everything,
@@ -175,6 +190,7 @@ func (o *options) register(fs *flag.FlagSet) {
 	fs.Var(pathsFlag{&o.perms.ReadAll, &o.perms.Read}, "allow-read", "allow reading files")
 	fs.Var(pathsFlag{&o.perms.WriteAll, &o.perms.Write}, "allow-write", "allow writing files")
 	fs.BoolVar(&o.allowAll, "allow-all", o.allowAll, "allow everything")
+	fs.StringVar(&o.stateDir, "state-dir", o.stateDir, "state folder")
 }
 
 func newFlagSet(name string) *flag.FlagSet {
@@ -228,7 +244,7 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	cmd, rest := rest[0], rest[1:]
 	switch cmd {
-	case "run", "check", "watch", "demo":
+	case "run", "check", "watch", "status", "demo":
 	case "types":
 		return typesCmd(rest, stdout, stderr)
 	case "version":
@@ -298,6 +314,11 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return usagef("check needs at least one FILE")
 		}
 		return checkCmd(&o, logger, rest, stdout, stderr)
+	case "status":
+		if len(rest) > 0 {
+			return usagef("status takes no arguments")
+		}
+		return statusCmd(&o, stdout)
 	default:
 		dir := "scripts"
 		switch len(rest) {
@@ -386,6 +407,11 @@ func newEngine(o *options, logger *slog.Logger, stdout, stderr io.Writer, extra 
 	if o.debug {
 		opts = append(opts, engine.WithDebug(stderr))
 	}
+	if dir, err := stateDir(o); err == nil {
+		opts = append(opts, engine.WithStateDir(dir))
+	} else {
+		logger.Warn("state is kept in memory only", "err", err)
+	}
 	return engine.New(append(opts, extra...)...)
 }
 
@@ -463,6 +489,8 @@ func watchCmd(ctx context.Context, o *options, w *watchFlags, logger *slog.Logge
 	if w.poll > 0 {
 		wopts = append(wopts, engine.Polling(w.poll))
 	}
+	stopStatus := publishStatus(e, o, logger)
+	defer stopStatus()
 	if err := e.Watch(ctx, dir, wopts...); err != nil {
 		return fmt.Errorf("%s", strings.TrimPrefix(err.Error(), "engine: "))
 	}

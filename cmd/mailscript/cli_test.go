@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"path/filepath"
@@ -219,4 +220,48 @@ func TestSignalsStop(t *testing.T) {
 	stop()
 	<-ctx.Done()
 	sigs <- os.Interrupt // nobody listens any more: no exit
+}
+
+// TestWatchStatus: a running watch publishes its rules' triggers, which
+// "mailscript status" prints; the file goes when the watch ends.
+func TestWatchStatus(t *testing.T) {
+	rules := t.TempDir()
+	state := t.TempDir()
+	writeFile(t, rules, "tick.lua", `require("engine").every("1h", function() end)`)
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	var werr bytes.Buffer
+	go func() {
+		done <- run(ctx, []string{"--state-dir", state, "--log-format=text", "watch", rules}, io.Discard, &werr)
+	}()
+	deadline := time.Now().Add(30 * time.Second)
+	tick := time.NewTicker(20 * time.Millisecond) // polling another process's file
+	defer tick.Stop()
+	var out bytes.Buffer
+	for {
+		out.Reset()
+		var errb bytes.Buffer
+		err := run(t.Context(), []string{"--state-dir", state, "status"}, &out, &errb)
+		if err == nil && strings.Contains(out.String(), "every 1h0m0s: waiting") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("status: %v\n%s%s", err, out.String(), errb.String())
+		}
+		<-tick.C
+	}
+	if !strings.Contains(out.String(), filepath.Join(rules, "tick.lua")) {
+		t.Errorf("status does not name the rule:\n%s", out.String())
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(werr.String(), "rule active") {
+		t.Errorf("the log does not report the rule's triggers:\n%s", werr.String())
+	}
+	var errb bytes.Buffer
+	if err := run(t.Context(), []string{"--state-dir", state, "status"}, io.Discard, &errb); err == nil || !strings.Contains(err.Error(), "no mailscript watch is running") {
+		t.Errorf("status after the end: %v", err)
+	}
 }

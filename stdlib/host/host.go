@@ -69,10 +69,20 @@ type Host struct {
 	DryRun bool
 	// Env looks up environment variables; nil means os.LookupEnv.
 	Env func(string) (string, bool)
+	// Reactive is true when the rule may register triggers (AddTrigger):
+	// the engine then keeps it alive after its main chunk.
+	Reactive bool
+	// State is the rule's persistent store; nil when there is none.
+	State State
+	// Tuning sets the timings of triggers (zero fields: defaults).
+	Tuning Tuning
 
-	mu      sync.Mutex
-	closers map[*closerEntry]struct{}
-	closed  bool
+	mu       sync.Mutex
+	closers  map[*closerEntry]struct{}
+	closed   bool
+	triggers []Trigger
+	sealed   bool
+	keys     map[string]int
 }
 
 type closerEntry struct{ c io.Closer }

@@ -218,9 +218,33 @@ func (a *Account) connect() (*imaplib.IMAP4, error) {
 	}
 	if err != nil {
 		m.Close()
-		return nil, fmt.Errorf("mail: %s: login: %w", a.Name(), err)
+		return nil, &LoginError{Account: a.Name(), Err: err}
 	}
 	return m, nil
+}
+
+// ErrLoginRefused matches (errors.Is) a LoginError where the server
+// refused the credentials, as opposed to a connection that failed or a
+// server that is temporarily unavailable.
+var ErrLoginRefused = errors.New("mail: login refused")
+
+// LoginError is the error of a failed login.
+type LoginError struct {
+	Account string
+	Err     error
+}
+
+// Error returns "mail: ACCOUNT: login: ERR".
+func (e *LoginError) Error() string { return fmt.Sprintf("mail: %s: login: %v", e.Account, e.Err) }
+
+// Unwrap returns the imaplib error.
+func (e *LoginError) Unwrap() error { return e.Err }
+
+// Is reports whether target is ErrLoginRefused and the server said NO to
+// the credentials (not [UNAVAILABLE], a temporary failure).
+func (e *LoginError) Is(target error) bool {
+	return target == ErrLoginRefused && errors.Is(e.Err, imaplib.ErrError) && !errors.Is(e.Err, imaplib.ErrAbort) &&
+		!strings.Contains(e.Err.Error(), "[UNAVAILABLE]")
 }
 
 // secret returns the password, or the OAuth2 token (oauth true).

@@ -151,6 +151,30 @@
 // asked for: for that message alone the first time, for the rest of the
 // batch in one command when a second message of the batch asks.
 //
+// # Reacting to mail
+//
+// In a rule run by the engine (mailscript run or watch):
+//
+//	mail.on_new(acct:mailbox("INBOX"), function(set) set:move_to("Seen") end)
+//	mail.on_change(acct:mailbox("INBOX"), function(changed, expunged) ... end)
+//
+// on_new hands the messages that arrive to fn as a set (a burst is one
+// call, or a few); on_change hands the messages whose flags changed and
+// the messages expunged (a set of UIDs only: they are gone). Both take an
+// options table {poll = "5m"}: the polling interval for servers without
+// IDLE. Each watched mailbox has a connection of its own, in IDLE
+// (re-issued before 29 minutes) or polling STATUS, reconnecting with
+// backoff after failures; see watch.go for how on_new keeps its progress
+// (UIDVALIDITY, highest UID and newest arrival handled) in the rule's
+// state so that nothing is handled twice or skipped, and how a change of
+// UIDVALIDITY is handled (by arrival time). NOTIFY (RFC 5465) is not
+// used: one IDLE connection per mailbox works with every server.
+//
+// mbox:new_since(key) returns the messages that arrived since the last
+// set:ack(key) (all of them the first time); set:ack(key) records the
+// set's highest UID per mailbox as handled. Together they make batch
+// rules that pick up where they left off.
+//
 // # Go
 //
 // The Lua functions wrap a Go API that other Go code (the engine's

@@ -33,6 +33,8 @@ func Loader(L *lua.LState) int {
 	mod := L.NewTable()
 	L.SetField(mod, "dry_run", lua.LFalse)
 	L.SetField(mod, "account", L.NewFunction(func(L *lua.LState) int { return luaAccount(L, mod) }))
+	L.SetField(mod, "on_new", L.NewFunction(luaOnNew))
+	L.SetField(mod, "on_change", L.NewFunction(luaOnChange))
 	L.Push(mod)
 	return 1
 }
@@ -380,6 +382,15 @@ func mailboxField(L *lua.LState, ud *lua.LUserData, key string) (lua.LValue, boo
 }
 
 var mailboxMethods = map[string]lua.LGFunction{
+	"new_since": func(L *lua.LState) int {
+		b := checkMailbox(L, 1)
+		s, err := b.NewSince(L.CheckString(2))
+		if err != nil {
+			raise(L, err)
+		}
+		L.Push(push(L, SetType, s))
+		return 1
+	},
 	"status": func(L *lua.LState) int {
 		st, err := checkMailbox(L, 1).Status()
 		if err != nil {
@@ -823,6 +834,12 @@ func storeAction(name string, op imaplib.StoreOp, fixed string) lua.LGFunction {
 }
 
 var setMethods = map[string]lua.LGFunction{
+	"ack": func(L *lua.LState) int {
+		if err := checkSet(L, 1).Ack(L.CheckString(2)); err != nil {
+			raise(L, err)
+		}
+		return 0
+	},
 	"search": func(L *lua.LState) int {
 		s := checkSet(L, 1)
 		q, err := queryFromTable(L.CheckTable(2))
@@ -1122,4 +1139,60 @@ var messageMethods = map[string]lua.LGFunction{
 		L.Push(t)
 		return 1
 	},
+}
+
+// ---- triggers
+
+// triggerArgs reads (mbox, fn [, {poll = interval}]).
+func triggerArgs(L *lua.LState, what string) (*Mailbox, *lua.LFunction, time.Duration) {
+	b := checkMailbox(L, 1)
+	fn := L.CheckFunction(2)
+	var poll time.Duration
+	if opts := L.OptTable(3, nil); opts != nil {
+		var err error
+		opts.ForEach(func(k, v lua.LValue) {
+			if err != nil {
+				return
+			}
+			if k.String() != "poll" {
+				err = fmt.Errorf("mail.%s: unknown option %s (poll)", what, luaRepr(k))
+				return
+			}
+			switch tv := v.(type) {
+			case lua.LNumber:
+				poll = time.Duration(float64(tv) * float64(time.Second))
+			case lua.LString:
+				poll, err = ParseTimeout(string(tv))
+			default:
+				err = fmt.Errorf("mail.%s: poll must be seconds or a duration such as \"5m\"", what)
+			}
+			if err == nil && poll < time.Second {
+				err = fmt.Errorf("mail.%s: poll must be at least 1s", what)
+			}
+		})
+		if err != nil {
+			raise(L, err)
+		}
+	}
+	return b, fn, poll
+}
+
+// luaOnNew is mail.on_new(mbox, fn [, opts]).
+func luaOnNew(L *lua.LState) int {
+	b, fn, poll := triggerArgs(L, "on_new")
+	h := host.Get(L)
+	if err := h.AddTrigger(NewMailTriggerFor(h, b, fn, poll)); err != nil {
+		L.RaiseError("mail.on_new: %v", err)
+	}
+	return 0
+}
+
+// luaOnChange is mail.on_change(mbox, fn [, opts]).
+func luaOnChange(L *lua.LState) int {
+	b, fn, poll := triggerArgs(L, "on_change")
+	h := host.Get(L)
+	if err := h.AddTrigger(ChangeTriggerFor(h, b, fn, poll)); err != nil {
+		L.RaiseError("mail.on_change: %v", err)
+	}
+	return 0
 }

@@ -1,0 +1,232 @@
+package engine
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+)
+
+// The state of rules (state.get/set, the progress of mail.on_new and
+// mbox:new_since) is kept in one small JSON file per rule in the state
+// folder, replaced atomically on every change: the new content is written
+// to a temporary file in the same folder, synced, renamed over the old
+// file, and the folder is synced. A crash leaves the old or the new
+// content, never a mix. One file per rule keeps rules independent (a
+// damaged file harms one rule only), lets `mailscript run` and a running
+// `mailscript watch` use the folder at the same time without a database
+// lock, and lets users read their rules' state with any text tool. The
+// data of a rule is small (a few keys), so rewriting its file is cheap.
+//
+// Without a state folder the engine keeps state in memory: it survives
+// the restart of a rule within the program, not the program's end.
+
+// stateStores hands out the store of each rule; stores are shared by the
+// successive runs of one rule.
+type stateStores struct {
+	dir string // "" keeps state in memory
+
+	mu     sync.Mutex
+	byRule map[string]*ruleState
+}
+
+func newStateStores(dir string) *stateStores {
+	return &stateStores{dir: dir, byRule: make(map[string]*ruleState)}
+}
+
+// forRule returns the store of the rule named name (a file path, or the
+// name given to RunString).
+func (s *stateStores) forRule(name string) *ruleState {
+	if abs, err := filepath.Abs(name); err == nil && !strings.ContainsAny(name, "\n") {
+		if _, err := os.Stat(name); err == nil {
+			name = abs
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if rs := s.byRule[name]; rs != nil {
+		return rs
+	}
+	rs := &ruleState{rule: name}
+	if s.dir != "" {
+		rs.path = filepath.Join(s.dir, stateFileName(name))
+	}
+	s.byRule[name] = rs
+	return rs
+}
+
+// stateFileName is the file of a rule's state: the rule's base name,
+// readable, and a hash of its full name, unique.
+func stateFileName(rule string) string {
+	sum := sha256.Sum256([]byte(rule))
+	base := strings.TrimSuffix(filepath.Base(rule), ".lua")
+	base = strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' {
+			return r
+		}
+		return '_'
+	}, base)
+	if len(base) > 40 {
+		base = base[:40]
+	}
+	return base + "-" + hex.EncodeToString(sum[:6]) + ".json"
+}
+
+// ruleState is the store of one rule; it implements host.State.
+type ruleState struct {
+	rule string
+	path string // "" in memory
+
+	mu     sync.Mutex
+	loaded bool
+	data   map[string]json.RawMessage
+}
+
+// stateFile is the content of a state file.
+type stateFile struct {
+	Rule   string                     `json:"rule"`
+	Values map[string]json.RawMessage `json:"values"`
+}
+
+func (r *ruleState) load() error {
+	if r.loaded {
+		return nil
+	}
+	r.data = make(map[string]json.RawMessage)
+	if r.path != "" {
+		raw, err := os.ReadFile(r.path)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+		case err != nil:
+			return fmt.Errorf("engine: state of %s: %w", r.rule, err)
+		default:
+			var f stateFile
+			if err := json.Unmarshal(raw, &f); err != nil {
+				return fmt.Errorf("engine: state file %s is damaged (%w); move it away to start the rule afresh", r.path, err)
+			}
+			if f.Values != nil {
+				r.data = f.Values
+			}
+		}
+	}
+	r.loaded = true
+	return nil
+}
+
+// Get returns the value of key.
+func (r *ruleState) Get(key string) ([]byte, bool, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if err := r.load(); err != nil {
+		return nil, false, err
+	}
+	v, ok := r.data[key]
+	return bytes.Clone(v), ok, nil
+}
+
+// Set stores value under key (nil deletes) and writes the file before it
+// returns. When writing fails, nothing changes.
+func (r *ruleState) Set(key string, value []byte) error {
+	if value != nil && !json.Valid(value) {
+		return fmt.Errorf("engine: state of %s: value of %q is not JSON", r.rule, key)
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if err := r.load(); err != nil {
+		return err
+	}
+	next := make(map[string]json.RawMessage, len(r.data)+1)
+	for k, v := range r.data {
+		next[k] = v
+	}
+	if value == nil {
+		delete(next, key)
+	} else {
+		next[key] = bytes.Clone(value)
+	}
+	if r.path != "" {
+		raw, err := json.MarshalIndent(stateFile{Rule: r.rule, Values: next}, "", "  ")
+		if err != nil {
+			return fmt.Errorf("engine: state of %s: %w", r.rule, err)
+		}
+		if err := writeAtomic(r.path, append(raw, '\n')); err != nil {
+			return fmt.Errorf("engine: state of %s: %w", r.rule, err)
+		}
+	}
+	r.data = next
+	return nil
+}
+
+// Keys returns the keys stored, for status reports.
+func (r *ruleState) Keys() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.load() != nil {
+		return nil
+	}
+	keys := make([]string, 0, len(r.data))
+	for k := range r.data {
+		keys = append(keys, k)
+	}
+	return keys
+}
+
+// writeAtomic replaces the file at path with data: temporary file in the
+// same folder, fsync, rename, fsync of the folder. The folder is created
+// (0700: state may tell what mail a user has) when missing.
+func writeAtomic(path string, data []byte) error {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return err
+	}
+	name := tmp.Name()
+	ok := false
+	defer func() {
+		if !ok {
+			tmp.Close()
+			os.Remove(name)
+		}
+	}()
+	if _, err := tmp.Write(data); err != nil {
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(name, path); err != nil {
+		return err
+	}
+	ok = true
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
+	return nil
+}
+
+// DefaultStateDir returns the state folder used by the CLI when none is
+// given: $XDG_STATE_HOME/mailscript, else ~/.local/state/mailscript.
+func DefaultStateDir() (string, error) {
+	if d := os.Getenv("XDG_STATE_HOME"); d != "" && filepath.IsAbs(d) {
+		return filepath.Join(d, "mailscript"), nil
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return "", fmt.Errorf("engine: no state folder: %w", err)
+	}
+	return filepath.Join(home, ".local", "state", "mailscript"), nil
+}
