@@ -37,6 +37,7 @@ var tested = map[string]string{
 	"cross-account-move.lua":  "TestCrossAccountMove",
 	"oauth2-token.lua":        "TestOAuth2Token",
 	"idle-notify.lua":         "TestIdleNotify",
+	"new-mail-rule.lua":       "TestNewMailRule",
 	"imaplib-from-python.lua": "TestImaplibFromPython",
 }
 

@@ -5,6 +5,22 @@
 ---@field dry_run boolean when true, actions only log what they would do
 local mail = {}
 
+---Runs fn(set) with the messages that arrive in mbox, for as long as the
+---rule lives: one IDLE connection per mailbox (STATUS polling where the
+---server has no IDLE), bursts coalesced, nothing handled twice across
+---reconnects and restarts. Mail already there counts as seen.
+---@param mbox mail.Mailbox
+---@param fn fun(new: mail.Set)
+---@param opts? {poll?: string|number} polling interval where IDLE is missing
+function mail.on_new(mbox, fn, opts) end
+
+---Runs fn(changed, expunged) when flags change or messages are expunged in
+---mbox (CONDSTORE where the server has it).
+---@param mbox mail.Mailbox
+---@param fn fun(changed: mail.Set, expunged: mail.Set)
+---@param opts? {poll?: string|number}
+function mail.on_change(mbox, fn, opts) end
+
 ---@class mail.AccountConfig
 ---@field host string
 ---@field port? integer 993 with implicit TLS, else 143
@@ -118,6 +134,12 @@ function Mailbox:append(raw, opts) end
 ---@return mail.Set
 function Mailbox:all() end
 
+---The messages that arrived since the last set:ack(key) (all of them
+---before the first ack); reset when the mailbox's UIDVALIDITY changes.
+---@param key string
+---@return mail.Set
+function Mailbox:new_since(key) end
+
 ---@param query mail.Query
 ---@return mail.Set
 function Mailbox:search(query) end
@@ -176,6 +198,10 @@ function Set:remove_keyword(keyword) end
 ---@param flags string[]
 ---@return integer
 function Set:replace_flags(flags) end
+
+---Records the set's messages as handled for mbox:new_since(key).
+---@param key string
+function Set:ack(key) end
 
 ---Iterates over the messages, fetched in batches.
 ---@param opts? {batch?: integer}

@@ -248,6 +248,12 @@ func readmeLua(t *testing.T, b block) {
 		}
 		return
 	}
+	// A rule with triggers runs until stopped: the snippet must be part of
+	// an example, whose own test delivers mail and checks the reaction.
+	if strings.Contains(b.text, "mail.on_new(") || strings.Contains(b.text, "engine.every(") {
+		readmeExample(t, b, ".lua")
+		return
+	}
 	f := filepath.Join(t.TempDir(), "snippet.lua")
 	if err := os.WriteFile(f, []byte(b.text), 0o644); err != nil {
 		t.Fatal(err)
@@ -276,11 +282,15 @@ func readmeAccountURL(t *testing.T, at int, u string) {
 
 // readmeGo checks that the Go snippet is, verbatim, part of a Go file of
 // the repository's examples, whose own tests build and run it.
-func readmeGo(t *testing.T, b block) {
+func readmeGo(t *testing.T, b block) { readmeExample(t, b, ".go") }
+
+// readmeExample checks that the snippet is, verbatim, part of an example
+// file with the suffix ext (examples are run by their own tests).
+func readmeExample(t *testing.T, b block, ext string) {
 	t.Helper()
 	found := false
 	filepath.WalkDir(filepath.Join(root, "examples"), func(p string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".go") && !strings.HasSuffix(p, "_test.go") {
+		if err == nil && !d.IsDir() && strings.HasSuffix(p, ext) && !strings.HasSuffix(p, "_test.go") {
 			src, _ := os.ReadFile(p)
 			if strings.Contains(string(src), b.text) {
 				found = true
@@ -289,7 +299,7 @@ func readmeGo(t *testing.T, b block) {
 		return nil
 	})
 	if !found {
-		t.Errorf("README.md:%d: the Go snippet is not part of any example program", b.line)
+		t.Errorf("README.md:%d: the snippet is not part of any example (%s)", b.line, ext)
 	}
 }
 
