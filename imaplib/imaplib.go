@@ -54,6 +54,11 @@ type Options struct {
 	Limits Limits
 	// TagPrefix replaces the random four-letter tag prefix (for tests).
 	TagPrefix string
+	// GreetingCapabilities takes the capabilities from the greeting's
+	// CAPABILITY response code when it has one (RFC 3501 7.1), saving the
+	// CAPABILITY command and its round trip. Python always sends the
+	// command; so does IMAP4 unless this is set.
+	GreetingCapabilities bool
 }
 
 // IMAP4 is one connection to an IMAP4rev1 server, the counterpart of
@@ -300,7 +305,12 @@ func (m *IMAP4) connect() error {
 	default:
 		return newError(KindError, nil, "%s", pyBytes(m.welcome))
 	}
-	if err := m.getCapabilities(); err != nil {
+	if caps := m.untagged["CAPABILITY"]; m.opts.GreetingCapabilities && len(caps) > 0 {
+		// Hand the response out as Capability would have, so that the
+		// untagged responses left are the same either way.
+		delete(m.untagged, "CAPABILITY")
+		m.capabilities = strings.Fields(strings.ToUpper(string(caps[len(caps)-1].Line)))
+	} else if err := m.getCapabilities(); err != nil {
 		return err
 	}
 	for _, v := range []string{"IMAP4REV1", "IMAP4"} {

@@ -501,3 +501,31 @@ S: A1 OK done`, nil)
 	wantResult(t, "create", typ, dat, err, "OK", items("done"))
 	tr.check()
 }
+
+func TestTranscriptGreetingCapabilities(t *testing.T) {
+	// With GreetingCapabilities, the greeting's code serves: the first
+	// command the server sees is LOGIN, tagged A0.
+	m, tr, err := play(t, `S: * OK [CAPABILITY IMAP4rev1 LITERAL+ AUTH=PLAIN] ready
+C: A0 LOGIN u "p"
+S: A0 OK done`, &Options{GreetingCapabilities: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(m.Capabilities(), " "); got != "IMAP4REV1 LITERAL+ AUTH=PLAIN" {
+		t.Fatalf("capabilities %q", got)
+	}
+	if _, ok := m.UntaggedResponses()["CAPABILITY"]; ok {
+		t.Fatal("the greeting's CAPABILITY is still filed")
+	}
+	if _, _, err := m.Login("u", "p"); err != nil {
+		t.Fatal(err)
+	}
+	tr.check()
+
+	// Without a code in the greeting, the command is sent as usual.
+	_, tr, err = play(t, greetingSync, &Options{GreetingCapabilities: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr.check()
+}

@@ -183,7 +183,7 @@ func (a *Account) connect() (*imaplib.IMAP4, error) {
 	if err != nil {
 		return nil, fmt.Errorf("mail: %s: connect: %w", a.Name(), err)
 	}
-	opts := &imaplib.Options{Timeout: a.cfg.timeout(), Context: ctx, Debug: a.h.Debug, TLSConfig: tcfg}
+	opts := &imaplib.Options{Timeout: a.cfg.timeout(), Context: ctx, Debug: a.h.Debug, TLSConfig: tcfg, GreetingCapabilities: true}
 	var m *imaplib.IMAP4
 	switch a.cfg.tlsMode() {
 	case TLSImplicit:
