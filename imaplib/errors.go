@@ -26,6 +26,7 @@ const (
 	KindValue
 )
 
+// String returns the Kind as text.
 func (k Kind) String() string {
 	switch k {
 	case KindError:
@@ -51,6 +52,7 @@ type Error struct {
 	Err error
 }
 
+// Error describes the error.
 func (e *Error) Error() string {
 	return "imaplib: " + e.Kind.String() + ": " + e.Message
 }

@@ -48,6 +48,7 @@ type ResponseError struct {
 	Text string
 }
 
+// Error describes the error.
 func (e *ResponseError) Error() string {
 	var b strings.Builder
 	b.WriteString(e.Command)

@@ -23,6 +23,7 @@ const (
 	Downstream
 )
 
+// String returns the Direction as text.
 func (d Direction) String() string {
 	if d == Upstream {
 		return "upstream"
@@ -46,6 +47,7 @@ const (
 	Corrupt
 )
 
+// String returns the Action as text.
 func (a Action) String() string {
 	switch a {
 	case Cut:
@@ -76,6 +78,7 @@ const (
 	AfterResponse
 )
 
+// String returns the When as text.
 func (w When) String() string {
 	switch w {
 	case BeforeCommand:
@@ -130,6 +133,7 @@ type Rule struct {
 
 func (r Rule) isCommand() bool { return r.Command != "" || r.Match != nil }
 
+// String returns the Rule as text.
 func (r Rule) String() string {
 	if r.Name != "" {
 		return r.Name
@@ -157,6 +161,7 @@ const (
 	Closed
 )
 
+// String returns the EventKind as text.
 func (k EventKind) String() string {
 	switch k {
 	case Accepted:
@@ -184,6 +189,7 @@ type Event struct {
 	Err     error
 }
 
+// String returns the Event as text.
 func (e Event) String() string {
 	switch e.Kind {
 	case Fired:

@@ -39,6 +39,7 @@ type PermissionError struct {
 	Flag string // e.g. "--allow-run"
 }
 
+// Error describes the error.
 func (e *PermissionError) Error() string {
 	return fmt.Sprintf("permission denied: %s needs %s", e.What, e.Flag)
 }

@@ -271,6 +271,7 @@ func luaRepr(v lua.LValue) string {
 	return v.String()
 }
 
+// String returns the Account as text.
 func (a *Account) String() string { return "mail.Account(" + a.Name() + ")" }
 
 func accountField(L *lua.LState, ud *lua.LUserData, key string) (lua.LValue, bool) {
@@ -1021,6 +1022,7 @@ func matchFromTable(t *lua.LTable) (*Match, error) {
 
 // ---- messages
 
+// String returns the Message as text.
 func (m *Message) String() string {
 	return fmt.Sprintf("mail.Message(%s %d)", m.Mailbox.name, m.UID)
 }

@@ -50,6 +50,7 @@ type LimitError struct {
 	Limit int64
 }
 
+// Error describes the error.
 func (e *LimitError) Error() string {
 	return fmt.Sprintf("%s of %d bytes exceeds the limit of %d", e.What, e.Size, e.Limit)
 }
@@ -62,6 +63,7 @@ var ErrUnterminated = errors.New("unterminated line")
 // its LF, if any). It matches ErrUnterminated with errors.Is.
 type UnterminatedError struct{ Line []byte }
 
+// Error describes the error.
 func (e *UnterminatedError) Error() string { return "unterminated line" }
 
 // Is reports whether target is ErrUnterminated.
