@@ -42,7 +42,7 @@ func headerValue(t *testing.T, charset string, useB bool, text string) (raw, use
 func FuzzHeaderText(f *testing.F) {
 	for _, s := range []string{"hello world", "Grüße aus München", "Привет из Москвы", "会議の議事録について",
 		"Re: [list] 周末聚会的照片 tomorrow", "a =?b?= c", "Rechnung über 45 € für das Konzert",
-		strings.Repeat("long subject words ", 10), strings.Repeat("日本語", 40), "Ｆｒｅｅ ｉＰｈｏｎｅ"} {
+		strings.TrimSpace(strings.Repeat("long subject words ", 10)), strings.Repeat("日本語", 40), "Ｆｒｅｅ ｉＰｈｏｎｅ"} {
 		for i := range Charsets() {
 			f.Add(s, uint8(i), i%2 == 0)
 		}
@@ -53,7 +53,7 @@ func FuzzHeaderText(f *testing.F) {
 		// controls, single spaces between words, none at either end.
 		if !utf8.ValidString(text) || strings.ContainsFunc(text, func(r rune) bool { return r < 0x20 || r == 0x7f || r == utf8.RuneError }) ||
 			strings.Contains(text, "  ") || strings.TrimSpace(text) != text || text == "" {
-			t.Skip()
+			return // not text the generator writes
 		}
 		raw, used := headerValue(t, charset, useB, text)
 		got, err := testDecoder.DecodeHeader(raw)
