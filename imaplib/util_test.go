@@ -295,8 +295,9 @@ func transitions(loc *time.Location, year int) []int64 {
 	t := time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC)
 	end := t.AddDate(1, 0, 0)
 	_, prev := t.In(loc).Zone()
-	for ; t.Before(end); t = t.Add(time.Hour) {
-		next := t.Add(time.Hour)
+	// Offsets change at most a few times a year, never twice in a day.
+	for ; t.Before(end); t = t.Add(24 * time.Hour) {
+		next := t.Add(24 * time.Hour)
 		if _, off := next.In(loc).Zone(); off != prev {
 			lo, hi := t.Unix(), next.Unix() // offset changes in (lo, hi]
 			for hi-lo > 1 {
@@ -313,6 +314,17 @@ func transitions(loc *time.Location, year int) []int64 {
 	}
 	return out
 }
+
+const pyTime2InternaldateZones = `
+import imaplib, json, os, sys, time
+req = json.load(sys.stdin)
+out = []
+for zone, secs in zip(req["zones"], req["secs"]):
+    os.environ["TZ"] = zone
+    time.tzset()
+    out.append([imaplib.Time2Internaldate(n) for n in secs])
+print(json.dumps(out))
+`
 
 const pyTime2Internaldate = `
 import imaplib, json, sys
@@ -340,34 +352,40 @@ func TestTime2InternaldateAgainstPython(t *testing.T) {
 	// Years 1000 to 9999 with a day to spare: Python 3.11 writes fewer
 	// than four digits for earlier years, and no zone may leave year 9999.
 	const minSec, maxSec = -30610224000 + 86400, 253402300799 - 86400
-	for _, zone := range zones {
+	secs := make([][]int64, len(zones))
+	for z, zone := range zones {
 		loc := posixLocation(t, zone)
 		// The C library and Go disagree on how a POSIX rule applies before
 		// 1970 (that is zone data, not our formatting), so zones with
 		// daylight saving time are compared from 1970 on.
 		lo := int64(minSec)
-		secs := []int64{0, 1, 2000000000, 946684800, 951782400, maxSec}
+		secs[z] = []int64{0, 1, 2000000000, 946684800, 951782400, maxSec}
 		if strings.Contains(zone, ",") {
 			lo = 0
 		} else {
-			secs = append(secs, -1, minSec)
+			secs[z] = append(secs[z], -1, minSec)
 		}
 		for _, y := range []int{1970, 2000, 2024, 2038, 2100, 9999} {
-			secs = append(secs, transitions(loc, y)...)
+			secs[z] = append(secs[z], transitions(loc, y)...)
 		}
 		for range 300 {
-			secs = append(secs, lo+rng.Int64N(maxSec-lo))
+			secs[z] = append(secs[z], lo+rng.Int64N(maxSec-lo))
 		}
-		var want []string
-		if err := json.Unmarshal(python(t, []string{"TZ=" + zone}, pyTime2Internaldate, secs), &want); err != nil {
-			t.Fatal(err)
+	}
+	// One Python process for all zones: it switches zones with time.tzset.
+	var want [][]string
+	req := map[string]any{"zones": zones, "secs": secs}
+	if err := json.Unmarshal(python(t, nil, pyTime2InternaldateZones, req), &want); err != nil {
+		t.Fatal(err)
+	}
+	for z, zone := range zones {
+		loc := posixLocation(t, zone)
+		if len(want[z]) != len(secs[z]) {
+			t.Fatalf("python gave %d results for %d inputs", len(want[z]), len(secs[z]))
 		}
-		if len(want) != len(secs) {
-			t.Fatalf("python gave %d results for %d inputs", len(want), len(secs))
-		}
-		for i, s := range secs {
-			if got := Time2Internaldate(time.Unix(s, 0).In(loc)); got != want[i] {
-				t.Errorf("zone %s, %d: got %s, python %s", zone, s, got, want[i])
+		for i, s := range secs[z] {
+			if got := Time2Internaldate(time.Unix(s, 0).In(loc)); got != want[z][i] {
+				t.Errorf("zone %s, %d: got %s, python %s", zone, s, got, want[z][i])
 			}
 		}
 	}
