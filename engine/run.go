@@ -274,6 +274,11 @@ func (rs *runState) finish(out outcome) error {
 	rs.mu.Lock()
 	exited, code, perm := rs.exited, rs.code, rs.perm
 	rs.mu.Unlock()
+	if perm == nil {
+		// A module (mail's password_cmd, imaplib's IMAP4_stream) checked
+		// the permission through the host and raised the refusal as text.
+		perm = rs.h.Refused()
+	}
 	if exited {
 		if code == 0 {
 			return nil

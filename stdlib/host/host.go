@@ -84,6 +84,7 @@ type Host struct {
 	triggers []Trigger
 	sealed   bool
 	keys     map[string]int
+	refused  *PermissionError
 }
 
 type closerEntry struct{ c io.Closer }
@@ -146,7 +147,7 @@ func (h *Host) CheckRun(what string) error {
 	if h.Perms.Run {
 		return nil
 	}
-	return &PermissionError{What: what, Flag: "--allow-run"}
+	return h.refuse(&PermissionError{What: what, Flag: "--allow-run"})
 }
 
 // CheckRead returns a *PermissionError unless path may be read.
@@ -154,7 +155,7 @@ func (h *Host) CheckRead(path string) error {
 	if h.Perms.ReadAll || within(path, h.Perms.Read) || (h.ScriptDir != "" && within(path, []string{h.ScriptDir})) {
 		return nil
 	}
-	return &PermissionError{What: fmt.Sprintf("reading %q", path), Flag: "--allow-read"}
+	return h.refuse(&PermissionError{What: fmt.Sprintf("reading %q", path), Flag: "--allow-read"})
 }
 
 // CheckWrite returns a *PermissionError unless path may be written.
@@ -162,7 +163,23 @@ func (h *Host) CheckWrite(path string) error {
 	if h.Perms.WriteAll || within(path, h.Perms.Write) {
 		return nil
 	}
-	return &PermissionError{What: fmt.Sprintf("writing %q", path), Flag: "--allow-write"}
+	return h.refuse(&PermissionError{What: fmt.Sprintf("writing %q", path), Flag: "--allow-write"})
+}
+
+// refuse remembers the latest refusal, so that a host can tell a run that
+// failed for want of a permission even when a module reported it as text.
+func (h *Host) refuse(pe *PermissionError) error {
+	h.mu.Lock()
+	h.refused = pe
+	h.mu.Unlock()
+	return pe
+}
+
+// Refused returns the latest permission the run was refused, or nil.
+func (h *Host) Refused() *PermissionError {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.refused
 }
 
 // within reports whether path is one of roots or below one of them, after

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"net"
 	"strings"
@@ -140,5 +141,20 @@ for _, name in ipairs(acct:mailboxes()) do print(name) end
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("no AUTHENTICATE received")
+	}
+}
+
+// TestPasswordCmdNeedsRunPermission: a password_cmd is a program run, so
+// without --allow-run the run fails with an error an embedding program can
+// recognise as a refused permission.
+func TestPasswordCmdNeedsRunPermission(t *testing.T) {
+	_, err := runWithEnv(t, `
+local mail = require("mail")
+local acct = mail.account{host = "127.0.0.1", port = 1, tls = "none", user = "alice", password_cmd = "echo secret"}
+acct:mailboxes()
+`, nil)
+	var pe *host.PermissionError
+	if !errors.Is(err, host.ErrPermission) || !errors.As(err, &pe) || pe.Flag != "--allow-run" {
+		t.Fatalf("run: %v, want a refused --allow-run", err)
 	}
 }
