@@ -136,19 +136,33 @@ func TestRun(t *testing.T) {
 	}
 }
 
-// notifyWriter is a buffer that closes seen when it first holds want.
+// notifyWriter is a buffer that closes seen when it first holds want
+// (and every string of also).
 type notifyWriter struct {
 	mu   sync.Mutex
 	buf  bytes.Buffer
 	want string
+	also []string
 	seen chan struct{}
+}
+
+func (w *notifyWriter) holdsAll() bool {
+	if !strings.Contains(w.buf.String(), w.want) {
+		return false
+	}
+	for _, a := range w.also {
+		if !strings.Contains(w.buf.String(), a) {
+			return false
+		}
+	}
+	return true
 }
 
 func (w *notifyWriter) Write(p []byte) (int, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	n, err := w.buf.Write(p)
-	if w.seen != nil && strings.Contains(w.buf.String(), w.want) {
+	if w.seen != nil && w.holdsAll() {
 		close(w.seen)
 		w.seen = nil
 	}
@@ -166,7 +180,9 @@ func TestWatchCommand(t *testing.T) {
 	writeFile(t, dir, "rules/good.lua", `print("good rule ran")`)
 	writeFile(t, dir, "rules/bad.lua", "\nerror('bad rule')")
 	stdout := &notifyWriter{want: "good rule ran", seen: make(chan struct{})}
-	stderr := &notifyWriter{want: `"file":"` + filepath.Join(dir, "rules", "bad.lua") + `"`, seen: make(chan struct{})}
+	// Wait for both rules' log records: the good rule prints before its
+	// run ends and is logged.
+	stderr := &notifyWriter{want: `"file":"` + filepath.Join(dir, "rules", "bad.lua") + `"`, also: []string{`"msg":"run ok"`}, seen: make(chan struct{})}
 	seenOut, seenErr := stdout.seen, stderr.seen
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
