@@ -16,7 +16,9 @@
 // client sends (by name, such as "APPEND" or "UID EXPUNGE", or by a pattern
 // over the line), counted per connection: before the command reaches the
 // server, after it has been forwarded (the server acts on it but its answer
-// never reaches the client), or after the server's tagged response to it.
+// never reaches the client), halfway through the literal it announces (an
+// APPEND whose message is half sent), or after the server's tagged response
+// to it.
 //
 // The proxy follows the IMAP framing of plaintext sessions (lines and
 // literals in both directions) to find commands and tagged responses, and

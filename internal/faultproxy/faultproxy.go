@@ -76,6 +76,12 @@ const (
 	// AfterResponse acts downstream just after the server's tagged
 	// response to the command (plus Rule.Offset bytes).
 	AfterResponse
+	// MidLiteral acts upstream halfway through the literal the command
+	// line announces (plus Rule.Offset bytes): the server has the command
+	// line and the first half of the literal, as when a connection drops
+	// during an APPEND. A command line that announces no literal, or
+	// whose synchronising literal the server refuses, does not fire it.
+	MidLiteral
 )
 
 // String returns the When as text.
@@ -87,6 +93,8 @@ func (w When) String() string {
 		return "after-command"
 	case AfterResponse:
 		return "after-response"
+	case MidLiteral:
+		return "mid-literal"
 	}
 	return "When(" + strconv.Itoa(int(w)) + ")"
 }
@@ -494,6 +502,7 @@ type pending struct {
 	dir Direction
 	at  int64
 	cmd string
+	lit bool // MidLiteral: dropped when the server refuses the literal
 }
 
 type corruption struct {
@@ -570,13 +579,14 @@ func (s *stream) note(b []byte) {
 }
 
 // finishLine returns the completed line's text (without CRLF, at most
-// maxHead bytes) and its end, and starts a new line.
-func (s *stream) finishLine() (text, tail []byte, start int64) {
+// maxHead bytes), its last bytes and the offsets of its start and end (just
+// past the LF), and starts a new line.
+func (s *stream) finishLine() (text, tail []byte, start, end int64) {
 	text = bytes.TrimRight(s.head, "\r\n")
 	tail = bytes.TrimRight(s.tail, "\r\n")
-	start = s.lineStart
+	start, end = s.lineStart, s.lineStart+s.lineLen
 	s.head, s.tail, s.lineLen = nil, nil, 0
-	return text, tail, start
+	return text, tail, start, end
 }
 
 // literal reports the size a line announces at its end: {n}, {n+} or ~{n}.
@@ -808,10 +818,10 @@ func (c *pconn) feed(d Direction, data []byte) bool {
 			piece = append(s.hold, piece...)
 			s.hold = nil
 		}
-		line, tail, start := s.finishLine()
+		line, tail, start, end := s.finishLine()
 		var post []func()
 		if d == Upstream {
-			post = c.commandLineLocked(line, tail, start)
+			post = c.commandLineLocked(line, tail, start, end)
 		} else {
 			post = c.responseLineLocked(line, tail)
 		}
@@ -831,9 +841,9 @@ func (c *pconn) feed(d Direction, data []byte) bool {
 	return true
 }
 
-// commandLineLocked handles a complete client line before it is forwarded
-// and returns what to do after.
-func (c *pconn) commandLineLocked(line, tail []byte, start int64) []func() {
+// commandLineLocked handles a complete client line, from offset start to
+// end, before it is forwarded and returns what to do after.
+func (c *pconn) commandLineLocked(line, tail []byte, start, end int64) []func() {
 	s := &c.s[Upstream]
 	cont := s.cont
 	s.cont = false
@@ -892,6 +902,10 @@ func (c *pconn) commandLineLocked(line, tail []byte, start int64) []func() {
 			})
 		case AfterResponse:
 			c.watches = append(c.watches, pending{f: f, dir: Downstream, at: r.Offset, cmd: tag + " " + name})
+		case MidLiteral:
+			if s.cont {
+				c.pending = append(c.pending, pending{f: f, dir: Upstream, at: end + s.litLeft/2 + r.Offset, cmd: name, lit: true})
+			}
 		}
 	}
 	return post
@@ -916,6 +930,13 @@ func (c *pconn) responseLineLocked(line, tail []byte) []func() {
 	if up.litTag == tag && up.litSync && up.litLeft > 0 {
 		// The server refused the command before its literal.
 		up.litLeft, up.cont = 0, false
+		kept := c.pending[:0]
+		for _, pd := range c.pending {
+			if !pd.lit || pd.dir != Upstream {
+				kept = append(kept, pd)
+			}
+		}
+		c.pending = kept
 	}
 	var post []func()
 	kept := c.watches[:0]

@@ -640,3 +640,85 @@ func TestLiteralSize(t *testing.T) {
 		}
 	}
 }
+
+func TestMidLiteral(t *testing.T) {
+	const first = "a1 NOOP\r\n"
+	cases := []struct {
+		name   string
+		rule   Rule
+		sync   bool   // wait for the go-ahead before the literal
+		cmd    string // the command line, CRLF included
+		lit    string
+		wantAt int64 // upstream bytes forwarded when cut; -1: no cut
+	}{
+		{"non-synchronising", Rule{Command: "APPEND"}, false, "a2 APPEND INBOX {10+}\r\n", "0123456789", int64(len(first) + 23 + 5)},
+		{"synchronising", Rule{Command: "APPEND"}, true, "a2 APPEND INBOX {10}\r\n", "0123456789", int64(len(first) + 22 + 5)},
+		{"odd size, offset", Rule{Command: "APPEND", Offset: 2}, false, "a2 APPEND INBOX {7+}\r\n", "abcdefg", int64(len(first) + 22 + 3 + 2)},
+		{"second command", Rule{Command: "APPEND", Nth: 2}, false, "a2 APPEND INBOX {4+}\r\n", "abcd", -1},
+		{"no literal", Rule{Command: "NOOP", Nth: 2}, false, "a2 NOOP\r\n", "", -1},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := startFake(t)
+			p := newProxy(t, srv.ln.Addr().String())
+			tc.rule.When, tc.rule.Action = MidLiteral, Cut
+			f := p.Add(tc.rule)
+			cl := dialProxy(t, p)
+			cl.mustLine("* OK fake ready")
+			cl.send(first)
+			cl.untilTagged("a1")
+			cl.send(tc.cmd)
+			if tc.sync {
+				cl.mustLine("+ go ahead")
+			}
+			if tc.lit != "" {
+				cl.send(tc.lit + "\r\n")
+			}
+			if tc.wantAt < 0 {
+				cl.untilTagged("a2")
+				cl.send("a3 LOGOUT\r\n")
+				cl.untilTagged("a3")
+				if f.Count() != 0 {
+					t.Fatalf("fired %d times", f.Count())
+				}
+				return
+			}
+			cl.expectEOF("")
+			e := nextCut(t, p)
+			if e.Dir != Upstream || e.Offset != tc.wantAt || e.Command != "APPEND" {
+				t.Fatalf("cut event %v, want upstream at %d", e, tc.wantAt)
+			}
+			waitClosed(t, p, 1)
+			if up := p.Stats().Up; up != tc.wantAt {
+				t.Fatalf("%d bytes forwarded upstream, want %d", up, tc.wantAt)
+			}
+			// The server got the command line (and half the literal).
+			for _, want := range []string{"a1 NOOP", strings.TrimSpace(tc.cmd)} {
+				select {
+				case got := <-srv.got:
+					if got != want {
+						t.Fatalf("server got %q, want %q", got, want)
+					}
+				case <-time.After(10 * time.Second):
+					t.Fatalf("the server did not get %q", want)
+				}
+			}
+		})
+	}
+	t.Run("refused literal", func(t *testing.T) {
+		// The server refuses the literal; the client goes on with a
+		// command whose bytes would reach the rule's offset.
+		srv := startFake(t)
+		p := newProxy(t, srv.ln.Addr().String())
+		f := p.Add(Rule{Command: "APPEND", When: MidLiteral, Action: Cut})
+		cl := dialProxy(t, p)
+		cl.mustLine("* OK fake ready")
+		cl.send("a1 APPEND REFUSE {40}\r\n")
+		cl.mustLine("a1 NO refused")
+		cl.send("a2 NOOP 0123456789012345678901234567890123456789\r\n")
+		cl.untilTagged("a2")
+		if f.Count() != 0 {
+			t.Fatalf("fired %d times after a refused literal", f.Count())
+		}
+	})
+}

@@ -36,7 +36,7 @@ func TestCommandsIndependentOfSize(t *testing.T) {
 		seed(t, srv, "alice", genMessages(t, 11, n, time.Now()))
 		p := startProxy(t, srv.Addr())
 		out, _ := runRule(t, srv, p.Addr(), countRule, false)
-		runs = append(runs, p.commands())
+		runs = append(runs, p.Stats().Log)
 		counts = append(counts, strings.TrimSpace(out))
 	}
 	small, big := strings.Join(runs[0], "\n"), strings.Join(runs[1], "\n")
@@ -81,7 +81,7 @@ func TestMessagesFetchInBatches(t *testing.T) {
 	if want := fmt.Sprintf("%d\t%d\n", len(inbox), lists); out != want {
 		t.Errorf("output %q, want %q", out, want)
 	}
-	if got := p.count("UID FETCH"); got != 3*batches {
+	if got := p.Stats().Commands["UID FETCH"]; got != 3*batches {
 		t.Errorf("%d UID FETCH commands for %d messages, want %d (3 per batch of 200)", got, len(inbox), 3*batches)
 	}
 }

@@ -48,10 +48,14 @@ func TestDryRun(t *testing.T) {
 				t.Error("the mailboxes changed in dry-run")
 			}
 			allowed := map[string]bool{"CAPABILITY": true, "LOGIN": true, "EXAMINE": true, "UID SEARCH": true, "UID FETCH": true, "LIST": true, "STATUS": true, "LOGOUT": true}
-			for _, c := range p.commands() {
+			st := p.Stats()
+			for _, c := range st.Log {
 				if !allowed[c] {
 					t.Errorf("dry-run sent %s", c)
 				}
+			}
+			if st.Continuations != 0 {
+				t.Errorf("dry-run sent %d lines that are not commands", st.Continuations)
 			}
 			for _, want := range []string{"move\t0\n", "delete\t0\n", "append\tnil\n"} {
 				if !strings.Contains(out, want) {

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/mailscript/mailscript/internal/dovecottest"
+	"github.com/mailscript/mailscript/internal/faultproxy"
 )
 
 // noMove is Dovecot's capability list without MOVE: moves then go through
@@ -51,19 +52,22 @@ func TestFaults(t *testing.T) {
 		bob    bool // move to another account
 		cmd    string
 		nth    int
-		mode   cutMode
+		when   faultproxy.When
 	}{
-		{"before COPY", noMove, false, "UID COPY", 1, cutBefore},
-		{"after COPY", noMove, false, "UID STORE", 1, cutBefore},
-		{"after STORE", noMove, false, "UID EXPUNGE", 1, cutBefore},
-		{"during EXPUNGE", noMove, false, "UID EXPUNGE", 1, cutAfter},
-		{"during MOVE", "", false, "UID MOVE", 1, cutAfter},
-		{"no UIDPLUS, before STORE", noMoveNoUIDPlus, false, "UID STORE", 1, cutBefore},
-		{"no UIDPLUS, during STORE", noMoveNoUIDPlus, false, "UID STORE", 1, cutAfter},
-		{"cross-account, before APPEND", "", true, "APPEND", 1, cutBefore},
-		{"cross-account, during APPEND", "", true, "APPEND", 3, cutLiteral},
-		{"cross-account, after the APPENDs", "", true, "UID STORE", 1, cutBefore},
-		{"cross-account, during EXPUNGE", "", true, "UID EXPUNGE", 1, cutAfter},
+		// BeforeCommand: the server does not get the command.
+		// AfterCommand: it gets the command, the client no answer.
+		// MidLiteral: it gets the command line and half the message.
+		{"before COPY", noMove, false, "UID COPY", 1, faultproxy.BeforeCommand},
+		{"after COPY", noMove, false, "UID STORE", 1, faultproxy.BeforeCommand},
+		{"after STORE", noMove, false, "UID EXPUNGE", 1, faultproxy.BeforeCommand},
+		{"during EXPUNGE", noMove, false, "UID EXPUNGE", 1, faultproxy.AfterCommand},
+		{"during MOVE", "", false, "UID MOVE", 1, faultproxy.AfterCommand},
+		{"no UIDPLUS, before STORE", noMoveNoUIDPlus, false, "UID STORE", 1, faultproxy.BeforeCommand},
+		{"no UIDPLUS, during STORE", noMoveNoUIDPlus, false, "UID STORE", 1, faultproxy.AfterCommand},
+		{"cross-account, before APPEND", "", true, "APPEND", 1, faultproxy.BeforeCommand},
+		{"cross-account, during APPEND", "", true, "APPEND", 3, faultproxy.MidLiteral},
+		{"cross-account, after the APPENDs", "", true, "UID STORE", 1, faultproxy.BeforeCommand},
+		{"cross-account, during EXPUNGE", "", true, "UID EXPUNGE", 1, faultproxy.AfterCommand},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -104,13 +108,15 @@ func TestFaults(t *testing.T) {
 			}
 
 			p := startProxy(t, f.srv.Addr())
-			p.setCut(nth(tc.cmd, tc.nth, tc.mode))
+			// Nth counts per connection: the command named is sent on
+			// one connection only (alice's, or bob's for APPEND).
+			fault := p.Add(faultproxy.Rule{Command: tc.cmd, Nth: tc.nth, When: tc.when, Action: faultproxy.Cut})
 			out, log, err := runRuleErr(t, f.srv, p.Addr(), src, false)
 			if err != nil {
 				t.Fatalf("the rule itself failed (the pcall should catch the cut): %v\n%s\n%s", err, out, log)
 			}
-			if p.cutsDone() != 1 {
-				t.Fatalf("the cut at %s #%d did not happen; commands: %v", tc.cmd, tc.nth, p.commands())
+			if n := fault.Count(); n != 1 {
+				t.Fatalf("the cut at %s #%d happened %d times; commands: %v", tc.cmd, tc.nth, n, p.Stats().Log)
 			}
 			if !strings.HasPrefix(out, "false\t") {
 				t.Errorf("the cut move did not fail: %s", out)
@@ -142,11 +148,11 @@ func TestFaults(t *testing.T) {
 			}
 			verify("after the cut")
 			if t.Failed() {
-				t.Logf("output: %s\nlog:\n%s\ncommands: %v", out, log, p.commands())
+				t.Logf("output: %s\nlog:\n%s\ncommands: %v", out, log, p.Stats().Log)
 				return
 			}
 			// Run again without faults: everything arrives.
-			p.setCut(nil)
+			fault.Release()
 			out, log = runRule(t, f.srv, p.Addr(), src, false)
 			verify("after the second run")
 			if strings.Contains(tc.name, "no UIDPLUS") {
@@ -169,10 +175,4 @@ func TestFaults(t *testing.T) {
 			t.Logf("%d messages, %d copies in Lists", len(inSet), len(dest))
 		})
 	}
-}
-
-func (p *proxy) cutsDone() int {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.cuts
 }

@@ -1,16 +1,13 @@
 package mail_test
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"crypto/sha256"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/url"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -21,156 +18,21 @@ import (
 	"github.com/mailscript/mailscript/engine"
 	"github.com/mailscript/mailscript/imaplib"
 	"github.com/mailscript/mailscript/internal/dovecottest"
+	"github.com/mailscript/mailscript/internal/faultproxy"
 )
 
 // ---- a proxy that counts commands and cuts connections
 
-type cutMode int
-
-const (
-	pass       cutMode = iota
-	cutBefore          // close instead of forwarding the command
-	cutAfter           // forward the command, then close at once
-	cutLiteral         // forward the command line and half its literal, then close
-)
-
-// proxy forwards IMAP connections to a server, recording the client's
-// commands ("UID MOVE", "SELECT", ...) and cutting a connection at the
-// command chosen by cut.
-type proxy struct {
-	ln     net.Listener
-	target string
-
-	mu   sync.Mutex
-	cmds []string
-	cut  func(cmd string) cutMode
-	cuts int
-}
-
-func startProxy(t *testing.T, target string) *proxy {
+// startProxy starts a fault-injection proxy to target, closed when the test
+// ends.
+func startProxy(t *testing.T, target string) *faultproxy.Proxy {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	p, err := faultproxy.New(target)
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &proxy{ln: ln, target: target}
-	var wg sync.WaitGroup
-	t.Cleanup(func() { ln.Close(); wg.Wait() })
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			s, err := net.Dial("tcp", target)
-			if err != nil {
-				c.Close()
-				continue
-			}
-			wg.Add(2)
-			go func() { defer wg.Done(); io.Copy(c, s); c.Close() }()
-			go func() { defer wg.Done(); p.pump(c, s); s.Close(); c.Close() }()
-		}
-	}()
+	t.Cleanup(func() { p.Close() })
 	return p
-}
-
-func (p *proxy) Addr() string { return p.ln.Addr().String() }
-
-// setCut installs a cut rule (nil: none) and forgets the commands seen.
-func (p *proxy) setCut(f func(cmd string) cutMode) {
-	p.mu.Lock()
-	p.cut, p.cmds, p.cuts = f, nil, 0
-	p.mu.Unlock()
-}
-
-func (p *proxy) commands() []string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return append([]string(nil), p.cmds...)
-}
-
-func (p *proxy) count(name string) int {
-	n := 0
-	for _, c := range p.commands() {
-		if c == name {
-			n++
-		}
-	}
-	return n
-}
-
-var literalRE = regexp.MustCompile(`~?\{(\d+)\+?\}\r?\n$`)
-
-func (p *proxy) pump(c, s net.Conn) {
-	r := bufio.NewReaderSize(c, 64<<10)
-	cont := false // the next line continues a command after a literal
-	for {
-		line, err := r.ReadBytes('\n')
-		if err != nil {
-			return
-		}
-		mode := pass
-		if !cont {
-			f := strings.Fields(string(line))
-			name := ""
-			if len(f) >= 2 {
-				name = strings.ToUpper(f[1])
-				if name == "UID" && len(f) >= 3 {
-					name += " " + strings.ToUpper(f[2])
-				}
-			} else if len(f) == 1 {
-				name = strings.ToUpper(f[0]) // DONE of IDLE, or a SASL line
-			}
-			p.mu.Lock()
-			p.cmds = append(p.cmds, name)
-			if p.cut != nil {
-				mode = p.cut(name)
-				if mode != pass {
-					p.cuts++
-				}
-			}
-			p.mu.Unlock()
-		}
-		if mode == cutBefore {
-			return
-		}
-		if _, err := s.Write(line); err != nil {
-			return
-		}
-		if mode == cutAfter {
-			return
-		}
-		cont = false
-		if m := literalRE.FindSubmatch(line); m != nil {
-			n, _ := strconv.Atoi(string(m[1]))
-			if mode == cutLiteral {
-				io.CopyN(s, r, int64(n/2))
-				return
-			}
-			if _, err := io.CopyN(s, r, int64(n)); err != nil {
-				return
-			}
-			cont = true
-		}
-	}
-}
-
-// nth returns a cut rule that cuts the n-th command called name (from 1).
-func nth(name string, n int, mode cutMode) func(string) cutMode {
-	seen := 0
-	return func(cmd string) cutMode {
-		if cmd != name {
-			return pass
-		}
-		seen++
-		if seen == n {
-			return mode
-		}
-		return pass
-	}
 }
 
 // ---- reading a mailbox through a separate connection
