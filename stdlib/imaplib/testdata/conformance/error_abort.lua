@@ -10,7 +10,9 @@ assert(os.execute(canon.KICK .. " >/dev/null") == 0)
 local ok, e = pcall(M.noop, M)
 if not ok then
   if not M.abort:is(e) then error(e, 0) end
-  canon.exc("noop", e)
+  -- Only the class: whether the client reads the server's BYE or finds
+  -- the socket closed first depends on timing, and so does the message.
+  canon.text("noop", e.class.name)
   canon.val("error too", imaplib.IMAP4.error:is(e))
 end
 -- The connection is unusable from now on. (The message differs on purpose:
