@@ -105,9 +105,17 @@ func Start(t testing.TB, seed func(srv *dovecottest.Server), opts ...dovecottest
 }
 
 // kickCommand is a shell command that drops the default user's
-// connections, as Kick does.
+// connections, as Kick does, and returns only once the server has let
+// them go: doveadm kick only signals the sessions, and a script that goes
+// on at once may still find its connection alive. It gives up (exit 1)
+// after about ten seconds.
 func kickCommand(srv *dovecottest.Server) string {
-	return "doveadm -c '" + srv.ConfigFile() + "' kick " + srv.User
+	d := "doveadm -c '" + srv.ConfigFile() + "'"
+	u := srv.User
+	return "kicked=0; for i in $(seq 200); do " +
+		d + " kick " + u + " 2>/dev/null | grep -q " + u + " && kicked=1; " +
+		"if [ $kicked = 1 ] && ! " + d + " who -1 " + u + " 2>/dev/null | grep -q " + u + "; then exit 0; fi; " +
+		"sleep 0.05; done; exit 1"
 }
 
 // Reset drops the user's sessions and puts the saved mail back.
