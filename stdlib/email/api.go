@@ -635,6 +635,13 @@ func apiFormatAddr(L *lua.LState) int {
 
 func apiParseDateToDatetime(L *lua.LState) int {
 	t, off, has, err := ParseDate(L.CheckString(1))
+	return PushDate(L, t, off, has, err)
+}
+
+// PushDate pushes a parsed date the way the Lua modules return one: the
+// epoch seconds and the zone offset (nil when the text had none), or nil
+// and the error message. It returns the number of values pushed (2).
+func PushDate(L *lua.LState, t time.Time, off int, has bool, err error) int {
 	if err != nil {
 		L.Push(lua.LNil)
 		L.Push(lua.LString(err.Error()))

@@ -94,32 +94,17 @@ func apiNow(L *lua.LState) int {
 	return 1
 }
 
-func pushParsed(L *lua.LState, t time.Time, off int, has bool, err error) int {
-	if err != nil {
-		L.Push(lua.LNil)
-		L.Push(lua.LString(err.Error()))
-		return 2
-	}
-	L.Push(lua.LNumber(t.Unix()))
-	if has {
-		L.Push(lua.LNumber(off))
-	} else {
-		L.Push(lua.LNil)
-	}
-	return 2
-}
-
 func apiParseRFC5322(L *lua.LState) int {
 	t, off, has, err := email.ParseDate(L.CheckString(1))
 	if err != nil {
 		err = fmt.Errorf("time: %w", err)
 	}
-	return pushParsed(L, t, off, has, err)
+	return email.PushDate(L, t, off, has, err)
 }
 
 func apiParseIMAP(L *lua.LState) int {
 	t, off, has, err := ParseIMAP(L.CheckString(1))
-	return pushParsed(L, t, off, has, err)
+	return email.PushDate(L, t, off, has, err)
 }
 
 // epochArg reads an epoch and an optional offset in seconds.
