@@ -20,8 +20,8 @@ import (
 	"time"
 
 	"github.com/mailscript/mailscript/imaplib"
-	"github.com/mailscript/mailscript/internal/dovecottest"
 	"github.com/mailscript/mailscript/internal/mailgen"
+	"github.com/mailscript/mailscript/internal/testkit/dovecottest"
 )
 
 // The suite's settings, from the environment (run.sh sets them).

@@ -17,7 +17,7 @@ import (
 
 	"github.com/mailscript/mailscript/engine"
 	"github.com/mailscript/mailscript/imaplib"
-	"github.com/mailscript/mailscript/internal/dovecottest"
+	"github.com/mailscript/mailscript/internal/testkit/dovecottest"
 	"github.com/mailscript/mailscript/stdlib/host"
 )
 

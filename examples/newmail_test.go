@@ -11,7 +11,7 @@ import (
 
 	"github.com/mailscript/mailscript/engine"
 	"github.com/mailscript/mailscript/imaplib"
-	"github.com/mailscript/mailscript/internal/dovecottest"
+	"github.com/mailscript/mailscript/internal/testkit/dovecottest"
 )
 
 // lineWriter hands each line written to it to a channel.

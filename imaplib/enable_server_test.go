@@ -7,10 +7,10 @@ import (
 	"time"
 
 	"github.com/mailscript/mailscript/imaplib"
-	"github.com/mailscript/mailscript/internal/dovecottest"
 	"github.com/mailscript/mailscript/internal/memserver"
 	"github.com/mailscript/mailscript/internal/memserver/memservertest"
-	"github.com/mailscript/mailscript/internal/testcert"
+	"github.com/mailscript/mailscript/internal/testkit/dovecottest"
+	"github.com/mailscript/mailscript/internal/testkit/testcert"
 )
 
 // ENABLE and ID against Dovecot. Dovecot 2.3 has no UTF8=ACCEPT: UTF-8

@@ -9,9 +9,9 @@ import (
 	"time"
 
 	"github.com/mailscript/mailscript/imaplib"
-	"github.com/mailscript/mailscript/internal/dovecottest"
 	"github.com/mailscript/mailscript/internal/memserver"
 	"github.com/mailscript/mailscript/internal/memserver/memservertest"
+	"github.com/mailscript/mailscript/internal/testkit/dovecottest"
 )
 
 // The typed API against the two real servers: Dovecot, and the in-process

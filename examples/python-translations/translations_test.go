@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/mailscript/mailscript/imaplib"
-	"github.com/mailscript/mailscript/internal/dovecottest"
-	"github.com/mailscript/mailscript/internal/pairtest"
+	"github.com/mailscript/mailscript/internal/testkit/dovecottest"
+	"github.com/mailscript/mailscript/internal/testkit/pairtest"
 )
 
 func start(t *testing.T) *pairtest.Env {

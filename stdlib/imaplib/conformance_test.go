@@ -11,8 +11,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mailscript/mailscript/internal/dovecottest"
-	"github.com/mailscript/mailscript/internal/pairtest"
+	"github.com/mailscript/mailscript/internal/testkit/dovecottest"
+	"github.com/mailscript/mailscript/internal/testkit/pairtest"
 )
 
 var pairFilter = flag.String("pair", "", "run only the conformance pairs whose name matches this regular expression")

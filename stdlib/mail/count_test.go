@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mailscript/mailscript/internal/dovecottest"
+	"github.com/mailscript/mailscript/internal/testkit/dovecottest"
 )
 
 const countRule = `

@@ -4,8 +4,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mailscript/mailscript/internal/dovecottest"
-	"github.com/mailscript/mailscript/internal/faultproxy"
+	"github.com/mailscript/mailscript/internal/testkit/dovecottest"
+	"github.com/mailscript/mailscript/internal/testkit/faultproxy"
 )
 
 // noMove is Dovecot's capability list without MOVE: moves then go through

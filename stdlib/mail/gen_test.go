@@ -4,8 +4,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mailscript/mailscript/internal/dovecottest"
 	"github.com/mailscript/mailscript/internal/mailgen"
+	"github.com/mailscript/mailscript/internal/testkit/dovecottest"
 )
 
 // genMsg is one generated message (package mailgen) with the mailbox and

@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mailscript/mailscript/internal/dovecottest"
 	"github.com/mailscript/mailscript/internal/mailgen"
+	"github.com/mailscript/mailscript/internal/testkit/dovecottest"
 )
 
 // fixture is a Dovecot instance whose user alice has 2,400 generated

@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"github.com/mailscript/mailscript/engine"
-	"github.com/mailscript/mailscript/internal/dovecottest"
 	"github.com/mailscript/mailscript/internal/memserver"
+	"github.com/mailscript/mailscript/internal/testkit/dovecottest"
 	"github.com/mailscript/mailscript/stdlib/host"
 )
 

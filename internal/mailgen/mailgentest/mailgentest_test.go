@@ -9,11 +9,11 @@ import (
 	"time"
 
 	"github.com/mailscript/mailscript/imaplib"
-	"github.com/mailscript/mailscript/internal/dovecottest"
 	"github.com/mailscript/mailscript/internal/mailgen"
 	"github.com/mailscript/mailscript/internal/mailgen/mailgentest"
 	"github.com/mailscript/mailscript/internal/memserver"
 	"github.com/mailscript/mailscript/internal/memserver/memservertest"
+	"github.com/mailscript/mailscript/internal/testkit/dovecottest"
 )
 
 var now = time.Date(2025, time.March, 3, 9, 30, 15, 0, time.UTC)

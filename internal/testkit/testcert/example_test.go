@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"log"
 
-	"github.com/mailscript/mailscript/internal/testcert"
+	"github.com/mailscript/mailscript/internal/testkit/testcert"
 )
 
 func Example() {

@@ -8,7 +8,7 @@ import (
 
 	lua "github.com/yuin/gopher-lua"
 
-	"github.com/mailscript/mailscript/internal/luatest"
+	"github.com/mailscript/mailscript/internal/testkit/luatest"
 )
 
 func TestPassing(t *testing.T) {

@@ -33,7 +33,7 @@ import (
 	"time"
 
 	"github.com/mailscript/mailscript/engine"
-	"github.com/mailscript/mailscript/internal/dovecottest"
+	"github.com/mailscript/mailscript/internal/testkit/dovecottest"
 	"github.com/mailscript/mailscript/stdlib/host"
 )
 

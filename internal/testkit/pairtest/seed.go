@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mailscript/mailscript/internal/dovecottest"
+	"github.com/mailscript/mailscript/internal/testkit/dovecottest"
 )
 
 // Mailboxes of the standard corpus, with how many messages each holds.

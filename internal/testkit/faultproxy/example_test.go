@@ -7,7 +7,7 @@ import (
 	"net"
 	"strings"
 
-	"github.com/mailscript/mailscript/internal/faultproxy"
+	"github.com/mailscript/mailscript/internal/testkit/faultproxy"
 )
 
 // A server that greets and answers every command with a tagged OK.

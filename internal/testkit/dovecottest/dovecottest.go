@@ -21,7 +21,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mailscript/mailscript/internal/testcert"
+	"github.com/mailscript/mailscript/internal/testkit/testcert"
 )
 
 // Default credentials of every instance.
