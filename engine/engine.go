@@ -6,7 +6,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/mailscript/mailscript/stdlib/host"
+	"github.com/mailscript/mailscript/host"
 	lua "github.com/yuin/gopher-lua"
 )
 

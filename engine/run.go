@@ -13,8 +13,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/mailscript/mailscript/host"
 	"github.com/mailscript/mailscript/stdlib"
-	"github.com/mailscript/mailscript/stdlib/host"
 	lua "github.com/yuin/gopher-lua"
 	luar "layeh.com/gopher-luar"
 )

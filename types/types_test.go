@@ -11,8 +11,8 @@ import (
 	lua "github.com/yuin/gopher-lua"
 	"github.com/yuin/gopher-lua/parse"
 
+	"github.com/mailscript/mailscript/host"
 	"github.com/mailscript/mailscript/stdlib"
-	"github.com/mailscript/mailscript/stdlib/host"
 	"github.com/mailscript/mailscript/types"
 )
 

@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/mailscript/mailscript/engine"
-	"github.com/mailscript/mailscript/stdlib/host"
+	"github.com/mailscript/mailscript/host"
 )
 
 // version is set at build time with -ldflags "-X main.version=v1.2.3";

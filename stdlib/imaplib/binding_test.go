@@ -16,11 +16,11 @@ import (
 	lua "github.com/yuin/gopher-lua"
 
 	"github.com/mailscript/mailscript/engine"
+	"github.com/mailscript/mailscript/host"
 	"github.com/mailscript/mailscript/internal/memserver"
 	"github.com/mailscript/mailscript/internal/memserver/memservertest"
 	"github.com/mailscript/mailscript/internal/testkit/luatest"
 	"github.com/mailscript/mailscript/stdlib"
-	"github.com/mailscript/mailscript/stdlib/host"
 )
 
 // TestBinding runs testdata/binding_test.lua against the in-process

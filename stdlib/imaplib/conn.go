@@ -12,8 +12,8 @@ import (
 
 	lua "github.com/yuin/gopher-lua"
 
+	"github.com/mailscript/mailscript/host"
 	"github.com/mailscript/mailscript/imaplib"
-	"github.com/mailscript/mailscript/stdlib/host"
 	"github.com/mailscript/mailscript/stdlib/ssl"
 )
 

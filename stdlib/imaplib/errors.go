@@ -7,8 +7,8 @@ import (
 
 	lua "github.com/yuin/gopher-lua"
 
+	"github.com/mailscript/mailscript/host"
 	"github.com/mailscript/mailscript/imaplib"
-	"github.com/mailscript/mailscript/stdlib/host"
 )
 
 // Error classes mirror Python's exceptions: IMAP4.error, its subclass

@@ -8,8 +8,8 @@ import (
 
 	lua "github.com/yuin/gopher-lua"
 
+	"github.com/mailscript/mailscript/host"
 	"github.com/mailscript/mailscript/imaplib"
-	"github.com/mailscript/mailscript/stdlib/host"
 )
 
 // utilTable holds the module-level functions of Python's imaplib.

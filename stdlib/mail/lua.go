@@ -10,9 +10,9 @@ import (
 
 	lua "github.com/yuin/gopher-lua"
 
+	"github.com/mailscript/mailscript/host"
 	"github.com/mailscript/mailscript/imaplib"
 	"github.com/mailscript/mailscript/stdlib/email"
-	"github.com/mailscript/mailscript/stdlib/host"
 	"github.com/mailscript/mailscript/stdlib/re"
 )
 

@@ -12,9 +12,9 @@ import (
 	"time"
 
 	"github.com/mailscript/mailscript/engine"
+	"github.com/mailscript/mailscript/host"
 	"github.com/mailscript/mailscript/internal/memserver"
 	"github.com/mailscript/mailscript/internal/testkit/dovecottest"
-	"github.com/mailscript/mailscript/stdlib/host"
 )
 
 func runWithEnv(t *testing.T, src string, env map[string]string, readable ...string) (string, error) {

@@ -11,7 +11,7 @@ import (
 
 	lua "github.com/yuin/gopher-lua"
 
-	"github.com/mailscript/mailscript/stdlib/host"
+	"github.com/mailscript/mailscript/host"
 )
 
 // Name is the name scripts pass to require.

@@ -33,8 +33,8 @@ import (
 	"time"
 
 	"github.com/mailscript/mailscript/engine"
+	"github.com/mailscript/mailscript/host"
 	"github.com/mailscript/mailscript/internal/testkit/dovecottest"
-	"github.com/mailscript/mailscript/stdlib/host"
 )
 
 // User2 and Password2 are a second account whose password needs quoting.
