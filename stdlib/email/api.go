@@ -12,7 +12,7 @@ import (
 
 	lua "github.com/yuin/gopher-lua"
 
-	"github.com/mailscript/mailscript/stdlib/null"
+	"github.com/mailscript/mailscript/stdlib/internal/luabind"
 )
 
 // --- module functions -------------------------------------------------
@@ -246,7 +246,7 @@ func msgAddHeader(L *lua.LState) int {
 					parts = append(parts, pname)
 				}
 			default:
-				if null.Is(v) {
+				if luabind.IsNull(v) {
 					parts = append(parts, pname)
 				} else {
 					parts = append(parts, formatParam(pname, lua.LVAsString(v)))
@@ -386,7 +386,7 @@ func msgGetCharsets(L *lua.LState) int {
 	m := Check(L, 1)
 	fail := L.Get(2)
 	if fail == lua.LNil {
-		fail = null.Value(L)
+		fail = luabind.Null(L)
 	}
 	t := L.NewTable()
 	m.Walk(func(p *Message) bool {
@@ -476,8 +476,8 @@ func paramValue(L *lua.LState, p Param, unquote bool) lua.LValue {
 		t.RawSetInt(1, lua.LString(p.Charset))
 		t.RawSetInt(2, lua.LString(p.Language))
 	} else {
-		t.RawSetInt(1, null.Value(L))
-		t.RawSetInt(2, null.Value(L))
+		t.RawSetInt(1, luabind.Null(L))
+		t.RawSetInt(2, luabind.Null(L))
 	}
 	t.RawSetInt(3, lua.LString(v))
 	return t
@@ -694,7 +694,7 @@ func apiMktimeTZ(L *lua.LState) int {
 		f[i] = int(lua.LVAsNumber(t.RawGetInt(i + 1)))
 	}
 	u := time.Date(f[0], time.Month(f[1]), f[2], f[3], f[4], f[5], 0, time.UTC).Unix()
-	if z := t.RawGetInt(10); z != lua.LNil && !null.Is(z) {
+	if z := t.RawGetInt(10); z != lua.LNil && !luabind.IsNull(z) {
 		u -= int64(f[9])
 	}
 	L.Push(lua.LNumber(u))
@@ -787,8 +787,8 @@ func apiDecodeRFC2231(L *lua.LState) int {
 	s := L.CheckString(1)
 	parts := strings.SplitN(s, "'", 3)
 	if len(parts) <= 2 {
-		L.Push(null.Value(L))
-		L.Push(null.Value(L))
+		L.Push(luabind.Null(L))
+		L.Push(luabind.Null(L))
 		L.Push(lua.LString(s))
 		return 3
 	}

@@ -7,7 +7,7 @@ import (
 
 	lua "github.com/yuin/gopher-lua"
 
-	"github.com/mailscript/mailscript/stdlib/null"
+	"github.com/mailscript/mailscript/stdlib/internal/luabind"
 )
 
 // A call's arguments, mapped onto a Python signature: positional arguments
@@ -76,7 +76,7 @@ func getArgsN(L *lua.LState, fn string, first int, names []string, npos int, var
 }
 
 // isNone reports whether v is Python's None: nil or imaplib.None.
-func isNone(v lua.LValue) bool { return v == lua.LNil || null.Is(v) }
+func isNone(v lua.LValue) bool { return v == lua.LNil || luabind.IsNull(v) }
 
 // given reports whether argument i was passed and is not None.
 func (a *args) given(i int) bool { return !isNone(a.vals[i]) }
@@ -172,7 +172,7 @@ func toStr(v lua.LValue) (string, bool) {
 }
 
 func typeName(v lua.LValue) string {
-	if null.Is(v) {
+	if luabind.IsNull(v) {
 		return "None"
 	}
 	return v.Type().String()

@@ -7,7 +7,7 @@ import (
 	lua "github.com/yuin/gopher-lua"
 
 	"github.com/mailscript/mailscript/imaplib"
-	"github.com/mailscript/mailscript/stdlib/null"
+	"github.com/mailscript/mailscript/stdlib/internal/luabind"
 )
 
 // Name is the name scripts pass to require.
@@ -30,7 +30,7 @@ type module struct {
 
 // Loader is the gopher-lua loader of the imaplib module.
 func Loader(L *lua.LState) int {
-	mod := &module{cls: newClasses(L), none: null.Value(L)}
+	mod := &module{cls: newClasses(L), none: luabind.Null(L)}
 	mod.table = L.NewTable()
 	mod.methods = L.NewTable()
 	for name, fn := range methodTable {

@@ -14,7 +14,7 @@ import (
 
 	lua "github.com/yuin/gopher-lua"
 
-	"github.com/mailscript/mailscript/stdlib/null"
+	"github.com/mailscript/mailscript/stdlib/internal/luabind"
 )
 
 // Name is the name scripts pass to require.
@@ -34,7 +34,7 @@ func Loader(L *lua.LState) int {
 		"dumps":  apiDumps,
 		"loads":  apiDecode,
 	})
-	L.SetField(mod, "null", null.Value(L))
+	L.SetField(mod, "null", luabind.Null(L))
 	L.SetField(mod, "array_mt", ArrayMT(L))
 	L.Push(mod)
 	return 1
@@ -112,7 +112,7 @@ func (e *encoder) value(v lua.LValue, path string) error {
 	case *lua.LTable:
 		return e.table(x, path)
 	case *lua.LUserData:
-		if null.Is(x) {
+		if luabind.IsNull(x) {
 			e.buf.WriteString("null")
 			return nil
 		}
@@ -315,7 +315,7 @@ func toLua(L *lua.LState, v any, depth int) (lua.LValue, error) {
 	}
 	switch x := v.(type) {
 	case nil:
-		return null.Value(L), nil
+		return luabind.Null(L), nil
 	case bool:
 		return lua.LBool(x), nil
 	case stdjson.Number:

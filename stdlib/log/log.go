@@ -11,7 +11,7 @@ import (
 	lua "github.com/yuin/gopher-lua"
 
 	"github.com/mailscript/mailscript/host"
-	"github.com/mailscript/mailscript/stdlib/null"
+	"github.com/mailscript/mailscript/stdlib/internal/luabind"
 )
 
 // Name is the name scripts pass to require.
@@ -129,7 +129,7 @@ func attr(k string, v lua.LValue, depth int) slog.Attr {
 		}
 		return slog.Attr{Key: k, Value: slog.GroupValue(tableAttrs(x, depth+1)...)}
 	}
-	if null.Is(v) {
+	if luabind.IsNull(v) {
 		return slog.Any(k, nil)
 	}
 	return slog.String(k, v.String())

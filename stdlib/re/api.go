@@ -7,7 +7,7 @@ import (
 
 	lua "github.com/yuin/gopher-lua"
 
-	"github.com/mailscript/mailscript/stdlib/null"
+	"github.com/mailscript/mailscript/stdlib/internal/luabind"
 )
 
 // match is the value behind a re.Match userdata.
@@ -365,7 +365,7 @@ func split(L *lua.LState, p *Pattern, s string, maxsplit int) int {
 			if g, ok := m.group(i); ok {
 				t.Append(lua.LString(g))
 			} else {
-				t.Append(null.Value(L))
+				t.Append(luabind.Null(L))
 			}
 		}
 		last = m.idx[1]
@@ -462,7 +462,7 @@ func mGroups(L *lua.LState) int {
 	m := checkMatch(L, 1)
 	dflt := L.Get(2)
 	if dflt == lua.LNil {
-		dflt = null.Value(L)
+		dflt = luabind.Null(L)
 	}
 	t := L.NewTable()
 	for i := 1; i <= m.p.RE.NumSubexp(); i++ {
@@ -480,7 +480,7 @@ func mGroupdict(L *lua.LState) int {
 	m := checkMatch(L, 1)
 	dflt := L.Get(2)
 	if dflt == lua.LNil {
-		dflt = null.Value(L)
+		dflt = luabind.Null(L)
 	}
 	t := L.NewTable()
 	for i, name := range m.p.RE.SubexpNames() {

@@ -1,4 +1,4 @@
-// Package null holds the Lua value that stands for Python's None and JSON's
+// Package luabind holds the Lua value that stands for Python's None and JSON's
 // null in every mailscript module.
 //
 // Lua's nil cannot be stored in a table, so a list such as imaplib's
@@ -9,5 +9,5 @@
 // exposes it as json.null, the imaplib binding as imaplib.None; both are the
 // same value, so `v == json.null` works on what imaplib returns.
 //
-// Go code gets the value with Value(L) and tests for it with Is.
-package null
+// Go code gets the value with Null(L) and tests for it with IsNull.
+package luabind

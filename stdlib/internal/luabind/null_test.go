@@ -1,25 +1,25 @@
-package null_test
+package luabind_test
 
 import (
 	"testing"
 
 	lua "github.com/yuin/gopher-lua"
 
-	"github.com/mailscript/mailscript/stdlib/null"
+	"github.com/mailscript/mailscript/stdlib/internal/luabind"
 )
 
-func TestValue(t *testing.T) {
+func TestNull(t *testing.T) {
 	L := lua.NewState()
 	defer L.Close()
-	v := null.Value(L)
-	if v2 := null.Value(L); v2 != v {
+	v := luabind.Null(L)
+	if v2 := luabind.Null(L); v2 != v {
 		t.Fatal("Value returned two different sentinels for one state")
 	}
-	if !null.Is(v) {
+	if !luabind.IsNull(v) {
 		t.Fatal("Is(Value(L)) = false")
 	}
 	for _, other := range []lua.LValue{lua.LNil, lua.LFalse, lua.LString("None"), L.NewTable(), L.NewUserData()} {
-		if null.Is(other) {
+		if luabind.IsNull(other) {
 			t.Errorf("Is(%v) = true", other)
 		}
 	}
