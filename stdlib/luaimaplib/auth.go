@@ -1,4 +1,4 @@
-package imaplib
+package luaimaplib
 
 import (
 	lua "github.com/yuin/gopher-lua"

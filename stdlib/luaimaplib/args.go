@@ -1,4 +1,4 @@
-package imaplib
+package luaimaplib
 
 import (
 	"fmt"

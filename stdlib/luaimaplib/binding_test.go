@@ -1,4 +1,4 @@
-package imaplib_test
+package luaimaplib_test
 
 import (
 	"bufio"

@@ -1,4 +1,4 @@
-// Package imaplib is the Lua module "imaplib": Python's imaplib, line for
+// Package luaimaplib is the Lua module "imaplib": Python's imaplib, line for
 // line, on top of the Go package imaplib.
 //
 // A Python imaplib script translates to Lua statement by statement:
@@ -25,4 +25,4 @@
 // Every connection is registered with the run's host, so that a run that
 // ends, fails or is cancelled with connections still open logs them out
 // (within a short grace) and closes them.
-package imaplib
+package luaimaplib
