@@ -1,14 +1,16 @@
-// Command gencorpus writes the test corpus of the email package: a few
+// Package emailcorpus writes the test corpus of the email module: a few
 // hundred messages shaped like real mail (MIME structures, folded headers,
 // encoded words in many charsets, RFC 2231 names) and broken like real mail
 // (missing boundaries, bad base64, 8-bit headers, ...).
 //
-// It is deterministic: run it from the package folder with
+// It is deterministic: the same call writes the same bytes. The corpus is
+// committed under stdlib/email/testdata/corpus; a test there regenerates it
+// into a temporary folder and fails when the two differ, and
 //
-//	go run ./testdata/gencorpus
+//	go test ./stdlib/email -run TestCorpusIsGenerated -update-corpus
 //
-// and commit the result; the tests only read the files.
-package main
+// rewrites it after a change here.
+package emailcorpus
 
 import (
 	"encoding/base64"
@@ -849,22 +851,26 @@ func (g *gen) zoo(i int) {
 	g.line("zoo " + fmt.Sprint(i))
 }
 
-func main() {
-	dir := "testdata/corpus"
+// Write replaces the .eml files of dir with the corpus and returns how many
+// messages it wrote.
+func Write(dir string) (int, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		panic(err)
+		return 0, fmt.Errorf("emailcorpus: %w", err)
 	}
 	old, _ := filepath.Glob(filepath.Join(dir, "*.eml"))
 	for _, f := range old {
-		os.Remove(f)
+		if err := os.Remove(f); err != nil {
+			return 0, fmt.Errorf("emailcorpus: %w", err)
+		}
 	}
 	r := rand.New(rand.NewPCG(2024, 311))
 	n := 0
+	var werr error
 	write := func(name string, g *gen) {
 		n++
 		f := filepath.Join(dir, fmt.Sprintf("%03d-%s.eml", n, name))
-		if err := os.WriteFile(f, []byte(g.buf.String()), 0o644); err != nil {
-			panic(err)
+		if err := os.WriteFile(f, []byte(g.buf.String()), 0o644); err != nil && werr == nil {
+			werr = fmt.Errorf("emailcorpus: %w", err)
 		}
 	}
 	newGen := func() *gen {
@@ -893,5 +899,5 @@ func main() {
 		g.zoo(i)
 		write("header-zoo", g)
 	}
-	fmt.Println("wrote", n, "messages")
+	return n, werr
 }
