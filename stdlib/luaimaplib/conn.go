@@ -14,6 +14,7 @@ import (
 
 	"github.com/mailscript/mailscript/host"
 	"github.com/mailscript/mailscript/imaplib"
+	"github.com/mailscript/mailscript/stdlib/internal/luabind"
 	"github.com/mailscript/mailscript/stdlib/ssl"
 )
 
@@ -110,10 +111,10 @@ func (mod *module) timeoutArg(L *lua.LState, a *args, i int) time.Duration {
 		return 0
 	}
 	if f == 0 {
-		L.Error(mod.cls.newError(L, mod.cls.value, "Non-blocking socket (timeout=0) is not supported"), 1)
+		L.Error(luabind.NewError(L, classValue, "Non-blocking socket (timeout=0) is not supported"), 1)
 	}
 	if f < 0 || math.IsNaN(f) || f > 1e9 {
-		L.Error(mod.cls.newError(L, mod.cls.value, "Timeout value out of range"), 1)
+		L.Error(luabind.NewError(L, classValue, "Timeout value out of range"), 1)
 	}
 	return time.Duration(f * float64(time.Second))
 }
