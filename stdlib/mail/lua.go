@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	lua "github.com/yuin/gopher-lua"
+
+	"github.com/mailscript/mailscript/stdlib/internal/luabind"
 )
 
 // Name is the module's name for require.
@@ -20,96 +22,73 @@ const (
 // Loader is the module's loader for L.PreloadModule.
 func Loader(L *lua.LState) int {
 	register(L)
-	mod := L.NewTable()
+	mod := luabind.NewModule(L, map[string]lua.LGFunction{
+		"on_new":    luaOnNew,
+		"on_change": luaOnChange,
+	}, luabind.Classes(L, errorClasses...))
 	L.SetField(mod, "dry_run", lua.LFalse)
 	L.SetField(mod, "account", L.NewFunction(func(L *lua.LState) int { return luaAccount(L, mod) }))
-	L.SetField(mod, "on_new", L.NewFunction(luaOnNew))
-	L.SetField(mod, "on_change", L.NewFunction(luaOnChange))
 	L.Push(mod)
 	return 1
 }
 
-func register(L *lua.LState) {
-	if _, ok := L.GetTypeMetatable(SetType).(*lua.LTable); ok {
-		return
-	}
-	newType(L, AccountType, accountMethods, accountField)
-	newType(L, MailboxType, mailboxMethods, mailboxField)
-	st := newType(L, SetType, setMethods, nil)
-	L.SetField(st, "__add", L.NewFunction(setOp((*Set).Union)))
-	L.SetField(st, "__mul", L.NewFunction(setOp((*Set).Intersect)))
-	L.SetField(st, "__sub", L.NewFunction(setOp((*Set).Difference)))
-	L.SetField(st, "__len", L.NewFunction(func(L *lua.LState) int {
-		L.Push(lua.LNumber(checkSet(L, 1).Len()))
-		return 1
-	}))
-	newType(L, MessageType, messageMethods, messageField)
-}
+// The module's userdata types, declared once (in init, as their methods
+// refer back to them).
+var accountT, mailboxT, setT, messageT *luabind.Type
 
-// newType registers a userdata type whose __index serves methods, then
-// fields, and raises an error for any other key: a typo is never taken
-// for a mailbox or a message property.
-func newType(L *lua.LState, name string, methods map[string]lua.LGFunction, field func(L *lua.LState, ud *lua.LUserData, key string) (lua.LValue, bool)) *lua.LTable {
-	mt := L.NewTypeMetatable(name)
-	fns := L.SetFuncs(L.NewTable(), methods)
-	L.SetField(mt, "__name", lua.LString(name))
-	L.SetField(mt, "__index", L.NewFunction(func(L *lua.LState) int {
-		ud := L.CheckUserData(1)
-		key := L.CheckString(2)
-		if f := fns.RawGetString(key); f != lua.LNil {
-			L.Push(f)
+func init() {
+	accountT = &luabind.Type{Name: AccountType, Methods: accountMethods, Fields: []string{"user", "host", "name"}, Field: accountField,
+		Hint: func(key string) string { return fmt.Sprintf("a mailbox is acct:mailbox(%q)", key) }}
+	mailboxT = &luabind.Type{Name: MailboxType, Methods: mailboxMethods, Fields: []string{"name", "account"}, Field: mailboxField}
+	setT = &luabind.Type{Name: SetType, Methods: setMethods, Meta: map[string]lua.LGFunction{
+		"__add": setOp((*Set).Union),
+		"__mul": setOp((*Set).Intersect),
+		"__sub": setOp((*Set).Difference),
+		"__len": func(L *lua.LState) int {
+			L.Push(lua.LNumber(checkSet(L, 1).Len()))
 			return 1
-		}
-		if field != nil {
-			if v, ok := field(L, ud, key); ok {
-				L.Push(v)
-				return 1
-			}
-		}
-		hint := ""
-		if name == AccountType {
-			hint = fmt.Sprintf(" (a mailbox is acct:mailbox(%q))", key)
-		}
-		L.RaiseError("mail: %s has no field or method %q%s", name, key, hint)
-		return 0
-	}))
-	L.SetField(mt, "__newindex", L.NewFunction(func(L *lua.LState) int {
-		L.RaiseError("mail: %s fields cannot be set", name)
-		return 0
-	}))
-	L.SetField(mt, "__tostring", L.NewFunction(func(L *lua.LState) int {
-		ud := L.CheckUserData(1)
-		L.Push(lua.LString(fmt.Sprint(ud.Value)))
-		return 1
-	}))
-	return mt
+		},
+	}}
+	messageT = &luabind.Type{Name: MessageType, Methods: messageMethods, Fields: messageFields, Field: messageField}
 }
 
-// push wraps v as a userdata of type typ (registered by Loader, which is
-// where every value of this module comes from).
+var typesByName = map[string]**luabind.Type{AccountType: &accountT, MailboxType: &mailboxT, SetType: &setT, MessageType: &messageT}
+
+func register(L *lua.LState) {
+	for _, t := range []*luabind.Type{accountT, mailboxT, setT, messageT} {
+		luabind.Register(L, t)
+	}
+}
+
+// push wraps v as a userdata of type typ.
 func push(L *lua.LState, typ string, v any) lua.LValue {
-	ud := L.NewUserData()
-	ud.Value = v
-	L.SetMetatable(ud, L.GetTypeMetatable(typ))
-	return ud
+	return luabind.Wrap(L, *typesByName[typ], v)
 }
 
-func check[T any](L *lua.LState, n int, typ string) T {
-	if ud, ok := L.Get(n).(*lua.LUserData); ok {
-		if v, ok := ud.Value.(T); ok {
-			return v
+func checkAccount(L *lua.LState, n int) *Account { return luabind.Check[*Account](L, n, accountT) }
+func checkMailbox(L *lua.LState, n int) *Mailbox { return luabind.Check[*Mailbox](L, n, mailboxT) }
+func checkSet(L *lua.LState, n int) *Set         { return luabind.Check[*Set](L, n, setT) }
+func checkMessage(L *lua.LState, n int) *Message { return luabind.Check[*Message](L, n, messageT) }
+
+// raise raises err as a value of its mail error class. It does not return.
+func raise(L *lua.LState, err error) {
+	luabind.Raise(L, err, ClassError, classify)
+}
+
+// raiseArg raises a mail.ArgumentError with the message fmt makes of format
+// and args. It does not return.
+func raiseArg(L *lua.LState, format string, args ...any) {
+	luabind.Raise(L, &ArgumentError{Err: fmt.Errorf(format, args...)}, ClassError)
+}
+
+// argErrorAt raises a mail.ArgumentError about argument n, worded as
+// gopher-lua's ArgError. It does not return.
+func argErrorAt(L *lua.LState, n int, msg string) {
+	fn := "?"
+	if dbg, ok := L.GetStack(0); ok {
+		if _, err := L.GetInfo("n", dbg, lua.LNil); err == nil && dbg.Name != "" {
+			fn = dbg.Name
 		}
 	}
-	L.ArgError(n, typ+" expected")
-	var zero T
-	return zero
-}
-
-func checkAccount(L *lua.LState, n int) *Account { return check[*Account](L, n, AccountType) }
-func checkMailbox(L *lua.LState, n int) *Mailbox { return check[*Mailbox](L, n, MailboxType) }
-func checkSet(L *lua.LState, n int) *Set         { return check[*Set](L, n, SetType) }
-func checkMessage(L *lua.LState, n int) *Message { return check[*Message](L, n, MessageType) }
-
-func raise(L *lua.LState, err error) {
-	L.RaiseError("%s", err.Error())
+	raiseArg(L, "bad argument #%d to %s (%s)", n, fn, msg)
 }

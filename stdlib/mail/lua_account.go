@@ -28,33 +28,33 @@ func luaAccount(L *lua.LState, mod *lua.LTable) int {
 	case *lua.LNilType:
 		u, ok := h.Getenv(AccountEnv)
 		if !ok || u == "" {
-			L.RaiseError("mail.account: no account given and %s is not set", AccountEnv)
+			raiseArg(L, "mail.account: no account given and %s is not set", AccountEnv)
 		}
 		c, err := ParseURL(u)
 		if err != nil {
-			raise(L, err)
+			raise(L, argError(err))
 		}
 		cfg = c
 	case lua.LString:
 		c, err := ParseURL(string(v))
 		if err != nil {
-			raise(L, err)
+			raise(L, argError(err))
 		}
 		cfg = c
 		opts = L.OptTable(2, nil)
 	case *lua.LTable:
 		opts = v
 	default:
-		L.ArgError(1, "a table of settings or an account URL expected")
+		argErrorAt(L, 1, "a table of settings or an account URL expected")
 	}
 	if opts != nil {
 		if err := configFromTable(L, &cfg, opts); err != nil {
-			raise(L, err)
+			raise(L, argError(err))
 		}
 	}
 	a, err := NewAccount(cfg, h)
 	if err != nil {
-		raise(L, err)
+		raise(L, argError(err))
 	}
 	a.SetDryRun(func() bool { return lua.LVAsBool(mod.RawGetString("dry_run")) })
 	L.Push(push(L, AccountType, a))
@@ -178,7 +178,7 @@ var accountMethods = map[string]lua.LGFunction{
 		a := checkAccount(L, 1)
 		name := L.CheckString(2)
 		if name == "" {
-			L.ArgError(2, "empty mailbox name")
+			argErrorAt(L, 2, "empty mailbox name")
 		}
 		L.Push(push(L, MailboxType, a.Mailbox(name)))
 		return 1
@@ -240,7 +240,7 @@ func mailboxName(L *lua.LState, n int) string {
 	}
 	s := L.CheckString(n)
 	if s == "" {
-		L.ArgError(n, "empty mailbox name")
+		argErrorAt(L, n, "empty mailbox name")
 	}
 	return s
 }

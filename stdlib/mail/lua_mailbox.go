@@ -91,7 +91,7 @@ var mailboxMethods = map[string]lua.LGFunction{
 		b := checkMailbox(L, 1)
 		q, err := queryFromTable(L.CheckTable(2))
 		if err != nil {
-			raise(L, err)
+			raise(L, argError(err))
 		}
 		s, err := b.Search(q)
 		if err != nil {

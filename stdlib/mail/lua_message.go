@@ -24,6 +24,9 @@ func stringsTable(L *lua.LState, l []string) *lua.LTable {
 	return t
 }
 
+// messageFields are the keys messageField serves.
+var messageFields = []string{"uid", "mailbox", "subject", "from", "to", "cc", "from_addr", "message_id", "date", "internal_date", "size", "flags"}
+
 func messageField(L *lua.LState, ud *lua.LUserData, key string) (lua.LValue, bool) {
 	m := ud.Value.(*Message)
 	env := m.Envelope

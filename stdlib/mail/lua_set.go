@@ -32,12 +32,12 @@ func destArg(L *lua.LState, s *Set, n int) *Mailbox {
 	var acct *Account
 	for _, p := range s.parts {
 		if acct != nil && p.mbox.acct != acct {
-			L.ArgError(n, "a mailbox object expected: the set spans several accounts")
+			argErrorAt(L, n, "a mailbox object expected: the set spans several accounts")
 		}
 		acct = p.mbox.acct
 	}
 	if acct == nil {
-		L.ArgError(n, "a mailbox object expected: the set is empty, so it has no account")
+		argErrorAt(L, n, "a mailbox object expected: the set is empty, so it has no account")
 	}
 	return acct.Mailbox(name)
 }
@@ -70,13 +70,13 @@ func storeAction(name string, op imaplib.StoreOp, fixed string) lua.LGFunction {
 		}
 		for _, f := range flags {
 			if !isAtom(strings.TrimPrefix(f, `\`)) {
-				L.ArgError(2, fmt.Sprintf("%q is not a valid flag", f))
+				argErrorAt(L, 2, fmt.Sprintf("%q is not a valid flag", f))
 			}
 		}
 		if name == "add_keyword" || name == "remove_keyword" {
 			for _, f := range flags {
 				if strings.HasPrefix(f, `\`) {
-					L.ArgError(2, fmt.Sprintf("%q is a system flag, not a keyword", f))
+					argErrorAt(L, 2, fmt.Sprintf("%q is a system flag, not a keyword", f))
 				}
 			}
 		}
@@ -96,7 +96,7 @@ var setMethods = map[string]lua.LGFunction{
 		s := checkSet(L, 1)
 		q, err := queryFromTable(L.CheckTable(2))
 		if err != nil {
-			raise(L, err)
+			raise(L, argError(err))
 		}
 		r, err := s.Search(q)
 		if err != nil {
@@ -127,7 +127,7 @@ var setMethods = map[string]lua.LGFunction{
 		} else {
 			boxes := s.Mailboxes()
 			if len(boxes) > 1 {
-				L.RaiseError("mail: set:uids(): the set spans %d mailboxes; name one: set:uids(mbox)", len(boxes))
+				raiseArg(L, "mail: set:uids(): the set spans %d mailboxes; name one: set:uids(mbox)", len(boxes))
 			}
 			if len(boxes) == 1 {
 				uids = s.UIDs(boxes[0])

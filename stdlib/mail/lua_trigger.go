@@ -39,7 +39,7 @@ func triggerArgs(L *lua.LState, what string) (*Mailbox, *lua.LFunction, time.Dur
 			}
 		})
 		if err != nil {
-			raise(L, err)
+			raise(L, argError(err))
 		}
 	}
 	return b, fn, poll
@@ -50,7 +50,7 @@ func luaOnNew(L *lua.LState) int {
 	b, fn, poll := triggerArgs(L, "on_new")
 	h := host.Get(L)
 	if err := h.AddTrigger(NewMailTriggerFor(h, b, fn, poll)); err != nil {
-		L.RaiseError("mail.on_new: %v", err)
+		raise(L, fmt.Errorf("mail.on_new: %w", err))
 	}
 	return 0
 }
@@ -60,7 +60,7 @@ func luaOnChange(L *lua.LState) int {
 	b, fn, poll := triggerArgs(L, "on_change")
 	h := host.Get(L)
 	if err := h.AddTrigger(ChangeTriggerFor(h, b, fn, poll)); err != nil {
-		L.RaiseError("mail.on_change: %v", err)
+		raise(L, fmt.Errorf("mail.on_change: %w", err))
 	}
 	return 0
 }

@@ -106,13 +106,13 @@ func (t *Type) unknown(key, what string) string {
 	}
 	names = append(names, t.Fields...)
 	sort.Strings(names)
-	if s := Suggest(key, names); s != "" {
-		msg += fmt.Sprintf(" (did you mean %q?)", s)
-	}
 	if t.Hint != nil {
 		if h := t.Hint(key); h != "" {
 			msg += " (" + h + ")"
 		}
+	}
+	if s := Suggest(key, names); s != "" {
+		msg += fmt.Sprintf(" (did you mean %q?)", s)
 	}
 	return msg
 }
