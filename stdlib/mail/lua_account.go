@@ -1,9 +1,7 @@
 package mail
 
 import (
-	"fmt"
 	"strconv"
-	"time"
 
 	lua "github.com/yuin/gopher-lua"
 
@@ -11,12 +9,6 @@ import (
 )
 
 // ---- accounts
-
-var accountKeys = map[string]bool{
-	"host": true, "port": true, "tls": true, "user": true, "password": true,
-	"password_cmd": true, "password_env": true, "oauth2": true, "ca_file": true,
-	"insecure": true, "timeout": true, "create": true,
-}
 
 // luaAccount is mail.account{...}, mail.account(url [, {...}]) and
 // mail.account() (the URL in MAILSCRIPT_ACCOUNT).
@@ -48,7 +40,7 @@ func luaAccount(L *lua.LState, mod *lua.LTable) int {
 		argErrorAt(L, 1, "a table of settings or an account URL expected")
 	}
 	if opts != nil {
-		if err := configFromTable(L, &cfg, opts); err != nil {
+		if err := configFromTable(&cfg, opts); err != nil {
 			raise(L, argError(err))
 		}
 	}
@@ -59,95 +51,6 @@ func luaAccount(L *lua.LState, mod *lua.LTable) int {
 	a.SetDryRun(func() bool { return lua.LVAsBool(mod.RawGetString("dry_run")) })
 	L.Push(push(L, AccountType, a))
 	return 1
-}
-
-func configFromTable(L *lua.LState, c *Config, t *lua.LTable) error {
-	var err error
-	t.ForEach(func(k, v lua.LValue) {
-		if err != nil {
-			return
-		}
-		key, ok := k.(lua.LString)
-		if !ok || !accountKeys[string(key)] {
-			err = fmt.Errorf("mail.account: unknown key %s (known: host, port, tls, user, password, password_cmd, password_env, oauth2, ca_file, insecure, timeout, create)", luaRepr(k))
-			return
-		}
-		str := func() string {
-			s, ok := v.(lua.LString)
-			if !ok {
-				err = fmt.Errorf("mail.account: %s must be a string, not %s", key, v.Type())
-			}
-			return string(s)
-		}
-		boolean := func() bool {
-			b, ok := v.(lua.LBool)
-			if !ok {
-				err = fmt.Errorf("mail.account: %s must be a boolean, not %s", key, v.Type())
-			}
-			return bool(b)
-		}
-		switch key {
-		case "host":
-			c.Host = str()
-		case "port":
-			n, ok := v.(lua.LNumber)
-			if !ok || float64(n) != float64(int(n)) {
-				err = fmt.Errorf("mail.account: port must be a whole number")
-			}
-			c.Port = int(n)
-		case "tls":
-			c.TLS = str()
-		case "user":
-			c.User = str()
-		case "password":
-			c.Password = str()
-		case "password_cmd":
-			c.PasswordCmd = str()
-		case "password_env":
-			c.PasswordEnvVar = str()
-		case "ca_file":
-			c.CAFile = str()
-		case "insecure":
-			c.Insecure = boolean()
-		case "create":
-			c.Create = boolean()
-		case "timeout":
-			switch tv := v.(type) {
-			case lua.LNumber:
-				if tv < 0 {
-					err = fmt.Errorf("mail.account: negative timeout")
-				}
-				c.Timeout = time.Duration(float64(tv) * float64(time.Second))
-			case lua.LString:
-				c.Timeout, err = ParseTimeout(string(tv))
-			default:
-				err = fmt.Errorf("mail.account: timeout must be seconds or a duration string")
-			}
-		case "oauth2":
-			ot, ok := v.(*lua.LTable)
-			if !ok {
-				err = fmt.Errorf("mail.account: oauth2 must be a table {token = ...} or {token_cmd = ...}")
-				return
-			}
-			o := &OAuth2{}
-			ot.ForEach(func(k2, v2 lua.LValue) {
-				s, ok := v2.(lua.LString)
-				switch {
-				case err != nil:
-				case !ok:
-					err = fmt.Errorf("mail.account: oauth2.%s must be a string", k2)
-				case k2.String() == "token":
-					o.Token = string(s)
-				case k2.String() == "token_cmd":
-					o.TokenCmd = string(s)
-				default:
-					err = fmt.Errorf("mail.account: oauth2: unknown key %s (token, token_cmd)", luaRepr(k2))
-				}
-			})
-			c.OAuth2 = o
-		}
-	})
-	return err
 }
 
 func luaRepr(v lua.LValue) string {
