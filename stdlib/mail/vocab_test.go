@@ -81,7 +81,6 @@ func TestReadmeTablesFollowVocabularies(t *testing.T) {
 	}
 }
 
-
 // annotatedFields returns the fields of class cls in types/mail.lua, name
 // -> type, in order.
 func annotatedFields(t *testing.T, cls string) ([]string, map[string]string) {
