@@ -44,7 +44,7 @@ type Sink interface {
 var ErrStopped = errors.New("host: the rule stopped")
 
 // Tuning holds the timings of triggers; the engine sets it from its
-// options. Zero fields take the defaults (DefaultTuning).
+// options. Zero fields take the defaults (DefaultTuning()).
 type Tuning struct {
 	// Poll is how often a mailbox is polled (STATUS) when the server has
 	// no IDLE.
@@ -60,30 +60,33 @@ type Tuning struct {
 	CallbackTimeout time.Duration
 }
 
-// DefaultTuning is the tuning of a host that sets none.
-var DefaultTuning = Tuning{
+// DefaultTuning returns the tuning of a host that sets none (a copy:
+// changing it changes nothing else).
+func DefaultTuning() Tuning { return defaultTuning }
+
+var defaultTuning = Tuning{
 	Poll:        2 * time.Minute,
 	BackoffMin:  time.Second,
 	BackoffMax:  5 * time.Minute,
 	AuthBackoff: 30 * time.Minute,
 }
 
-// WithDefaults returns t with its zero fields set from DefaultTuning.
+// WithDefaults returns t with its zero fields set from defaultTuning.
 func (t Tuning) WithDefaults() Tuning {
 	if t.Poll <= 0 {
-		t.Poll = DefaultTuning.Poll
+		t.Poll = defaultTuning.Poll
 	}
 	if t.BackoffMin <= 0 {
-		t.BackoffMin = DefaultTuning.BackoffMin
+		t.BackoffMin = defaultTuning.BackoffMin
 	}
 	if t.BackoffMax <= 0 {
-		t.BackoffMax = DefaultTuning.BackoffMax
+		t.BackoffMax = defaultTuning.BackoffMax
 	}
 	if t.BackoffMax < t.BackoffMin {
 		t.BackoffMax = t.BackoffMin
 	}
 	if t.AuthBackoff <= 0 {
-		t.AuthBackoff = DefaultTuning.AuthBackoff
+		t.AuthBackoff = defaultTuning.AuthBackoff
 	}
 	return t
 }

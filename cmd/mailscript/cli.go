@@ -402,9 +402,9 @@ type watchFlags struct {
 func watchCmd(ctx context.Context, o *options, w *watchFlags, logger *slog.Logger, dir string, stdout, stderr io.Writer) error {
 	e := newEngine(o, logger, stdout, stderr)
 	wopts := []engine.WatchOption{
-		engine.Parallel(w.parallel),
-		engine.Debounce(w.debounce),
-		engine.OnResult(func(r *engine.Result) {
+		engine.WithParallel(w.parallel),
+		engine.WithDebounce(w.debounce),
+		engine.WithOnResult(func(r *engine.Result) {
 			name := r.File
 			if rel, err := filepath.Rel(mustAbs(dir), r.File); err == nil {
 				name = filepath.Join(dir, rel)
@@ -422,10 +422,10 @@ func watchCmd(ctx context.Context, o *options, w *watchFlags, logger *slog.Logge
 		}),
 	}
 	if w.noInitial {
-		wopts = append(wopts, engine.SkipInitial())
+		wopts = append(wopts, engine.WithSkipInitial())
 	}
 	if w.poll > 0 {
-		wopts = append(wopts, engine.Polling(w.poll))
+		wopts = append(wopts, engine.WithPolling(w.poll))
 	}
 	stopStatus := publishStatus(e, o, logger)
 	defer stopStatus()
