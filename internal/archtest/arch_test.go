@@ -109,7 +109,7 @@ var rules = []rule{
 		from: func(pkg string) bool { return !isTestKit(pkg) }, to: isTestKit},
 	{why: "imaplib is plain Go: it imports nothing Lua and none of the Lua layers", tests: true,
 		from: anyUnder(module + "/imaplib"),
-		to: anyUnder(append([]string{module + "/stdlib", module + "/engine", module + "/host", module + "/cmd"}, luaPackages...)...)},
+		to:   anyUnder(append([]string{module + "/stdlib", module + "/engine", module + "/host", module + "/cmd"}, luaPackages...)...)},
 	{why: "the stdlib modules run under any host, not only the engine",
 		from: anyUnder(module + "/stdlib"), to: anyUnder(module+"/engine", module+"/cmd")},
 	{why: "host is below the modules and the engine",
