@@ -25,38 +25,27 @@ func apiMessageFromString(L *lua.LState) int {
 
 // --- message: header access -------------------------------------------
 
-func msgIndex(L *lua.LState, methods *lua.LTable) int {
-	m := Check(L, 1)
-	key, ok := L.Get(2).(lua.LString)
-	if !ok {
-		L.Push(lua.LNil)
-		return 1
-	}
-	if f := methods.RawGetString(string(key)); f != lua.LNil {
-		L.Push(f)
-		return 1
-	}
+// msgField serves the attributes of a message (defects, preamble,
+// epilogue) and, for any other key, its header field: msg["Subject"] as in
+// Python (nil when absent).
+func msgField(L *lua.LState, ud *lua.LUserData, key string) (lua.LValue, bool) {
+	m := ud.Value.(*Message)
 	switch key {
 	case "defects":
 		t := L.NewTable()
 		for _, d := range m.Defects {
 			t.Append(lua.LString(d))
 		}
-		L.Push(t)
-		return 1
+		return t, true
 	case "preamble":
-		L.Push(optString(m.Preamble))
-		return 1
+		return optString(m.Preamble), true
 	case "epilogue":
-		L.Push(optString(m.Epilogue))
-		return 1
+		return optString(m.Epilogue), true
 	}
-	if v, ok := m.Get(string(key)); ok {
-		L.Push(lua.LString(v))
-	} else {
-		L.Push(lua.LNil)
+	if v, ok := m.Get(key); ok {
+		return lua.LString(v), true
 	}
-	return 1
+	return lua.LNil, true
 }
 
 func optString(s *string) lua.LValue {
@@ -94,10 +83,10 @@ func checkFieldValue(L *lua.LState, n int, v string) {
 	}
 }
 
-func msgNewIndex(L *lua.LState) int {
-	m := Check(L, 1)
-	key := L.CheckString(2)
-	v := L.Get(3)
+// msgSetField sets preamble or epilogue, or replaces nothing and adds a
+// header field (msg["X-Tag"] = "v"; nil deletes every field of the name).
+func msgSetField(L *lua.LState, ud *lua.LUserData, key string, v lua.LValue) bool {
+	m := ud.Value.(*Message)
 	switch key {
 	case "preamble", "epilogue":
 		var p *string
@@ -110,17 +99,17 @@ func msgNewIndex(L *lua.LState) int {
 		} else {
 			m.Epilogue = p
 		}
-		return 0
+		return true
 	}
 	checkFieldName(L, 2, key)
 	if v == lua.LNil {
 		m.Del(key)
-		return 0
+		return true
 	}
 	s := L.CheckString(3)
 	checkFieldValue(L, 3, s)
 	m.Add(key, s)
-	return 0
+	return true
 }
 
 func msgLen(L *lua.LState) int {

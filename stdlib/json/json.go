@@ -28,15 +28,15 @@ const MaxDepth = 1000
 
 // Loader is the gopher-lua loader of the json module.
 func Loader(L *lua.LState) int {
-	mod := L.SetFuncs(L.NewTable(), map[string]lua.LGFunction{
+	L.Push(luabind.NewModule(L, map[string]lua.LGFunction{
 		"encode": apiEncode,
 		"decode": apiDecode,
 		"dumps":  apiDumps,
 		"loads":  apiDecode,
-	})
-	L.SetField(mod, "null", luabind.Null(L))
-	L.SetField(mod, "array_mt", ArrayMT(L))
-	L.Push(mod)
+	}, map[string]lua.LValue{
+		"null":     luabind.Null(L),
+		"array_mt": ArrayMT(L),
+	}))
 	return 1
 }
 

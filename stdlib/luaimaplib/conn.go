@@ -77,10 +77,8 @@ func (c *conn) forget() {
 
 // check returns the instance that is argument 1 (the receiver of M:method).
 func (mod *module) check(L *lua.LState) *conn {
-	if ud, ok := L.Get(1).(*lua.LUserData); ok {
-		if c, ok := ud.Value.(*conn); ok {
-			return c
-		}
+	if c, ok := luabind.As[*conn](L.Get(1)); ok {
+		return c
 	}
 	L.RaiseError("imaplib: method called without an IMAP4 instance (use M:method(...), not M.method(...))")
 	return nil
@@ -173,7 +171,7 @@ func (mod *module) open(L *lua.LState, c *conn) int {
 	}
 	ud := L.NewUserData()
 	ud.Value = c
-	L.SetMetatable(ud, mod.connMeta)
+	L.SetMetatable(ud, mod.connMeta) // the per-state type Loader registered
 	L.Push(ud)
 	return 1
 }
@@ -199,74 +197,67 @@ func (mod *module) dial(L *lua.LState, c *conn) error {
 	return nil
 }
 
-// index is the __index of an instance: methods, Python's attributes,
+// field serves, after the methods, the attributes of an instance: methods, Python's attributes,
 // upper-case command aliases, then attributes the script set.
-func (mod *module) index(L *lua.LState) int {
-	c := mod.check(L)
-	key := L.CheckString(2)
-	if fn := mod.methods.RawGetString(key); fn != lua.LNil {
-		L.Push(fn)
-		return 1
-	}
+func (mod *module) field(L *lua.LState, ud *lua.LUserData, key string) (lua.LValue, bool) {
+	c := ud.Value.(*conn)
+	var v lua.LValue = lua.LNil
 	switch key {
 	case "capabilities":
-		L.Push(mod.tuple(L, c.m.Capabilities()))
+		v = mod.tuple(L, c.m.Capabilities())
 	case "state":
-		L.Push(lua.LString(c.m.State()))
+		v = lua.LString(c.m.State())
 	case "welcome":
-		L.Push(lua.LString(string(c.m.Welcome())))
+		v = lua.LString(string(c.m.Welcome()))
 	case "PROTOCOL_VERSION":
-		L.Push(lua.LString(c.m.ProtocolVersion()))
+		v = lua.LString(c.m.ProtocolVersion())
 	case "debug":
-		L.Push(lua.LNumber(c.debug))
+		v = lua.LNumber(c.debug)
 	case "utf8_enabled":
-		L.Push(lua.LBool(c.m.UTF8Enabled()))
+		v = lua.LBool(c.m.UTF8Enabled())
 	case "is_readonly":
-		L.Push(lua.LBool(c.m.IsReadonly()))
+		v = lua.LBool(c.m.IsReadonly())
 	case "untagged_responses":
 		t := L.NewTable()
 		for name, items := range c.m.UntaggedResponses() {
 			t.RawSetString(name, mod.items(L, items))
 		}
-		L.Push(t)
+		v = t
 	case "host":
 		if c.class == "IMAP4_stream" {
-			L.Push(lua.LNil)
+			v = lua.LNil
 		} else {
-			L.Push(lua.LString(c.host))
+			v = lua.LString(c.host)
 		}
 	case "port":
 		if c.class == "IMAP4_stream" {
-			L.Push(lua.LNil)
+			v = lua.LNil
 		} else {
-			L.Push(lua.LNumber(c.port))
+			v = lua.LNumber(c.port)
 		}
 	case "command":
 		if c.class == "IMAP4_stream" {
-			L.Push(lua.LString(c.command))
+			v = lua.LString(c.command)
 		} else {
-			L.Push(lua.LNil)
+			v = lua.LNil
 		}
 	case "error":
-		L.Push(mod.cls.error)
+		v = mod.cls.error
 	case "abort":
-		L.Push(mod.cls.abort)
+		v = mod.cls.abort
 	case "readonly":
-		L.Push(mod.cls.readonly)
+		v = mod.cls.readonly
 	default:
 		if pythonCommands[key] {
 			if fn := mod.methods.RawGetString(strings.ToLower(key)); fn != lua.LNil {
-				L.Push(fn)
-				return 1
+				return fn, true
 			}
 		}
 		if c.fields != nil {
-			L.Push(c.fields.RawGetString(key))
-		} else {
-			L.Push(lua.LNil)
+			v = c.fields.RawGetString(key)
 		}
 	}
-	return 1
+	return v, true
 }
 
 // readOnlyAttrs are the attributes a script cannot assign.
@@ -276,12 +267,10 @@ var readOnlyAttrs = map[string]bool{
 	"host": true, "port": true, "command": true, "error": true, "abort": true, "readonly": true,
 }
 
-// newindex lets a script set debug (the trace level of later commands,
+// setField lets a script set debug (the trace level of later commands,
 // when the connection traces) and attributes of its own.
-func (mod *module) newindex(L *lua.LState) int {
-	c := mod.check(L)
-	key := L.CheckString(2)
-	v := L.Get(3)
+func (mod *module) setField(L *lua.LState, ud *lua.LUserData, key string, v lua.LValue) bool {
+	c := ud.Value.(*conn)
 	switch {
 	case key == "debug":
 		c.debug = int(lua.LVAsNumber(v))
@@ -293,7 +282,7 @@ func (mod *module) newindex(L *lua.LState) int {
 		}
 		c.fields.RawSetString(key, v)
 	}
-	return 0
+	return true
 }
 
 // ringLog keeps the last lines of the protocol trace for print_log.

@@ -6,6 +6,7 @@ import (
 	lua "github.com/yuin/gopher-lua"
 
 	"github.com/mailscript/mailscript/imaplib"
+	"github.com/mailscript/mailscript/stdlib/internal/luabind"
 )
 
 // idler is an IDLE in progress seen from Lua.
@@ -20,38 +21,35 @@ const idlerMetaName = "imaplib.Idler"
 // idler:burst(interval), idler:close() (also done()), and a __call so that
 // `for typ, data in idler do` works like idler:iter().
 func newIdlerMeta(L *lua.LState, mod *module) *lua.LTable {
-	mt := L.NewTypeMetatable(idlerMetaName)
-	methods := L.SetFuncs(L.NewTable(), map[string]lua.LGFunction{
-		"iter": func(L *lua.LState) int {
-			checkIdler(L)
-			L.Push(L.NewFunction(mod.idleNext))
-			L.Push(L.Get(1))
-			L.Push(lua.LNil)
-			return 3
+	return luabind.Register(L, &luabind.Type{
+		Name: idlerMetaName,
+		Methods: map[string]lua.LGFunction{
+			"iter": func(L *lua.LState) int {
+				checkIdler(L)
+				L.Push(L.NewFunction(mod.idleNext))
+				L.Push(L.Get(1))
+				L.Push(lua.LNil)
+				return 3
+			},
+			"burst": mod.idleBurst,
+			"close": mod.idleClose,
+			"done":  mod.idleClose,
 		},
-		"burst": mod.idleBurst,
-		"close": mod.idleClose,
-		"done":  mod.idleClose,
+		Meta: map[string]lua.LGFunction{"__call": mod.idleNext},
+		String: func(_ *lua.LState, ud *lua.LUserData) string {
+			i := ud.Value.(*idler)
+			state := "closed"
+			if i.c.idler == i {
+				state = "idling"
+			}
+			return "<imaplib.Idler " + state + ">"
+		},
 	})
-	L.SetField(mt, "__index", methods)
-	L.SetField(mt, "__call", L.NewFunction(mod.idleNext))
-	L.SetField(mt, "__tostring", L.NewFunction(func(L *lua.LState) int {
-		i := checkIdler(L)
-		state := "closed"
-		if i.c.idler == i {
-			state = "idling"
-		}
-		L.Push(lua.LString("<imaplib.Idler " + state + ">"))
-		return 1
-	}))
-	return mt
 }
 
 func checkIdler(L *lua.LState) *idler {
-	if ud, ok := L.Get(1).(*lua.LUserData); ok {
-		if i, ok := ud.Value.(*idler); ok {
-			return i
-		}
+	if i, ok := luabind.As[*idler](L.Get(1)); ok {
+		return i
 	}
 	L.RaiseError("imaplib: idler method called without an idler (use idler:method(...))")
 	return nil

@@ -32,10 +32,9 @@ type module struct {
 func Loader(L *lua.LState) int {
 	mod := &module{cls: newClasses(L), none: luabind.Null(L)}
 	mod.table = L.NewTable()
-	mod.methods = L.NewTable()
+	methods := make(map[string]lua.LGFunction, len(methodTable))
 	for name, fn := range methodTable {
-		fn := fn
-		L.SetField(mod.methods, name, L.NewFunction(func(L *lua.LState) int {
+		methods[name] = func(L *lua.LState) int {
 			c := mod.check(L)
 			c.mu.Lock()
 			defer c.mu.Unlock()
@@ -47,16 +46,18 @@ func Loader(L *lua.LState) int {
 				}
 			}
 			return fn(L, mod, c)
-		}))
+		}
 	}
-	mod.connMeta = L.NewTypeMetatable(connMetaName)
-	L.SetField(mod.connMeta, "__index", L.NewFunction(mod.index))
-	L.SetField(mod.connMeta, "__newindex", L.NewFunction(mod.newindex))
-	L.SetField(mod.connMeta, "__tostring", L.NewFunction(func(L *lua.LState) int {
-		c := mod.check(L)
-		L.Push(lua.LString(c.String()))
-		return 1
-	}))
+	// The instance type is declared per state: its methods close over the
+	// module's state.
+	mod.connMeta = luabind.Register(L, &luabind.Type{
+		Name:     connMetaName,
+		Methods:  methods,
+		Field:    mod.field,
+		SetField: mod.setField,
+		String:   func(_ *lua.LState, ud *lua.LUserData) string { return ud.Value.(*conn).String() },
+	})
+	mod.methods, _ = mod.connMeta.RawGetString("__methods").(*lua.LTable)
 	mod.idlerMeta = newIdlerMeta(L, mod)
 	mod.tupleMeta = L.NewTypeMetatable("imaplib.tuple")
 	mod.tupleMeta.RawSetString("__name", lua.LString("imaplib.tuple"))

@@ -6,6 +6,7 @@ import (
 	lua "github.com/yuin/gopher-lua"
 
 	"github.com/mailscript/mailscript/host"
+	"github.com/mailscript/mailscript/stdlib/internal/luabind"
 )
 
 // ---- accounts
@@ -136,10 +137,8 @@ var accountMethods = map[string]lua.LGFunction{
 
 // mailboxName accepts a name or a Mailbox.
 func mailboxName(L *lua.LState, n int) string {
-	if ud, ok := L.Get(n).(*lua.LUserData); ok {
-		if mb, ok := ud.Value.(*Mailbox); ok {
-			return mb.name
-		}
+	if mb, ok := luabind.As[*Mailbox](L.Get(n)); ok {
+		return mb.name
 	}
 	s := L.CheckString(n)
 	if s == "" {

@@ -9,6 +9,7 @@ import (
 	lua "github.com/yuin/gopher-lua"
 
 	"github.com/mailscript/mailscript/imaplib"
+	"github.com/mailscript/mailscript/stdlib/internal/luabind"
 	"github.com/mailscript/mailscript/stdlib/re"
 )
 
@@ -23,10 +24,8 @@ func setOp(f func(*Set, *Set) *Set) lua.LGFunction {
 
 // destArg accepts a Mailbox or, for a set of one account, a mailbox name.
 func destArg(L *lua.LState, s *Set, n int) *Mailbox {
-	if ud, ok := L.Get(n).(*lua.LUserData); ok {
-		if mb, ok := ud.Value.(*Mailbox); ok {
-			return mb
-		}
+	if mb, ok := luabind.As[*Mailbox](L.Get(n)); ok {
+		return mb
 	}
 	name := L.CheckString(n)
 	var acct *Account
@@ -205,10 +204,8 @@ var setMethods = map[string]lua.LGFunction{
 var matchKeys = []string{"subject", "from", "to", "cc", "header", "body"}
 
 func patternValue(v lua.LValue, what string) (*regexp.Regexp, error) {
-	if ud, ok := v.(*lua.LUserData); ok {
-		if p, ok := ud.Value.(*re.Pattern); ok {
-			return p.RE, nil
-		}
+	if p, ok := luabind.As[*re.Pattern](v); ok {
+		return p.RE, nil
 	}
 	s, ok := v.(lua.LString)
 	if !ok {

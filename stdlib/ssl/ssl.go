@@ -375,10 +375,8 @@ func (c *Context) TLSConfig() (*tls.Config, error) {
 // Config returns the *tls.Config of an SSLContext value, for modules that
 // take Python's ssl_context argument.
 func Config(L *lua.LState, v lua.LValue) (*tls.Config, error) {
-	if ud, ok := v.(*lua.LUserData); ok {
-		if c, ok := ud.Value.(*Context); ok {
-			return c.TLSConfig()
-		}
+	if c, ok := luabind.As[*Context](v); ok {
+		return c.TLSConfig()
 	}
 	return nil, fmt.Errorf("ssl: an SSLContext (from ssl.create_default_context) expected, got %s", v.Type())
 }

@@ -42,7 +42,8 @@ func (t *Type) prefix() string {
 	return p
 }
 
-// Register installs t in L (once per state) and returns its metatable.
+// Register installs t in L (once per state) and returns its metatable. The
+// metatable's __methods field is the table of t's methods as Lua functions.
 func Register(L *lua.LState, t *Type) *lua.LTable {
 	if mt, ok := L.GetTypeMetatable(t.Name).(*lua.LTable); ok && mt.RawGetString("__index") != lua.LNil {
 		return mt
@@ -50,6 +51,7 @@ func Register(L *lua.LState, t *Type) *lua.LTable {
 	mt := L.NewTypeMetatable(t.Name)
 	methods := L.SetFuncs(L.NewTable(), t.Methods)
 	L.SetField(mt, "__name", lua.LString(t.Name))
+	L.SetField(mt, "__methods", methods)
 	L.SetField(mt, "__index", L.NewFunction(func(L *lua.LState) int {
 		ud := L.CheckUserData(1)
 		key := L.CheckString(2)
