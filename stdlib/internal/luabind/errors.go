@@ -45,11 +45,10 @@ const (
 
 // registry is the per-state table of classes and the metatables.
 type registry struct {
-	classes  map[*Class]*lua.LTable
-	errMeta  *lua.LTable
-	clsMeta  *lua.LTable
-	isFn     *lua.LFunction
-	tostring lua.LValue
+	classes map[*Class]*lua.LTable
+	errMeta *lua.LTable
+	clsMeta *lua.LTable
+	isFn    *lua.LFunction
 }
 
 func reg(L *lua.LState) *registry {
