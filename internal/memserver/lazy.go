@@ -99,7 +99,13 @@ func (s *lazySession) Poll(w *imapserver.UpdateWriter, allowExpunge bool) error 
 	return nil
 }
 
+// Idle reports first what is pending (as IDLE starts with a look at the
+// mailbox on real servers), then the news as they come.
 func (s *lazySession) Idle(w *imapserver.UpdateWriter, stop <-chan struct{}) error {
+	if err := s.UserSession.Poll(w, true); err != nil {
+		return err
+	}
+	s.refresh()
 	err := s.UserSession.Idle(w, stop)
 	s.refresh()
 	return err
