@@ -121,6 +121,7 @@ func checkSet(L *lua.LState, n int) *Set         { return check[*Set](L, n, SetT
 func checkMessage(L *lua.LState, n int) *Message { return check[*Message](L, n, MessageType) }
 
 func raise(L *lua.LState, err error) {
+	noteFailure(L, err)
 	L.RaiseError("%s", err.Error())
 }
 
