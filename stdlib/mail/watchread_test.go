@@ -182,7 +182,9 @@ func dovecotWatch(t *testing.T) *watchServer {
 	pass := srv.Users["alice"]
 	ws.url = func(addr string) string { return accountURL(srv, addr, "alice", "") }
 	ws.deliver = func(t *testing.T, mbox, subject string) { appendDirect(t, srv.Addr(), pass, mbox, subject) }
-	ws.deliverMany = func(t *testing.T, mbox string, subjects []string) { appendDirect(t, srv.Addr(), pass, mbox, subjects...) }
+	ws.deliverMany = func(t *testing.T, mbox string, subjects []string) {
+		appendDirect(t, srv.Addr(), pass, mbox, subjects...)
+	}
 	ws.deliverAt = func(t *testing.T, mbox, subject string, date time.Time) {
 		appendDated(t, srv.Addr(), pass, mbox, date, subject)
 	}
