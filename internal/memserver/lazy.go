@@ -9,7 +9,7 @@ import (
 )
 
 // lazySession is a session whose view of the selected mailbox moves only
-// at SELECT, NOOP, CHECK and IDLE, as on Courier-IMAP and other servers
+// at SELECT, NOOP, CHECK, IDLE and EXPUNGE, as on Courier-IMAP and other servers
 // that report new mail only there: messages that arrived since (from other
 // sessions, or appended by this one) are not reported after other
 // commands, and FETCH, STORE, SEARCH, COPY, MOVE and UID EXPUNGE do not
@@ -142,8 +142,12 @@ func (s *lazySession) Move(w *imapserver.MoveWriter, numSet imap.NumSet, dest st
 	return s.UserSession.Move(w, clamp(numSet, s.mark()), dest)
 }
 
+// Expunge reports the expunged messages, as every server does: the poll
+// after it goes through (and reports new mail too, as EXPUNGE may).
 func (s *lazySession) Expunge(w *imapserver.ExpungeWriter, uids *imap.UIDSet) error {
-	next := s.mark()
+	s.mu.Lock()
+	next := s.seenNext
+	s.mu.Unlock()
 	if uids != nil {
 		c := clamp(*uids, next).(imap.UIDSet)
 		if len(c) == 0 {

@@ -48,7 +48,7 @@ type Options struct {
 	// every connection, credentials included.
 	Debug io.Writer
 	// LazyViews makes the server report new mail to a session only at
-	// SELECT, NOOP, CHECK and IDLE, as Courier-IMAP and many other servers
+	// SELECT, NOOP, CHECK, IDLE and EXPUNGE, as Courier-IMAP and many other servers
 	// do: until then FETCH, STORE, SEARCH, COPY, MOVE and UID EXPUNGE do
 	// not see the messages that arrived (those appended by the session
 	// itself included).

@@ -209,13 +209,33 @@ func (ac *action) moveWithin(p *part) error {
 	if err != nil {
 		return fmt.Errorf("mail: %s: move %q to %q: %w", a.Name(), p.mbox.name, ac.dest.name, err)
 	}
-	m.Response("EXPUNGE") // the moved messages' news: nobody reads it
+	_, ex := m.Response("EXPUNGE") // the moved messages' news
 	if cu != nil {
 		ac.count += cu.Source.Len()
 	} else {
-		ac.count += p.uids.Len()
+		ac.count += expunges(ex)
 	}
 	return nil
+}
+
+// expunges counts the EXPUNGE responses of a command.
+func expunges(ex []imaplib.Item) int {
+	if len(ex) == 0 || ex[0].IsNone {
+		return 0
+	}
+	return len(ex)
+}
+
+// confirmedStore counts the messages of uids the server answered a STORE
+// for with a FETCH response.
+func confirmedStore(fd []*imaplib.FetchData, uids imaplib.SeqSet) int {
+	seen := map[uint32]bool{}
+	for _, f := range fd {
+		if f.UID != 0 && uids.Contains(f.UID) {
+			seen[f.UID] = true
+		}
+	}
+	return len(seen)
 }
 
 // CopyTo copies the set's messages to dest (one UID COPY per mailbox within
@@ -246,11 +266,19 @@ func (s *Set) CopyTo(dest *Mailbox) (int, error) {
 
 func (ac *action) copyWithin(p *part) error {
 	a := p.mbox.acct
-	if _, err := p.open(false); err != nil {
+	m, err := p.open(false)
+	if err != nil {
 		return err
 	}
+	var present imaplib.SeqSet
+	if !m.HasCapability("UIDPLUS") {
+		// No COPYUID will say what was copied: a SEARCH says what exists.
+		if present, err = m.UIDSearch("UID", p.uids); err != nil {
+			return fmt.Errorf("mail: %s: search %q: %w", a.Name(), p.mbox.name, a.check(err))
+		}
+	}
 	var cu *imaplib.CopyUID
-	err := ac.dest.withCreate(func(m *imaplib.IMAP4) error {
+	err = ac.dest.withCreate(func(m *imaplib.IMAP4) error {
 		var err error
 		cu, err = m.UIDCopy(p.uids, ac.dest.name)
 		return err
@@ -261,7 +289,7 @@ func (ac *action) copyWithin(p *part) error {
 	if cu != nil {
 		ac.count += cu.Source.Len()
 	} else {
-		ac.count += p.uids.Len()
+		ac.count += present.Len()
 	}
 	return nil
 }
@@ -297,21 +325,20 @@ func (ac *action) remove(p *part, uids imaplib.SeqSet) (int, error) {
 		return 0, err
 	}
 	m.Response("EXPUNGE") // forget older news: the count is of this expunge
-	if _, err := m.UIDStore(uids, imaplib.AddFlags, []string{`\Deleted`}, true); err != nil {
+	uidPlus := m.HasCapability("UIDPLUS")
+	fd, err := m.UIDStore(uids, imaplib.AddFlags, []string{`\Deleted`}, uidPlus)
+	if err != nil {
 		return 0, fmt.Errorf("mail: %s: store %q: %w", a.Name(), p.mbox.name, a.check(err))
 	}
-	if !m.HasCapability("UIDPLUS") {
+	if !uidPlus {
 		ac.notes = append(ac.notes, fmt.Sprintf("the server has no UIDPLUS: the messages in %s are flagged \\Deleted but not expunged, so that no other deleted message is removed", p.mbox.name))
-		return uids.Len(), nil
+		return confirmedStore(fd, uids), nil
 	}
 	if err := m.UIDExpunge(uids); err != nil {
 		return 0, fmt.Errorf("mail: %s: expunge %q: %w", a.Name(), p.mbox.name, a.check(err))
 	}
-	n := uids.Len()
-	if _, ex := m.Response("EXPUNGE"); len(ex) > 0 && !ex[0].IsNone {
-		n = len(ex)
-	}
-	return n, nil
+	_, ex := m.Response("EXPUNGE")
+	return expunges(ex), nil
 }
 
 // Store changes the flags of the set's messages, one UID STORE per
@@ -332,10 +359,12 @@ func (s *Set) Store(name string, op imaplib.StoreOp, flags []string) (int, error
 		if err != nil {
 			return ac.finish(err)
 		}
-		if _, err := m.UIDStore(p.uids, op, flags, true); err != nil {
+		// Not silent: the server's FETCH responses are the count.
+		fd, err := m.UIDStore(p.uids, op, flags, false)
+		if err != nil {
 			return ac.finish(fmt.Errorf("mail: %s: store %q: %w", a.Name(), p.mbox.name, a.check(err)))
 		}
-		ac.count += p.uids.Len()
+		ac.count += confirmedStore(fd, p.uids)
 	}
 	return ac.finish(nil)
 }
