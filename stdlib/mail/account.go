@@ -39,6 +39,8 @@ type Account struct {
 	viewNext   uint32 // UIDs below it are in m's view of selected (view.go)
 	selects    int    // SELECT and EXAMINE commands sent
 
+	journal map[string][]byte // records of moves in progress, without a state store
+
 	// Syncs counts the NOOPs sent to bring a view up to date.
 	Syncs int
 
