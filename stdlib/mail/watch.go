@@ -469,11 +469,14 @@ func (t *NewMailTrigger) deliver(ctx context.Context, s host.Sink, validity uint
 // messages changed since the last mod-sequence seen; without, it compares
 // the flags of every message with those seen before (more traffic on big
 // mailboxes). New messages are on_new's business and are not reported.
-// Changes made while the rule was not running are not reported.
+// With CONDSTORE the baseline is kept in the rule's state, so changes made
+// while the rule was not running are reported when it starts again
+// (changestate.go); without, they are not.
 type ChangeTrigger struct {
 	w     watcher
 	owner *Mailbox
 	fn    *lua.LFunction
+	key   string // state key of the baseline (changestate.go)
 
 	validity uint32
 	modSeq   uint64
@@ -485,10 +488,10 @@ type ChangeTrigger struct {
 // ChangeTriggerFor makes the trigger of mbox calling fn(changed, expunged).
 func ChangeTriggerFor(h *host.Host, mbox *Mailbox, fn *lua.LFunction, poll time.Duration) *ChangeTrigger {
 	a := mbox.acct
-	t := &ChangeTrigger{owner: mbox, fn: fn}
+	t := &ChangeTrigger{owner: mbox, fn: fn, key: h.Key(fmt.Sprintf("mail.on_change %s %s", a.Name(), mbox.name))}
 	t.w = watcher{cfg: a.cfg, h: h, mbox: mbox.name, poll: poll, condStore: true,
 		desc:  fmt.Sprintf("on_change %s (%s)", mbox.name, a.Name()),
-		check: t.check}
+		check: t.checkSaved}
 	return t
 }
 

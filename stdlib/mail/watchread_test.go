@@ -103,6 +103,8 @@ type watchServer struct {
 	deliverAt func(t *testing.T, mbox, subject string, date time.Time)
 	// deliverMany appends messages through one connection.
 	deliverMany func(t *testing.T, mbox string, subjects []string)
+	// dial opens a connection of the test's own, not through the proxy.
+	dial func(t *testing.T) *imaplib.IMAP4
 	// create creates a mailbox.
 	create func(t *testing.T, mbox string)
 	// kick drops every connection of the rule.
@@ -189,6 +191,7 @@ func dovecotWatch(t *testing.T) *watchServer {
 		appendDated(t, srv.Addr(), pass, mbox, date, subject)
 	}
 	ws.create = func(t *testing.T, mbox string) { createDirect(t, srv.Addr(), pass, mbox) }
+	ws.dial = func(t *testing.T) *imaplib.IMAP4 { return dialAddr(t, srv.Addr(), "alice", pass) }
 	ws.kick = func(t *testing.T) {
 		if err := srv.Kick("alice"); err != nil {
 			t.Fatal(err)
