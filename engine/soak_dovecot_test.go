@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"net"
 	"os"
+	"regexp"
 	"runtime"
 	"strconv"
 	"strings"
@@ -138,9 +140,32 @@ func TestRuleRestartLeavesNothing(t *testing.T) {
 	}
 }
 
+// readingRule is a rule whose callbacks read every message they get and
+// report each as "MBOX:uid" (the UID that was read).
+func readingRule(addr string, mailboxes ...string) string {
+	host, port, _ := net.SplitHostPort(addr)
+	var b strings.Builder
+	fmt.Fprintf(&b, `local mail, probe = require("mail"), require("probe")
+local acct = mail.account{host = %q, port = %s, tls = "none", user = "alice", password = "secret"}
+`, host, port)
+	for _, mb := range mailboxes {
+		fmt.Fprintf(&b, `mail.on_new(acct:mailbox(%q), function(set)
+  local read = {}
+  for msg in set:messages() do
+    assert(msg.subject:match("^soak "), "unexpected subject " .. msg.subject)
+    read[#read + 1] = msg.uid
+  end
+  for _, uid in ipairs(read) do probe.send(%q .. ":" .. uid) end
+end)
+`, mb, mb)
+	}
+	return b.String()
+}
+
 // TestSoak delivers messages at random intervals to three watched
-// mailboxes while a proxy cuts the rule's connections at random; every
-// message must be handled exactly once, and goroutines and memory must
+// mailboxes while a proxy cuts the rule's connections at random and in
+// the middle of callbacks; every message must be read by a callback
+// exactly once, and goroutines and memory must
 // not grow. The short form (300 messages) runs by default; set
 // MAILSCRIPT_SOAK=1 for the long form (2,000 messages).
 func TestSoak(t *testing.T) {
@@ -165,8 +190,12 @@ func TestSoak(t *testing.T) {
 	}
 	t.Cleanup(func() { p.Close() })
 
+	// Every rule connection is cut at its third fetch of envelopes: in
+	// the middle of a callback reading its messages.
+	p.Add(faultproxy.Rule{Name: "during a callback", Match: regexp.MustCompile(`ENVELOPE`), Nth: 3, When: faultproxy.BeforeCommand, Action: faultproxy.Cut})
+
 	base := runtime.NumGoroutine()
-	e, ch, stop := startRule(t, onNewRule(p.Addr(), boxes...))
+	e, ch, stop := startRule(t, readingRule(p.Addr(), boxes...))
 	waitState(t, e, 3, "idle")
 	var ms runtime.MemStats
 	runtime.GC()

@@ -8,14 +8,21 @@ local mail = {}
 ---Runs fn(set) with the messages that arrive in mbox, for as long as the
 ---rule lives: one IDLE connection per mailbox (STATUS polling where the
 ---server has no IDLE), bursts coalesced, nothing handled twice across
----reconnects and restarts. Mail already there counts as seen.
+---reconnects and restarts. Mail already there counts as seen. The set can
+---be read and acted on through any connection of the account (views are
+---brought up to date first). A callback that returns, or fails because of
+---the script, has handled its messages; one that ended on a connection or
+---server failure (an imaplib abort, a timeout) has not: its messages come
+---again after the trigger reconnects.
 ---@param mbox mail.Mailbox
 ---@param fn fun(new: mail.Set)
 ---@param opts? {poll?: string|number} polling interval where IDLE is missing
 function mail.on_new(mbox, fn, opts) end
 
 ---Runs fn(changed, expunged) when flags change or messages are expunged in
----mbox (CONDSTORE where the server has it).
+---mbox (CONDSTORE where the server has it). A callback that ended on a
+---connection or server failure gets the same changes again after the
+---trigger reconnects.
 ---@param mbox mail.Mailbox
 ---@param fn fun(changed: mail.Set, expunged: mail.Set)
 ---@param opts? {poll?: string|number}
@@ -204,6 +211,9 @@ function Set:uids(mbox) end
 ---@return mail.Mailbox[]
 function Set:mailboxes() end
 
+---Moves the messages; returns how many the server confirmed moved (COPYUID,
+---MOVE's expunges), never the size of the set. A cut move is finished for
+---the messages still in the source, completed from what was recorded.
 ---@param dest mail.Mailbox|string
 ---@return integer moved
 function Set:move_to(dest) end
@@ -216,6 +226,8 @@ function Set:delete() end
 function Set:mark_seen() end
 ---@return integer
 function Set:unmark_seen() end
+---Flags the messages; returns how many the server confirmed (STORE's FETCH
+---replies).
 ---@param flag? string default "\\Flagged"
 ---@return integer
 function Set:flag(flag) end

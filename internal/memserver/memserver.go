@@ -47,6 +47,12 @@ type Options struct {
 	// Debug, when set, receives a copy of every byte read and written on
 	// every connection, credentials included.
 	Debug io.Writer
+	// LazyViews makes the server report new mail to a session only at
+	// SELECT, NOOP, CHECK, IDLE and EXPUNGE, as Courier-IMAP and many other servers
+	// do: until then FETCH, STORE, SEARCH, COPY, MOVE and UID EXPUNGE do
+	// not see the messages that arrived (those appended by the session
+	// itself included).
+	LazyViews bool
 }
 
 // closeTimeout bounds how long Close waits for connection handlers.
@@ -105,6 +111,9 @@ func New(opts Options) (*Server, error) {
 	}
 	s.srv = imapserver.New(&imapserver.Options{
 		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
+			if opts.LazyViews {
+				return &lazySession{srv: s}, nil, nil
+			}
 			return s.mem.NewSession(), nil, nil
 		},
 		Caps:         caps,

@@ -36,6 +36,13 @@ type Account struct {
 	selected   string // mailbox selected on m, "" for none
 	selectedRO bool
 	validity   uint32
+	viewNext   uint32 // UIDs below it are in m's view of selected (view.go)
+	selects    int    // SELECT and EXAMINE commands sent
+
+	journal map[string][]byte // records of moves in progress, without a state store
+
+	// Syncs counts the NOOPs sent to bring a view up to date.
+	Syncs int
 
 	// Logins counts the logins made, the first one included (for tests
 	// of reconnection and for diagnostics).
@@ -181,7 +188,7 @@ func (a *Account) connect() (*imaplib.IMAP4, error) {
 	}
 	nc, err := dial(ctx, "tcp", a.cfg.addr())
 	if err != nil {
-		return nil, fmt.Errorf("mail: %s: connect: %w", a.Name(), err)
+		return nil, fmt.Errorf("mail: %s: connect: %w", a.Name(), connectError{err})
 	}
 	opts := &imaplib.Options{Timeout: a.cfg.timeout(), Context: ctx, Debug: a.h.Debug, TLSConfig: tcfg, GreetingCapabilities: true}
 	var m *imaplib.IMAP4
@@ -327,7 +334,8 @@ func (a *Account) selectBox(name string, readOnly bool) (*imaplib.IMAP4, uint32,
 		a.selected = ""
 		return nil, 0, fmt.Errorf("mail: %s: select %q: %w", a.Name(), name, a.check(err))
 	}
-	a.selected, a.selectedRO, a.validity = name, info.ReadOnly, info.UIDValidity
+	a.selected, a.selectedRO, a.validity, a.viewNext = name, info.ReadOnly, info.UIDValidity, info.UIDNext
+	a.selects++
 	if !readOnly && info.ReadOnly {
 		return nil, 0, fmt.Errorf("mail: %s: mailbox %q is read-only", a.Name(), name)
 	}

@@ -1,7 +1,6 @@
 package mail
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -174,7 +173,7 @@ func (s *Set) MoveTo(dest *Mailbox) (int, error) {
 		case p.mbox.acct != dest.acct:
 			err = ac.across(p, true)
 		default:
-			err = ac.moveWithin(p)
+			err = ac.retry(p, func() error { return ac.moveWithin(p) })
 		}
 		if err != nil {
 			return ac.finish(err)
@@ -189,33 +188,47 @@ func (ac *action) moveWithin(p *part) error {
 	if err != nil {
 		return err
 	}
+	if !m.HasCapability("MOVE") {
+		// COPY, STORE and UID EXPUNGE, recorded (journal.go); never a
+		// plain EXPUNGE.
+		return ac.transferWithin(p, true)
+	}
 	var cu *imaplib.CopyUID
 	err = ac.dest.withCreate(func(m *imaplib.IMAP4) error {
 		var err error
 		cu, err = m.UIDMove(p.uids, ac.dest.name)
 		return err
 	})
-	if errors.Is(err, imaplib.ErrNoSafeMove) {
-		// COPY and flag, never a plain EXPUNGE.
-		if err := ac.copyWithin(p); err != nil {
-			return err
-		}
-		if _, err := m.UIDStore(p.uids, imaplib.AddFlags, []string{`\Deleted`}, true); err != nil {
-			return fmt.Errorf("mail: %s: store %q: %w", a.Name(), p.mbox.name, a.check(err))
-		}
-		ac.notes = append(ac.notes, fmt.Sprintf("the server has neither MOVE nor UIDPLUS: the originals in %s are flagged \\Deleted but not expunged, so that no other deleted message is removed", p.mbox.name))
-		return nil
-	}
 	if err != nil {
 		return fmt.Errorf("mail: %s: move %q to %q: %w", a.Name(), p.mbox.name, ac.dest.name, err)
 	}
-	m.Response("EXPUNGE") // the moved messages' news: nobody reads it
+	_, ex := m.Response("EXPUNGE") // the moved messages' news
 	if cu != nil {
 		ac.count += cu.Source.Len()
 	} else {
-		ac.count += p.uids.Len()
+		ac.count += expunges(ex)
 	}
 	return nil
+}
+
+// expunges counts the EXPUNGE responses of a command.
+func expunges(ex []imaplib.Item) int {
+	if len(ex) == 0 || ex[0].IsNone {
+		return 0
+	}
+	return len(ex)
+}
+
+// confirmedStore counts the messages of uids the server answered a STORE
+// for with a FETCH response.
+func confirmedStore(fd []*imaplib.FetchData, uids imaplib.SeqSet) int {
+	seen := map[uint32]bool{}
+	for _, f := range fd {
+		if f.UID != 0 && uids.Contains(f.UID) {
+			seen[f.UID] = true
+		}
+	}
+	return len(seen)
 }
 
 // CopyTo copies the set's messages to dest (one UID COPY per mailbox within
@@ -235,7 +248,7 @@ func (s *Set) CopyTo(dest *Mailbox) (int, error) {
 		if p.mbox.acct != dest.acct {
 			err = ac.across(p, false)
 		} else {
-			err = ac.copyWithin(p)
+			err = ac.retry(p, func() error { return ac.copyWithin(p) })
 		}
 		if err != nil {
 			return ac.finish(err)
@@ -244,27 +257,7 @@ func (s *Set) CopyTo(dest *Mailbox) (int, error) {
 	return ac.finish(nil)
 }
 
-func (ac *action) copyWithin(p *part) error {
-	a := p.mbox.acct
-	if _, err := p.open(false); err != nil {
-		return err
-	}
-	var cu *imaplib.CopyUID
-	err := ac.dest.withCreate(func(m *imaplib.IMAP4) error {
-		var err error
-		cu, err = m.UIDCopy(p.uids, ac.dest.name)
-		return err
-	})
-	if err != nil {
-		return fmt.Errorf("mail: %s: copy %q to %q: %w", a.Name(), p.mbox.name, ac.dest.name, err)
-	}
-	if cu != nil {
-		ac.count += cu.Source.Len()
-	} else {
-		ac.count += p.uids.Len()
-	}
-	return nil
-}
+func (ac *action) copyWithin(p *part) error { return ac.transferWithin(p, false) }
 
 // Delete removes the set's messages: one UID STORE +FLAGS \Deleted and one
 // UID EXPUNGE of exactly those UIDs per mailbox. Without UIDPLUS the
@@ -276,7 +269,13 @@ func (s *Set) Delete() (int, error) {
 		return 0, err
 	}
 	for i := range s.parts {
-		n, err := ac.remove(&s.parts[i], s.parts[i].uids)
+		p := &s.parts[i]
+		var n int
+		err := ac.retry(p, func() error {
+			var err error
+			n, err = ac.remove(p, p.uids)
+			return err
+		})
 		ac.count += n
 		if err != nil {
 			return ac.finish(err)
@@ -297,21 +296,20 @@ func (ac *action) remove(p *part, uids imaplib.SeqSet) (int, error) {
 		return 0, err
 	}
 	m.Response("EXPUNGE") // forget older news: the count is of this expunge
-	if _, err := m.UIDStore(uids, imaplib.AddFlags, []string{`\Deleted`}, true); err != nil {
+	uidPlus := m.HasCapability("UIDPLUS")
+	fd, err := m.UIDStore(uids, imaplib.AddFlags, []string{`\Deleted`}, uidPlus)
+	if err != nil {
 		return 0, fmt.Errorf("mail: %s: store %q: %w", a.Name(), p.mbox.name, a.check(err))
 	}
-	if !m.HasCapability("UIDPLUS") {
+	if !uidPlus {
 		ac.notes = append(ac.notes, fmt.Sprintf("the server has no UIDPLUS: the messages in %s are flagged \\Deleted but not expunged, so that no other deleted message is removed", p.mbox.name))
-		return uids.Len(), nil
+		return confirmedStore(fd, uids), nil
 	}
 	if err := m.UIDExpunge(uids); err != nil {
 		return 0, fmt.Errorf("mail: %s: expunge %q: %w", a.Name(), p.mbox.name, a.check(err))
 	}
-	n := uids.Len()
-	if _, ex := m.Response("EXPUNGE"); len(ex) > 0 && !ex[0].IsNone {
-		n = len(ex)
-	}
-	return n, nil
+	_, ex := m.Response("EXPUNGE")
+	return expunges(ex), nil
 }
 
 // Store changes the flags of the set's messages, one UID STORE per
@@ -328,14 +326,22 @@ func (s *Set) Store(name string, op imaplib.StoreOp, flags []string) (int, error
 			continue
 		}
 		a := p.mbox.acct
-		m, err := p.open(false)
+		err := ac.retry(p, func() error {
+			m, err := p.open(false)
+			if err != nil {
+				return err
+			}
+			// Not silent: the server's FETCH responses are the count.
+			fd, err := m.UIDStore(p.uids, op, flags, false)
+			if err != nil {
+				return fmt.Errorf("mail: %s: store %q: %w", a.Name(), p.mbox.name, a.check(err))
+			}
+			ac.count += confirmedStore(fd, p.uids)
+			return nil
+		})
 		if err != nil {
 			return ac.finish(err)
 		}
-		if _, err := m.UIDStore(p.uids, op, flags, true); err != nil {
-			return ac.finish(fmt.Errorf("mail: %s: store %q: %w", a.Name(), p.mbox.name, a.check(err)))
-		}
-		ac.count += p.uids.Len()
 	}
 	return ac.finish(nil)
 }

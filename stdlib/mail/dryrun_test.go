@@ -47,7 +47,7 @@ func TestDryRun(t *testing.T) {
 			if !reflect.DeepEqual(before, snapshot(t, f.srv, "alice")) || !reflect.DeepEqual(beforeBob, snapshot(t, f.srv, "bob")) {
 				t.Error("the mailboxes changed in dry-run")
 			}
-			allowed := map[string]bool{"CAPABILITY": true, "LOGIN": true, "EXAMINE": true, "UID SEARCH": true, "UID FETCH": true, "LIST": true, "STATUS": true, "LOGOUT": true}
+			allowed := map[string]bool{"CAPABILITY": true, "LOGIN": true, "EXAMINE": true, "UID SEARCH": true, "UID FETCH": true, "LIST": true, "STATUS": true, "LOGOUT": true, "NOOP": true}
 			st := p.Stats()
 			for _, c := range st.Log {
 				if !allowed[c] {

@@ -115,10 +115,14 @@ func TestFaults(t *testing.T) {
 			if err != nil {
 				t.Fatalf("the rule itself failed (the pcall should catch the cut): %v\n%s\n%s", err, out, log)
 			}
-			if n := fault.Count(); n != 1 {
+			// The rule fires once per connection: a move within the
+			// account is retried once on a new connection, which is cut
+			// again (TestMoveCutAnywhere has the retry that succeeds).
+			if n := fault.Count(); n < 1 || n > 2 {
 				t.Fatalf("the cut at %s #%d happened %d times; commands: %v", tc.cmd, tc.nth, n, p.Stats().Log)
 			}
-			if !strings.HasPrefix(out, "false\t") {
+			// Unless the server had done everything before the cut.
+			if !strings.HasPrefix(out, "false\t") && !strings.HasPrefix(out, "true\t0\n") {
 				t.Errorf("the cut move did not fail: %s", out)
 			}
 			if !strings.Contains(out, "after\t") {

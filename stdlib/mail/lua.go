@@ -72,6 +72,7 @@ func checkMessage(L *lua.LState, n int) *Message { return luabind.Check[*Message
 
 // raise raises err as a value of its mail error class. It does not return.
 func raise(L *lua.LState, err error) {
+	noteFailure(L, err)
 	luabind.Raise(L, err, ClassError, classify)
 }
 

@@ -35,13 +35,20 @@ type Status struct {
 // Status asks for the mailbox's counters (STATUS), without selecting it.
 func (b *Mailbox) Status() (*Status, error) {
 	a := b.acct
-	m, err := a.Conn()
+	var sd *imaplib.StatusData
+	err := a.retryRead("status", func() error {
+		m, err := a.Conn()
+		if err != nil {
+			return err
+		}
+		sd, err = m.MailboxStatus(b.name, "MESSAGES", "UNSEEN", "RECENT", "UIDNEXT", "UIDVALIDITY")
+		if err != nil {
+			return fmt.Errorf("mail: %s: status %q: %w", a.Name(), b.name, a.check(err))
+		}
+		return nil
+	})
 	if err != nil {
 		return nil, err
-	}
-	sd, err := m.MailboxStatus(b.name, "MESSAGES", "UNSEEN", "RECENT", "UIDNEXT", "UIDVALIDITY")
-	if err != nil {
-		return nil, fmt.Errorf("mail: %s: status %q: %w", a.Name(), b.name, a.check(err))
 	}
 	get := func(p *uint32) uint32 {
 		if p == nil {
@@ -128,13 +135,18 @@ func (b *Mailbox) Search(q *Query) (*Set, error) {
 // SearchCriteria runs a search given as imaplib.UIDSearch criteria.
 func (b *Mailbox) SearchCriteria(criteria ...any) (*Set, error) {
 	a := b.acct
-	m, validity, err := a.selectBox(b.name, a.DryRun())
-	if err != nil {
-		return nil, err
-	}
-	uids, err := m.UIDSearch(criteria...)
-	if err != nil {
-		return nil, fmt.Errorf("mail: %s: search %q: %w", a.Name(), b.name, a.check(err))
-	}
-	return &Set{parts: []part{{mbox: b, validity: validity, uids: uids}}}, nil
+	var set *Set
+	err := a.retryRead("search", func() error {
+		m, validity, err := a.selectCurrent(b.name, a.DryRun())
+		if err != nil {
+			return err
+		}
+		uids, err := m.UIDSearch(criteria...)
+		if err != nil {
+			return fmt.Errorf("mail: %s: search %q: %w", a.Name(), b.name, a.check(err))
+		}
+		set = &Set{parts: []part{{mbox: b, validity: validity, uids: uids}}}
+		return nil
+	})
+	return set, err
 }

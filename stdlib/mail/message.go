@@ -314,14 +314,21 @@ func (it *Messages) Next() *Message {
 
 func (it *Messages) fetch(p *part, uids []uint32) (*batch, error) {
 	a := p.mbox.acct
-	m, err := p.open(a.DryRun())
+	var fd []*imaplib.FetchData
+	err := a.retryRead("fetch", func() error {
+		m, err := p.open(a.DryRun())
+		if err != nil {
+			return err
+		}
+		it.Fetch++
+		fd, err = m.UIDFetch(imaplib.SeqSetOf(uids...), "(UID FLAGS RFC822.SIZE INTERNALDATE ENVELOPE)")
+		if err != nil {
+			return fmt.Errorf("mail: %s: fetch %q: %w", a.Name(), p.mbox.name, a.check(err))
+		}
+		return nil
+	})
 	if err != nil {
 		return nil, err
-	}
-	it.Fetch++
-	fd, err := m.UIDFetch(imaplib.SeqSetOf(uids...), "(UID FLAGS RFC822.SIZE INTERNALDATE ENVELOPE)")
-	if err != nil {
-		return nil, fmt.Errorf("mail: %s: fetch %q: %w", a.Name(), p.mbox.name, a.check(err))
 	}
 	want := imaplib.SeqSetOf(uids...)
 	byUID := make(map[uint32]*imaplib.FetchData, len(fd))
@@ -360,18 +367,25 @@ func (b *batch) load(kind string, idx int) error {
 		return nil
 	}
 	a := b.p.mbox.acct
-	m, err := b.p.open(a.DryRun())
-	if err != nil {
-		return err
-	}
 	item := "(UID BODY.PEEK[])"
 	if kind == "header" {
 		item = "(UID BODY.PEEK[HEADER])"
 	}
-	b.it.Fetch++
-	fd, err := m.UIDFetch(imaplib.SeqSetOf(uids...), item)
+	var fd []*imaplib.FetchData
+	err := a.retryRead("fetch", func() error {
+		m, err := b.p.open(a.DryRun())
+		if err != nil {
+			return err
+		}
+		b.it.Fetch++
+		fd, err = m.UIDFetch(imaplib.SeqSetOf(uids...), item)
+		if err != nil {
+			return fmt.Errorf("mail: %s: fetch %q: %w", a.Name(), b.p.mbox.name, a.check(err))
+		}
+		return nil
+	})
 	if err != nil {
-		return fmt.Errorf("mail: %s: fetch %q: %w", a.Name(), b.p.mbox.name, a.check(err))
+		return err
 	}
 	byUID := make(map[uint32]*imaplib.FetchData, len(fd))
 	for _, f := range fd {

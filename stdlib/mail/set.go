@@ -172,8 +172,19 @@ func (p *part) open(readOnly bool) (*imaplib.IMAP4, error) {
 	if err != nil {
 		return nil, err
 	}
-	if p.validity != 0 && p.validity != v {
+	if p.validity != 0 && p.validity != staleValidity && p.validity != v {
+		// The set may be newer than this connection's selection (the
+		// mailbox was replaced since): select again to know.
+		a.Unselected()
+		if m, v, err = a.selectBox(p.mbox.name, readOnly); err != nil {
+			return nil, err
+		}
+	}
+	if p.validity == staleValidity || (p.validity != 0 && p.validity != v) {
 		return nil, fmt.Errorf("mail: %s: %q: %w", a.Name(), p.mbox.name, ErrUIDValidity)
+	}
+	if err := a.cover(m, topUID(p.uids)); err != nil {
+		return nil, err
 	}
 	return m, nil
 }
@@ -192,19 +203,26 @@ func (s *Set) Search(q *Query) (*Set, error) {
 			continue
 		}
 		a := p.mbox.acct
-		m, err := p.open(a.DryRun())
+		var found imaplib.SeqSet
+		err := a.retryRead("search", func() error {
+			m, err := p.open(a.DryRun())
+			if err != nil {
+				return err
+			}
+			crit := q.Criteria(time.Now(), m.HasCapability("WITHIN"))
+			found = imaplib.SeqSet{}
+			for _, chunk := range p.uids.Split(searchBudget) {
+				c := append([]any{"UID", chunk}, crit...)
+				got, err := m.UIDSearch(c...)
+				if err != nil {
+					return fmt.Errorf("mail: %s: search %q: %w", a.Name(), p.mbox.name, a.check(err))
+				}
+				found = found.Union(got)
+			}
+			return nil
+		})
 		if err != nil {
 			return nil, err
-		}
-		crit := q.Criteria(time.Now(), m.HasCapability("WITHIN"))
-		var found imaplib.SeqSet
-		for _, chunk := range p.uids.Split(searchBudget) {
-			c := append([]any{"UID", chunk}, crit...)
-			got, err := m.UIDSearch(c...)
-			if err != nil {
-				return nil, fmt.Errorf("mail: %s: search %q: %w", a.Name(), p.mbox.name, a.check(err))
-			}
-			found = found.Union(got)
 		}
 		r.parts = append(r.parts, part{p.mbox, p.validity, found})
 	}

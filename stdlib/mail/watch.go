@@ -462,16 +462,26 @@ func (t *NewMailTrigger) check(ctx context.Context, s host.Sink, m *imaplib.IMAP
 }
 
 // deliver runs the callback with the set of uids. Its result is nil when
-// the messages count as handled: the callback returned, or failed (its
-// error is logged by the engine). It is an error when the rule stopped
-// before or during the callback: then they are not handled.
+// the messages count as handled: the callback returned, or failed because
+// of the script (its error is logged by the engine). It is an error when
+// the rule stopped before or during the callback, or when the callback
+// ended on a connection failure (see handled.go): then they are not
+// handled, and come again after the trigger reconnected.
 func (t *NewMailTrigger) deliver(ctx context.Context, s host.Sink, validity uint32, uids []uint32) error {
 	set := NewSet(t.owner, validity, imaplib.SeqSetOf(uids...))
+	handled := true
 	err := s.Deliver(func(L *lua.LState) error {
-		return L.CallByParam(lua.P{Fn: t.fn, NRet: 0, Protect: true}, push(L, SetType, set))
+		var err error
+		handled, err = callback(L, t.fn, push(L, SetType, set))
+		return err
 	})
 	if errors.Is(err, host.ErrStopped) || (err != nil && ctx.Err() != nil) {
 		return fmt.Errorf("mail: %s: the rule stopped before the messages were handled: %w", t.w.desc, host.ErrStopped)
+	}
+	if !handled {
+		t.w.logger().Warn("mail: "+t.w.desc+": the callback ended on a connection failure; its messages come again after reconnecting",
+			"uids", set.String(), "err", err.Error())
+		return fmt.Errorf("mail: %s: %w: %v", t.w.desc, ErrConnFailure, err)
 	}
 	return nil
 }
@@ -483,11 +493,14 @@ func (t *NewMailTrigger) deliver(ctx context.Context, s host.Sink, validity uint
 // messages changed since the last mod-sequence seen; without, it compares
 // the flags of every message with those seen before (more traffic on big
 // mailboxes). New messages are on_new's business and are not reported.
-// Changes made while the rule was not running are not reported.
+// With CONDSTORE the baseline is kept in the rule's state, so changes made
+// while the rule was not running are reported when it starts again
+// (changestate.go); without, they are not.
 type ChangeTrigger struct {
 	w     watcher
 	owner *Mailbox
 	fn    *lua.LFunction
+	key   string // state key of the baseline (changestate.go)
 
 	validity uint32
 	modSeq   uint64
@@ -499,10 +512,10 @@ type ChangeTrigger struct {
 // ChangeTriggerFor makes the trigger of mbox calling fn(changed, expunged).
 func ChangeTriggerFor(h *host.Host, mbox *Mailbox, fn *lua.LFunction, poll time.Duration) *ChangeTrigger {
 	a := mbox.acct
-	t := &ChangeTrigger{owner: mbox, fn: fn}
+	t := &ChangeTrigger{owner: mbox, fn: fn, key: h.Key(fmt.Sprintf("mail.on_change %s %s", a.Name(), mbox.name))}
 	t.w = watcher{cfg: a.cfg, h: h, mbox: mbox.name, poll: poll, condStore: true,
 		desc:  fmt.Sprintf("on_change %s (%s)", mbox.name, a.Name()),
-		check: t.check}
+		check: t.checkSaved}
 	return t
 }
 
@@ -551,6 +564,7 @@ func (t *ChangeTrigger) check(ctx context.Context, s host.Sink, m *imaplib.IMAP4
 	}
 	expunged := t.known.Difference(current)
 	wasPrimed := t.primed
+	prevValidity, prevModSeq, prevKnown, prevFlags := t.validity, t.modSeq, t.known, t.flags
 	// Record the new baseline.
 	t.validity, t.known, t.primed = info.UIDValidity, current, true
 	if condStore {
@@ -580,11 +594,19 @@ func (t *ChangeTrigger) check(ctx context.Context, s host.Sink, m *imaplib.IMAP4
 	}
 	cs := NewSet(t.owner, info.UIDValidity, imaplib.SeqSetOf(changed...))
 	xs := NewSet(t.owner, info.UIDValidity, expunged)
+	handled := true
 	err = s.Deliver(func(L *lua.LState) error {
-		return L.CallByParam(lua.P{Fn: t.fn, NRet: 0, Protect: true}, push(L, SetType, cs), push(L, SetType, xs))
+		var err error
+		handled, err = callback(L, t.fn, push(L, SetType, cs), push(L, SetType, xs))
+		return err
 	})
 	if errors.Is(err, host.ErrStopped) {
 		return err
+	}
+	if !handled {
+		t.w.logger().Warn("mail: "+t.w.desc+": the callback ended on a connection failure; the changes come again after reconnecting", "err", err.Error())
+		t.validity, t.modSeq, t.known, t.flags = prevValidity, prevModSeq, prevKnown, prevFlags
+		return fmt.Errorf("mail: %s: %w: %v", t.w.desc, ErrConnFailure, err)
 	}
 	return nil
 }
@@ -606,15 +628,20 @@ func (b *Mailbox) NewSince(key string) (*Set, error) {
 	if err != nil {
 		return nil, err
 	}
-	m, validity, err := a.selectBox(b.name, true)
-	if err != nil {
-		return nil, err
-	}
-	uids, _, _, err := newMessages(m, mk, validity, true)
-	if err != nil {
-		return nil, fmt.Errorf("mail: %s: new_since %q: %w", a.Name(), b.name, a.check(err))
-	}
-	return NewSet(b, validity, imaplib.SeqSetOf(uids...)), nil
+	var set *Set
+	err = a.retryRead("new_since", func() error {
+		m, validity, err := a.selectCurrent(b.name, true)
+		if err != nil {
+			return err
+		}
+		uids, _, _, err := newMessages(m, mk, validity, true)
+		if err != nil {
+			return fmt.Errorf("mail: %s: new_since %q: %w", a.Name(), b.name, a.check(err))
+		}
+		set = NewSet(b, validity, imaplib.SeqSetOf(uids...))
+		return nil
+	})
+	return set, err
 }
 
 // Ack records, for each mailbox of the set, that its messages up to the
@@ -642,6 +669,9 @@ func (s *Set) Ack(key string) error {
 		top := nums[len(nums)-1]
 		m, validity, err := a.selectBox(b.name, true)
 		if err != nil {
+			return err
+		}
+		if err := a.cover(m, top); err != nil {
 			return err
 		}
 		if p.validity != 0 && p.validity != validity {

@@ -1,0 +1,121 @@
+package mail
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/mailscript/mailscript/imaplib"
+)
+
+// Views: a connection's picture of its selected mailbox.
+//
+// Many servers (Courier-IMAP among them) tell a session about messages
+// that arrived since it selected the mailbox only at NOOP, CHECK, IDLE or
+// SELECT; until then FETCH, STORE, COPY, MOVE and SEARCH do not see them
+// (Dovecot, too, answers a UID FETCH of UIDs it has not announced with no
+// data). A set found through another connection (a trigger's, or a
+// second account value's), or appended through this one, may name such
+// messages. So before a set is read or acted on, its highest UID is
+// compared with what the connection has seen (the UIDNEXT of its SELECT,
+// raised by each NOOP to what the sets asked for); above it, a NOOP brings
+// the view up to date. A search of a whole mailbox that was selected
+// earlier starts with a NOOP too, so that it finds what arrived since.
+
+// topUID returns the highest number of a UID set (0 when empty, Star when
+// it holds "*").
+func topUID(s imaplib.SeqSet) uint32 {
+	str := s.String()
+	if str == "" {
+		return 0
+	}
+	if i := strings.LastIndexAny(str, ",:"); i >= 0 {
+		str = str[i+1:]
+	}
+	if str == "*" {
+		return imaplib.Star
+	}
+	n, _ := strconv.ParseUint(str, 10, 32)
+	return uint32(n)
+}
+
+// sync sends NOOP, so that the server reports what changed in the
+// selected mailbox and includes it in the connection's view.
+func (a *Account) sync(m *imaplib.IMAP4) error {
+	if _, _, err := m.Noop(); err != nil {
+		return fmt.Errorf("mail: %s: noop: %w", a.Name(), a.check(err))
+	}
+	a.Syncs++
+	return nil
+}
+
+// cover makes sure the connection's view of the selected mailbox includes
+// every UID up to top.
+func (a *Account) cover(m *imaplib.IMAP4, top uint32) error {
+	if top == 0 || (top != imaplib.Star && top < a.viewNext) {
+		return nil
+	}
+	if err := a.sync(m); err != nil {
+		return err
+	}
+	if top != imaplib.Star && top >= a.viewNext {
+		a.viewNext = top + 1
+	}
+	return nil
+}
+
+// selectCurrent selects name, or when it was selected already, brings
+// the view up to date with NOOP: for a search of the whole mailbox.
+func (a *Account) selectCurrent(name string, readOnly bool) (*imaplib.IMAP4, uint32, error) {
+	before := a.selects
+	m, v, err := a.selectBox(name, readOnly)
+	if err != nil {
+		return nil, 0, err
+	}
+	if a.selects == before {
+		if err := a.sync(m); err != nil {
+			return nil, 0, err
+		}
+	}
+	return m, v, nil
+}
+
+// connFailure reports whether err is a failure of the connection or the
+// server (an abort: EOF, BYE, a timeout, a cut; a failed connect or an
+// unavailable server) rather than a refusal or a mistake.
+func connFailure(err error) bool {
+	if err == nil {
+		return false
+	}
+	if errors.Is(err, imaplib.ErrAbort) || errors.Is(err, errConnect) {
+		return true
+	}
+	var le *LoginError
+	if errors.As(err, &le) && !errors.Is(err, ErrLoginRefused) {
+		return true
+	}
+	return false
+}
+
+// errConnect marks a connection that could not be made.
+var errConnect = errors.New("mail: cannot connect")
+
+// connectError is a failed dial; it matches errConnect.
+type connectError struct{ err error }
+
+func (e connectError) Error() string        { return e.err.Error() }
+func (e connectError) Unwrap() error        { return e.err }
+func (e connectError) Is(target error) bool { return target == errConnect }
+
+// retryRead runs f, an idempotent step (select, search, fetch, status);
+// when the connection failed, it runs f once more on a new connection.
+func (a *Account) retryRead(what string, f func() error) error {
+	err := f()
+	if err == nil || !errors.Is(err, imaplib.ErrAbort) || a.ctx().Err() != nil {
+		return err
+	}
+	a.drop()
+	a.logger().Warn("mail: connection lost; connecting again", "account", a.Name(), "step", what, "err", err.Error())
+	return f()
+}
