@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/mailscript/mailscript/internal/acctlock"
 	"github.com/mailscript/mailscript/stdlib/host"
 	lua "github.com/yuin/gopher-lua"
 )
@@ -33,6 +34,7 @@ type Engine struct {
 	stateDir      string
 	states        *stateStores
 	board         *statusBoard
+	locks         *acctlock.Table // per-account serialisation of runs
 
 	cache *chunkCache
 }
@@ -83,6 +85,7 @@ func New(opts ...Option) *Engine {
 
 		shutdownGrace: 10 * time.Second,
 		board:         newStatusBoard(),
+		locks:         acctlock.NewTable(),
 	}
 	for _, o := range opts {
 		o(e)

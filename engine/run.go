@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/mailscript/mailscript/internal/acctlock"
 	"github.com/mailscript/mailscript/stdlib"
 	"github.com/mailscript/mailscript/stdlib/host"
 	lua "github.com/yuin/gopher-lua"
@@ -74,7 +75,8 @@ type runState struct {
 	stopLife context.CancelCauseFunc
 	stopHard context.CancelCauseFunc
 	hooks    *runHooks
-	first    *time.Timer // the main chunk's timeout
+	first    *time.Timer      // the main chunk's timeout
+	locks    *acctlock.Holder // the accounts the chunk or callback in progress works on
 
 	mu       sync.Mutex
 	loaded   []string
@@ -113,6 +115,9 @@ func (e *Engine) exec(ctx context.Context, name, dir string, args []string, read
 	defer stopLife(nil)
 	hard, stopHard := context.WithCancelCause(context.WithoutCancel(ctx))
 	defer stopHard(nil)
+	locks := e.newHolder(name)
+	defer locks.ReleaseAll()
+	hard = acctlock.NewContext(hard, locks)
 
 	var captured *lockedBuffer
 	stdout := e.stdout
@@ -121,7 +126,7 @@ func (e *Engine) exec(ctx context.Context, name, dir string, args []string, read
 		stdout = captured
 	}
 	rs := &runState{e: e, name: name, ctx: hard, stdout: stdout, stderr: e.stderr, stdin: e.stdin,
-		life: life, stopLife: stopLife, stopHard: stopHard, hooks: hooksOf(ctx)}
+		life: life, stopLife: stopLife, stopHard: stopHard, hooks: hooksOf(ctx), locks: locks}
 	rs.cancel = func(cause error) {
 		stopLife(cause)
 		stopHard(cause)
@@ -251,6 +256,7 @@ func (rs *runState) execute(proto *lua.FunctionProto, dir string, args []string)
 		L.Push(lua.LString(a))
 	}
 	err := L.PCall(len(args), 0, nil)
+	rs.locks.ReleaseAll()
 	showError(L, err)
 	trigs := rs.h.Seal()
 	if err != nil || len(trigs) == 0 || rs.life.Err() != nil {

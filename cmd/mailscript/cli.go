@@ -82,6 +82,15 @@ most), connections are logged out and state is kept. Files in a folder named lib
 files starting with "_" and files a rule requires are modules: a change to
 one runs the rules that require it.
 
+Order: at start the rules run one after another in file-name order (the
+order of "demo"; name them 10-junk.lua, 20-newsletters.lua, ... to say
+which comes first), each once the previous one's first run is over. Later
+runs and callbacks of rules that act on the same account are serialised:
+the first command a run or a callback sends to an account waits until no
+other rule is working on it, and the account is free again when that run
+or callback ends. So two rules never interleave on one mailbox; rules on
+different accounts run in parallel.
+
 Watch flags:
   --no-initial          do not run every rule at start
   --parallel N          rules running at once (default 4)

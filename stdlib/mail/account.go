@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/mailscript/mailscript/imaplib"
+	"github.com/mailscript/mailscript/internal/acctlock"
 	"github.com/mailscript/mailscript/stdlib/host"
 )
 
@@ -88,6 +89,9 @@ func (a *Account) logger() *slog.Logger {
 // when there is none. Callers that use it directly must not change the
 // selected mailbox behind the account's back (or call Unselected after).
 func (a *Account) Conn() (*imaplib.IMAP4, error) {
+	if err := acctlock.Acquire(a.ctx(), a.Name()); err != nil {
+		return nil, fmt.Errorf("mail: %s: %w", a.Name(), err)
+	}
 	if a.m != nil {
 		return a.m, nil
 	}
