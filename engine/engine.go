@@ -35,6 +35,7 @@ type Engine struct {
 	states        *stateStores
 	board         *statusBoard
 	locks         *acctlock.Table // per-account serialisation of runs
+	metrics       *engineMetrics  // nil without WithMetrics
 
 	cache *chunkCache
 }

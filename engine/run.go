@@ -117,7 +117,7 @@ func (e *Engine) exec(ctx context.Context, name, dir string, args []string, read
 	defer stopHard(nil)
 	locks := e.newHolder(name)
 	defer locks.ReleaseAll()
-	hard = acctlock.NewContext(hard, locks)
+	hard = acctlock.NewContext(e.observe(hard, name, ""), locks)
 
 	var captured *lockedBuffer
 	stdout := e.stdout

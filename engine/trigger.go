@@ -42,6 +42,7 @@ func hooksOf(ctx context.Context) *runHooks {
 type event struct {
 	fn       func(L *lua.LState) error
 	accounts []string // taken before fn runs (per-account serialisation)
+	trigger  string   // its description, for metrics
 	reply    chan error
 }
 
@@ -75,7 +76,7 @@ func (rs *runState) react(L *lua.LState, trigs []host.Trigger) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			err := t.Run(rs.life, s)
+			err := t.Run(rs.e.observe(rs.life, rs.name, s.name), s)
 			switch {
 			case rs.life.Err() != nil:
 				s.SetState("stopped")
@@ -121,10 +122,12 @@ func (rs *runState) callback(L *lua.LState, ev *event) error {
 	}
 	err := rs.locks.Acquire(ctx, ev.accounts...)
 	if err == nil {
+		start := time.Now()
 		L.SetContext(ctx)
 		err = ev.fn(L)
 		showError(L, err)
 		L.SetContext(rs.ctx)
+		rs.e.callbackDone(rs.name, ev.trigger, time.Since(start))
 	}
 	rs.locks.ReleaseAll()
 
@@ -162,7 +165,7 @@ type sink struct {
 }
 
 func (s *sink) Deliver(fn func(L *lua.LState) error) error {
-	ev := &event{fn: fn, accounts: s.accounts, reply: make(chan error, 1)}
+	ev := &event{fn: fn, accounts: s.accounts, trigger: s.name, reply: make(chan error, 1)}
 	select {
 	case s.events <- ev:
 	case <-s.rs.life.Done():
@@ -172,6 +175,9 @@ func (s *sink) Deliver(fn func(L *lua.LState) error) error {
 	s.board.event(s.status, err)
 	return err
 }
+
+// Handled counts n messages handed to the rule (the mail module calls it).
+func (s *sink) Handled(n int) { s.board.handled(s.status, n) }
 
 func (s *sink) SetState(state string) {
 	if s.board.setState(s.status, state) {

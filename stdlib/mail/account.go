@@ -17,6 +17,7 @@ import (
 
 	"github.com/mailscript/mailscript/imaplib"
 	"github.com/mailscript/mailscript/internal/acctlock"
+	"github.com/mailscript/mailscript/internal/connwatch"
 	"github.com/mailscript/mailscript/stdlib/host"
 )
 
@@ -52,6 +53,9 @@ func NewAccount(cfg Config, h *host.Host) (*Account, error) {
 	}
 	if h == nil {
 		h = &host.Host{Context: context.Background(), Logger: slog.New(slog.DiscardHandler)}
+	}
+	if cfg.Timeout == 0 {
+		cfg.Timeout = h.Tuning.CommandTimeout // the daemon's deadline, when set
 	}
 	return &Account{cfg: cfg, h: h}, nil
 }
@@ -187,6 +191,7 @@ func (a *Account) connect() (*imaplib.IMAP4, error) {
 	if err != nil {
 		return nil, fmt.Errorf("mail: %s: connect: %w", a.Name(), err)
 	}
+	nc = connwatch.Wrap(ctx, nc) // counted and timed when the engine asks
 	opts := &imaplib.Options{Timeout: a.cfg.timeout(), Context: ctx, Debug: a.h.Debug, TLSConfig: tcfg, GreetingCapabilities: true}
 	var m *imaplib.IMAP4
 	switch a.cfg.tlsMode() {

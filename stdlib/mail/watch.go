@@ -231,7 +231,7 @@ func (w *watcher) session(ctx context.Context, s host.Sink, bo *backoff) error {
 	defer cancel()
 	stop := context.AfterFunc(ctx, func() { time.AfterFunc(sessionGrace, cancel) })
 	defer stop()
-	wh := &host.Host{Context: connCtx, Logger: w.h.Logger, Debug: w.h.Debug, Perms: w.h.Perms, Env: w.h.Env, ScriptDir: w.h.ScriptDir}
+	wh := &host.Host{Context: connCtx, Logger: w.h.Logger, Debug: w.h.Debug, Perms: w.h.Perms, Env: w.h.Env, ScriptDir: w.h.ScriptDir, Tuning: w.h.Tuning}
 	defer wh.CloseAll()
 	a, err := NewAccount(w.cfg, wh)
 	if err != nil {
@@ -275,7 +275,7 @@ func (w *watcher) session(ctx context.Context, s host.Sink, bo *backoff) error {
 	if idle {
 		for {
 			s.SetState(fmt.Sprintf("idle (uidvalidity %d)", info.UIDValidity))
-			rs, err := m.WaitIdle(ctx)
+			rs, err := m.WaitIdleEvery(ctx, w.h.Tuning.WithDefaults().IdleRenew)
 			if err != nil {
 				if ctx.Err() != nil {
 					return nil
@@ -449,6 +449,7 @@ func (t *NewMailTrigger) deliver(ctx context.Context, s host.Sink, validity uint
 	if errors.Is(err, host.ErrStopped) || (err != nil && ctx.Err() != nil) {
 		return fmt.Errorf("mail: %s: the rule stopped before the messages were handled: %w", t.w.desc, host.ErrStopped)
 	}
+	countHandled(s, len(uids))
 	return nil
 }
 
