@@ -97,6 +97,13 @@ Watch flags:
   --debounce DURATION   quiet time after a change before running (default 100ms)
   --poll DURATION       list the folders every DURATION instead of using
                         file change notification (network file systems)
+  --listen HOST:PORT    serve /healthz and /metrics (Prometheus) there; off
+                        unless given, loopback when HOST is empty (":9109")
+  --command-timeout D   deadline of each IMAP command and of connecting, for
+                        accounts without a timeout of their own (default 60s)
+  --idle-renew D        end and restart IDLE after D of silence, a heartbeat
+                        that notices a server that stopped answering within
+                        D plus the command timeout (default 5m)
 `,
 	"status": `Usage: mailscript [flags] status
 
@@ -285,6 +292,9 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fs.IntVar(&w.parallel, "parallel", 4, "")
 		fs.DurationVar(&w.debounce, "debounce", 100*time.Millisecond, "")
 		fs.DurationVar(&w.poll, "poll", 0, "")
+		fs.StringVar(&w.listen, "listen", "", "")
+		fs.DurationVar(&w.commandTimeout, "command-timeout", 0, "")
+		fs.DurationVar(&w.idleRenew, "idle-renew", defaultIdleRenew, "")
 	}
 	rest, err = parse(fs, &o, rest)
 	if errors.Is(err, flag.ErrHelp) {
@@ -464,14 +474,21 @@ func checkCmd(o *options, logger *slog.Logger, files []string, stdout, stderr io
 }
 
 type watchFlags struct {
-	noInitial bool
-	parallel  int
-	debounce  time.Duration
-	poll      time.Duration
+	noInitial      bool
+	parallel       int
+	debounce       time.Duration
+	poll           time.Duration
+	listen         string
+	commandTimeout time.Duration
+	idleRenew      time.Duration
 }
 
 func watchCmd(ctx context.Context, o *options, w *watchFlags, logger *slog.Logger, dir string, stdout, stderr io.Writer) error {
-	e := newEngine(o, logger, stdout, stderr)
+	e, stopDaemon, err := startDaemon(ctx, o, w, logger, stdout, stderr)
+	if err != nil {
+		return err
+	}
+	defer stopDaemon()
 	wopts := []engine.WatchOption{
 		engine.Parallel(w.parallel),
 		engine.Debounce(w.debounce),
