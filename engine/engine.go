@@ -36,6 +36,7 @@ type Engine struct {
 	board         *statusBoard
 	locks         *acctlock.Table // per-account serialisation of runs
 	metrics       *engineMetrics  // nil without WithMetrics
+	shard         Shard           // the accounts watched; zero: all
 
 	cache *chunkCache
 }

@@ -258,7 +258,7 @@ func (rs *runState) execute(proto *lua.FunctionProto, dir string, args []string)
 	err := L.PCall(len(args), 0, nil)
 	rs.locks.ReleaseAll()
 	showError(L, err)
-	trigs := rs.h.Seal()
+	trigs := rs.e.ownTriggers(rs.name, rs.h.Seal())
 	if err != nil || len(trigs) == 0 || rs.life.Err() != nil {
 		return outcome{err: err}
 	}

@@ -104,13 +104,20 @@ Watch flags:
   --idle-renew D        end and restart IDLE after D of silence, a heartbeat
                         that notices a server that stopped answering within
                         D plus the command timeout (default 5m)
+  --shard I/N           watch only the accounts (user@host) whose FNV-1a
+                        hash modulo N is I, keeping state in the folder
+                        shard-I-of-N of the state folder; run N watches,
+                        I = 0..N-1, to split many accounts
+
+Only one watch may use a state folder (it holds the lock watch.lock in
+it): a second one refuses to start, unless it is another shard.
 `,
-	"status": `Usage: mailscript [flags] status
+	"status": `Usage: mailscript [flags] status [--shard I/N]
 
 Prints the rules of the running "mailscript watch" that uses the same
 --state-dir, with their triggers (mail.on_new, engine.every, ...) and the
 state of each: idle, polling, reconnecting and why, with counts of
-callbacks run and failed.
+callbacks run and failed. --shard I/N reads the status of that shard.
 `,
 	"version": "Usage: mailscript version\n\nPrints the version.\n",
 	"help":    "Usage: mailscript help [COMMAND]\n\nShows help on mailscript or one command.\n",
@@ -295,6 +302,10 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fs.StringVar(&w.listen, "listen", "", "")
 		fs.DurationVar(&w.commandTimeout, "command-timeout", 0, "")
 		fs.DurationVar(&w.idleRenew, "idle-renew", defaultIdleRenew, "")
+		fs.StringVar(&w.shard, "shard", "", "")
+	}
+	if cmd == "status" {
+		fs.StringVar(&w.shard, "shard", "", "")
 	}
 	rest, err = parse(fs, &o, rest)
 	if errors.Is(err, flag.ErrHelp) {
@@ -336,6 +347,13 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	case "status":
 		if len(rest) > 0 {
 			return usagef("status takes no arguments")
+		}
+		if w.shard != "" {
+			sh, err := engine.ParseShard(w.shard)
+			if err != nil {
+				return usagef("--shard: %s", strings.TrimPrefix(err.Error(), "engine: "))
+			}
+			o.stateDir = shardStateDir(&o, sh)
 		}
 		return statusCmd(&o, stdout)
 	default:
@@ -481,6 +499,7 @@ type watchFlags struct {
 	listen         string
 	commandTimeout time.Duration
 	idleRenew      time.Duration
+	shard          string
 }
 
 func watchCmd(ctx context.Context, o *options, w *watchFlags, logger *slog.Logger, dir string, stdout, stderr io.Writer) error {

@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/mailscript/mailscript/engine"
@@ -68,15 +70,46 @@ func startDaemon(ctx context.Context, o *options, w *watchFlags, logger *slog.Lo
 		}
 	}
 	opts := []engine.Option{engine.WithTuning(host.Tuning{CommandTimeout: w.commandTimeout, IdleRenew: w.idleRenew})}
+	if w.shard != "" {
+		sh, err := engine.ParseShard(w.shard)
+		if err != nil {
+			return nil, nil, usagef("--shard: %s", strings.TrimPrefix(err.Error(), "engine: "))
+		}
+		opts = append(opts, engine.WithShard(sh))
+		o.stateDir = shardStateDir(o, sh)
+	}
+	unlock := func() {}
+	if dir, err := stateDir(o); err == nil {
+		if unlock, err = engine.LockStateDir(dir); err != nil {
+			return nil, nil, fmt.Errorf("%s", strings.TrimPrefix(err.Error(), "engine: "))
+		}
+	}
 	if addr != "" {
 		opts = append(opts, engine.WithMetrics())
 	}
 	e = newEngine(o, logger, stdout, stderr, opts...)
-	stop = func() {}
+	stop = unlock
 	if addr != "" {
-		if stop, err = serveHTTP(ctx, e, addr, logger); err != nil {
+		stopHTTP, err := serveHTTP(ctx, e, addr, logger)
+		if err != nil {
+			unlock()
 			return nil, nil, err
+		}
+		stop = func() {
+			stopHTTP()
+			unlock()
 		}
 	}
 	return e, stop, nil
+}
+
+// shardStateDir is the state folder of a shard: a folder of its own in
+// the state folder, "shard-I-of-N", so that shards can share a
+// --state-dir (and "status --shard I/N" finds it).
+func shardStateDir(o *options, sh engine.Shard) string {
+	base, err := stateDir(o)
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(base, fmt.Sprintf("shard-%d-of-%d", sh.Index, sh.Count))
 }
