@@ -331,7 +331,7 @@ func (wl *watchLoop) addTree(dir string) []string {
 			}
 			return nil
 		}
-		if d.Type().IsRegular() && isLua(path) && !wl.isModule(path) {
+		if isRuleFile(path, d) && isLua(path) && !wl.isModule(path) {
 			rules = append(rules, path)
 		}
 		return nil
@@ -362,6 +362,19 @@ func (wl *watchLoop) dropTree(dir string) {
 		}
 	}
 	wl.mu.Unlock()
+}
+
+// isRuleFile reports whether d is a regular file, or a link to one (as
+// in a Kubernetes ConfigMap mounted as a folder).
+func isRuleFile(path string, d fs.DirEntry) bool {
+	if d.Type().IsRegular() {
+		return true
+	}
+	if d.Type()&fs.ModeSymlink == 0 {
+		return false
+	}
+	st, err := os.Stat(path)
+	return err == nil && st.Mode().IsRegular()
 }
 
 func isLua(path string) bool {

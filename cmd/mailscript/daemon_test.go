@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -127,6 +128,39 @@ func TestWatchListen(t *testing.T) {
 		!strings.Contains(string(body), `mailscript_trigger_state{rule="`+filepath.Join(rules, "tick.lua")+`",state="waiting",trigger="every 1h0m0s"} 1`) {
 		t.Errorf("/metrics: %d\n%s", resp.StatusCode, body)
 	}
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// The example systemd unit's command line is one mailscript accepts.
+func TestSystemdUnitCommandLine(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join("..", "..", "examples", "systemd", "mailscript-watch.service"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	unit := strings.ReplaceAll(string(raw), "\\\n", " ")
+	for _, want := range []string{"Restart=on-failure", "StateDirectory=", "--listen="} {
+		if !strings.Contains(unit, want) {
+			t.Errorf("the unit lacks %s", want)
+		}
+	}
+	var args []string
+	for _, line := range strings.Split(unit, "\n") {
+		if cmd, ok := strings.CutPrefix(line, "ExecStart="); ok {
+			args = strings.Fields(cmd)[1:]
+		}
+	}
+	if len(args) == 0 {
+		t.Fatal("no ExecStart")
+	}
+	rules, state := t.TempDir(), t.TempDir()
+	for i, a := range args {
+		a = strings.ReplaceAll(a, "${STATE_DIRECTORY}", state)
+		a = strings.ReplaceAll(a, "/etc/mailscript/rules", rules)
+		args[i] = strings.ReplaceAll(a, ":9109", ":0")
+	}
+	_, stop := startWatch(t, `"msg":"watching"`, args...)
 	if err := stop(); err != nil {
 		t.Fatal(err)
 	}
