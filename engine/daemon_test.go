@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -275,4 +276,90 @@ end)
 	if v, _ := value(fams, "mailscript_imap_connections_open", trig); v != 1 {
 		t.Errorf("connections open = %v after recovering, want 1", v)
 	}
+}
+
+// A rule stuck on an account that stopped answering does not delay a
+// rule of another account: its callback runs while the first one waits
+// for its server.
+func TestStuckAccountDoesNotDelayOthers(t *testing.T) {
+	slow, err := demo.Start(demo.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer slow.Close()
+	fast, err := demo.Start(demo.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fast.Close()
+	p, err := faultproxy.New(slow.Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	_, fastPort, _ := net.SplitHostPort(fast.Addr())
+
+	dir := t.TempDir()
+	rule := `
+local mail = require("mail")
+local acct = mail.account("imap://demo:demo@%s?tls=none")
+local inbox = acct:mailbox("INBOX")
+mail.on_new(inbox, function(new)
+  print("%s start")
+  local n = #inbox:search{unseen = true}
+  print("%s end")
+end)
+`
+	// Two names for one loopback host: two accounts.
+	writeFile(t, dir, "a-slow.lua", fmt.Sprintf(rule, p.Addr(), "slow", "slow"))
+	writeFile(t, dir, "b-fast.lua", fmt.Sprintf(rule, "localhost:"+fastPort, "fast", "fast"))
+	lines := make(chan string, 100)
+	e := engine.New(engine.WithStdout(lineWriter{lines}), engine.WithEnv(fast.LookupEnv),
+		engine.WithTuning(host.Tuning{CommandTimeout: 20 * time.Second}))
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- e.Watch(ctx, dir, engine.Debounce(10*time.Millisecond)) }()
+	defer func() {
+		p.ReleaseAll()
+		cancel()
+		<-done
+	}()
+	waitState(t, e, 2, "idle")
+
+	// The slow account's server stops answering searches.
+	stuck := p.Add(faultproxy.Rule{Name: "no answer to searches", Match: regexp.MustCompile(`(?i)SEARCH`), Action: faultproxy.Stall})
+	appendTo(t, slow.Addr(), "for the slow rule")
+	expect := func(want string) {
+		t.Helper()
+		select {
+		case l := <-lines:
+			if l != want {
+				t.Fatalf("got %q, want %q", l, want)
+			}
+		case <-time.After(30 * time.Second):
+			t.Fatalf("no %q", want)
+		}
+	}
+	expect("slow start")
+	select {
+	case <-stuck.Fired():
+	case <-time.After(30 * time.Second):
+		t.Fatal("the slow rule's search did not reach the proxy")
+	}
+	// While the slow rule waits for its server, the fast one works.
+	appendTo(t, fast.Addr(), "for the fast rule")
+	expect("fast start")
+	expect("fast end")
+	stuck.Release()
+	expect("slow end")
+}
+
+// appendTo appends a message to the demo INBOX at addr.
+func appendTo(t *testing.T, addr, subject string) {
+	t.Helper()
+	m := demoLogin(t, addr)
+	if _, err := m.AppendMessage("INBOX", nil, time.Time{}, []byte("Subject: "+subject+"\r\n\r\nx\r\n")); err != nil {
+		t.Fatal(err)
+	}
+	m.Logout()
 }
