@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/mailscript/mailscript/host"
+	"github.com/mailscript/mailscript/internal/acctlock"
 	lua "github.com/yuin/gopher-lua"
 )
 
@@ -33,6 +34,9 @@ type Engine struct {
 	stateDir      string
 	states        *stateStores
 	board         *statusBoard
+	locks         *acctlock.Table // per-account serialisation of runs
+	metrics       *engineMetrics  // nil without WithMetrics
+	shard         Shard           // the accounts watched; zero: all
 
 	cache *chunkCache
 }
@@ -86,6 +90,7 @@ func New(opts ...Option) *Engine {
 
 		shutdownGrace: 10 * time.Second,
 		board:         newStatusBoard(),
+		locks:         acctlock.NewTable(),
 	}
 	for _, o := range opts {
 		o(e)

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/mailscript/mailscript/host"
+	"github.com/mailscript/mailscript/internal/acctlock"
 	"github.com/mailscript/mailscript/stdlib"
 	lua "github.com/yuin/gopher-lua"
 	luar "layeh.com/gopher-luar"
@@ -74,7 +75,8 @@ type runState struct {
 	stopLife context.CancelCauseFunc
 	stopHard context.CancelCauseFunc
 	hooks    *runHooks
-	first    *time.Timer // the main chunk's timeout
+	first    *time.Timer      // the main chunk's timeout
+	locks    *acctlock.Holder // the accounts the chunk or callback in progress works on
 
 	mu       sync.Mutex
 	loaded   []string
@@ -113,6 +115,9 @@ func (e *Engine) exec(ctx context.Context, name, dir string, args []string, read
 	defer stopLife(nil)
 	hard, stopHard := context.WithCancelCause(context.WithoutCancel(ctx))
 	defer stopHard(nil)
+	locks := e.newHolder(name)
+	defer locks.ReleaseAll()
+	hard = acctlock.NewContext(e.observe(hard, name, ""), locks)
 
 	var captured *lockedBuffer
 	stdout := e.stdout
@@ -121,7 +126,7 @@ func (e *Engine) exec(ctx context.Context, name, dir string, args []string, read
 		stdout = captured
 	}
 	rs := &runState{e: e, name: name, ctx: hard, stdout: stdout, stderr: e.stderr, stdin: e.stdin,
-		life: life, stopLife: stopLife, stopHard: stopHard, hooks: hooksOf(ctx)}
+		life: life, stopLife: stopLife, stopHard: stopHard, hooks: hooksOf(ctx), locks: locks}
 	rs.cancel = func(cause error) {
 		stopLife(cause)
 		stopHard(cause)
@@ -259,8 +264,9 @@ func (rs *runState) execute(proto *lua.FunctionProto, dir string, args []string)
 		L.Push(lua.LString(a))
 	}
 	err := L.PCall(len(args), 0, nil)
+	rs.locks.ReleaseAll()
 	showError(L, err)
-	trigs := rs.h.Seal()
+	trigs := rs.e.ownTriggers(rs.name, rs.h.Seal())
 	if err != nil || len(trigs) == 0 || rs.life.Err() != nil {
 		return outcome{err: err}
 	}

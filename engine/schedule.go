@@ -38,7 +38,8 @@ type pendingChange struct {
 }
 
 type targetState struct {
-	again bool // requested again while running
+	again   bool            // requested again while running
+	waiters []chan struct{} // closed when the next run's main chunk is over
 }
 
 func newScheduler(ctx context.Context, debounce time.Duration, parallel int, resolve func(string) []string, run func(context.Context, string, func())) *scheduler {
@@ -93,19 +94,45 @@ func (s *scheduler) fire(path string, gen uint64) {
 // request asks for a run of target now: it starts one, or, when one is
 // running, asks for one more after it.
 func (s *scheduler) request(target string) {
+	s.requestWait(target, nil)
+}
+
+// requestWait is request, closing done (when not nil) once the run it
+// asked for has released its slot: its main chunk is over, whether the
+// rule ended or stays alive with triggers. done is closed at once when
+// the scheduler is closed.
+func (s *scheduler) requestWait(target string, done chan struct{}) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
+		if done != nil {
+			close(done)
+		}
 		return
 	}
 	if st := s.targets[target]; st != nil {
 		st.again = true
+		if done != nil {
+			st.waiters = append(st.waiters, done)
+		}
 		return
 	}
 	st := &targetState{}
+	if done != nil {
+		st.waiters = append(st.waiters, done)
+	}
 	s.targets[target] = st
 	s.wg.Add(1)
 	go s.loop(target, st)
+}
+
+// takeWaiters returns st's waiters and forgets them.
+func (s *scheduler) takeWaiters(st *targetState) []chan struct{} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	w := st.waiters
+	st.waiters = nil
+	return w
 }
 
 // loop runs target, and again as long as it was requested during a run.
@@ -118,13 +145,25 @@ func (s *scheduler) loop(target string, st *targetState) {
 		case <-s.ctx.Done():
 			s.mu.Lock()
 			delete(s.targets, target)
+			for _, w := range st.waiters {
+				close(w)
+			}
+			st.waiters = nil
 			s.mu.Unlock()
 			return
 		}
 		// A rule that stays alive with triggers gives its slot back
 		// (release) once its main chunk is over.
+		waiters := s.takeWaiters(st)
 		var once sync.Once
-		release := func() { once.Do(func() { <-s.slots }) }
+		release := func() {
+			once.Do(func() {
+				<-s.slots
+				for _, w := range waiters {
+					close(w)
+				}
+			})
+		}
 		s.run(s.ctx, target, release)
 		release()
 		s.mu.Lock()
@@ -134,6 +173,10 @@ func (s *scheduler) loop(target string, st *targetState) {
 			continue
 		}
 		delete(s.targets, target)
+		for _, w := range st.waiters {
+			close(w) // its run was cancelled
+		}
+		st.waiters = nil
 		s.mu.Unlock()
 		return
 	}
@@ -155,6 +198,16 @@ func (s *scheduler) cancelLocked(path string) {
 	}
 	if st := s.targets[path]; st != nil {
 		st.again = false
+	}
+}
+
+// dropPending forgets the pending change of path, if any.
+func (s *scheduler) dropPending(path string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if p := s.pending[path]; p != nil {
+		p.timer.Stop()
+		delete(s.pending, path)
 	}
 }
 

@@ -30,6 +30,13 @@ type TriggerStatus struct {
 	Calls    int       `json:"calls"`
 	Failures int       `json:"failures"`
 	LastCall time.Time `json:"last_call,omitzero"`
+	// Messages counts the messages handed to callbacks (mail.on_new).
+	Messages int `json:"messages,omitempty"`
+	// Reconnects counts the times the connection was lost and retried.
+	Reconnects int `json:"reconnects,omitempty"`
+	// LastCheck is when the trigger last reached its waiting state
+	// (idle, polling, waiting) after looking at its mailbox.
+	LastCheck time.Time `json:"last_check,omitzero"`
 }
 
 // statusBoard keeps the status of the active rules of an engine.
@@ -72,10 +79,19 @@ func (b *statusBoard) remove(r *RuleStatus) {
 func (b *statusBoard) setState(t *TriggerStatus, state string) bool {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	now := time.Now()
+	switch stateClass(state) {
+	case "idle", "polling", "waiting", "watching":
+		t.LastCheck = now
+	case "reconnecting":
+		if t.State != state {
+			t.Reconnects++
+		}
+	}
 	if t.State == state {
 		return false
 	}
-	t.State, t.StateSince = state, time.Now()
+	t.State, t.StateSince = state, now
 	b.notifyLocked()
 	return true
 }
@@ -88,6 +104,14 @@ func (b *statusBoard) event(t *TriggerStatus, err error) {
 		t.Failures++
 	}
 	t.LastCall = time.Now()
+	b.notifyLocked()
+}
+
+// handled counts n messages handed to a callback of t.
+func (b *statusBoard) handled(t *TriggerStatus, n int) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	t.Messages += n
 	b.notifyLocked()
 }
 

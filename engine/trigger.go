@@ -40,8 +40,10 @@ func hooksOf(ctx context.Context) *runHooks {
 
 // event is a handler a trigger asks the rule's goroutine to run.
 type event struct {
-	fn    func(L *lua.LState) error
-	reply chan error
+	fn       func(L *lua.LState) error
+	accounts []string // taken before fn runs (per-account serialisation)
+	trigger  string   // its description, for metrics
+	reply    chan error
 }
 
 // react serves the triggers of a rule whose main chunk has ended: each
@@ -70,11 +72,11 @@ func (rs *runState) react(L *lua.LState, trigs []host.Trigger) {
 	events := make(chan *event)
 	var wg sync.WaitGroup
 	for i, t := range trigs {
-		s := &sink{rs: rs, events: events, name: names[i], status: &board.Triggers[i], board: rs.e.board}
+		s := &sink{rs: rs, events: events, name: names[i], status: &board.Triggers[i], board: rs.e.board, accounts: triggerAccounts(t)}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			err := t.Run(rs.life, s)
+			err := t.Run(rs.e.observe(rs.life, rs.name, s.name), s)
 			switch {
 			case rs.life.Err() != nil:
 				s.SetState("stopped")
@@ -89,7 +91,7 @@ func (rs *runState) react(L *lua.LState, trigs []host.Trigger) {
 	for rs.life.Err() == nil {
 		select {
 		case ev := <-events:
-			ev.reply <- rs.callback(L, ev.fn)
+			ev.reply <- rs.callback(L, ev)
 		case <-rs.life.Done():
 		}
 	}
@@ -99,7 +101,7 @@ func (rs *runState) react(L *lua.LState, trigs []host.Trigger) {
 
 // callback runs one handler, bounded by the callback timeout, and logs
 // its failure.
-func (rs *runState) callback(L *lua.LState, fn func(L *lua.LState) error) error {
+func (rs *runState) callback(L *lua.LState, ev *event) error {
 	rs.mu.Lock()
 	if rs.life.Err() != nil {
 		rs.mu.Unlock()
@@ -118,10 +120,16 @@ func (rs *runState) callback(L *lua.LState, fn func(L *lua.LState) error) error 
 		ctx, cancel = context.WithTimeoutCause(ctx, timeout, ErrTimeout)
 		defer cancel()
 	}
-	L.SetContext(ctx)
-	err := fn(L)
-	showError(L, err)
-	L.SetContext(rs.ctx)
+	err := rs.locks.Acquire(ctx, ev.accounts...)
+	if err == nil {
+		start := time.Now()
+		L.SetContext(ctx)
+		err = ev.fn(L)
+		showError(L, err)
+		L.SetContext(rs.ctx)
+		rs.e.callbackDone(rs.name, ev.trigger, time.Since(start))
+	}
+	rs.locks.ReleaseAll()
 
 	rs.mu.Lock()
 	rs.busy = false
@@ -148,15 +156,16 @@ func (rs *runState) callback(L *lua.LState, fn func(L *lua.LState) error) error 
 
 // sink is a trigger's way into its rule.
 type sink struct {
-	rs     *runState
-	events chan *event
-	name   string
-	status *TriggerStatus
-	board  *statusBoard
+	rs       *runState
+	events   chan *event
+	name     string
+	status   *TriggerStatus
+	board    *statusBoard
+	accounts []string
 }
 
 func (s *sink) Deliver(fn func(L *lua.LState) error) error {
-	ev := &event{fn: fn, reply: make(chan error, 1)}
+	ev := &event{fn: fn, accounts: s.accounts, trigger: s.name, reply: make(chan error, 1)}
 	select {
 	case s.events <- ev:
 	case <-s.rs.life.Done():
@@ -166,6 +175,9 @@ func (s *sink) Deliver(fn func(L *lua.LState) error) error {
 	s.board.event(s.status, err)
 	return err
 }
+
+// Handled counts n messages handed to the rule (the mail module calls it).
+func (s *sink) Handled(n int) { s.board.handled(s.status, n) }
 
 func (s *sink) SetState(state string) {
 	if s.board.setState(s.status, state) {

@@ -135,16 +135,47 @@ func (e *Engine) Watch(ctx context.Context, dir string, opts ...WatchOption) err
 	wl.s = newScheduler(ctx, cfg.debounce, cfg.parallel, wl.resolve, wl.run)
 	rules := wl.addTree(root)
 	e.logger.Info("watching", "dir", root, "rules", len(rules), "watcher", fmt.Sprint(wl.w))
+	var first sync.WaitGroup
 	if !cfg.skipInitial {
-		// Through the debounce, so that a rule also changed while Watch
-		// was starting runs once.
-		for _, r := range rules {
-			wl.s.changed(r)
-		}
+		// One after another in file-name order, as demo runs them, so
+		// that the outcome of the first pass does not depend on timing.
+		first.Add(1)
+		go func() {
+			defer first.Done()
+			wl.firstPass(ctx, rules)
+		}()
 	}
 	wl.loop(ctx)
+	first.Wait()
 	wl.s.close()
 	return nil
+}
+
+// firstPass runs rules one after another, each once its predecessor's
+// main chunk is over (it ended, or stays alive with triggers).
+//
+// It starts after the debounce delay, and a change of a rule noticed
+// before its run is dropped: a rule also written while Watch was starting
+// runs once.
+func (wl *watchLoop) firstPass(ctx context.Context, rules []string) {
+	t := time.NewTimer(wl.cfg.debounce)
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+		t.Stop()
+		return
+	}
+	for _, r := range rules {
+		wl.s.dropPending(r)
+		done := make(chan struct{})
+		wl.s.requestWait(r, done)
+		select {
+		case <-done:
+		case <-ctx.Done():
+			return
+		}
+	}
+	wl.e.logger.Debug("first pass done", "dir", wl.root, "rules", len(rules))
 }
 
 // watchLoop is the state of one Watch.
@@ -300,7 +331,7 @@ func (wl *watchLoop) addTree(dir string) []string {
 			}
 			return nil
 		}
-		if d.Type().IsRegular() && isLua(path) && !wl.isModule(path) {
+		if isRuleFile(path, d) && isLua(path) && !wl.isModule(path) {
 			rules = append(rules, path)
 		}
 		return nil
@@ -331,6 +362,19 @@ func (wl *watchLoop) dropTree(dir string) {
 		}
 	}
 	wl.mu.Unlock()
+}
+
+// isRuleFile reports whether d is a regular file, or a link to one (as
+// in a Kubernetes ConfigMap mounted as a folder).
+func isRuleFile(path string, d fs.DirEntry) bool {
+	if d.Type().IsRegular() {
+		return true
+	}
+	if d.Type()&fs.ModeSymlink == 0 {
+		return false
+	}
+	st, err := os.Stat(path)
+	return err == nil && st.Mode().IsRegular()
 }
 
 func isLua(path string) bool {

@@ -284,3 +284,17 @@ func TestWatchErrors(t *testing.T) {
 		t.Errorf("a file: %v", err)
 	}
 }
+
+// A rule that is a link to a file (a Kubernetes ConfigMap mounted as a
+// folder) runs.
+func TestWatchRunsLinkedRules(t *testing.T) {
+	dir, data := t.TempDir(), t.TempDir()
+	writeFile(t, data, "linked.lua", `print("linked")`)
+	if err := os.Symlink(filepath.Join(data, "linked.lua"), filepath.Join(dir, "linked.lua")); err != nil {
+		t.Fatal(err)
+	}
+	w := startWatch(t, dir, nil)
+	if r := w.next(t); output(r) != "linked" {
+		t.Fatalf("ran %s: %q", r.File, r.Output)
+	}
+}

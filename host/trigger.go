@@ -58,6 +58,15 @@ type Tuning struct {
 	// CallbackTimeout bounds each callback run; zero means the engine's
 	// run timeout.
 	CallbackTimeout time.Duration
+	// CommandTimeout bounds connecting and each command of the rules'
+	// and triggers' connections, for accounts that set no timeout of
+	// their own; zero keeps the mail module's default.
+	CommandTimeout time.Duration
+	// IdleRenew is how long a trigger stays in one IDLE command before
+	// it ends it and starts another: a heartbeat, so that a server that
+	// stopped answering is noticed within IdleRenew plus the command
+	// timeout. Default 29 minutes, the longest RFC 2177 allows.
+	IdleRenew time.Duration
 }
 
 // DefaultTuning returns the tuning of a host that sets none (a copy:
@@ -69,6 +78,7 @@ var defaultTuning = Tuning{
 	BackoffMin:  time.Second,
 	BackoffMax:  5 * time.Minute,
 	AuthBackoff: 30 * time.Minute,
+	IdleRenew:   29 * time.Minute,
 }
 
 // WithDefaults returns t with its zero fields set from defaultTuning.
@@ -87,6 +97,9 @@ func (t Tuning) WithDefaults() Tuning {
 	}
 	if t.AuthBackoff <= 0 {
 		t.AuthBackoff = defaultTuning.AuthBackoff
+	}
+	if t.IdleRenew <= 0 {
+		t.IdleRenew = defaultTuning.IdleRenew
 	}
 	return t
 }

@@ -82,19 +82,42 @@ most), connections are logged out and state is kept. Files in a folder named lib
 files starting with "_" and files a rule requires are modules: a change to
 one runs the rules that require it.
 
+Order: at start the rules run one after another in file-name order (the
+order of "demo"; name them 10-junk.lua, 20-newsletters.lua, ... to say
+which comes first), each once the previous one's first run is over. Later
+runs and callbacks of rules that act on the same account are serialised:
+the first command a run or a callback sends to an account waits until no
+other rule is working on it, and the account is free again when that run
+or callback ends. So two rules never interleave on one mailbox; rules on
+different accounts run in parallel.
+
 Watch flags:
   --no-initial          do not run every rule at start
   --parallel N          rules running at once (default 4)
   --debounce DURATION   quiet time after a change before running (default 100ms)
   --poll DURATION       list the folders every DURATION instead of using
                         file change notification (network file systems)
+  --listen HOST:PORT    serve /healthz and /metrics (Prometheus) there; off
+                        unless given, loopback when HOST is empty (":9109")
+  --command-timeout D   deadline of each IMAP command and of connecting, for
+                        accounts without a timeout of their own (default 60s)
+  --idle-renew D        end and restart IDLE after D of silence, a heartbeat
+                        that notices a server that stopped answering within
+                        D plus the command timeout (default 5m)
+  --shard I/N           watch only the accounts (user@host) whose FNV-1a
+                        hash modulo N is I, keeping state in the folder
+                        shard-I-of-N of the state folder; run N watches,
+                        I = 0..N-1, to split many accounts
+
+Only one watch may use a state folder (it holds the lock watch.lock in
+it): a second one refuses to start, unless it is another shard.
 `,
-	"status": `Usage: mailscript [flags] status
+	"status": `Usage: mailscript [flags] status [--shard I/N]
 
 Prints the rules of the running "mailscript watch" that uses the same
 --state-dir, with their triggers (mail.on_new, engine.every, ...) and the
 state of each: idle, polling, reconnecting and why, with counts of
-callbacks run and failed.
+callbacks run and failed. --shard I/N reads the status of that shard.
 `,
 	"version": "Usage: mailscript version\n\nPrints the version.\n",
 	"help":    "Usage: mailscript help [COMMAND]\n\nShows help on mailscript or one command.\n",
@@ -393,14 +416,22 @@ func checkCmd(o *options, logger *slog.Logger, files []string, stdout, stderr io
 }
 
 type watchFlags struct {
-	noInitial bool
-	parallel  int
-	debounce  time.Duration
-	poll      time.Duration
+	noInitial      bool
+	parallel       int
+	debounce       time.Duration
+	poll           time.Duration
+	listen         string
+	commandTimeout time.Duration
+	idleRenew      time.Duration
+	shard          string
 }
 
 func watchCmd(ctx context.Context, o *options, w *watchFlags, logger *slog.Logger, dir string, stdout, stderr io.Writer) error {
-	e := newEngine(o, logger, stdout, stderr)
+	e, stopDaemon, err := startDaemon(ctx, o, w, logger, stdout, stderr)
+	if err != nil {
+		return err
+	}
+	defer stopDaemon()
 	wopts := []engine.WatchOption{
 		engine.WithParallel(w.parallel),
 		engine.WithDebounce(w.debounce),

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/mailscript/mailscript/engine"
@@ -80,18 +81,32 @@ var commands = map[string]command{
 		}
 		return checkCmd(c.o, c.logger, rest, c.stdout, c.stderr)
 	}},
-	"status": {run: func(_ context.Context, c *call, rest []string) error {
-		if len(rest) > 0 {
-			return usagef("status takes no arguments")
-		}
-		return statusCmd(c.o, c.stdout)
-	}},
+	"status": {
+		flags: func(fs *flag.FlagSet, f *commandFlags) { fs.StringVar(&f.watch.shard, "shard", "", "") },
+		run: func(_ context.Context, c *call, rest []string) error {
+			if len(rest) > 0 {
+				return usagef("status takes no arguments")
+			}
+			if c.f.watch.shard != "" {
+				sh, err := engine.ParseShard(c.f.watch.shard)
+				if err != nil {
+					return usagef("--shard: %s", strings.TrimPrefix(err.Error(), "engine: "))
+				}
+				c.o.stateDir = shardStateDir(c.o, sh)
+			}
+			return statusCmd(c.o, c.stdout)
+		},
+	},
 	"watch": {
 		flags: func(fs *flag.FlagSet, f *commandFlags) {
 			fs.BoolVar(&f.watch.noInitial, "no-initial", false, "")
 			fs.IntVar(&f.watch.parallel, "parallel", 4, "")
 			fs.DurationVar(&f.watch.debounce, "debounce", 100*time.Millisecond, "")
 			fs.DurationVar(&f.watch.poll, "poll", 0, "")
+			fs.StringVar(&f.watch.listen, "listen", "", "")
+			fs.DurationVar(&f.watch.commandTimeout, "command-timeout", 0, "")
+			fs.DurationVar(&f.watch.idleRenew, "idle-renew", defaultIdleRenew, "")
+			fs.StringVar(&f.watch.shard, "shard", "", "")
 		},
 		run: func(ctx context.Context, c *call, rest []string) error {
 			dir := "scripts"

@@ -17,6 +17,8 @@ import (
 
 	"github.com/mailscript/mailscript/host"
 	"github.com/mailscript/mailscript/imaplib"
+	"github.com/mailscript/mailscript/internal/acctlock"
+	"github.com/mailscript/mailscript/internal/connwatch"
 )
 
 // An Account is one IMAP account: a configuration and, once used, one
@@ -59,6 +61,9 @@ func NewAccount(cfg Config, h *host.Host) (*Account, error) {
 	if h == nil {
 		h = &host.Host{Context: context.Background(), Logger: slog.New(slog.DiscardHandler)}
 	}
+	if cfg.Timeout == 0 {
+		cfg.Timeout = h.Tuning.CommandTimeout // the daemon's deadline, when set
+	}
 	return &Account{cfg: cfg, h: h}, nil
 }
 
@@ -95,6 +100,9 @@ func (a *Account) logger() *slog.Logger {
 // when there is none. Callers that use it directly must not change the
 // selected mailbox behind the account's back (or call Unselected after).
 func (a *Account) Conn() (*imaplib.IMAP4, error) {
+	if err := acctlock.Acquire(a.ctx(), a.Name()); err != nil {
+		return nil, fmt.Errorf("mail: %s: %w", a.Name(), err)
+	}
 	if a.m != nil {
 		return a.m, nil
 	}
@@ -190,6 +198,7 @@ func (a *Account) connect() (*imaplib.IMAP4, error) {
 	if err != nil {
 		return nil, fmt.Errorf("mail: %s: connect: %w", a.Name(), connectError{err})
 	}
+	nc = connwatch.Wrap(ctx, nc) // counted and timed when the engine asks
 	opts := &imaplib.Options{Timeout: a.cfg.timeout(), Context: ctx, Debug: a.h.Debug, TLSConfig: tcfg, GreetingCapabilities: true}
 	var m *imaplib.IMAP4
 	switch a.cfg.tlsMode() {

@@ -296,7 +296,7 @@ func (ws *watchSession) check() error {
 func (ws *watchSession) idle() error {
 	for {
 		ws.s.SetState(fmt.Sprintf("idle (uidvalidity %d)", ws.info.UIDValidity))
-		rs, err := ws.m.WaitIdle(ws.ctx)
+		rs, err := ws.m.WaitIdleEvery(ws.ctx, ws.w.h.Tuning.WithDefaults().IdleRenew)
 		if err != nil {
 			if ws.ctx.Err() != nil {
 				return nil
@@ -483,6 +483,7 @@ func (t *NewMailTrigger) deliver(ctx context.Context, s host.Sink, validity uint
 			"uids", set.String(), "err", err.Error())
 		return fmt.Errorf("mail: %s: %w: %v", t.w.desc, ErrConnFailure, err)
 	}
+	countHandled(s, len(uids))
 	return nil
 }
 

@@ -1,0 +1,67 @@
+package imaplib
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// WaitIdleEvery is WaitIdle renewing the IDLE command every renew of
+// silence instead of every IdleRenewInterval (renew zero or beyond it
+// means IdleRenewInterval). Ending IDLE needs the server's answer within
+// Options.Timeout, so a short renew is a heartbeat: a server that stopped
+// answering is noticed within renew plus Options.Timeout, as an abort.
+//
+// News the server sends while an IDLE is being ended (EXISTS, EXPUNGE,
+// FETCH, VANISHED before the completion of DONE) is returned, with its
+// responses left in place for Response, rather than waited past: a
+// frequent renewal must not miss mail that arrives at that moment.
+func (m *IMAP4) WaitIdleEvery(ctx context.Context, renew time.Duration) ([]IdleResponse, error) {
+	if renew <= 0 || renew > IdleRenewInterval {
+		renew = IdleRenewInterval
+	}
+	if m.netConn == nil {
+		return nil, newError(KindError, nil, "WaitIdleEvery requires a socket connection")
+	}
+	for {
+		if err := ctx.Err(); err != nil {
+			return nil, context.Cause(ctx)
+		}
+		if got := m.pendingNews(); len(got) > 0 {
+			return got, nil
+		}
+		idler, err := m.Idle(renew)
+		if err != nil {
+			return nil, err
+		}
+		stop := context.AfterFunc(ctx, idler.Interrupt)
+		var got []IdleResponse
+		for typ, data := range idler.Burst(DefaultBurstInterval) {
+			got = append(got, IdleResponse{Type: typ, Data: data})
+		}
+		stop()
+		if err := errors.Join(idler.Err(), idler.Close()); err != nil {
+			return got, err
+		}
+		if len(got) > 0 {
+			return got, nil
+		}
+		m.tracef(4, "idle renewed after %v", renew)
+	}
+}
+
+// newsCodes are the untagged responses that tell of changes to the
+// selected mailbox.
+var newsCodes = []string{"EXISTS", "EXPUNGE", "FETCH", "VANISHED"}
+
+// pendingNews returns the news filed since the last command took it,
+// without taking it.
+func (m *IMAP4) pendingNews() []IdleResponse {
+	var got []IdleResponse
+	for _, code := range newsCodes {
+		if data := m.untagged[code]; len(data) > 0 {
+			got = append(got, IdleResponse{Type: code, Data: data})
+		}
+	}
+	return got
+}
