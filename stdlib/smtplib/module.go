@@ -135,8 +135,8 @@ func (mod *module) class(L *lua.LState, name string) *lua.LTable {
 	return t
 }
 
-// construct is SMTP(host='', port=0, local_hostname=None, timeout=None,
-// source_address=None), SMTP_SSL(..., context=None) and LMTP(host='',
+// construct is SMTP(host=”, port=0, local_hostname=None, timeout=None,
+// source_address=None), SMTP_SSL(..., context=None) and LMTP(host=”,
 // port=2003, local_hostname=None, source_address=None, timeout=None).
 func (mod *module) construct(L *lua.LState, class string) int {
 	names := []string{"host", "port", "local_hostname", "timeout", "source_address", "context"}
