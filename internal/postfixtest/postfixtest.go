@@ -492,6 +492,10 @@ func (s *Server) TLSConfig() *tls.Config { return s.Dovecot.TLSConfig() }
 // Address returns a user's mail address (user@example.test).
 func (s *Server) Address(user string) string { return user + "@" + Domain }
 
+// LMTPSocket returns the path of Dovecot's LMTP socket, which Postfix
+// delivers to (LMTP clients may use it directly).
+func (s *Server) LMTPSocket() string { return s.lmtpSocket }
+
 // Dir returns the Postfix instance folder (main.cf, master.cf, queue,
 // log).
 func (s *Server) Dir() string { return s.dir }
