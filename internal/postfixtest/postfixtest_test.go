@@ -14,6 +14,7 @@ import (
 func TestSubmitAndReadBack(t *testing.T) {
 	pf := postfixtest.Start(t)
 	d := pf.Dovecot
+	at := pf.LogOffset()
 	s, err := smtplib.Dial(pf.Host(), pf.SubmissionPort(), &smtplib.Options{Timeout: 30 * time.Second, TLSConfig: pf.TLSConfig(), LocalHostname: "client.example"})
 	if err != nil {
 		t.Fatal(err)
@@ -31,6 +32,15 @@ func TestSubmitAndReadBack(t *testing.T) {
 		t.Fatalf("SendMessage = %v, %v", refused, err)
 	}
 	s.Quit()
+	sessions, err := pf.Sessions(at, 30*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The whole conversation so far was one session: EHLO (again after
+	// STARTTLS), AUTH, then MAIL, RCPT and DATA pipelined, QUIT.
+	if want := "submission: ehlo=2 starttls=1 auth=1 mail=1 rcpt=1 data=1 quit=1 commands=8"; len(sessions) != 1 || sessions[0] != want {
+		t.Errorf("sessions = %q, want [%q]", sessions, want)
+	}
 	if n := pf.WaitDelivered("bob", "INBOX", 1, 30*time.Second); n != 1 {
 		t.Fatalf("bob's INBOX holds %d messages\n%s", n, pf.LogTail(30))
 	}
