@@ -213,3 +213,33 @@ func TestStartTLSInjectionNeverPlain(t *testing.T) {
 		s.Close()
 	}
 }
+
+// TestCloseFromAnotherGoroutine: Close interrupts a blocked read (the
+// engine's cleanup does this when a run is cancelled).
+func TestCloseFromAnotherGoroutine(t *testing.T) {
+	host, port := hostile(t, func(c net.Conn, r *bufio.Reader) {
+		io.WriteString(c, "220 hi\r\n")
+		io.Copy(io.Discard, r)
+	})
+	s, err := smtplib.Dial(host, port, &smtplib.Options{LocalHostname: "c"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	errc := make(chan error, 1)
+	started := make(chan struct{})
+	go func() {
+		close(started)
+		_, _, err := s.Noop()
+		errc <- err
+	}()
+	<-started
+	s.Close()
+	select {
+	case err := <-errc:
+		if !errors.Is(err, smtplib.ErrServerDisconnected) {
+			t.Fatalf("Noop after Close = %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Close did not interrupt the read")
+	}
+}
