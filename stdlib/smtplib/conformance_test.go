@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mailscript/mailscript/internal/postfixtest"
+	"github.com/mailscript/mailscript/internal/testkit/postfixtest"
 	"github.com/mailscript/mailscript/internal/testkit/pairtest"
 )
 

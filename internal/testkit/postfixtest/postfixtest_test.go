@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/mailscript/mailscript/imaplib"
-	"github.com/mailscript/mailscript/internal/postfixtest"
+	"github.com/mailscript/mailscript/internal/testkit/postfixtest"
 	"github.com/mailscript/mailscript/smtplib"
 )
 
