@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mailscript/mailscript/internal/testkit/postfixtest"
 	"github.com/mailscript/mailscript/internal/testkit/pairtest"
+	"github.com/mailscript/mailscript/internal/testkit/postfixtest"
 )
 
 var pairFilter = flag.String("pair", "", "run only the conformance pairs whose name matches this regular expression")
