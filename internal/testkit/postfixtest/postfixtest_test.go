@@ -102,3 +102,28 @@ func portOf(t *testing.T, addr string) int {
 	}
 	return p
 }
+
+// TestLMTPDirect speaks LMTP to Dovecot's socket, as Postfix does: one
+// reply per accepted recipient after the data.
+func TestLMTPDirect(t *testing.T) {
+	pf := postfixtest.Start(t)
+	s, err := smtplib.DialLMTP(pf.LMTPSocket(), 0, &smtplib.Options{Timeout: 30 * time.Second, LocalHostname: "client.example"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	refused, err := s.Sendmail(pf.Address("bob"), []string{pf.Address("alice"), pf.Address("nobody"), pf.Address("bob")}, []byte("Subject: lmtp\r\n\r\nhello\r\n"), nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(refused) != 1 || refused[pf.Address("nobody")].Code != 550 {
+		t.Errorf("refused = %v", refused)
+	}
+	s.Quit()
+	// LMTP delivers before it answers: no waiting needed.
+	for _, u := range []string{"alice", "bob"} {
+		if n := pf.WaitDelivered(u, "INBOX", 1, 0); n != 1 {
+			t.Errorf("%s's INBOX holds %d messages", u, n)
+		}
+	}
+}
