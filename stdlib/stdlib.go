@@ -9,6 +9,7 @@ import (
 	"github.com/mailscript/mailscript/stdlib/log"
 	"github.com/mailscript/mailscript/stdlib/luatime"
 	"github.com/mailscript/mailscript/stdlib/mail"
+	"github.com/mailscript/mailscript/stdlib/oauth2"
 	"github.com/mailscript/mailscript/stdlib/re"
 	"github.com/mailscript/mailscript/stdlib/ssl"
 	"github.com/mailscript/mailscript/stdlib/state"
@@ -34,6 +35,7 @@ func Modules() []Module {
 		{log.Name, log.Loader},
 		{mail.Name, mail.Loader},
 		{state.Name, state.Loader},
+		{oauth2.Name, oauth2.Loader},
 	}
 }
 

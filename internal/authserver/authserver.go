@@ -433,3 +433,13 @@ func (s *Server) handleIntrospect(w http.ResponseWriter, r *http.Request) {
 		"client_id": ClientID, "token_type": "Bearer", "exp": g.expiry.Unix(),
 	})
 }
+
+// Expire makes the access token expire now (a client that still thinks it
+// valid then sees its login refused).
+func (s *Server) Expire(token string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if g, ok := s.access[token]; ok {
+		g.expiry = time.Now().Add(-time.Second)
+	}
+}

@@ -238,9 +238,13 @@ func configFromTable(L *lua.LState, c *Config, t *lua.LTable) error {
 				err = fmt.Errorf("mail.account: timeout must be seconds or a duration string")
 			}
 		case "oauth2":
+			if name, ok := v.(lua.LString); ok {
+				c.OAuth2 = &OAuth2{Name: string(name)}
+				return
+			}
 			ot, ok := v.(*lua.LTable)
 			if !ok {
-				err = fmt.Errorf("mail.account: oauth2 must be a table {token = ...} or {token_cmd = ...}")
+				err = fmt.Errorf("mail.account: oauth2 must be the name of a sign-in (mailscript auth login NAME), or a table {token = ...} or {token_cmd = ...}")
 				return
 			}
 			o := &OAuth2{}

@@ -197,9 +197,17 @@ func (w *watcher) run(ctx context.Context, s host.Sink) error {
 	}
 	bo := &backoff{min: tun.BackoffMin, max: tun.BackoffMax}
 	for {
-		err := w.session(ctx, s, bo)
+		sctx, endGuard := w.guard(ctx)
+		err := w.session(sctx, s, bo)
+		if dead := endGuard(); dead != nil {
+			err = dead
+		}
 		if ctx.Err() != nil {
 			return nil
+		}
+		if w.waitSignIn(ctx, s, err) {
+			bo.reset()
+			continue
 		}
 		var wait time.Duration
 		var state string
@@ -231,7 +239,7 @@ func (w *watcher) session(ctx context.Context, s host.Sink, bo *backoff) error {
 	defer cancel()
 	stop := context.AfterFunc(ctx, func() { time.AfterFunc(sessionGrace, cancel) })
 	defer stop()
-	wh := &host.Host{Context: connCtx, Logger: w.h.Logger, Debug: w.h.Debug, Perms: w.h.Perms, Env: w.h.Env, ScriptDir: w.h.ScriptDir}
+	wh := &host.Host{Context: connCtx, Logger: w.h.Logger, Debug: w.h.Debug, Perms: w.h.Perms, Env: w.h.Env, ScriptDir: w.h.ScriptDir, StateDir: w.h.StateDir}
 	defer wh.CloseAll()
 	a, err := NewAccount(w.cfg, wh)
 	if err != nil {
