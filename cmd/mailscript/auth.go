@@ -281,3 +281,27 @@ func authShow(store *oauth2.Store, name string, stdout io.Writer) error {
 	}
 	return tw.Flush()
 }
+
+// authStatus is the state of the sign-ins this process uses, for the
+// status file.
+func authStatus() []oauth2.Status {
+	var out []oauth2.Status
+	for _, s := range oauth2.SharedSources() {
+		out = append(out, s.Status())
+	}
+	return out
+}
+
+// printAuthStatus writes the sign-ins' states for "mailscript status".
+func printAuthStatus(w io.Writer, l []oauth2.Status) {
+	for _, st := range l {
+		switch st.State {
+		case "ok":
+			fmt.Fprintf(w, "sign-in %s: ok (access token until %s)\n", st.Name, when(st.Expiry))
+		case "sign-in needed":
+			fmt.Fprintf(w, "sign-in %s: SIGN-IN NEEDED, run: %s\n", st.Name, st.Command)
+		default:
+			fmt.Fprintf(w, "sign-in %s: %s: %s\n", st.Name, st.State, st.Error)
+		}
+	}
+}

@@ -44,6 +44,7 @@ type Server struct {
 	codes     map[string]*authCode
 	slowDown  int
 	pending   chan string // user codes of new device requests
+	issued    []string    // every token ever issued
 	counts    Counts
 }
 
@@ -224,17 +225,7 @@ func (s *Server) Counts() Counts {
 func (s *Server) Issued() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var l []string
-	for k := range s.access {
-		l = append(l, k)
-	}
-	for k := range s.refresh {
-		l = append(l, k)
-	}
-	for k := range s.used {
-		l = append(l, k)
-	}
-	return l
+	return append([]string(nil), s.issued...)
 }
 
 func random(prefix string) string {
@@ -301,6 +292,7 @@ func (s *Server) issueLocked(w http.ResponseWriter, user, scope string, id int) 
 		scope = Scope
 	}
 	at, rt := random("at-"), random("rt-")
+	s.issued = append(s.issued, at, rt)
 	exp := time.Now().Add(s.accessTTL)
 	s.access[at] = &grantToken{user: user, expiry: exp, scope: scope, id: id}
 	s.refresh[rt] = &grantToken{user: user, scope: scope, id: id}

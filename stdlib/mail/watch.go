@@ -206,6 +206,9 @@ func (w *watcher) run(ctx context.Context, s host.Sink) error {
 			return nil
 		}
 		if w.waitSignIn(ctx, s, err) {
+			if ctx.Err() != nil {
+				return nil
+			}
 			bo.reset()
 			continue
 		}
