@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -64,6 +65,9 @@ var openBrowser = func(url string) {
 		}
 	}
 }
+
+// authClient, when set, makes the HTTP requests of auth login (tests).
+var authClient *http.Client
 
 func tokenStore(o *options) (*oauth2.Store, error) {
 	dir, err := stateDir(o)
@@ -195,7 +199,7 @@ func authCmd(ctx context.Context, o *options, args []string, stdout, stderr io.W
 	if err := prov.Check(); err != nil {
 		return usagef("%v", err)
 	}
-	lg := &oauth2.Login{Name: name, Provider: prov, ClientID: clientID, ClientSecret: secret}
+	lg := &oauth2.Login{Name: name, Provider: prov, ClientID: clientID, ClientSecret: secret, Client: authClient}
 	browser := l.browser || prov.DeviceURL == "" || prov.NoDeviceMail
 	var rec *oauth2.Record
 	if browser {
