@@ -45,12 +45,17 @@ type Server struct {
 	slowDown  int
 	pending   chan string // user codes of new device requests
 	issued    []string    // every token ever issued
+	grace     bool
+	successor map[string]string // refresh token -> the one issued for it (RotationGrace)
 	counts    Counts
 }
 
 // Counts counts the requests the server answered.
 type Counts struct {
 	Refreshes, RefusedRefreshes, Introspections, ActiveIntrospections, DevicePolls, SlowDowns int
+	// GraceRefreshes counts refreshes with a predecessor token accepted
+	// under RotationGrace.
+	GraceRefreshes int
 }
 
 type grantToken struct {
@@ -86,6 +91,12 @@ func Interval(sec int) Option { return func(s *Server) { s.interval = sec } }
 // DeviceTTL sets how long a device code lives (default 10 minutes).
 func DeviceTTL(d time.Duration) Option { return func(s *Server) { s.deviceTTL = d } }
 
+// RotationGrace keeps a rotated refresh token usable until its successor
+// is first used, as providers that tolerate a client that lost the answer
+// to a refresh do (a crash between the answer and saving it). Without it a
+// rotated token is refused at once.
+func RotationGrace() Option { return func(s *Server) { s.grace = true } }
+
 // Start starts a server for the test and stops it when the test ends.
 func Start(t testing.TB, opts ...Option) *Server {
 	t.Helper()
@@ -100,6 +111,7 @@ func Start(t testing.TB, opts ...Option) *Server {
 		devices:   map[string]*device{},
 		codes:     map[string]*authCode{},
 		pending:   make(chan string, 16),
+		successor: map[string]string{},
 	}
 	for _, o := range opts {
 		o(s)
@@ -283,8 +295,9 @@ func (s *Server) handleDevice(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, resp)
 }
 
-// issueLocked makes a new access and refresh token for a grant.
-func (s *Server) issueLocked(w http.ResponseWriter, user, scope string, id int) {
+// issueLocked makes a new access and refresh token for a grant and
+// returns the refresh token.
+func (s *Server) issueLocked(w http.ResponseWriter, user, scope string, id int) string {
 	if id == 0 {
 		id = len(s.used) + len(s.refresh) + 1
 	}
@@ -300,6 +313,7 @@ func (s *Server) issueLocked(w http.ResponseWriter, user, scope string, id int) 
 		"access_token": at, "token_type": "Bearer", "refresh_token": rt,
 		"expires_in": int(s.accessTTL.Round(time.Second).Seconds()), "scope": scope,
 	})
+	return rt
 }
 
 func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
@@ -350,6 +364,15 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 	case "refresh_token":
 		rt := f.Get("refresh_token")
 		g, ok := s.refresh[rt]
+		if next, unused := s.refresh[s.successor[rt]]; !ok && s.grace && unused {
+			// The client lost the answer: the successor was never used.
+			delete(s.refresh, s.successor[rt])
+			s.used[s.successor[rt]] = true
+			s.counts.Refreshes++
+			s.counts.GraceRefreshes++
+			s.successor[rt] = s.issueLocked(w, next.user, next.scope, next.id)
+			return
+		}
 		if !ok {
 			s.counts.RefusedRefreshes++
 			desc := "unknown refresh token"
@@ -362,7 +385,7 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 		s.counts.Refreshes++
 		delete(s.refresh, rt)
 		s.used[rt] = true
-		s.issueLocked(w, g.user, g.scope, g.id)
+		s.successor[rt] = s.issueLocked(w, g.user, g.scope, g.id)
 	default:
 		oauthError(w, "unsupported_grant_type", "unsupported grant type")
 	}
