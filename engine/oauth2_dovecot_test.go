@@ -173,6 +173,9 @@ func TestOAuth2WatchDovecot(t *testing.T) {
 	if strings.Contains(logs.String(), "login refused") {
 		t.Errorf("a login was refused:\n%s", logs.String())
 	}
+	if tail := srv.LogTail(1 << 20); strings.Contains(tail, "auth failed") || !strings.Contains(tail, "method=OAUTHBEARER") {
+		t.Errorf("Dovecot refused a login, or saw no OAUTHBEARER login:\n%s", tail)
+	}
 	// The store holds the one refresh token the server accepts.
 	rec, err := oauth2.NewStore(filepath.Join(state, "oauth2"), "").Load("work")
 	if err != nil {

@@ -96,7 +96,8 @@ Watch flags:
 Prints the rules of the running "mailscript watch" that uses the same
 --state-dir, with their triggers (mail.on_new, engine.every, ...) and the
 state of each: idle, polling, reconnecting and why, with counts of
-callbacks run and failed.
+callbacks run and failed; and the state of the OAuth2 sign-ins its
+accounts use (see "mailscript help auth").
 `,
 	"version": "Usage: mailscript version\n\nPrints the version.\n",
 	"help":    "Usage: mailscript help [COMMAND]\n\nShows help on mailscript or one command.\n",
