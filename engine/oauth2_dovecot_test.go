@@ -22,16 +22,21 @@ import (
 
 // oauthSoak is how long the watch runs with expiring tokens: 20 s by
 // default (CI), MAILSCRIPT_OAUTH2_SOAK (a Go duration, e.g. "2m") for the
-// long run.
-func oauthSoak(t *testing.T) time.Duration {
-	if v := os.Getenv("MAILSCRIPT_OAUTH2_SOAK"); v != "" {
+// long run; oauthTTL the access tokens' lifetime: 3 s, or
+// MAILSCRIPT_OAUTH2_TTL.
+func oauthSoak(t *testing.T) time.Duration { return envDuration(t, "MAILSCRIPT_OAUTH2_SOAK", 20*time.Second) }
+
+func oauthTTL(t *testing.T) time.Duration { return envDuration(t, "MAILSCRIPT_OAUTH2_TTL", 3*time.Second) }
+
+func envDuration(t *testing.T, name string, def time.Duration) time.Duration {
+	if v := os.Getenv(name); v != "" {
 		d, err := time.ParseDuration(v)
-		if err != nil {
-			t.Fatalf("MAILSCRIPT_OAUTH2_SOAK: %v", err)
+		if err != nil || d <= 0 {
+			t.Fatalf("%s=%q: not a duration", name, v)
 		}
 		return d
 	}
-	return 20 * time.Second
+	return def
 }
 
 // deviceSignIn signs user in under name as "mailscript auth login" does,
@@ -94,7 +99,7 @@ func dialUser(t testing.TB, addr, user, password string) *imaplib.IMAP4 {
 }
 
 func TestOAuth2WatchDovecot(t *testing.T) {
-	const ttl = 3 * time.Second
+	ttl := oauthTTL(t)
 	as := authserver.Start(t, authserver.AccessTTL(ttl))
 	srv := dovecottest.Start(t, dovecottest.WithOAuth2(as.IntrospectURL()))
 	state := t.TempDir()
@@ -109,7 +114,7 @@ func TestOAuth2WatchDovecot(t *testing.T) {
 
 	// The soak: mail arrives every second; every few seconds the server
 	// drops alice's connections, so the trigger logs in again with
-	// whatever token is current. Access tokens live 3 s.
+	// whatever token is current. Access tokens live ttl (3 s).
 	got := map[uint32]int{}
 	want := map[uint32]bool{}
 	collect := func(wait bool) {

@@ -138,7 +138,9 @@ func BrowserLogin(ctx context.Context, l *Login, open func(url string)) (*Record
 	}
 	defer ln.Close()
 	cfg := l.config()
-	cfg.RedirectURL = fmt.Sprintf("http://127.0.0.1:%d/", ln.Addr().(*net.TCPAddr).Port)
+	// No path: Microsoft matches a registered "http://127.0.0.1" with
+	// any port only so.
+	cfg.RedirectURL = fmt.Sprintf("http://127.0.0.1:%d", ln.Addr().(*net.TCPAddr).Port)
 	verifier := xoauth2.GenerateVerifier()
 	var sb [24]byte
 	rand.Read(sb[:])
@@ -180,7 +182,11 @@ func BrowserLogin(ctx context.Context, l *Login, open func(url string)) (*Record
 	go srv.Serve(ln)
 	defer srv.Close()
 
-	open(cfg.AuthCodeURL(state, xoauth2.S256ChallengeOption(verifier)))
+	opts := []xoauth2.AuthCodeOption{xoauth2.S256ChallengeOption(verifier)}
+	for k, v := range l.Provider.AuthParams {
+		opts = append(opts, xoauth2.SetAuthURLParam(k, v))
+	}
+	open(cfg.AuthCodeURL(state, opts...))
 	var res result
 	select {
 	case <-ctx.Done():

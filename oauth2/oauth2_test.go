@@ -286,3 +286,18 @@ func TestCheckName(t *testing.T) {
 		}
 	}
 }
+
+func TestStoreKeepsGooglePreset(t *testing.T) {
+	store := oauth2.NewStore(t.TempDir(), "")
+	rec := &oauth2.Record{Name: "g", Provider: oauth2.Google(), ClientID: "c", Secrets: oauth2.Secrets{RefreshToken: "r"}}
+	if err := store.Save(rec); err != nil {
+		t.Fatal(err)
+	}
+	back, err := store.Load("g")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !back.NoDeviceMail || back.AuthParams["access_type"] != "offline" || back.AuthURL != oauth2.Google().AuthURL {
+		t.Errorf("a signed-in Google provider lost its preset: %+v", back.Provider)
+	}
+}

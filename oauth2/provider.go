@@ -22,6 +22,10 @@ type Provider struct {
 	// NoDeviceMail is true when the provider's device flow refuses the
 	// mail scopes (Google): sign-in then uses the browser flow.
 	NoDeviceMail bool `json:"-"`
+	// AuthParams are extra parameters of the authorization URL (Google
+	// returns a refresh token only with access_type=offline, and again
+	// for a user who consented before only with prompt=consent).
+	AuthParams map[string]string `json:"-"`
 }
 
 // Google returns Google's endpoints with the Gmail scope (IMAP and SMTP).
@@ -35,6 +39,7 @@ func Google() Provider {
 		DeviceURL:    "https://oauth2.googleapis.com/device/code",
 		Scopes:       []string{"https://mail.google.com/"},
 		NoDeviceMail: true,
+		AuthParams:   map[string]string{"access_type": "offline", "prompt": "consent"},
 	}
 }
 
@@ -101,4 +106,13 @@ func (p *Provider) Check() error {
 		}
 	}
 	return nil
+}
+
+// restorePreset sets the fields a store file does not keep from the
+// preset of the provider's name.
+func (p *Provider) restorePreset() {
+	if p.Name == "google" {
+		g := Google()
+		p.NoDeviceMail, p.AuthParams = g.NoDeviceMail, g.AuthParams
+	}
 }

@@ -120,6 +120,7 @@ func (s *Store) decode(name string, raw []byte) (*Record, error) {
 	}
 	rec := f.Record
 	rec.Name = name
+	rec.Provider.restorePreset()
 	switch {
 	case f.Sealed != nil:
 		if s.pass == "" {
@@ -154,6 +155,7 @@ func (s *Store) LoadInfo(name string) (rec *Record, isSealed bool, err error) {
 		return nil, false, fmt.Errorf("oauth2: %s: the store file is damaged: %w", name, err)
 	}
 	f.Record.Name = name
+	f.Record.Provider.restorePreset()
 	if f.Secrets != nil {
 		// Only whether there is a refresh token is kept.
 		f.Record.Secrets = Secrets{RefreshToken: nonEmpty(f.Secrets.RefreshToken)}
