@@ -24,9 +24,13 @@ import (
 // default (CI), MAILSCRIPT_OAUTH2_SOAK (a Go duration, e.g. "2m") for the
 // long run; oauthTTL the access tokens' lifetime: 3 s, or
 // MAILSCRIPT_OAUTH2_TTL.
-func oauthSoak(t *testing.T) time.Duration { return envDuration(t, "MAILSCRIPT_OAUTH2_SOAK", 20*time.Second) }
+func oauthSoak(t *testing.T) time.Duration {
+	return envDuration(t, "MAILSCRIPT_OAUTH2_SOAK", 20*time.Second)
+}
 
-func oauthTTL(t *testing.T) time.Duration { return envDuration(t, "MAILSCRIPT_OAUTH2_TTL", 3*time.Second) }
+func oauthTTL(t *testing.T) time.Duration {
+	return envDuration(t, "MAILSCRIPT_OAUTH2_TTL", 3*time.Second)
+}
 
 func envDuration(t *testing.T, name string, def time.Duration) time.Duration {
 	if v := os.Getenv(name); v != "" {
