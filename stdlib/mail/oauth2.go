@@ -190,3 +190,34 @@ func (w *watcher) waitSignIn(ctx context.Context, s host.Sink, err error) bool {
 	w.logger().Info("mail: "+w.desc+": signed in again; resuming", "signin", se.Name)
 	return true
 }
+
+// OAuth2Token returns a current bearer token of an account that logs in
+// with OAuth2 (ok false for a password account): what an SMTP login of
+// the same account needs (AUTH XOAUTH2 or OAUTHBEARER). For a stored
+// sign-in it is refreshed as needed; when the server refuses it anyway,
+// RefreshOAuth2 with the refused token gets a new one, once.
+func (a *Account) OAuth2Token() (token string, ok bool, err error) {
+	if a.cfg.OAuth2 == nil {
+		return "", false, nil
+	}
+	tok, _, err := a.secret()
+	return tok, true, err
+}
+
+// RefreshOAuth2 returns a token newer than stale, refreshing the stored
+// sign-in unless another login already did. Accounts without a stored
+// sign-in return an error.
+func (a *Account) RefreshOAuth2(stale string) (string, error) {
+	src, err := a.source()
+	if err != nil {
+		return "", err
+	}
+	if src == nil {
+		return "", fmt.Errorf("mail: %s: no stored OAuth2 sign-in to refresh", a.Name())
+	}
+	tok, err := src.Refresh(a.ctx(), stale)
+	if err != nil {
+		return "", fmt.Errorf("mail: %s: %w", a.Name(), err)
+	}
+	return tok, nil
+}

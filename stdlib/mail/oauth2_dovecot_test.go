@@ -16,6 +16,7 @@ import (
 	"github.com/mailscript/mailscript/internal/dovecottest"
 	"github.com/mailscript/mailscript/oauth2"
 	"github.com/mailscript/mailscript/stdlib/host"
+	"github.com/mailscript/mailscript/stdlib/mail"
 )
 
 // oauthSetup starts an authorization server, a Dovecot that validates
@@ -187,3 +188,31 @@ print(a:mailbox("INBOX"):status().messages)`, h, p)
 }
 
 func writeFileT(path, content string) error { return os.WriteFile(path, []byte(content), 0o600) }
+
+// TestOAuth2TokenForOtherLogins: what an SMTP login of the account asks
+// for, a current token, and a new one after a refusal.
+func TestOAuth2TokenForOtherLogins(t *testing.T) {
+	as := authserver.Start(t)
+	state := t.TempDir()
+	rec := signIn(t, as, state, "work")
+	h := &host.Host{Context: context.Background(), StateDir: state}
+	a, err := mail.NewAccount(mail.Config{Host: "127.0.0.1", User: "alice", OAuth2: &mail.OAuth2{Name: "work"}}, h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, ok, err := a.OAuth2Token()
+	if err != nil || !ok || tok != rec.Secrets.AccessToken {
+		t.Fatalf("OAuth2Token: %v %v", ok, err)
+	}
+	fresh, err := a.RefreshOAuth2(tok)
+	if err != nil || fresh == tok || !as.Active(fresh) {
+		t.Fatalf("RefreshOAuth2: %v", err)
+	}
+	pw, err := mail.NewAccount(mail.Config{Host: "127.0.0.1", User: "alice", Password: "x"}, h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, _ := pw.OAuth2Token(); ok {
+		t.Error("a password account has an OAuth2 token")
+	}
+}
