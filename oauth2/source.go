@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -97,16 +98,8 @@ func SharedSources() []*Source {
 	for _, s := range shared.m {
 		out = append(out, s)
 	}
-	sortSources(out)
+	slices.SortFunc(out, func(a, b *Source) int { return strings.Compare(a.name, b.name) })
 	return out
-}
-
-func sortSources(l []*Source) {
-	for i := 1; i < len(l); i++ {
-		for j := i; j > 0 && l[j].name < l[j-1].name; j-- {
-			l[j], l[j-1] = l[j-1], l[j]
-		}
-	}
 }
 
 // Name returns the sign-in's name.

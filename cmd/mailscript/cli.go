@@ -30,7 +30,7 @@ const usage = `Usage:
   mailscript [flags] watch [DIR]          run the rules of DIR (default ./scripts) as they change
   mailscript [flags] status               show the rules and triggers of a running watch
   mailscript [flags] demo [--serve]       run the starter rules against a built-in sample mailbox
-  mailscript [flags] auth login|list|show|logout [NAME]   sign accounts in with OAuth2
+  mailscript [flags] auth SUBCOMMAND      OAuth2 sign-ins: login NAME, list, show NAME, logout NAME
   mailscript types [DIR]                  write the editor annotations of the Lua API (default ./types)
   mailscript version                      print the version
   mailscript help [COMMAND]               show help

@@ -45,7 +45,7 @@
 //
 // mail.account("imaps://user@host[:port]") and mail.account("imap://...")
 // (STARTTLS) take the same settings as a URL (query parameters tls,
-// password_cmd, password_env, ca_file, insecure, timeout, create; a password
+// password_cmd, password_env, oauth2, ca_file, insecure, timeout, create; a password
 // may be given as user:password@), optionally followed by a table of more
 // settings. mail.account() with no argument reads the URL from the
 // environment variable MAILSCRIPT_ACCOUNT, for example
