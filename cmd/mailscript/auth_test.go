@@ -170,3 +170,28 @@ func TestAuthUsage(t *testing.T) {
 		}
 	}
 }
+
+func TestAuthEncryptedStore(t *testing.T) {
+	t.Setenv(oauth2.KeyEnv, "correct horse battery staple")
+	srv := authserver.Start(t)
+	state := t.TempDir()
+	authLogin(t, srv, state, "enc")
+	store := oauth2.NewStore(filepath.Join(state, "oauth2"), "correct horse battery staple")
+	raw, err := os.ReadFile(store.Path("enc"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tok := range srv.Issued() {
+		if strings.Contains(string(raw), tok) {
+			t.Fatal("a token is in clear in the encrypted store")
+		}
+	}
+	if _, err := store.Load("enc"); err != nil {
+		t.Fatalf("the passphrase does not open the store: %v", err)
+	}
+	t.Setenv(oauth2.KeyEnv, "")
+	out, err := authRun(t, "--state-dir", state, "auth", "show", "enc")
+	if err != nil || !strings.Contains(out, "encrypted with "+oauth2.KeyEnv) {
+		t.Errorf("auth show without the passphrase: %v\n%s", err, out)
+	}
+}
