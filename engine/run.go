@@ -145,6 +145,7 @@ func (e *Engine) exec(ctx context.Context, name, dir string, args []string, read
 		Env:      rs.lookupEnv,
 		Reactive: true,
 		State:    e.states.forRule(name),
+		StateDir: e.stateDir,
 		Tuning:   e.tuning,
 	}
 	if dir != "" {

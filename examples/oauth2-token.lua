@@ -1,6 +1,10 @@
 -- Gmail or Office 365 with OAuth2: log in with an access token printed by a
 -- command, instead of a password.
 --
+-- mailscript can sign in and refresh tokens itself ("mailscript auth login
+-- NAME", then oauth2 = "NAME"; see the README's "Gmail and Microsoft 365").
+-- This example is for people who already have a helper program.
+--
 -- Shows: mail.account with oauth2 = {token_cmd = ...}. Gmail and Office 365
 -- refuse passwords for IMAP; they want AUTHENTICATE XOAUTH2 with a
 -- short-lived access token. Getting one is the job of a small helper

@@ -22,5 +22,6 @@ func (h *Host) Derive(ctx context.Context) *Host {
 		Env:       h.Env,
 		State:     h.State,
 		Tuning:    h.Tuning,
+		StateDir:  h.StateDir,
 	}
 }

@@ -75,6 +75,9 @@ type Host struct {
 	Reactive bool
 	// State is the rule's persistent store; nil when there is none.
 	State State
+	// StateDir is the engine's state folder ("" when there is none): the
+	// OAuth2 token store is its "oauth2" subfolder.
+	StateDir string
 	// Tuning sets the timings of triggers (zero fields: defaults).
 	Tuning Tuning
 

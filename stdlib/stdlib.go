@@ -9,6 +9,7 @@ import (
 	"github.com/mailscript/mailscript/stdlib/luaimaplib"
 	"github.com/mailscript/mailscript/stdlib/luatime"
 	"github.com/mailscript/mailscript/stdlib/mail"
+	"github.com/mailscript/mailscript/stdlib/oauth2"
 	"github.com/mailscript/mailscript/stdlib/re"
 	"github.com/mailscript/mailscript/stdlib/smtplib"
 	"github.com/mailscript/mailscript/stdlib/ssl"
@@ -36,6 +37,7 @@ func Modules() []Module {
 		{log.Name, log.Loader},
 		{mail.Name, mail.Loader},
 		{state.Name, state.Loader},
+		{oauth2.Name, oauth2.Loader},
 	}
 }
 

@@ -69,7 +69,7 @@ mail.PermissionError = ErrorClass
 ---@field password? string
 ---@field password_cmd? string shell command; first output line is the password (needs --allow-run)
 ---@field password_env? string environment variable holding the password
----@field oauth2? {token?: string, token_cmd?: string}
+---@field oauth2? string|{token?: string, token_cmd?: string} the name of a sign-in ("mailscript auth login NAME"), or a token or a command printing one
 ---@field ca_file? string PEM certificates to trust besides the system's
 ---@field insecure? boolean no certificate verification
 ---@field timeout? number|string seconds, or "30s"

@@ -30,6 +30,7 @@ const usage = `Usage:
   mailscript [flags] watch [DIR]          run the rules of DIR (default ./scripts) as they change
   mailscript [flags] status               show the rules and triggers of a running watch
   mailscript [flags] demo [--serve]       run the starter rules against a built-in sample mailbox
+  mailscript [flags] auth SUBCOMMAND      OAuth2 sign-ins: login NAME, list, show NAME, logout NAME
   mailscript types [DIR]                  write the editor annotations of the Lua API (default ./types)
   mailscript version                      print the version
   mailscript help [COMMAND]               show help
@@ -66,6 +67,7 @@ Run flags (before FILE):
            mail.account() uses by default, points at it for this run
 `,
 	"demo":  demoHelp,
+	"auth":  authHelp,
 	"types": typesHelp,
 	"check": `Usage: mailscript [flags] check FILE...
 
@@ -117,7 +119,9 @@ it): a second one refuses to start, unless it is another shard.
 Prints the rules of the running "mailscript watch" that uses the same
 --state-dir, with their triggers (mail.on_new, engine.every, ...) and the
 state of each: idle, polling, reconnecting and why, with counts of
-callbacks run and failed. --shard I/N reads the status of that shard.
+callbacks run and failed; and the state of the OAuth2 sign-ins its
+accounts use (see "mailscript help auth"). --shard I/N reads the status
+of that shard.
 `,
 	"version": "Usage: mailscript version\n\nPrints the version.\n",
 	"help":    "Usage: mailscript help [COMMAND]\n\nShows help on mailscript or one command.\n",
@@ -272,6 +276,9 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if cmd.plain != nil {
 		return cmd.plain(rest, stdout, stderr)
+	}
+	if cmd.own != nil {
+		return cmd.own(ctx, &o, rest, stdout, stderr)
 	}
 	fs := newFlagSet(name)
 	var f commandFlags

@@ -17,6 +17,9 @@ import (
 // (flags), then run with what is left.
 type command struct {
 	plain func(args []string, stdout, stderr io.Writer) error
+	// own parses its own flags (after the shared ones given before the
+	// command), as the commands with subcommands do.
+	own   func(ctx context.Context, o *options, args []string, stdout, stderr io.Writer) error
 	flags func(fs *flag.FlagSet, f *commandFlags)
 	run   func(ctx context.Context, c *call, rest []string) error
 }
@@ -40,6 +43,7 @@ type call struct {
 // commands maps each command name to its command.
 var commands = map[string]command{
 	"types": {plain: typesCmd},
+	"auth":  {own: authCmd},
 	"version": {plain: func(args []string, stdout, _ io.Writer) error {
 		if len(args) > 0 {
 			return usagef("version takes no arguments")

@@ -143,6 +143,8 @@ func readmeShell(t *testing.T, b block) string {
 		var err error
 		if len(args) > 1 && args[0] == "demo" && args[1] == "--serve" {
 			err = runUntil(ctx, cancel, args, &out, "Stop with Ctrl-C.")
+		} else if len(args) > 1 && args[0] == "auth" && args[1] == "login" {
+			err = readmeAuthLogin(t, args, &out)
 		} else {
 			var stderr bytes.Buffer
 			err = run(ctx, args, &out, &stderr)

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/mailscript/mailscript/engine"
+	"github.com/mailscript/mailscript/oauth2"
 )
 
 // statusFile is where a running watch publishes the state of its rules'
@@ -23,6 +24,8 @@ type published struct {
 	PID     int                 `json:"pid"`
 	Updated time.Time           `json:"updated"`
 	Rules   []engine.RuleStatus `json:"rules"`
+	// Auth is the state of the OAuth2 sign-ins the accounts use.
+	Auth []oauth2.Status `json:"auth,omitempty"`
 }
 
 func stateDir(o *options) (string, error) {
@@ -43,7 +46,7 @@ func publishStatus(e *engine.Engine, o *options, logger *slog.Logger) (stop func
 	done := make(chan struct{})
 	finished := make(chan struct{})
 	write := func() {
-		data, _ := json.MarshalIndent(published{PID: os.Getpid(), Updated: time.Now(), Rules: e.Status()}, "", "  ")
+		data, _ := json.MarshalIndent(published{PID: os.Getpid(), Updated: time.Now(), Rules: e.Status(), Auth: authStatus()}, "", "  ")
 		if err := os.MkdirAll(dir, 0o700); err != nil {
 			logger.Warn("cannot publish the status", "err", err)
 			return
@@ -106,6 +109,7 @@ func statusCmd(o *options, stdout io.Writer) error {
 	if len(p.Rules) == 0 {
 		fmt.Fprintln(stdout, "no rule with triggers is active")
 	}
+	printAuthStatus(stdout, p.Auth)
 	for _, r := range p.Rules {
 		fmt.Fprintf(stdout, "%s (active since %s)\n", r.File, r.Since.Format(time.DateTime))
 		for _, t := range r.Triggers {

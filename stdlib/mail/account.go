@@ -228,7 +228,7 @@ func (a *Account) connect() (*imaplib.IMAP4, error) {
 	m.Host = host
 	fmt.Sscan(port, &m.Port)
 	if oauth {
-		err = loginOAuth2(m, a.cfg.User, secret)
+		err = a.loginOAuth2(m, secret)
 	} else {
 		_, _, err = m.Login(a.cfg.User, secret)
 	}
@@ -267,6 +267,10 @@ func (e *LoginError) Is(target error) bool {
 func (a *Account) secret() (s string, oauth bool, err error) {
 	c := &a.cfg
 	if c.OAuth2 != nil {
+		if c.OAuth2.Name != "" {
+			tok, err := a.storedToken()
+			return tok, true, err
+		}
 		if c.OAuth2.Token != "" {
 			return c.OAuth2.Token, true, nil
 		}

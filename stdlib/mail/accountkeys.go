@@ -53,8 +53,12 @@ var accountKeys = []accountKey{
 		fromLua: luaString(func(c *Config) *string { return &c.PasswordCmd }), fromURL: urlString(func(c *Config) *string { return &c.PasswordCmd })},
 	{name: "password_env", param: "password_env", lua: "string", def: PasswordEnv, doc: "the environment variable holding the password",
 		fromLua: luaString(func(c *Config) *string { return &c.PasswordEnvVar }), fromURL: urlString(func(c *Config) *string { return &c.PasswordEnvVar })},
-	{name: "oauth2", lua: "{token?: string, token_cmd?: string}", def: "", doc: "log in with XOAUTH2: a token, or a command printing a fresh one at each login",
-		fromLua: oauth2FromLua},
+	{name: "oauth2", param: "oauth2", lua: "string|{token?: string, token_cmd?: string}", def: "",
+		doc:     "log in with OAuth2: the name of a sign-in (mailscript auth login NAME), or a token, or a command printing a fresh one at each login",
+		fromLua: oauth2FromLua, fromURL: func(c *Config, _, v string) error {
+			c.OAuth2 = &OAuth2{Name: v}
+			return nil
+		}},
 	{name: "ca_file", param: "ca_file", lua: "string", def: "", doc: "PEM certificates to trust besides the system's",
 		fromLua: luaString(func(c *Config) *string { return &c.CAFile }), fromURL: urlString(func(c *Config) *string { return &c.CAFile })},
 	{name: "insecure", param: "insecure", lua: "boolean", def: "false", doc: "no certificate verification",
@@ -153,9 +157,13 @@ func timeoutFromLua(c *Config, _ string, v lua.LValue) (err error) {
 }
 
 func oauth2FromLua(c *Config, _ string, v lua.LValue) error {
+	if name, ok := v.(lua.LString); ok {
+		c.OAuth2 = &OAuth2{Name: string(name)}
+		return nil
+	}
 	ot, ok := v.(*lua.LTable)
 	if !ok {
-		return fmt.Errorf("mail.account: oauth2 must be a table {token = ...} or {token_cmd = ...}")
+		return fmt.Errorf("mail.account: oauth2 must be the name of a sign-in (mailscript auth login NAME), or a table {token = ...} or {token_cmd = ...}")
 	}
 	var err error
 	o := &OAuth2{}

@@ -54,8 +54,8 @@ type Config struct {
 	Password       string
 	PasswordCmd    string
 	PasswordEnvVar string
-	// OAuth2, when set, logs in with AUTHENTICATE XOAUTH2 instead of a
-	// password.
+	// OAuth2, when set, logs in with AUTHENTICATE OAUTHBEARER or XOAUTH2
+	// instead of a password.
 	OAuth2 *OAuth2
 	// CAFile is a PEM file of certificates to trust in addition to the
 	// system roots; Insecure turns certificate verification off.
@@ -71,18 +71,22 @@ type Config struct {
 	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
 }
 
-// OAuth2 is an OAuth 2.0 bearer token, given directly or produced by a
-// command (its first output line, run at each login since tokens expire).
+// OAuth2 is an OAuth 2.0 bearer token, given directly, produced by a
+// command (its first output line, run at each login since tokens expire),
+// or taken from the sign-in Name of the token store ("mailscript auth
+// login NAME"), refreshed as needed.
 type OAuth2 struct {
 	Token    string
 	TokenCmd string
+	Name     string
 }
 
 // ParseURL reads an account URL: imaps://user[:password]@host[:port] for
 // implicit TLS, imap://user[:password]@host[:port] for STARTTLS. Query
 // parameters set the other fields: tls (implicit, starttls, none),
-// password_cmd, password_env, ca_file, insecure, timeout (seconds or a Go
-// duration such as "30s"), create. User and password are percent-decoded.
+// password_cmd, password_env, oauth2 (the name of a stored sign-in),
+// ca_file, insecure, timeout (seconds or a Go duration such as "30s"),
+// create. User and password are percent-decoded.
 func ParseURL(s string) (Config, error) {
 	var c Config
 	u, err := url.Parse(s)
@@ -173,8 +177,10 @@ func (c *Config) Check() error {
 	if n > 1 {
 		return fmt.Errorf("mail: account %s: give only one of password, password_cmd, password_env and oauth2", c.name())
 	}
-	if c.OAuth2 != nil && (c.OAuth2.Token == "") == (c.OAuth2.TokenCmd == "") {
-		return fmt.Errorf("mail: account %s: oauth2 needs exactly one of token and token_cmd", c.name())
+	if c.OAuth2 != nil {
+		if err := c.OAuth2.check(c.name()); err != nil {
+			return err
+		}
 	}
 	if c.Timeout < 0 {
 		return fmt.Errorf("mail: account %s: negative timeout", c.name())

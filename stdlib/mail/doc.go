@@ -33,7 +33,9 @@
 // "starttls"; "none"), user, password, password_cmd (a shell command whose
 // first output line is the password; running it needs the run permission,
 // the CLI's --allow-run), password_env (the name of an environment variable
-// holding the password), oauth2 = {token = ... | token_cmd = ...}, ca_file
+// holding the password), oauth2 = "NAME" (a sign-in made with "mailscript
+// auth login NAME": a fresh token at each login, refreshed and rotated as
+// needed) or oauth2 = {token = ... | token_cmd = ...}, ca_file
 // (extra PEM roots to trust), insecure (no certificate verification),
 // timeout (seconds, or "30s"), and create (create missing destination
 // mailboxes). Any other key is an error. Without a password source the
@@ -43,7 +45,7 @@
 //
 // mail.account("imaps://user@host[:port]") and mail.account("imap://...")
 // (STARTTLS) take the same settings as a URL (query parameters tls,
-// password_cmd, password_env, ca_file, insecure, timeout, create; a password
+// password_cmd, password_env, oauth2, ca_file, insecure, timeout, create; a password
 // may be given as user:password@), optionally followed by a table of more
 // settings. mail.account() with no argument reads the URL from the
 // environment variable MAILSCRIPT_ACCOUNT, for example

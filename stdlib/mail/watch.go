@@ -197,9 +197,20 @@ func (w *watcher) run(ctx context.Context, s host.Sink) error {
 	}
 	bo := &backoff{min: tun.BackoffMin, max: tun.BackoffMax}
 	for {
-		err := w.session(ctx, s, bo)
+		sctx, endGuard := w.guard(ctx)
+		err := w.session(sctx, s, bo)
+		if dead := endGuard(); dead != nil {
+			err = dead
+		}
 		if ctx.Err() != nil {
 			return nil
+		}
+		if w.waitSignIn(ctx, s, err) {
+			if ctx.Err() != nil {
+				return nil
+			}
+			bo.reset()
+			continue
 		}
 		var wait time.Duration
 		var state string

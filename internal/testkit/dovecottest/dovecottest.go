@@ -78,6 +78,7 @@ type options struct {
 	quota    []string
 	metadata bool
 	extra    []string
+	oauth2   string // introspection URL (WithOAuth2)
 }
 
 // WithUser adds a user with the given password.
@@ -306,7 +307,7 @@ func (s *Server) writeConfig() error {
 	p("ssl_cert = <%s", s.certFile)
 	p("ssl_key = <%s", filepath.Join(s.dir, "key.pem"))
 	p("disable_plaintext_auth = no")
-	p("auth_mechanisms = plain login")
+	p("auth_mechanisms = %s", s.authMechanisms())
 	p("auth_failure_delay = 0")
 	// After a failed login Dovecot delays the next logins from the same IP
 	// by seconds (the auth penalty, kept by anvil). The auth process runs
@@ -317,7 +318,12 @@ func (s *Server) writeConfig() error {
 	p("mail_max_userip_connections = 1000")
 	p("mail_fsync = never")
 	p("mail_location = maildir:~/Maildir:LAYOUT=fs:INBOX=~/Maildir/INBOX")
-	p("passdb {\n  driver = passwd-file\n  args = scheme=PLAIN username_format=%%u %s\n}", filepath.Join(s.dir, "passwd"))
+	p("passdb {\n  driver = passwd-file\n%s  args = scheme=PLAIN username_format=%%u %s\n}", s.passwdMechanisms(), filepath.Join(s.dir, "passwd"))
+	if pdb, err := s.oauth2Config(); err != nil {
+		return err
+	} else if pdb != "" {
+		p("%s", pdb)
+	}
 	p("userdb {\n  driver = passwd-file\n  args = username_format=%%u %s\n}", filepath.Join(s.dir, "passwd"))
 	p("service imap-login {")
 	p("  inet_listener imap {\n    address = 127.0.0.1\n    port = %d\n  }", s.port)
