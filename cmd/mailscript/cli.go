@@ -30,6 +30,7 @@ const usage = `Usage:
   mailscript [flags] watch [DIR]          run the rules of DIR (default ./scripts) as they change
   mailscript [flags] status               show the rules and triggers of a running watch
   mailscript [flags] demo [--serve]       run the starter rules against a built-in sample mailbox
+  mailscript [flags] imapfilter [-c FILE]  run an imapfilter config unchanged
   mailscript types [DIR]                  write the editor annotations of the Lua API (default ./types)
   mailscript version                      print the version
   mailscript help [COMMAND]               show help
@@ -244,7 +245,7 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	cmd, rest := rest[0], rest[1:]
 	switch cmd {
-	case "run", "check", "watch", "status", "demo":
+	case "run", "check", "watch", "status", "demo", "imapfilter":
 	case "types":
 		return typesCmd(rest, stdout, stderr)
 	case "version":
@@ -263,7 +264,10 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	var w watchFlags
 	var d demoFlags
 	var runDemo bool
+	var ifl imapfilterFlags
 	switch cmd {
+	case "imapfilter":
+		registerIMAPFilterFlags(fs, &ifl)
 	case "run":
 		fs.BoolVar(&runDemo, "demo", false, "")
 	case "demo":
@@ -294,6 +298,8 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	logger := newLogger(&o, stderr)
 
 	switch cmd {
+	case "imapfilter":
+		return imapfilterCmd(ctx, &o, &ifl, rest, stdout, stderr)
 	case "run":
 		if len(rest) == 0 {
 			return usagef("run needs a FILE")
