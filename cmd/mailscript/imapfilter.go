@@ -66,6 +66,10 @@ func imapfilterCmd(ctx context.Context, o *options, f *imapfilterFlags, rest []s
 	if f.dry {
 		o.dryRun = true
 	}
+	if f.trust != "" {
+		// Naming the file on the command line is permission to read it.
+		o.perms.Read = append(o.perms.Read, f.trust)
+	}
 	var name string
 	var src []byte
 	var err error
