@@ -241,6 +241,20 @@ var ifConfigs = []ifConfig{
 		},
 		unordered: true,
 	},
+	{
+		file: "samples-extend.lua",
+		prepend: "myaccount = IMAP { server = 'localhost', port = {PORT}, username = '{USER}', password = '{PASS}' }\n" +
+			"myaccount2 = IMAP { server = 'localhost', port = {PORT}, username = '{USER2}', password = '{PASS2}' }\n",
+		subst: []string{
+			"become_daemon(600, forever)", "forever()",
+			"while true do", "for _ = 1, 1 do",
+			"    myaccount.mymailbox:enter_idle()\n", "",
+			"if not mbox:enter_idle() then", "if false then",
+			"'bayesian-spam-filter'", "'grep -qi viagra && exit 1 || exit 0'",
+			"pipe_from('pass Email/imap1.mail.server')", "pipe_from('echo secret1')",
+		},
+		args: []string{"--allow-run"},
+	},
 }
 
 func TestIMAPFilterDifferential(t *testing.T) {
