@@ -255,6 +255,45 @@ var ifConfigs = []ifConfig{
 		},
 		args: []string{"--allow-run"},
 	},
+	{file: "lists-by-listid.lua", subst: tlsAccount("'imap.gmail.com'", "'someone@gmail.com'", "'GMAIL_PASS'", "port = 993,")},
+	{file: "amazon-trash.lua", subst: tlsAccount("'my.server.fqdn.tld'", "'my.mail@provider.tld'", "'my_password'", "port = 993")},
+	{file: "recipient-helpers.lua", subst: plainAccount("'mail.example.com'", "'jdoe'", "'hunter2'")},
+	{file: "melver-mainloop.lua", subst: tlsAccount("'imap.example.com'", "'marco'", "'pw'", "")},
+	{file: "idle-loop.lua", subst: append(tlsAccount("'imap.example.org'", "'me@example.org'", "'secret'", ""),
+		"while true do\n    email.INBOX:enter_idle()", "for _ = 1, 1 do")},
+	{file: "status-probe.lua", subst: tlsAccount("'imap.gmail.com'", "'someone'", "'pw'", "")},
+	{file: "launchpad-bugs.lua", subst: append(tlsAccount("'imap.gmail.com'", "'<email>'", "pass", ""),
+		"pipe_from('gpg2 -dq ~/.mutt/my_pass.gpg')", "pipe_from('printf {PASS}')"), args: []string{"--allow-run"}},
+	{file: "print-matched.lua", subst: tlsAccount("'mail.example.cz'", "'klink'", "'pw'", "port = 993,")},
+	{file: "popen-password.lua", subst: append(tlsAccount("'mail.realnames.example'", "'jose@valdivia.example'", "get_password('jose', 'hoover')", ""),
+		"\"echo \" .. account .. \"-\" .. service", "\"echo {PASS}\""), args: []string{"--allow-run"}},
+	{file: "spam-pipe.lua", subst: tlsAccount("'imap.example.net'", "'kyle'", "'pw'", ""), args: []string{"--allow-run"}},
+	{file: "ipairs-loop.lua", subst: plainAccount("'mail.example.com'", "'greg'", "'pw'")},
+	{file: "iranzo-rules.lua", subst: plainAccount("'localhost'", "'iranzo'", "'pw'")},
+	{file: "cheatsheet.lua", subst: plainAccount("'imap.example.com'", "'me'", "'pw'")},
+}
+
+// plainAccount points an account at the test bed's plain port (STARTTLS).
+func plainAccount(server, user, pass string) []string {
+	return []string{
+		"server = " + server, "server = 'localhost', port = {PORT}",
+		"username = " + user, "username = '{USER}'",
+		"password = " + pass, "password = '{PASS}'",
+	}
+}
+
+// tlsAccount points an account with ssl at the test bed's TLS port;
+// port is the config's own port setting, dropped ("" when none).
+func tlsAccount(server, user, pass, port string) []string {
+	s := []string{
+		"server = " + server, "server = 'localhost', port = {TLSPORT}",
+		"username = " + user, "username = '{USER}'",
+		"password = " + pass, "password = '{PASS}'",
+	}
+	if port != "" {
+		s = append(s, port, "")
+	}
+	return s
 }
 
 func TestIMAPFilterDifferential(t *testing.T) {
@@ -294,6 +333,51 @@ func hasAttr(attrs []string, a string) bool {
 		}
 	}
 	return false
+}
+
+// TestIMAPFilterKeepsOthersDeleted checks the one difference on purpose:
+// a move expunges exactly the messages moved, so mail another client had
+// flagged \Deleted survives under mailscript, where imapfilter's bare
+// EXPUNGE destroys it.
+func TestIMAPFilterKeepsOthersDeleted(t *testing.T) {
+	bin := needIMAPFilter(t)
+	b := newBed(t)
+	config := b.expand(`account = IMAP { server = 'localhost', port = {PORT}, username = '{USER}', password = '{PASS}' }
+account.INBOX:contain_from('amazon.com'):move_messages(account['Shopping'])
+`)
+	survives := func() bool {
+		host, port, _ := strings.Cut(b.srv.Addr(), ":")
+		p, _ := strconv.Atoi(port)
+		m, err := imaplib.Dial(host, p, &imaplib.Options{Timeout: 30 * time.Second})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer m.Logout()
+		if _, _, err := m.Login(dovecottest.DefaultUser, dovecottest.DefaultPassword); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := m.SelectMailbox("INBOX", true); err != nil {
+			t.Fatal(err)
+		}
+		set, err := m.UIDSearch("HEADER", "Message-ID", "predeleted1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return !set.IsEmpty()
+	}
+	b.reset(t)
+	b.runReal(t, bin, config)
+	if survives() {
+		t.Error("imapfilter kept the message flagged \\Deleted by another client; the test no longer shows the difference")
+	}
+	b.reset(t)
+	out, _ := b.runOurs(t, config)
+	if !survives() {
+		t.Error("mailscript imapfilter expunged a message it did not act on")
+	}
+	if want := "1 messages moved from alice@localhost/INBOX to alice@localhost/Shopping.\n"; out != want {
+		t.Errorf("output %q, want %q", out, want)
+	}
 }
 
 func lines(s string) []string {

@@ -134,10 +134,11 @@ func cached(pattern string) (*Regex, error) {
 	return r, nil
 }
 
-// regex(pattern, subject) -> true, match, captures... | false
+// regex(pattern, subject) -> match, captures... | false
 //
-// This is imapfilter's regex_search: the first result says whether the
-// pattern matched, the others are the matched text and the captures.
+// This is imapfilter's regex_search: on a match it returns the matched
+// text and the captures up to the last one that took part (nil for those
+// before it that did not), and false when the pattern does not match.
 func (c *core) regexSearch(L *lua.LState) int {
 	pattern, subject := L.CheckString(1), L.CheckString(2)
 	r, err := cached(pattern)
@@ -149,7 +150,9 @@ func (c *core) regexSearch(L *lua.LState) int {
 		L.Push(lua.LFalse)
 		return 1
 	}
-	L.Push(lua.LTrue)
+	for len(m) > 1 && m[len(m)-1] == nil {
+		m = m[:len(m)-1]
+	}
 	for _, s := range m {
 		if s == nil {
 			L.Push(lua.LNil)
@@ -157,7 +160,7 @@ func (c *core) regexSearch(L *lua.LState) int {
 			L.Push(lua.LString(*s))
 		}
 	}
-	return 1 + len(m)
+	return len(m)
 }
 
 // decode(text) -> text with RFC 2047 encoded words decoded (for

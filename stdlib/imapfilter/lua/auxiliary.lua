@@ -24,7 +24,7 @@ function pipe_from(command)
     return core.pipe_from(command)
 end
 
--- regex_search(pattern, subject) -> true, match, captures... | false
+-- regex_search(pattern, subject) -> match, captures... | false
 function regex_search(pattern, subject)
     IF.check_required(pattern, 'string')
     IF.check_required(subject, 'string')
