@@ -20,6 +20,6 @@
 // the messages the config acted on.
 //
 // Check finds, before a config runs, what would stop it half-way: syntax
-// of Lua 5.2+ that gopher-lua's Lua 5.1 cannot parse (with what to write
+// of Lua 5.3 that gopher-lua (Lua 5.1 with goto) cannot parse (with what to write
 // instead) and literal patterns that Go's RE2 cannot compile.
 package imapfilter

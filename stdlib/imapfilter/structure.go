@@ -47,11 +47,9 @@ func structureTable(L *lua.LState, bs *imaplib.BodyStructure) *lua.LTable {
 
 func partTable(L *lua.LState, p *imaplib.BodyStructure) *lua.LTable {
 	t := L.NewTable()
-	typ := strings.ToLower(p.Type) + "/" + p.Subtype
+	typ := p.Type + "/" + p.Subtype
 	if strings.EqualFold(p.Type, "multipart") {
 		typ = "multipart/" + p.Subtype
-	} else {
-		typ = p.Type + "/" + p.Subtype
 	}
 	L.SetField(t, "type", lua.LString(typ))
 	name := p.Param("name")

@@ -1,0 +1,201 @@
+package imapfilter_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"strings"
+	"testing"
+	"time"
+
+	lua "github.com/yuin/gopher-lua"
+
+	"github.com/mailscript/mailscript/imaplib"
+	"github.com/mailscript/mailscript/internal/memserver"
+	"github.com/mailscript/mailscript/stdlib/host"
+	"github.com/mailscript/mailscript/stdlib/imapfilter"
+)
+
+// bed is an in-process IMAP server with a few messages in INBOX.
+func bed(t *testing.T) (*memserver.Server, string) {
+	t.Helper()
+	srv, err := memserver.New(memserver.Options{Users: map[string]string{"alice": "secret"}, InsecureAuth: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	msgs := []struct{ from, subject string }{
+		{"news@letter.example", "weekly news"},
+		{"bob@example.org", "lunch"},
+		{"news@letter.example", "more news"},
+		{"=?UTF-8?B?SsO8cmdlbg==?= <j@example.de>", "hallo"},
+	}
+	for i, m := range msgs {
+		raw := fmt.Sprintf("From: %s\r\nSubject: %s\r\nMessage-ID: <m%d@test>\r\n\r\nbody %d\r\n", m.from, m.subject, i+1, i+1)
+		if _, err := srv.Append("alice", "INBOX", []byte(raw), nil, time.Date(2025, 1, i+1, 9, 0, 0, 0, time.UTC)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, port, _ := net.SplitHostPort(srv.Addr())
+	return srv, port
+}
+
+// runLua runs src with imapfilter's API, printing to the returned buffer.
+func runLua(t *testing.T, h *host.Host, src string) (string, error) {
+	t.Helper()
+	L := lua.NewState()
+	defer L.Close()
+	var out bytes.Buffer
+	if h.Context == nil {
+		h.Context = context.Background()
+	}
+	host.Set(L, h)
+	defer h.CloseAll()
+	L.SetGlobal("print", L.NewFunction(func(L *lua.LState) int {
+		var parts []string
+		for i := 1; i <= L.GetTop(); i++ {
+			parts = append(parts, L.ToStringMeta(L.Get(i)).String())
+		}
+		out.WriteString(strings.Join(parts, "\t") + "\n")
+		return 0
+	}))
+	if err := imapfilter.Install(L, imapfilter.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	err := L.DoString(src)
+	return out.String(), err
+}
+
+// subjects lists the subjects of a mailbox, through a connection of its own.
+func subjects(t *testing.T, port, mailbox string) []string {
+	t.Helper()
+	var p int
+	fmt.Sscan(port, &p)
+	m, err := imaplib.Dial("127.0.0.1", p, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Logout()
+	if _, _, err := m.Login("alice", "secret"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.SelectMailbox(mailbox, true); err != nil {
+		return nil
+	}
+	all, _ := imaplib.ParseSeqSet("1:*")
+	fds, err := m.UIDFetch(all, "(BODY.PEEK[HEADER.FIELDS (SUBJECT)])")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, fd := range fds {
+		_, v, _ := strings.Cut(string(fd.Sections[0].Data), ":")
+		out = append(out, strings.TrimSpace(v))
+	}
+	return out
+}
+
+func account(port string) string {
+	return "acct = IMAP { server = '127.0.0.1', port = " + port + ", username = 'alice', password = 'secret' }\noptions.starttls = false\n"
+}
+
+func TestSetsAndMoves(t *testing.T) {
+	_, port := bed(t)
+	out, err := runLua(t, &host.Host{}, account(port)+`
+local news = acct.INBOX:contain_from('news@letter.example')
+local lunch = acct.INBOX:contain_subject('lunch')
+print(#news, #lunch, #(news + lunch), #(news * lunch), #(acct.INBOX:select_all() - news))
+print(#news:contain_subject('more'), #news:match_subject('^weekly'))
+news:move_messages(acct['Lists/news'])
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "2\t1\t3\t0\t2\n1\t1\n2 messages moved from alice@127.0.0.1/INBOX to alice@127.0.0.1/Lists/news.\n"
+	if out != want {
+		t.Errorf("printed %q, want %q", out, want)
+	}
+	if got := subjects(t, port, "Lists/news"); strings.Join(got, ",") != "weekly news,more news" {
+		t.Errorf("Lists/news holds %q", got)
+	}
+	if got := subjects(t, port, "INBOX"); strings.Join(got, ",") != "lunch,hallo" {
+		t.Errorf("INBOX holds %q", got)
+	}
+}
+
+func TestDryRunChangesNothing(t *testing.T) {
+	_, port := bed(t)
+	var logs bytes.Buffer
+	h := &host.Host{DryRun: true, Logger: slog.New(slog.NewTextHandler(&logs, nil))}
+	_, err := runLua(t, h, account(port)+`
+acct.INBOX:select_all():move_messages(acct['Elsewhere'])
+acct.INBOX:select_all():mark_seen()
+acct:create_mailbox('New')
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := subjects(t, port, "INBOX"); len(got) != 4 {
+		t.Errorf("INBOX holds %q after a dry run", got)
+	}
+	if got := subjects(t, port, "Elsewhere"); got != nil {
+		t.Errorf("Elsewhere exists after a dry run: %q", got)
+	}
+	for _, w := range []string{"would copy", "would store", "would create"} {
+		if !strings.Contains(logs.String(), w) {
+			t.Errorf("log lacks %q:\n%s", w, logs.String())
+		}
+	}
+}
+
+func TestDecodeHeaders(t *testing.T) {
+	_, port := bed(t)
+	out, err := runLua(t, &host.Host{}, account(port)+`
+print(#acct.INBOX:match_from('Jürgen'))
+options.decode_headers = true
+options.cache = false
+print(#acct.INBOX:match_from('Jürgen'))
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out != "0\n1\n" {
+		t.Errorf("printed %q, want raw then decoded matching", out)
+	}
+}
+
+func TestOptionsAndErrors(t *testing.T) {
+	var logs bytes.Buffer
+	h := &host.Host{Logger: slog.New(slog.NewTextHandler(&logs, nil))}
+	out, err := runLua(t, h, `
+options.timout = 10
+options.crammd5 = false
+print(options.timeout, options.expunge, options.info, options.range == math.huge)
+print(regex_search('^(\\w+)@(\\w+)', 'bob@example'))
+print(regex_search('x', 'abc'))
+print(table.unpack({1, 2}), unpack({3}))
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "60\ttrue\ttrue\ttrue\nbob@example\tbob\texample\nfalse\n1\t3\n"; out != want {
+		t.Errorf("printed %q, want %q", out, want)
+	}
+	if !strings.Contains(logs.String(), `unknown option \"timout\"`) || strings.Contains(logs.String(), "crammd5") {
+		t.Errorf("warnings:\n%s", logs.String())
+	}
+	_, err = runLua(t, &host.Host{}, `regex_search('(?=x)', 'x')`)
+	if err == nil || !strings.Contains(err.Error(), "lookaround") {
+		t.Errorf("a lookahead ran: %v", err)
+	}
+	_, err = runLua(t, &host.Host{}, `IMAP { username = 'x' }`)
+	if err == nil || !strings.Contains(err.Error(), "required argument left out") {
+		t.Errorf("an account without server: %v", err)
+	}
+	_, err = runLua(t, &host.Host{}, `pipe_from('echo hi')`)
+	if err == nil || !strings.Contains(err.Error(), "--allow-run") {
+		t.Errorf("pipe_from without permission: %v", err)
+	}
+}
