@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
+	"sync"
 
 	lua "github.com/yuin/gopher-lua"
 
@@ -116,8 +118,7 @@ func imapfilterCmd(ctx context.Context, o *options, f *imapfilterFlags, rest []s
 		extra = append(extra, engine.WithDebug(df))
 	}
 	e := newEngine(o, logger, stdout, stderr, extra...)
-	stopStatus := publishStatus(e, o, logger)
-	defer stopStatus()
+	defer publishWhenDaemon(e, o, logger)()
 	if f.exec != "" || f.config == "-" {
 		_, err = e.RunString(ctx, name, string(src))
 	} else {
@@ -131,6 +132,41 @@ func imapfilterCmd(ctx context.Context, o *options, f *imapfilterFlags, rest []s
 		return reported{err}
 	}
 	return nil
+}
+
+// publishWhenDaemon publishes the status of the run for "mailscript
+// status" once the config has become a daemon (become_daemon registered
+// a schedule), so that a config run once never touches the status file
+// of a watch. The returned function stops publishing.
+func publishWhenDaemon(e *engine.Engine, o *options, logger *slog.Logger) (stop func()) {
+	var mu sync.Mutex
+	stopPublish := func() {}
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		for {
+			changed := e.StatusChanged()
+			if len(e.Status()) > 0 {
+				mu.Lock()
+				stopPublish = publishStatus(e, o, logger)
+				mu.Unlock()
+				return
+			}
+			select {
+			case <-changed:
+			case <-done:
+				return
+			}
+		}
+	}()
+	return func() {
+		close(done)
+		<-finished
+		mu.Lock()
+		defer mu.Unlock()
+		stopPublish()
+	}
 }
 
 // registerIMAPFilterFlags adds imapfilter's own flags to fs.

@@ -47,9 +47,13 @@ type bed struct {
 
 func newBed(t *testing.T) *bed {
 	t.Helper()
+	return newBedWith(t, corpus(time.Now()))
+}
+
+func newBedWith(t *testing.T, boxes []seedBox) *bed {
+	t.Helper()
 	srv := dovecottest.Start(t)
-	now := time.Now()
-	for _, box := range corpus(now) {
+	for _, box := range boxes {
 		srv.Seed(t, box.user, box.mailbox, box.msgs)
 	}
 	b := &bed{srv: srv, snapshot: filepath.Join(t.TempDir(), "home")}
@@ -187,7 +191,7 @@ func (c ifConfig) text(t *testing.T, b *bed) string {
 var timings = regexp.MustCompile(`\(\d+\.\d+ \+ \d+\.\d+( \+ \d+\.\d+)? secs\)\.?`)
 
 // runReal runs the config under imapfilter and returns what it printed.
-func (b *bed) runReal(t *testing.T, bin, config string) (string, string) {
+func (b *bed) runReal(t *testing.T, bin, config string, extra ...string) (string, string) {
 	t.Helper()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "config.lua")
@@ -196,7 +200,7 @@ func (b *bed) runReal(t *testing.T, bin, config string) (string, string) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, "-c", path, "-t", b.srv.CertFile())
+	cmd := exec.CommandContext(ctx, bin, append([]string{"-c", path, "-t", b.srv.CertFile()}, extra...)...)
 	cmd.Env = append(os.Environ(), "HOME="+dir)
 	cmd.Dir = dir
 	var stdout, stderr bytes.Buffer
@@ -209,6 +213,12 @@ func (b *bed) runReal(t *testing.T, bin, config string) (string, string) {
 
 // runOurs runs the config under "mailscript imapfilter".
 func (b *bed) runOurs(t *testing.T, config string, extra ...string) (string, string) {
+	return b.runOursWith(t, config, extra, nil)
+}
+
+// runOursWith runs the config under "mailscript [before] imapfilter -c
+// CONFIG -t CERT [after]".
+func (b *bed) runOursWith(t *testing.T, config string, before, after []string) (string, string) {
 	t.Helper()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "config.lua")
@@ -218,8 +228,9 @@ func (b *bed) runOurs(t *testing.T, config string, extra ...string) (string, str
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	var stdout, stderr bytes.Buffer
-	args := append([]string{"--log-format", "text", "--state-dir", filepath.Join(dir, "state")}, extra...)
+	args := append([]string{"--log-format", "text", "--state-dir", filepath.Join(dir, "state")}, before...)
 	args = append(args, "imapfilter", "-c", path, "-t", b.srv.CertFile())
+	args = append(args, after...)
 	if err := run(ctx, args, &stdout, &stderr); err != nil {
 		t.Logf("mailscript imapfilter: %v\n%s", err, stderr.String())
 	}
@@ -333,6 +344,39 @@ func hasAttr(attrs []string, a string) bool {
 		}
 	}
 	return false
+}
+
+// TestIMAPFilterDryRunDifferential runs configs with -n under both: the
+// printed output must be the same, and mailscript must change nothing.
+func TestIMAPFilterDryRunDifferential(t *testing.T) {
+	bin := needIMAPFilter(t)
+	b := newBed(t)
+	b.reset(t)
+	initial := b.state(t)
+	for _, c := range ifConfigs {
+		if c.file != "samples-config.lua" && c.file != "cheatsheet.lua" && c.file != "iranzo-rules.lua" {
+			continue
+		}
+		t.Run(strings.TrimSuffix(c.file, ".lua"), func(t *testing.T) {
+			config := c.text(t, b)
+			b.reset(t)
+			realOut, _ := b.runReal(t, bin, config, "-n")
+			b.reset(t)
+			ourOut, ourErr := b.runOursWith(t, config, c.args, []string{"-n"})
+			if d := diffLines(initial, b.state(t)); d != "" {
+				t.Errorf("a dry run changed mailboxes:\n%s", d)
+			}
+			ro, oo := lines(realOut), lines(ourOut)
+			sort.Strings(ro)
+			sort.Strings(oo)
+			if d := diffLines(ro, oo); d != "" {
+				t.Errorf("printed output differs (- imapfilter, + mailscript):\n%s", d)
+			}
+			if !strings.Contains(ourErr, "dry-run: would") {
+				t.Errorf("no dry-run log lines:\n%s", ourErr)
+			}
+		})
+	}
 }
 
 // TestIMAPFilterKeepsOthersDeleted checks the one difference on purpose:

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 )
@@ -116,5 +117,50 @@ func TestIMAPFilterDefaultConfig(t *testing.T) {
 	}
 	if got := stdout.String(); got != "env config\n" {
 		t.Errorf("stdout %q", got)
+	}
+}
+
+// lineWriter signals each line written.
+type lineWriter struct {
+	mu    sync.Mutex
+	buf   bytes.Buffer
+	lines chan string
+}
+
+func (w *lineWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.buf.Write(p)
+	for {
+		line, err := w.buf.ReadString('\n')
+		if err != nil {
+			w.buf.WriteString(line)
+			break
+		}
+		w.lines <- strings.TrimSuffix(line, "\n")
+	}
+	return len(p), nil
+}
+
+// TestIMAPFilterBecomeDaemon checks that become_daemon runs the function
+// at once, then on the engine's schedule until the run is stopped.
+func TestIMAPFilterBecomeDaemon(t *testing.T) {
+	out := &lineWriter{lines: make(chan string, 16)}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	errc := make(chan error, 1)
+	var stderr bytes.Buffer
+	go func() {
+		errc <- run(ctx, []string{"--state-dir", t.TempDir(), "imapfilter", "-e",
+			"n = 0 become_daemon(1, function() n = n + 1 print('pass ' .. n) end) print('main chunk done')"}, out, &stderr)
+	}()
+	for _, want := range []string{"pass 1", "main chunk done", "pass 2"} {
+		if got := <-out.lines; got != want {
+			t.Fatalf("printed %q, want %q", got, want)
+		}
+	}
+	cancel()
+	if err := <-errc; err != nil && exitCode(err) != 0 {
+		t.Errorf("stopping the daemon: %v\n%s", err, stderr.String())
 	}
 }

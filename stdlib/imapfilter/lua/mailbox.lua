@@ -26,7 +26,10 @@ setmetatable(Mailbox, { __call = function(_, account, name) return IF.Mailbox(ac
 local function session(self) return IF.session(self._account) end
 
 local function after(self)
-    if options.close == true then core.close(session(self)) end
+    if options.close == true then
+        core.close(session(self))
+        rawset(self, '_ahead', nil)
+    end
 end
 
 -- Searching ---------------------------------------------------------------
@@ -53,8 +56,12 @@ function Mailbox._send_query(self, criteria, messages)
     local ok, uids = core.search(session(self), self._mailbox, query, charset)
     if not ok then return {} end
     after(self)
-    local t = {}
-    for _, n in ipairs(uids) do table.insert(t, { self, n }) end
+    local t, pos = {}, {}
+    for i, n in ipairs(uids) do
+        table.insert(t, { self, n })
+        pos[n] = i
+    end
+    rawset(self, '_last', { uids = uids, pos = pos })
     return t
 end
 
@@ -143,26 +150,62 @@ end
 
 -- Fetching ----------------------------------------------------------------
 
+-- readahead is how many messages of the last search a fetch for one
+-- message brings along: a config looping over a result and fetching
+-- each message's subject makes one request per 200 messages, not one
+-- per message. What is read ahead stays out of the messages' cache until
+-- asked for, and is forgotten when messages of the mailbox are expunged.
+local readahead = 200
+
 -- fetch_cached fetches kind (with arg) of the messages not cached yet, in
--- one request, and returns {uid = value}; field names the cache slot of
--- the Message objects (nil: never cached).
+-- one request, and returns {uid = value}; slot reads and writes the
+-- cache of a Message object (nil: never cached).
 local function fetch_cached(self, uids, kind, arg, slot, convert)
     if not uids or #uids == 0 then return nil end
+    local caching = slot ~= nil and options.cache == true
+    local key = kind .. ':' .. (arg or '')
+    local ahead = caching and rawget(self, '_ahead') and self._ahead[key]
     local results, missing = {}, {}
     for _, m in ipairs(uids) do
         local v
-        if slot and options.cache == true then v = slot(self[m]) end
+        if caching then
+            v = slot(self[m])
+            if v == nil and ahead and ahead[m] ~= nil then
+                v, ahead[m] = ahead[m], nil
+                slot(self[m], v)
+            end
+        end
         if v ~= nil then results[m] = v else table.insert(missing, m) end
     end
     if #missing > 0 then
-        local ok, got = core.fetch(session(self), self._mailbox, missing, kind, arg)
+        local wanted = {}
+        for _, m in ipairs(missing) do wanted[m] = true end
+        local last = rawget(self, '_last')
+        local fetch = missing
+        if caching and #missing == 1 and last and last.pos[missing[1]] then
+            fetch = { missing[1] }
+            local i = last.pos[missing[1]]
+            for j = i + 1, math.min(i + readahead - 1, #last.uids) do
+                local u = last.uids[j]
+                if slot(self[u]) == nil and not (ahead and ahead[u] ~= nil) then
+                    table.insert(fetch, u)
+                end
+            end
+        end
+        local ok, got = core.fetch(session(self), self._mailbox, fetch, kind, arg)
         if not ok then return nil end
-        for _, m in ipairs(missing) do
+        for _, m in ipairs(fetch) do
             local v = got[m]
             if v ~= nil then
                 if convert then v = convert(v) end
-                results[m] = v
-                if slot and options.cache == true then slot(self[m], v) end
+                if wanted[m] then
+                    results[m] = v
+                    if caching then slot(self[m], v) end
+                else
+                    rawset(self, '_ahead', rawget(self, '_ahead') or {})
+                    self._ahead[key] = self._ahead[key] or {}
+                    self._ahead[key][m] = v
+                end
             end
         end
     end
@@ -335,6 +378,11 @@ end
 
 function Mailbox._flag_messages(self, mode, flags, uids)
     if not uids or #uids == 0 then return nil end
+    if mode ~= 'remove' then
+        for _, f in ipairs(flags) do
+            if string.lower(f) == '\\deleted' then rawset(self, '_ahead', nil) end
+        end
+    end
     local r = core.store(session(self), self._mailbox, uids, mode, flags, options.expunge == true)
     after(self)
     return r
