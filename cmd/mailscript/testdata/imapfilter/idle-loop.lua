@@ -15,7 +15,7 @@ function do_email()
     local inbox = email.INBOX
     inbox:contain_from('notifications@github.com'):move_messages(email['Notifications/GitHub'])
     inbox:contain_from('facebookmail.com'):delete_messages()
-    (inbox:is_seen() * inbox:is_older(30)):move_messages(email['Archive'])
+    ;(inbox:is_seen() * inbox:is_older(30)):move_messages(email['Archive'])
 end
 
 do_email()
