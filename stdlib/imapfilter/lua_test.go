@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -197,5 +199,80 @@ print(table.unpack({1, 2}), unpack({3}))
 	_, err = runLua(t, &host.Host{}, `pipe_from('echo hi')`)
 	if err == nil || !strings.Contains(err.Error(), "--allow-run") {
 		t.Errorf("pipe_from without permission: %v", err)
+	}
+}
+
+// idleCommand is the IDLE command in the protocol trace (a tag, IDLE).
+var idleCommand = regexp.MustCompile(`[A-Za-z]+\d+ IDLE\b`)
+
+// idleSignal closes started when the protocol trace shows IDLE sent.
+type idleSignal struct {
+	mu      sync.Mutex
+	started chan struct{}
+	done    bool
+	trace   bytes.Buffer
+}
+
+func (s *idleSignal) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.trace.Write(p)
+	if !s.done && idleCommand.MatchString(s.trace.String()) {
+		s.done = true
+		close(s.started)
+	}
+	return len(p), nil
+}
+
+func TestEnterIdle(t *testing.T) {
+	_, port := bed(t)
+	sig := &idleSignal{started: make(chan struct{})}
+	type result struct {
+		out string
+		err error
+	}
+	res := make(chan result, 1)
+	go func() {
+		out, err := runLua(t, &host.Host{Debug: sig}, account(port)+`
+print(acct.INBOX:enter_idle())
+print(#acct.INBOX:select_all())
+`)
+		res <- result{out, err}
+	}()
+	<-sig.started
+	// New mail, through a client of its own (the server tells IDLE
+	// sessions about what clients append).
+	var p int
+	fmt.Sscan(port, &p)
+	m, err := imaplib.Dial("127.0.0.1", p, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Logout()
+	if _, _, err := m.Login("alice", "secret"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.AppendMessage("INBOX", nil, time.Time{}, []byte("Subject: new\r\n\r\nnew\r\n")); err != nil {
+		t.Fatal(err)
+	}
+	r := <-res
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	if r.out != "true\tEXISTS\n5\n" {
+		t.Errorf("printed %q", r.out)
+	}
+
+	// The end of the run (SIGTERM, Ctrl-C) interrupts the wait.
+	ctx, cancel := context.WithCancel(context.Background())
+	sig = &idleSignal{started: make(chan struct{})}
+	go func() {
+		_, err := runLua(t, &host.Host{Context: ctx, Debug: sig}, account(port)+`acct.INBOX:enter_idle()`)
+		res <- result{"", err}
+	}()
+	<-sig.started
+	cancel()
+	if r := <-res; r.err == nil || !strings.Contains(r.err.Error(), "interrupted") {
+		t.Errorf("enter_idle after the run ended: %v", r.err)
 	}
 }
