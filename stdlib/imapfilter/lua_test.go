@@ -276,3 +276,22 @@ print(#acct.INBOX:select_all())
 		t.Errorf("enter_idle after the run ended: %v", r.err)
 	}
 }
+
+// TestLua52Names checks the library names of Lua 5.2 and 5.3 that configs
+// use, provided on gopher-lua's 5.1.
+func TestLua52Names(t *testing.T) {
+	out, err := runLua(t, &host.Host{}, `
+print(load("return 1 + 1")(), rawlen({1, 2, 3}), select('#', table.unpack({1, 2}, 1, 3)))
+print(bit32.band(12, 10), bit32.bor(12, 10), bit32.bxor(12, 10), bit32.bnot(0))
+print(bit32.lshift(1, 4), bit32.rshift(256, 4), bit32.extract(0xF0, 4, 4), bit32.btest(4, 2))
+print(math.log(8, 2), string.rep("a", 3, ","), table.concat(table.move({1, 2, 3}, 1, 3, 2), " "))
+print(math.type(1), math.type(1.5), math.tointeger(3), table.pack(1, nil, 3).n, math.pow(2, 10))
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "2\t3\t3\n8\t14\t6\t4294967295\n16\t16\t15\tfalse\n3\ta,a,a\t1 1 2 3\ninteger\tfloat\t3\t3\t1024\n"
+	if out != want {
+		t.Errorf("printed %q, want %q", out, want)
+	}
+}

@@ -10,6 +10,91 @@ table.pack = table.pack or function(...)
     return { n = select('#', ...), ... }
 end
 if not math.pow then math.pow = function(a, b) return a ^ b end end
+rawlen = rawlen or function(v) return #v end
+
+-- load accepts a string of code as in Lua 5.2 (mode is ignored).
+do
+    local load51, loadstring, setfenv = load, loadstring, setfenv
+    if loadstring then
+        load = function(chunk, name, mode, env)
+            local f, err
+            if type(chunk) == 'string' then
+                f, err = loadstring(chunk, name)
+            else
+                f, err = load51(chunk, name)
+            end
+            if f and env ~= nil and setfenv then setfenv(f, env) end
+            return f, err
+        end
+    end
+end
+
+do
+    local log, rep = math.log, string.rep
+    math.log = function(x, base)
+        if base == nil then return log(x) end
+        return log(x) / log(base)
+    end
+    string.rep = function(s, n, sep)
+        if sep == nil or n <= 1 then return rep(s, n) end
+        return rep(s .. sep, n - 1) .. s
+    end
+end
+
+table.move = table.move or function(a1, f, e, t, a2)
+    a2 = a2 or a1
+    if e >= f then
+        if t > f and t <= e and a1 == a2 then
+            for i = e - f, 0, -1 do a2[t + i] = a1[f + i] end
+        else
+            for i = 0, e - f do a2[t + i] = a1[f + i] end
+        end
+    end
+    return a2
+end
+
+math.type = math.type or function(x)
+    if type(x) ~= 'number' then return nil end
+    return x == math.floor(x) and 'integer' or 'float'
+end
+math.tointeger = math.tointeger or function(x)
+    if type(x) == 'number' and x == math.floor(x) then return x end
+    return nil
+end
+
+-- bit32 of Lua 5.2, on 32-bit unsigned numbers.
+if not bit32 then
+    local function norm(x) return math.floor(x) % 4294967296 end
+    local function bitop(f)
+        return function(...)
+            local n = select('#', ...)
+            local r = n == 0 and (f == 'and' and 4294967295 or 0) or norm((select(1, ...)))
+            for i = 2, n do
+                local a, b, out, bit = r, norm((select(i, ...))), 0, 1
+                for _ = 1, 32 do
+                    local x, y = a % 2, b % 2
+                    local v
+                    if f == 'and' then v = x * y elseif f == 'or' then v = (x + y > 0) and 1 or 0 else v = (x + y) % 2 end
+                    out = out + v * bit
+                    a, b, bit = (a - x) / 2, (b - y) / 2, bit * 2
+                end
+                r = out
+            end
+            return r
+        end
+    end
+    bit32 = {
+        band = bitop('and'), bor = bitop('or'), bxor = bitop('xor'),
+        bnot = function(x) return 4294967295 - norm(x) end,
+        lshift = function(x, n) return norm(norm(x) * 2 ^ n) end,
+        rshift = function(x, n) return math.floor(norm(x) / 2 ^ n) end,
+        btest = function(...) return bit32.band(...) ~= 0 end,
+        extract = function(x, field, width)
+            width = width or 1
+            return math.floor(norm(x) / 2 ^ field) % 2 ^ width
+        end,
+    }
+end
 
 function IF.check_required(arg, argtype, level)
     if arg == nil then
