@@ -10,6 +10,9 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
+
+	"github.com/mailscript/mailscript/internal/memserver"
 )
 
 // TestIMAPFilterRefusedBeforeRun runs configs that mailscript cannot run
@@ -162,5 +165,44 @@ func TestIMAPFilterBecomeDaemon(t *testing.T) {
 	cancel()
 	if err := <-errc; err != nil && exitCode(err) != 0 {
 		t.Errorf("stopping the daemon: %v\n%s", err, stderr.String())
+	}
+}
+
+// TestIMAPFilterTraceAndLogFiles runs a config against an in-process
+// server with -d and -l: the trace has the traffic without the password,
+// the log has the actions, and -n changes nothing.
+func TestIMAPFilterTraceAndLogFiles(t *testing.T) {
+	srv, err := memserver.New(memserver.Options{Users: map[string]string{"alice": "s3cr3t-pw"}, InsecureAuth: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	if _, err := srv.Append("alice", "INBOX", []byte("From: bob@example.org\r\nSubject: hi\r\n\r\nhi\r\n"), nil, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	_, port, _ := net.SplitHostPort(srv.Addr())
+	dir := t.TempDir()
+	trace, logFile := filepath.Join(dir, "trace"), filepath.Join(dir, "log")
+	config := "options.starttls = false\n" +
+		"a = IMAP { server = '127.0.0.1', port = " + port + ", username = 'alice', password = 's3cr3t-pw' }\n" +
+		"a.INBOX:contain_from('bob'):move_messages(a['Elsewhere'])\n"
+	var stdout, stderr bytes.Buffer
+	err = run(context.Background(), []string{"--log-format", "json", "imapfilter", "-n", "-e", config, "-d", trace, "-l", logFile}, &stdout, &stderr)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, stderr.String())
+	}
+	if got := stdout.String(); got != "1 messages moved from alice@127.0.0.1/INBOX to alice@127.0.0.1/Elsewhere.\n" {
+		t.Errorf("stdout %q", got)
+	}
+	tr, _ := os.ReadFile(trace)
+	if !strings.Contains(string(tr), "SEARCH") || strings.Contains(string(tr), "s3cr3t-pw") {
+		t.Errorf("trace without SEARCH or with the password:\n%s", tr)
+	}
+	lg, _ := os.ReadFile(logFile)
+	if !strings.Contains(string(lg), `"msg":"imapfilter: dry-run: would copy"`) {
+		t.Errorf("log file:\n%s", lg)
+	}
+	if stderr.Len() != 0 {
+		t.Errorf("stderr has %q: the log belongs in the -l file", stderr.String())
 	}
 }
