@@ -97,6 +97,7 @@ func corpus(now time.Time) []seedBox {
 		{id: "lp1", from: "bugs@launchpad.net", subject: "[Bug 1] crash", headers: []string{"X-Launchpad-Message-For: alice", "X-Launchpad-Message-Rationale: Subscriber", "X-Launchpad-Bug-Reporter: bob"}, days: 2},
 		{id: "old1", from: "archive@example.com", subject: "ancient", flags: seen, days: 400},
 		{id: "draft1", from: "alice@example.org", subject: "unfinished", flags: []string{`\Draft`, `\Seen`}, days: 1},
+		{id: "tricky1", from: "odd@example.com", subject: "odd headers", headers: []string{"X-Tricky : spaced colon", "X-Folded: first\r\n second", "x-folded: again"}, days: 1},
 		{id: "kw1", from: "tagged@example.com", subject: "keyword", flags: []string{"$Important"}, days: 1},
 		{id: "predeleted1", from: "gone@example.com", subject: "deleted by another client", flags: []string{`\Deleted`, `\Seen`}, days: 3},
 	}

@@ -76,6 +76,7 @@ func (c *core) functions() map[string]lua.LGFunction {
 		"warn":        c.warn,
 		"regex":       c.regexSearch,
 		"decode":      c.decode,
+		"fields":      c.fields,
 	}
 }
 

@@ -261,17 +261,41 @@ end
 
 -- Header fields come as "Name: value\r\n" lines; each field's block ends
 -- in a blank line that becomes one newline, and the last newline goes.
+-- For many messages at once the whole headers are fetched (and cached)
+-- and the fields taken from them: one pass of the server over the
+-- messages, not one per field asked for.
+local bulk = 20
+
 function Mailbox._fetch_fields(self, fields, uids)
     if not uids or #uids == 0 then return nil end
+    local headers
+    if #uids >= bulk and options.cache == true then
+        headers = self._fetch_header(self, uids)
+        if headers == nil then return nil end
+    end
     local results = {}
     for _, m in ipairs(uids) do results[m] = '' end
     for _, f in ipairs(fields) do
-        local got = fetch_cached(self, uids, 'fields', f,
-            function(msg, v)
-                if v == nil then return msg._fields[f] end
-                msg._fields[f] = v
-            end,
-            function(v) return (string.gsub(v, '\r\n\r\n$', '\n')) end)
+        local got
+        if headers then
+            got = {}
+            for _, m in ipairs(uids) do
+                local msg = self[m]
+                local v = msg._fields[f]
+                if v == nil and headers[m] ~= nil then
+                    v = string.gsub(core.fields(headers[m], f), '\r\n\r\n$', '\n')
+                    msg._fields[f] = v
+                end
+                got[m] = v
+            end
+        else
+            got = fetch_cached(self, uids, 'fields', f,
+                function(msg, v)
+                    if v == nil then return msg._fields[f] end
+                    msg._fields[f] = v
+                end,
+                function(v) return (string.gsub(v, '\r\n\r\n$', '\n')) end)
+        end
         if got == nil then break end
         for _, m in ipairs(uids) do
             if got[m] then results[m] = results[m] .. got[m] end

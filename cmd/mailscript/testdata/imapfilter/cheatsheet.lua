@@ -22,3 +22,4 @@ box:send_query('SUBJECT "old news" NOT SEEN'):copy_messages(myaccount['Archive']
 box:send_query({ 'UNSEEN', { 'FROM "cron"', 'FROM "root@"' } }):mark_seen()
 box:is_smaller(600):is_undeleted():is_undraft():is_unanswered():has_unkeyword('Pets'):mark_draft()
 print(#box:is_new(), #box:is_undeleted():is_recent(), #box:is_answered(), #box:is_flagged())
+print(#box:match_field('X-Folded', 'again$'), #box:match_field('x-tricky', 'spaced'), #box:match_field('X-Folded', '^first\r\n second'))
