@@ -18,7 +18,7 @@ import (
 // each from the same starting Maildir, and prints the medians of three
 // runs. It is a measurement, not a check: it runs only with
 // MAILSCRIPT_BENCH_IMAPFILTER=1 (see bench/README.md), and reports in the
-// test log.
+// test log; MAILSCRIPT_BENCH_CONFIGS=a,b limits it to those configs.
 func TestIMAPFilterSpeed(t *testing.T) {
 	if os.Getenv("MAILSCRIPT_BENCH_IMAPFILTER") != "1" {
 		t.Skip("a measurement: set MAILSCRIPT_BENCH_IMAPFILTER=1 to run it")
@@ -31,7 +31,11 @@ func TestIMAPFilterSpeed(t *testing.T) {
 	}
 	b := newBedWith(t, bigCorpus(time.Now(), n))
 	t.Logf("%-24s %12s %12s %8s", "config", "imapfilter", "mailscript", "speed-up")
+	only := os.Getenv("MAILSCRIPT_BENCH_CONFIGS") // a comma-separated subset
 	for _, c := range ifConfigs {
+		if only != "" && !strings.Contains(","+only+",", ","+strings.TrimSuffix(c.file, ".lua")+",") {
+			continue
+		}
 		config := c.text(t, b)
 		dir := t.TempDir()
 		path := filepath.Join(dir, "config.lua")
