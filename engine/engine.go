@@ -27,6 +27,7 @@ type Engine struct {
 	limits  Limits
 	modules []module
 	globals []global
+	setups  []func(*lua.LState) error
 	grace   time.Duration
 
 	shutdownGrace time.Duration

@@ -251,6 +251,11 @@ func (rs *runState) execute(proto *lua.FunctionProto, dir string, args []string)
 	for _, g := range rs.e.globals {
 		L.SetGlobal(g.name, luar.New(L, g.value))
 	}
+	for _, setup := range rs.e.setups {
+		if err := setup(L); err != nil {
+			return outcome{err: err}
+		}
+	}
 	argt := L.CreateTable(len(args), 1)
 	argt.RawSetInt(0, lua.LString(rs.name))
 	for i, a := range args {

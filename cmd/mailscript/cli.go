@@ -31,6 +31,7 @@ const usage = `Usage:
   mailscript [flags] status               show the rules and triggers of a running watch
   mailscript [flags] demo [--serve]       run the starter rules against a built-in sample mailbox
   mailscript [flags] auth SUBCOMMAND      OAuth2 sign-ins: login NAME, list, show NAME, logout NAME
+  mailscript [flags] imapfilter [-c FILE]  run an imapfilter config unchanged
   mailscript types [DIR]                  write the editor annotations of the Lua API (default ./types)
   mailscript version                      print the version
   mailscript help [COMMAND]               show help

@@ -26,9 +26,10 @@ type command struct {
 
 // commandFlags holds the values of every command's own flags.
 type commandFlags struct {
-	watch   watchFlags
-	demo    demoFlags
-	runDemo bool
+	imapfilter imapfilterFlags
+	watch      watchFlags
+	demo       demoFlags
+	runDemo    bool
 }
 
 // call is what a command runs with: the parsed flags, its logger and
@@ -77,6 +78,12 @@ var commands = map[string]command{
 				return usagef("demo takes no arguments, not %q", rest[0])
 			}
 			return demoCmd(ctx, c.o, &c.f.demo, c.logger, c.stdout, c.stderr)
+		},
+	},
+	"imapfilter": {
+		flags: func(fs *flag.FlagSet, f *commandFlags) { registerIMAPFilterFlags(fs, &f.imapfilter) },
+		run: func(ctx context.Context, c *call, rest []string) error {
+			return imapfilterCmd(ctx, c.o, &c.f.imapfilter, rest, c.stdout, c.stderr)
 		},
 	},
 	"check": {run: func(_ context.Context, c *call, rest []string) error {

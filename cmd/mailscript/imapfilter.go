@@ -1,0 +1,183 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+
+	lua "github.com/yuin/gopher-lua"
+
+	"github.com/mailscript/mailscript/engine"
+	"github.com/mailscript/mailscript/stdlib/imapfilter"
+)
+
+const imapfilterHelp = `Usage: mailscript [flags] imapfilter [-c FILE] [-e STRING] [-n] [-v] [-d FILE] [-l FILE] [-t FILE]
+
+Runs an imapfilter configuration unchanged: the file is Lua with
+imapfilter's API (options, IMAP{...}, mailboxes, result sets, match_*,
+regex_search, become_daemon...). Before it runs, the config is checked:
+Lua 5.3 syntax and patterns Go's RE2 cannot compile fail with their line.
+See docs/imapfilter.md for what differs.
+
+imapfilter flags:
+  -c FILE     the config (default $IMAPFILTER_CONFIG, else
+              $IMAPFILTER_HOME/config.lua, else ~/.imapfilter/config.lua;
+              "-" reads standard input)
+  -e STRING   run STRING instead of a config file
+  -n          dry run: log the changes instead of making them
+  -v          log more (debug level)
+  -d FILE     write a trace of the IMAP traffic to FILE, passwords redacted
+  -l FILE     write the log to FILE instead of standard error
+  -t FILE     trust the certificates of the PEM FILE too
+
+mailscript's flags (--allow-run for pipe_to/pipe_from, --allow-read,
+--timeout, ...) work as for "run".
+`
+
+func init() { commandHelp["imapfilter"] = imapfilterHelp }
+
+type imapfilterFlags struct {
+	config, exec, debugFile, logFile, trust string
+	dry                                     bool
+}
+
+// defaultIMAPFilterConfig is where imapfilter looks for its config.
+func defaultIMAPFilterConfig() string {
+	if c := os.Getenv("IMAPFILTER_CONFIG"); c != "" {
+		return c
+	}
+	if h := os.Getenv("IMAPFILTER_HOME"); h != "" {
+		return filepath.Join(h, "config.lua")
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return filepath.Join(".imapfilter", "config.lua")
+	}
+	return filepath.Join(home, ".imapfilter", "config.lua")
+}
+
+func imapfilterCmd(ctx context.Context, o *options, f *imapfilterFlags, rest []string, stdout, stderr io.Writer) error {
+	if len(rest) > 0 {
+		return usagef("imapfilter takes no arguments, not %q (the config goes with -c)", rest[0])
+	}
+	if f.dry {
+		o.dryRun = true
+	}
+	if f.trust != "" {
+		// Naming the file on the command line is permission to read it.
+		o.perms.Read = append(o.perms.Read, f.trust)
+	}
+	var name string
+	var src []byte
+	var err error
+	switch {
+	case f.exec != "":
+		name, src = "(-e)", []byte(f.exec)
+	case f.config == "-":
+		name = "(stdin)"
+		src, err = io.ReadAll(stdin)
+	default:
+		name = f.config
+		if name == "" {
+			name = defaultIMAPFilterConfig()
+		}
+		src, err = os.ReadFile(name)
+	}
+	if err != nil {
+		return fmt.Errorf("imapfilter: %w", err)
+	}
+	if err := imapfilter.Check(name, src); err != nil {
+		fmt.Fprintf(stderr, "mailscript: %v\n", err)
+		return reported{err}
+	}
+
+	logOut := stderr
+	if f.logFile != "" {
+		lf, err := os.OpenFile(f.logFile, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+		if err != nil {
+			return fmt.Errorf("imapfilter: %w", err)
+		}
+		defer lf.Close()
+		logOut = lf
+	}
+	logger := newLogger(o, logOut)
+	extra := []engine.Option{engine.WithSetup(func(L *lua.LState) error {
+		return imapfilter.Install(L, imapfilter.Options{TrustFile: f.trust})
+	})}
+	if f.debugFile != "" {
+		df, err := os.OpenFile(f.debugFile, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+		if err != nil {
+			return fmt.Errorf("imapfilter: %w", err)
+		}
+		defer df.Close()
+		extra = append(extra, engine.WithDebug(df))
+	}
+	e := newEngine(o, logger, stdout, stderr, extra...)
+	defer publishWhenDaemon(e, o, logger)()
+	if f.exec != "" || f.config == "-" {
+		_, err = e.RunString(ctx, name, string(src))
+	} else {
+		_, err = e.Run(ctx, name)
+	}
+	var ee *engine.ExitError
+	if err != nil && !errors.As(err, &ee) {
+		describe(stderr, err)
+	}
+	if err != nil {
+		return reported{err}
+	}
+	return nil
+}
+
+// publishWhenDaemon publishes the status of the run for "mailscript
+// status" once the config has become a daemon (become_daemon registered
+// a schedule), so that a config run once never touches the status file
+// of a watch. The returned function stops publishing.
+func publishWhenDaemon(e *engine.Engine, o *options, logger *slog.Logger) (stop func()) {
+	var mu sync.Mutex
+	stopPublish := func() {}
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		for {
+			changed := e.StatusChanged()
+			if len(e.Status()) > 0 {
+				mu.Lock()
+				stopPublish = publishStatus(e, o, logger)
+				mu.Unlock()
+				return
+			}
+			select {
+			case <-changed:
+			case <-done:
+				return
+			}
+		}
+	}()
+	return func() {
+		close(done)
+		<-finished
+		mu.Lock()
+		defer mu.Unlock()
+		stopPublish()
+	}
+}
+
+// registerIMAPFilterFlags adds imapfilter's own flags to fs.
+func registerIMAPFilterFlags(fs interface {
+	StringVar(*string, string, string, string)
+	BoolVar(*bool, string, bool, string)
+}, f *imapfilterFlags) {
+	fs.StringVar(&f.config, "c", "", "")
+	fs.StringVar(&f.exec, "e", "", "")
+	fs.BoolVar(&f.dry, "n", false, "")
+	fs.StringVar(&f.debugFile, "d", "", "")
+	fs.StringVar(&f.logFile, "l", "", "")
+	fs.StringVar(&f.trust, "t", "", "")
+}

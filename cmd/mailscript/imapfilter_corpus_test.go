@@ -1,0 +1,131 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/mailscript/mailscript/internal/testkit/dovecottest"
+)
+
+// seedBox is the starting content of one mailbox of the test bed.
+type seedBox struct {
+	user, mailbox string
+	msgs          []dovecottest.Message
+}
+
+// mail describes one message of the corpus.
+type mail struct {
+	id, from, to, subject string
+	headers               []string // extra "Name: value" lines
+	body                  string
+	flags                 []string
+	days                  float64 // age of the internal date
+}
+
+func (m mail) build(now time.Time) dovecottest.Message {
+	date := now.Add(-time.Duration(m.days * float64(24*time.Hour)))
+	var b strings.Builder
+	fmt.Fprintf(&b, "Message-ID: <%s@corpus.test>\r\n", m.id)
+	fmt.Fprintf(&b, "Date: %s\r\n", date.Format(time.RFC1123Z))
+	fmt.Fprintf(&b, "From: %s\r\n", m.from)
+	to := m.to
+	if to == "" {
+		to = "Alice <alice@example.org>"
+	}
+	fmt.Fprintf(&b, "To: %s\r\n", to)
+	fmt.Fprintf(&b, "Subject: %s\r\n", m.subject)
+	for _, h := range m.headers {
+		b.WriteString(h + "\r\n")
+	}
+	body := m.body
+	if body == "" {
+		body = "Hello,\r\n\r\nthis is message " + m.id + ".\r\n"
+	}
+	b.WriteString("MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n")
+	b.WriteString(body)
+	return dovecottest.Message{Raw: []byte(b.String()), Flags: m.flags, Date: date}
+}
+
+func box(now time.Time, user, mailbox string, ms ...mail) seedBox {
+	sb := seedBox{user: user, mailbox: mailbox}
+	for _, m := range ms {
+		sb.msgs = append(sb.msgs, m.build(now))
+	}
+	return sb
+}
+
+var seen = []string{`\Seen`}
+
+// corpus is the starting mail of the differential tests: messages that
+// the configs of testdata/imapfilter select, and many they must leave.
+func corpus(now time.Time) []seedBox {
+	big := strings.Repeat("All work and no play makes Jack a dull boy.\r\n", 1500)
+	inbox := []mail{
+		{id: "news1", from: "Weekly News <weekly-news@news.letter>", subject: "This week in news", days: 2},
+		{id: "news2", from: "weekly-news@news.letter", subject: "Last week in news", flags: seen, days: 9},
+		{id: "os1", from: "announce@my.unix.os", subject: "Release 4.2 is out", days: 1},
+		{id: "os2", from: "announce@my.unix.os", subject: "Security Advisory: openssh", days: 3},
+		{id: "junk1", from: "marketing@company.junk", subject: "Buy now", days: 5},
+		{id: "junk2", from: "advertising@annoying.promotion", subject: "Limited offer", flags: seen, days: 6},
+		{id: "junk3", from: "shop@example.com", subject: "Our new great products for you", days: 4},
+		{id: "list1", from: "owner@example.net", subject: "[announce] old news", headers: []string{"Sender: owner@announce-list"}, days: 45},
+		{id: "list2", from: "owner@example.net", subject: "[announce] fresh news", headers: []string{"Sender: owner@announce-list"}, days: 2},
+		{id: "tux1", from: "Tux <tux@penguin.land>", subject: "Penguins", days: 0.1},
+		{id: "tux2", from: "tux@penguin.land", subject: "Penguins again", body: "all work and no play\r\n", days: 0.2},
+		{id: "bsd1", from: "beastie@daemon.land", subject: "Daemons", flags: []string{`\Flagged`}, days: 0.3},
+		{id: "scan1", from: "scanner@example.com", subject: "scanned", headers: []string{"X-MailScanner-SpamCheck: spam", "X-Spam-Check: Spam"}, days: 1},
+		{id: "spam1", from: "Pharma <pills@spam.example>", subject: "VIAGRA cheap", headers: []string{"X-Spam-Flag: YES", "X-Spam-Status: Yes, score=9.1 required=5.0", "X-Spam-Level: *********"}, body: "Buy viagra now\r\n", days: 2},
+		{id: "spam2", from: "lottery@spam.example", subject: "***SPAM*** You won", headers: []string{"X-Spam-Flag: YES", "X-Spam-Status: Yes, score=12.0 required=5.0"}, days: 20},
+		{id: "ham1", from: "Bob <bob@example.org>", subject: "Lunch?", headers: []string{"X-Spam-Flag: NO", "X-Spam-Status: No, score=0.1 required=5.0"}, flags: []string{`\Seen`, `\Answered`}, days: 1},
+		{id: "gh1", from: "GitHub <notifications@github.com>", subject: "Re: [org/repo] Fix the build (#12)", headers: []string{"List-ID: org/repo <repo.org.github.com>", "X-GitHub-Reason: subscribed", "List-Unsubscribe: <mailto:unsub@github.com>"}, days: 1},
+		{id: "gh2", from: "GitHub <notifications@github.com>", subject: "[org/repo] New issue (#13)", headers: []string{"List-ID: org/repo <repo.org.github.com>", "X-GitHub-Reason: author"}, days: 12},
+		{id: "ubu1", from: "someone@ubuntu.com", subject: "[kubuntu-devel] plasma", headers: []string{"List-Id: Kubuntu development <kubuntu-devel.lists.ubuntu.com>"}, days: 3},
+		{id: "ubu2", from: "else@ubuntu.com", subject: "docs", headers: []string{"List-Id: Ubuntu doc <ubuntu-doc.lists.ubuntu.com>"}, flags: seen, days: 40},
+		{id: "deb1", from: "user@debian.org", subject: "question", headers: []string{"List-Id: <debian-user.lists.debian.org>"}, days: 8},
+		{id: "amz1", from: "Amazon <shipment-tracking@amazon.com>", subject: "Your order has shipped", days: 2},
+		{id: "amz2", from: "auto-confirm@amazon.de", subject: "Bestellung", flags: seen, days: 60},
+		{id: "cron1", from: "Cron Daemon <root@server.example>", subject: "Cron <root@server> /usr/local/bin/backup", days: 0.5},
+		{id: "cron2", from: "root@server.example", subject: "Logwatch for server", days: 35, flags: seen},
+		{id: "fb1", from: "Facebook <notification@facebookmail.com>", subject: "You have 3 new notifications", days: 3},
+		{id: "li1", from: "LinkedIn <messages-noreply@linkedin.com>", subject: "New connection", days: 100, flags: seen},
+		{id: "boss1", from: "The Boss <boss@work.example>", to: "team@work.example", subject: "Deadline", headers: []string{"Cc: alice@example.org"}, days: 0.5},
+		{id: "boss2", from: "boss@work.example", subject: "Re: Deadline", headers: []string{"Bcc: alice@example.org"}, flags: seen, days: 200},
+		{id: "enc1", from: "=?UTF-8?B?SsO8cmdlbg==?= <juergen@example.de>", subject: "=?UTF-8?Q?Gr=C3=BC=C3=9Fe_aus_M=C3=BCnchen?=", days: 1},
+		{id: "raw1", from: "ivan@example.ru", subject: "Привет, мир", days: 2},
+		{id: "big1", from: "bigfile@example.com", subject: "large attachment", body: big, days: 15},
+		{id: "lp1", from: "bugs@launchpad.net", subject: "[Bug 1] crash", headers: []string{"X-Launchpad-Message-For: alice", "X-Launchpad-Message-Rationale: Subscriber", "X-Launchpad-Bug-Reporter: bob"}, days: 2},
+		{id: "old1", from: "archive@example.com", subject: "ancient", flags: seen, days: 400},
+		{id: "draft1", from: "alice@example.org", subject: "unfinished", flags: []string{`\Draft`, `\Seen`}, days: 1},
+		{id: "tricky1", from: "odd@example.com", subject: "odd headers", headers: []string{"X-Tricky : spaced colon", "X-Folded: first\r\n second", "x-folded: again"}, days: 1},
+		{id: "kw1", from: "tagged@example.com", subject: "keyword", flags: []string{"$Important"}, days: 1},
+		{id: "predeleted1", from: "gone@example.com", subject: "deleted by another client", flags: []string{`\Deleted`, `\Seen`}, days: 3},
+	}
+	devel := []mail{
+		{id: "patch1", from: "dev@example.org", subject: "[PATCH] fix leak", days: 1},
+		{id: "patch2", from: "dev@example.org", subject: "[patch] huge refactor", body: big, days: 1},
+		{id: "devq", from: "dev@example.org", subject: "question about build", flags: seen, days: 5},
+	}
+	mymailbox := []mail{
+		{id: "my1", from: "a@example.com", subject: "old one", flags: seen, days: 10},
+		{id: "my2", from: "b@example.com", subject: "buy viagra", body: "cheap VIAGRA here\r\n", days: 2},
+		{id: "my3", from: "c@example.com", subject: "hello", days: 1},
+	}
+	return []seedBox{
+		box(now, dovecottest.DefaultUser, "INBOX", inbox...),
+		box(now, dovecottest.DefaultUser, "lists/devel", devel...),
+		box(now, dovecottest.DefaultUser, "news", mail{id: "n0", from: "x@news.example", subject: "already here", days: 3}),
+		box(now, dovecottest.DefaultUser, "mymailbox", mymailbox...),
+		// samples/config.lua reads account1.security: when that SELECT
+		// fails, imapfilter keeps believing the previous mailbox is
+		// selected and its next action fails (docs/imapfilter.md).
+		box(now, dovecottest.DefaultUser, "security", mail{id: "s0", from: "cert@example.org", subject: "advisory", days: 7}),
+		box(now, dovecottest.DefaultUser, "Trash", mail{id: "t0", from: "x@example.com", subject: "trashed", flags: seen, days: 50}),
+		box(now, dovecottest.SecondUser, "INBOX",
+			mail{id: "bob1", from: "tux@penguin.land", subject: "for bob", days: 1},
+			mail{id: "bob2", from: "carol@example.org", subject: "hi bob", flags: seen, days: 4}),
+		box(now, dovecottest.SecondUser, "mymailbox2",
+			mail{id: "bm1", from: "x@example.com", subject: "seen one", flags: seen, days: 4},
+			mail{id: "bm2", from: "y@example.com", subject: "unseen one", days: 4}),
+	}
+}

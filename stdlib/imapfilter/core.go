@@ -1,0 +1,755 @@
+package imapfilter
+
+// The core: one Go function per IMAP request the Lua layer needs, in the
+// spirit of imapfilter's own C core, but over the Go imaplib connection of
+// a mail.Account and working on whole sets of messages at once (one UID
+// FETCH for all the messages of a search, not one per message).
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+
+	lua "github.com/yuin/gopher-lua"
+
+	"github.com/mailscript/mailscript/host"
+	"github.com/mailscript/mailscript/imaplib"
+	"github.com/mailscript/mailscript/stdlib/mail"
+)
+
+// sessionType is the metatable name of a session userdata.
+const sessionType = "imapfilter.session"
+
+// session is one logged-in account as the Lua layer sees it.
+type session struct {
+	acct     *mail.Account
+	name     string // user@server
+	h        *host.Host
+	selected string // mailbox selected, "" for none
+	readonly bool
+	children bool // the server has the CHILDREN capability
+}
+
+// core holds what the core functions share: the run's host and the
+// settings of the command.
+type core struct {
+	h    *host.Host
+	opts Options
+}
+
+func (c *core) logger() *slog.Logger {
+	if c.h.Logger != nil {
+		return c.h.Logger
+	}
+	return slog.New(slog.DiscardHandler)
+}
+
+func (c *core) functions() map[string]lua.LGFunction {
+	return map[string]lua.LGFunction{
+		"login":       c.login,
+		"logout":      c.logout,
+		"select":      c.selectBox,
+		"close":       c.closeBox,
+		"status":      c.status,
+		"search":      c.search,
+		"fetch":       c.fetch,
+		"store":       c.store,
+		"copy":        c.copy,
+		"append":      c.appendMsg,
+		"create":      c.mailboxOp("create"),
+		"delete":      c.mailboxOp("delete"),
+		"rename":      c.mailboxOp("rename"),
+		"subscribe":   c.mailboxOp("subscribe"),
+		"unsubscribe": c.mailboxOp("unsubscribe"),
+		"list":        c.list(false),
+		"lsub":        c.list(true),
+		"idle":        c.idle,
+		"dryrun":      c.dryrun,
+		"sleep":       c.sleep,
+		"getpass":     c.getpass,
+		"pipe_to":     c.pipeTo,
+		"pipe_from":   c.pipeFrom,
+		"daemon":      c.daemon,
+		"warn":        c.warn,
+		"regex":       c.regexSearch,
+		"decode":      c.decode,
+		"fields":      c.fields,
+	}
+}
+
+func checkSession(L *lua.LState, n int) *session {
+	ud := L.CheckUserData(n)
+	s, ok := ud.Value.(*session)
+	if !ok {
+		L.ArgError(n, "imapfilter session expected")
+	}
+	return s
+}
+
+// fail raises the error of a request that broke (not a NO): the
+// connection is dropped and the next request logs in again, as
+// imapfilter does.
+func (c *core) fail(L *lua.LState, s *session, request string, err error) {
+	if errors.Is(err, imaplib.ErrAbort) {
+		s.acct.Close()
+		s.selected = ""
+	}
+	L.RaiseError("%s request to %s failed: %v", request, s.name, err)
+}
+
+// refused reports whether err is the server saying NO.
+func refused(err error) (*imaplib.ResponseError, bool) {
+	var re *imaplib.ResponseError
+	if errors.As(err, &re) {
+		return re, true
+	}
+	return nil, false
+}
+
+// conn returns the session's connection, logging in again if it was lost.
+func (c *core) conn(L *lua.LState, s *session, request string) *imaplib.IMAP4 {
+	m, err := s.acct.Conn()
+	if err != nil {
+		L.RaiseError("%s request to %s failed: %v", request, s.name, err)
+	}
+	return m
+}
+
+// wireName turns a mailbox name as configs write it (modified UTF-7, as
+// the server lists it) into the UTF-8 name imaplib encodes again, so the
+// bytes sent are those of the config.
+func wireName(name string) string {
+	if !strings.Contains(name, "&") {
+		return name
+	}
+	if d, err := imaplib.DecodeMailboxName(name); err == nil && imaplib.EncodeMailboxName(d) == name {
+		return d
+	}
+	return name
+}
+
+// login(table) -> session: connects and logs in.
+func (c *core) login(L *lua.LState) int {
+	t := L.CheckTable(1)
+	str := func(k string) string {
+		if v, ok := L.GetField(t, k).(lua.LString); ok {
+			return string(v)
+		}
+		return ""
+	}
+	server, user, pass, oauth, ssl := str("server"), str("username"), str("password"), str("oauth2"), str("ssl")
+	port, _ := strconv.Atoi(str("port"))
+	timeout := time.Duration(lua.LVAsNumber(L.GetField(t, "timeout"))) * time.Second
+	starttls := lua.LVAsBool(L.GetField(t, "starttls"))
+	name := user + "@" + server
+	mk := func(tlsMode string) (*mail.Account, error) {
+		cfg := mail.Config{Host: server, Port: port, TLS: tlsMode, User: user, Password: pass,
+			CAFile: c.opts.TrustFile, Timeout: timeout}
+		if timeout == 0 {
+			cfg.Timeout = 24 * time.Hour
+		}
+		if oauth != "" {
+			cfg.Password = ""
+			cfg.OAuth2 = &mail.OAuth2{Token: oauth}
+		}
+		return mail.NewAccount(cfg, c.h)
+	}
+	mode := mail.TLSNone
+	switch {
+	case ssl != "":
+		mode = mail.TLSImplicit
+	case starttls:
+		mode = mail.TLSStartTLS
+	}
+	acct, err := mk(mode)
+	if err != nil {
+		L.RaiseError("%v", err)
+	}
+	m, err := acct.Conn()
+	if err != nil && mode == mail.TLSStartTLS && strings.Contains(err.Error(), "STARTTLS") &&
+		!errors.Is(err, mail.ErrLoginRefused) {
+		// imapfilter negotiates TLS only when the server offers it.
+		if acct, err = mk(mail.TLSNone); err == nil {
+			m, err = acct.Conn()
+		}
+	}
+	if err != nil {
+		if errors.Is(err, mail.ErrLoginRefused) {
+			L.RaiseError("authentication of %s failed: %v", name, err)
+		}
+		L.RaiseError("login request to %s failed: %v", name, err)
+	}
+	s := &session{acct: acct, name: name, h: c.h, children: m.HasCapability("CHILDREN")}
+	ud := L.NewUserData()
+	ud.Value = s
+	L.SetMetatable(ud, L.GetTypeMetatable(sessionType))
+	L.Push(ud)
+	return 1
+}
+
+// logout(session)
+func (c *core) logout(L *lua.LState) int {
+	s := checkSession(L, 1)
+	s.selected = ""
+	if err := s.acct.Close(); err != nil {
+		c.logger().Warn("imapfilter: logout", "account", s.name, "err", err)
+	}
+	L.Push(lua.LTrue)
+	return 1
+}
+
+// doSelect selects mbox unless it is the selected one.
+func (c *core) doSelect(L *lua.LState, s *session, mbox string) (*imaplib.IMAP4, bool) {
+	m := c.conn(L, s, "select")
+	if s.selected == mbox {
+		return m, true
+	}
+	info, err := m.SelectMailbox(wireName(mbox), false)
+	s.acct.Unselected()
+	if err != nil {
+		if _, no := refused(err); no {
+			s.selected = ""
+			return m, false
+		}
+		c.fail(L, s, "select", err)
+	}
+	s.selected, s.readonly = mbox, info.ReadOnly
+	return m, true
+}
+
+// select(session, mbox) -> ok, readonly
+func (c *core) selectBox(L *lua.LState) int {
+	s := checkSession(L, 1)
+	_, ok := c.doSelect(L, s, L.CheckString(2))
+	L.Push(lua.LBool(ok))
+	L.Push(lua.LBool(s.readonly))
+	return 2
+}
+
+// close(session): CLOSE the selected mailbox.
+func (c *core) closeBox(L *lua.LState) int {
+	s := checkSession(L, 1)
+	if s.selected == "" {
+		L.Push(lua.LTrue)
+		return 1
+	}
+	m := c.conn(L, s, "close")
+	if c.h.DryRun {
+		// CLOSE would expunge; a dry run leaves the mailbox with UNSELECT.
+		_, _, err := m.Unselect()
+		if err != nil {
+			_, _, err = m.CloseMailbox()
+		}
+		_ = err
+	} else if _, _, err := m.CloseMailbox(); err != nil {
+		c.fail(L, s, "close", err)
+	}
+	s.selected = ""
+	s.acct.Unselected()
+	L.Push(lua.LTrue)
+	return 1
+}
+
+// status(session, mbox) -> exists, recent, unseen, uidnext
+func (c *core) status(L *lua.LState) int {
+	s := checkSession(L, 1)
+	mbox := L.CheckString(2)
+	m := c.conn(L, s, "status")
+	st, err := m.MailboxStatus(wireName(mbox), "MESSAGES", "RECENT", "UNSEEN", "UIDNEXT")
+	if err != nil {
+		if _, no := refused(err); no {
+			L.Push(lua.LFalse)
+			return 1
+		}
+		c.fail(L, s, "status", err)
+	}
+	L.Push(lua.LTrue)
+	for _, v := range []*uint32{st.Messages, st.Recent, st.Unseen, st.UIDNext} {
+		n := 0
+		if v != nil {
+			n = int(*v)
+		}
+		L.Push(lua.LNumber(n))
+	}
+	return 5
+}
+
+// search(session, mbox, query, charset) -> ok, {uids}
+func (c *core) search(L *lua.LState) int {
+	s := checkSession(L, 1)
+	mbox, query, charset := L.CheckString(2), L.CheckString(3), L.OptString(4, "")
+	m, ok := c.doSelect(L, s, mbox)
+	if !ok {
+		L.Push(lua.LFalse)
+		return 1
+	}
+	args := []string{query}
+	if charset != "" {
+		args = []string{"CHARSET", charset, query}
+	}
+	typ, data, err := m.UID("SEARCH", args...)
+	if err != nil {
+		c.fail(L, s, "search", err)
+	}
+	if typ != "OK" {
+		L.Push(lua.LFalse)
+		return 1
+	}
+	t := L.NewTable()
+	for _, it := range data {
+		for _, f := range strings.Fields(string(it.Line)) {
+			if n, err := strconv.ParseUint(f, 10, 32); err == nil {
+				t.Append(lua.LNumber(n))
+			}
+		}
+	}
+	m.DiscardUntagged("SEARCH")
+	L.Push(lua.LTrue)
+	L.Push(t)
+	return 2
+}
+
+// uidsArg reads a Lua array of UIDs.
+func uidsArg(L *lua.LState, n int) imaplib.SeqSet {
+	t := L.CheckTable(n)
+	var nums []uint32
+	t.ForEach(func(_, v lua.LValue) {
+		if f, ok := v.(lua.LNumber); ok && f > 0 {
+			nums = append(nums, uint32(f))
+		}
+	})
+	return imaplib.SeqSetOf(nums...)
+}
+
+// stringsArg reads a Lua array of strings.
+func stringsArg(L *lua.LState, n int) []string {
+	t := L.CheckTable(n)
+	var out []string
+	for i := 1; i <= t.Len(); i++ {
+		out = append(out, lua.LVAsString(t.RawGetInt(i)))
+	}
+	return out
+}
+
+// internalDate is how imapfilter hands INTERNALDATE to Lua: as the server
+// wrote it, which for the servers of interest is this layout.
+const internalDate = "02-Jan-2006 15:04:05 -0700"
+
+// fetch(session, mbox, {uids}, kind, arg) -> ok, {uid = value}
+//
+// kind is fast, flags, date, size, header, text, fields (arg: a field
+// name), part (arg: a section) or structure.
+func (c *core) fetch(L *lua.LState) int {
+	s := checkSession(L, 1)
+	mbox := L.CheckString(2)
+	set := uidsArg(L, 3)
+	kind, arg := L.CheckString(4), L.OptString(5, "")
+	out := L.NewTable()
+	if set.IsEmpty() {
+		L.Push(lua.LTrue)
+		L.Push(out)
+		return 2
+	}
+	var items string
+	switch kind {
+	case "fast":
+		items = "(FLAGS INTERNALDATE RFC822.SIZE)"
+	case "flags":
+		items = "(FLAGS)"
+	case "date":
+		items = "(INTERNALDATE)"
+	case "size":
+		items = "(RFC822.SIZE)"
+	case "structure":
+		items = "(BODYSTRUCTURE)"
+	case "header":
+		items = "(BODY.PEEK[HEADER])"
+	case "text":
+		items = "(BODY.PEEK[TEXT])"
+	case "fields":
+		items = "(BODY.PEEK[HEADER.FIELDS (" + arg + ")])"
+	case "part":
+		items = "(BODY.PEEK[" + arg + "])"
+	default:
+		L.ArgError(4, "unknown fetch kind "+kind)
+	}
+	m, ok := c.doSelect(L, s, mbox)
+	if !ok {
+		L.Push(lua.LFalse)
+		return 1
+	}
+	fds, err := m.UIDFetch(set, items)
+	if err != nil {
+		if _, no := refused(err); no {
+			L.Push(lua.LFalse)
+			return 1
+		}
+		c.fail(L, s, "fetch"+kind, err)
+	}
+	m.DiscardUntagged("FETCH")
+	for _, fd := range fds {
+		var v lua.LValue
+		switch kind {
+		case "fast":
+			t := L.NewTable()
+			L.SetField(t, "flags", flagsTable(L, fd.Flags))
+			L.SetField(t, "date", lua.LString(fd.InternalDate.Format(internalDate)))
+			L.SetField(t, "size", lua.LString(strconv.FormatInt(fd.RFC822Size, 10)))
+			v = t
+		case "flags":
+			v = flagsTable(L, fd.Flags)
+		case "date":
+			v = lua.LString(fd.InternalDate.Format(internalDate))
+		case "size":
+			v = lua.LNumber(fd.RFC822Size)
+		case "structure":
+			if fd.BodyStructure != nil {
+				v = structureTable(L, fd.BodyStructure)
+			}
+		default:
+			if len(fd.Sections) > 0 && fd.Sections[0].Data != nil {
+				v = lua.LString(fd.Sections[0].Data)
+			}
+		}
+		if v != nil {
+			out.RawSetInt(int(fd.UID), v)
+		}
+	}
+	L.Push(lua.LTrue)
+	L.Push(out)
+	return 2
+}
+
+func flagsTable(L *lua.LState, flags []string) *lua.LTable {
+	t := L.CreateTable(len(flags), 0)
+	for _, f := range flags {
+		t.Append(lua.LString(f))
+	}
+	return t
+}
+
+// store(session, mbox, {uids}, mode, {flags}, expunge) -> ok
+//
+// With expunge set and \Deleted among the flags added, exactly those
+// messages are expunged (UID EXPUNGE), never every deleted message.
+func (c *core) store(L *lua.LState) int {
+	s := checkSession(L, 1)
+	mbox := L.CheckString(2)
+	set := uidsArg(L, 3)
+	mode := L.CheckString(4)
+	flags := stringsArg(L, 5)
+	expunge := L.ToBool(6)
+	if set.IsEmpty() {
+		L.Push(lua.LTrue)
+		return 1
+	}
+	op := imaplib.ReplaceFlags
+	switch mode {
+	case "add":
+		op = imaplib.AddFlags
+	case "remove":
+		op = imaplib.RemoveFlags
+	}
+	deleting := false
+	for _, f := range flags {
+		if strings.EqualFold(f, `\Deleted`) {
+			deleting = op != imaplib.RemoveFlags
+		}
+	}
+	if c.h.DryRun {
+		c.logger().Info("imapfilter: dry-run: would store", "account", s.name, "mailbox", mbox,
+			"mode", mode, "flags", strings.Join(flags, " "), "count", set.Len())
+		L.Push(lua.LTrue)
+		return 1
+	}
+	m, ok := c.doSelect(L, s, mbox)
+	if !ok {
+		L.Push(lua.LFalse)
+		return 1
+	}
+	start := time.Now()
+	if _, err := m.UIDStore(set, op, flags, true); err != nil {
+		if _, no := refused(err); no {
+			L.Push(lua.LFalse)
+			return 1
+		}
+		c.fail(L, s, "store", err)
+	}
+	m.DiscardUntagged("FETCH")
+	if deleting && expunge {
+		if err := c.expunge(m, set); err != nil {
+			if _, no := refused(err); !no {
+				c.fail(L, s, "expunge", err)
+			}
+		}
+	}
+	c.logger().Info("imapfilter: store", "account", s.name, "mailbox", mbox, "mode", mode,
+		"flags", strings.Join(flags, " "), "count", set.Len(), "expunged", deleting && expunge,
+		"duration", time.Since(start))
+	L.Push(lua.LTrue)
+	return 1
+}
+
+// expunge removes exactly the messages of set (UID EXPUNGE). Without
+// UIDPLUS the messages stay flagged \Deleted rather than have a bare
+// EXPUNGE remove what other clients marked.
+func (c *core) expunge(m *imaplib.IMAP4, set imaplib.SeqSet) error {
+	if !m.HasCapability("UIDPLUS") {
+		c.logger().Warn("imapfilter: the server lacks UIDPLUS; deleted messages stay flagged \\Deleted until the mailbox is closed")
+		return nil
+	}
+	err := m.UIDExpunge(set)
+	m.DiscardUntagged("EXPUNGE")
+	return err
+}
+
+// createMailbox creates mbox and subscribes it when asked (TRYCREATE).
+func (c *core) createMailbox(m *imaplib.IMAP4, mbox string, subscribe bool) error {
+	if err := m.CreateMailbox(wireName(mbox)); err != nil {
+		return err
+	}
+	if subscribe {
+		return m.SubscribeMailbox(wireName(mbox))
+	}
+	return nil
+}
+
+// copy(session, mbox, {uids}, dest, subscribe) -> ok
+func (c *core) copy(L *lua.LState) int {
+	s := checkSession(L, 1)
+	mbox := L.CheckString(2)
+	set := uidsArg(L, 3)
+	dest := L.CheckString(4)
+	subscribe := L.ToBool(5)
+	if set.IsEmpty() {
+		L.Push(lua.LTrue)
+		return 1
+	}
+	if c.h.DryRun {
+		c.logger().Info("imapfilter: dry-run: would copy", "account", s.name, "mailbox", mbox,
+			"destination", dest, "count", set.Len())
+		L.Push(lua.LTrue)
+		return 1
+	}
+	m, ok := c.doSelect(L, s, mbox)
+	if !ok {
+		L.Push(lua.LFalse)
+		return 1
+	}
+	start := time.Now()
+	_, err := m.UIDCopy(set, wireName(dest))
+	if re, no := refused(err); no && strings.EqualFold(re.Code, "TRYCREATE") {
+		if err = c.createMailbox(m, dest, subscribe); err == nil {
+			_, err = m.UIDCopy(set, wireName(dest))
+		}
+	}
+	if err != nil {
+		if _, no := refused(err); no {
+			c.logger().Error("imapfilter: copy failed", "account", s.name, "mailbox", mbox, "destination", dest, "err", err)
+			L.Push(lua.LFalse)
+			return 1
+		}
+		c.fail(L, s, "copy", err)
+	}
+	c.logger().Info("imapfilter: copy", "account", s.name, "mailbox", mbox, "destination", dest,
+		"count", set.Len(), "duration", time.Since(start))
+	L.Push(lua.LTrue)
+	return 1
+}
+
+// append(session, mbox, message, flags, date, subscribe) -> ok
+func (c *core) appendMsg(L *lua.LState) int {
+	s := checkSession(L, 1)
+	mbox, msg := L.CheckString(2), L.CheckString(3)
+	flags := strings.Fields(L.OptString(4, ""))
+	dateText := L.OptString(5, "")
+	subscribe := L.ToBool(6)
+	var date time.Time
+	if dateText != "" {
+		d, err := time.Parse(internalDate, strings.TrimSpace(dateText))
+		if err != nil {
+			d, err = time.Parse("2-Jan-2006 15:04:05 -0700", strings.TrimSpace(dateText))
+		}
+		if err != nil {
+			L.ArgError(5, fmt.Sprintf("date %q is not dd-Mon-yyyy hh:mm:ss +zzzz", dateText))
+		}
+		date = d
+	}
+	var kept []string
+	for _, f := range flags {
+		if !strings.EqualFold(f, `\Recent`) {
+			kept = append(kept, f)
+		}
+	}
+	if c.h.DryRun {
+		c.logger().Info("imapfilter: dry-run: would append", "account", s.name, "mailbox", mbox, "size", len(msg))
+		L.Push(lua.LTrue)
+		return 1
+	}
+	m := c.conn(L, s, "append")
+	_, err := m.AppendMessage(wireName(mbox), kept, date, []byte(msg))
+	if re, no := refused(err); no && strings.EqualFold(re.Code, "TRYCREATE") {
+		if err = c.createMailbox(m, mbox, subscribe); err == nil {
+			_, err = m.AppendMessage(wireName(mbox), kept, date, []byte(msg))
+		}
+	}
+	if err != nil {
+		if _, no := refused(err); no {
+			c.logger().Error("imapfilter: append failed", "account", s.name, "mailbox", mbox, "err", err)
+			L.Push(lua.LFalse)
+			return 1
+		}
+		c.fail(L, s, "append", err)
+	}
+	c.logger().Info("imapfilter: append", "account", s.name, "mailbox", mbox, "size", len(msg))
+	L.Push(lua.LTrue)
+	return 1
+}
+
+// mailboxOp returns create/delete/rename/subscribe/unsubscribe(session, name[, newname]) -> ok.
+func (c *core) mailboxOp(op string) lua.LGFunction {
+	return func(L *lua.LState) int {
+		s := checkSession(L, 1)
+		name := L.CheckString(2)
+		newName := ""
+		if op == "rename" {
+			newName = L.CheckString(3)
+		}
+		if c.h.DryRun {
+			c.logger().Info("imapfilter: dry-run: would "+op, "account", s.name, "mailbox", name, "to", newName)
+			L.Push(lua.LTrue)
+			return 1
+		}
+		m := c.conn(L, s, op)
+		var err error
+		switch op {
+		case "create":
+			err = m.CreateMailbox(wireName(name))
+		case "delete":
+			if s.selected == name {
+				s.selected = ""
+				s.acct.Unselected()
+			}
+			err = m.DeleteMailbox(wireName(name))
+		case "rename":
+			err = m.RenameMailbox(wireName(name), wireName(newName))
+		case "subscribe":
+			err = m.SubscribeMailbox(wireName(name))
+		case "unsubscribe":
+			err = m.UnsubscribeMailbox(wireName(name))
+		}
+		if err != nil {
+			if _, no := refused(err); no {
+				c.logger().Warn("imapfilter: "+op+" refused", "account", s.name, "mailbox", name, "err", err)
+				L.Push(lua.LFalse)
+				return 1
+			}
+			c.fail(L, s, op, err)
+		}
+		c.logger().Info("imapfilter: "+op, "account", s.name, "mailbox", name, "to", newName)
+		L.Push(lua.LTrue)
+		return 1
+	}
+}
+
+// list(session, reference, pattern) -> ok, {mailboxes}, {folders}
+func (c *core) list(subscribed bool) lua.LGFunction {
+	return func(L *lua.LState) int {
+		s := checkSession(L, 1)
+		ref, pattern := L.CheckString(2), L.CheckString(3)
+		m := c.conn(L, s, "list")
+		var entries []imaplib.ListEntry
+		var err error
+		if subscribed {
+			var typ string
+			var data []imaplib.Item
+			typ, data, err = m.Lsub(ref, pattern)
+			if err == nil && typ == "OK" {
+				entries, err = imaplib.ParseList(data)
+			}
+		} else {
+			entries, err = m.ListMailboxes(ref, pattern)
+		}
+		if err != nil {
+			if _, no := refused(err); no {
+				L.Push(lua.LFalse)
+				return 1
+			}
+			c.fail(L, s, "list", err)
+		}
+		boxes, folders := L.NewTable(), L.NewTable()
+		for _, e := range entries {
+			has := func(a string) bool {
+				for _, x := range e.Attrs {
+					if strings.EqualFold(x, a) {
+						return true
+					}
+				}
+				return false
+			}
+			if !has(`\Noselect`) {
+				boxes.Append(lua.LString(e.Name))
+			}
+			if !has(`\NoInferiors`) && (!s.children || (has(`\HasChildren`) && !has(`\HasNoChildren`))) {
+				folders.Append(lua.LString(e.Name))
+			}
+		}
+		L.Push(lua.LTrue)
+		L.Push(boxes)
+		L.Push(folders)
+		return 3
+	}
+}
+
+// idle(session, mbox, wakeonany) -> ok, event
+//
+// It waits in IDLE until new mail arrives (EXISTS or RECENT), or any
+// event with wakeonany; the run's end (SIGTERM, Ctrl-C) interrupts it.
+func (c *core) idle(L *lua.LState) int {
+	s := checkSession(L, 1)
+	mbox := L.CheckString(2)
+	any := L.ToBool(3)
+	m, ok := c.doSelect(L, s, mbox)
+	if !ok {
+		L.Push(lua.LFalse)
+		return 1
+	}
+	if !m.HasCapability("IDLE") {
+		// imapfilter falls back to waiting a while; so do we.
+		c.sleepFor(L, 5*time.Minute)
+		L.Push(lua.LTrue)
+		return 1
+	}
+	for {
+		resps, err := m.WaitIdle(c.h.Context)
+		if err != nil {
+			if c.h.Context.Err() != nil {
+				L.RaiseError("idle interrupted: %v", c.h.Context.Err())
+			}
+			c.fail(L, s, "idle", err)
+		}
+		for _, r := range resps {
+			t := strings.ToUpper(r.Type)
+			if any || t == "EXISTS" || t == "RECENT" {
+				m.DiscardUntagged("EXISTS", "RECENT", "FETCH", "EXPUNGE")
+				L.Push(lua.LTrue)
+				L.Push(lua.LString(t))
+				return 2
+			}
+		}
+	}
+}
+
+func (c *core) dryrun(L *lua.LState) int {
+	L.Push(lua.LBool(c.h.DryRun))
+	return 1
+}
+
+// warn(message) logs a warning (unknown options and the like).
+func (c *core) warn(L *lua.LState) int {
+	c.logger().Warn("imapfilter: " + L.CheckString(1))
+	return 0
+}

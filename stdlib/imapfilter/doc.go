@@ -1,0 +1,25 @@
+// Package imapfilter runs imapfilter configurations unchanged: it gives a
+// Lua state imapfilter's API (the options table, IMAP accounts, mailboxes
+// with their searches and actions, result sets with + * -, messages, and
+// the auxiliary functions such as regex_search, recover and
+// become_daemon) as globals.
+//
+// As in imapfilter itself, the API is two tiers: a small core of Go
+// functions, each one IMAP request over the connection of a mail.Account
+// (so there is one IMAP client, the Go imaplib), and the convenience in
+// Lua, embedded in the binary. The core works on whole sets: fetching the
+// headers of a thousand messages is one UID FETCH, not a thousand.
+//
+// The semantics are imapfilter's: searches are sent as imapfilter sends
+// them; match_* and regex_search compile PCRE patterns with no options
+// and match the raw header bytes (see Regex); moves are UID COPY, then
+// \Deleted; [TRYCREATE] creates the mailbox (and subscribes it with
+// options.subscribe). One difference is deliberate: where imapfilter sends
+// a bare EXPUNGE after storing \Deleted, which also destroys mail other
+// clients had marked \Deleted, this package sends UID EXPUNGE of exactly
+// the messages the config acted on.
+//
+// Check finds, before a config runs, what would stop it half-way: syntax
+// of Lua 5.3 that gopher-lua (Lua 5.1 with goto) cannot parse (with what to write
+// instead) and literal patterns that Go's RE2 cannot compile.
+package imapfilter

@@ -1,0 +1,74 @@
+-- imapfilter compatibility: auxiliary functions.
+local IF = ...
+local core = IF.core
+
+function form_date(days)
+    IF.check_required(days, 'number')
+    return os.date('%d-%b-%Y', os.time() - days * 60 * 60 * 24)
+end
+
+function get_pass(prompt)
+    IF.check_optional(prompt, 'string')
+    return core.getpass(prompt or 'Enter password: ')
+end
+get_password = get_pass
+
+function pipe_to(command, data)
+    IF.check_required(command, 'string')
+    IF.check_required(data, 'string')
+    return core.pipe_to(command, data)
+end
+
+function pipe_from(command)
+    IF.check_required(command, 'string')
+    return core.pipe_from(command)
+end
+
+-- regex_search(pattern, subject) -> match, captures... | false
+function regex_search(pattern, subject)
+    IF.check_required(pattern, 'string')
+    IF.check_required(subject, 'string')
+    return core.regex(pattern, subject)
+end
+
+function sleep(seconds)
+    IF.check_required(seconds, 'number')
+    return core.sleep(seconds)
+end
+
+-- recover(commands, retries): calls commands until it succeeds, waiting
+-- 2, 4, 8... (at most 60) seconds between attempts; after retries
+-- failures it gives up. It returns what pcall returned.
+function recover(commands, retries)
+    IF.check_required(commands, 'function')
+    IF.check_optional(retries, 'number')
+    local count = 0
+    while true do
+        local r = table.pack(pcall(commands))
+        if r[1] or (retries ~= nil and count >= retries) then
+            return table.unpack(r, 1, r.n)
+        end
+        count = count + 1
+        core.sleep(math.min(2 ^ count, 60))
+    end
+end
+
+-- become_daemon(interval, commands): runs commands now, then every
+-- interval seconds, as a schedule of the engine: the process stays in the
+-- foreground, stops on SIGTERM or Ctrl-C, and logs each run.
+function become_daemon(interval, commands, nochdir, noclose)
+    IF.check_required(interval, 'number')
+    IF.check_required(commands, 'function')
+    IF.check_optional(nochdir, 'boolean')
+    IF.check_optional(noclose, 'boolean')
+    core.daemon(interval)
+    commands()
+    local ok, engine = pcall(require, 'engine')
+    if not ok then
+        repeat
+            core.sleep(interval)
+            commands()
+        until false
+    end
+    engine.every(math.max(interval, 1), commands)
+end

@@ -1,0 +1,540 @@
+-- imapfilter compatibility: mailboxes, their searches and actions.
+local IF = ...
+local core = IF.core
+
+Mailbox = {}
+
+function IF.Mailbox(account, name)
+    local object = {}
+    object._type = 'mailbox'
+    object._account = account
+    object._mailbox = name
+    object._string = account._string .. '/' .. name
+    IF.methods(Mailbox, object)
+    setmetatable(object, {
+        __index = function(self, uid)
+            if type(uid) ~= 'number' then return nil end
+            local m = IF.Message(self._account, self, uid)
+            rawset(self, uid, m)
+            return m
+        end,
+    })
+    return object
+end
+setmetatable(Mailbox, { __call = function(_, account, name) return IF.Mailbox(account, name) end })
+
+local function session(self) return IF.session(self._account) end
+
+local function after(self)
+    if options.close == true then
+        core.close(session(self))
+        rawset(self, '_ahead', nil)
+    end
+end
+
+-- Searching ---------------------------------------------------------------
+
+function Mailbox._send_query(self, criteria, messages)
+    IF.check_optional(criteria, { 'string', 'table' }, 3)
+    IF.check_optional(messages, 'table', 3)
+    local mesgs = messages and IF.uids(self, messages)
+    local scope
+    if mesgs == nil or #mesgs == 0 or options.limit > 0 and #mesgs > options.limit then
+        scope = 'ALL'
+    else
+        scope = 'UID ' .. table.concat(IF.ranges(mesgs), ',')
+    end
+    local query
+    if criteria == nil then
+        query = scope
+    elseif type(criteria) == 'string' then
+        query = scope .. ' ' .. criteria
+    else
+        query = IF.make_query(criteria, scope)
+    end
+    local charset = type(options.charset) == 'string' and options.charset or ''
+    local ok, uids = core.search(session(self), self._mailbox, query, charset)
+    if not ok then return {} end
+    after(self)
+    local t, pos = {}, {}
+    for i, n in ipairs(uids) do
+        table.insert(t, { self, n })
+        pos[n] = i
+    end
+    rawset(self, '_last', { uids = uids, pos = pos })
+    return t
+end
+
+function Mailbox.send_query(self, criteria, messages)
+    return IF.Set(self._send_query(self, criteria, messages))
+end
+
+function Mailbox.select_all(self)
+    return self.send_query(self)
+end
+
+local flagsearch = {
+    is_answered = 'ANSWERED', is_deleted = 'DELETED', is_draft = 'DRAFT',
+    is_flagged = 'FLAGGED', is_new = 'NEW', is_old = 'OLD', is_recent = 'RECENT',
+    is_seen = 'SEEN', is_unanswered = 'UNANSWERED', is_undeleted = 'UNDELETED',
+    is_undraft = 'UNDRAFT', is_unflagged = 'UNFLAGGED', is_unseen = 'UNSEEN',
+}
+for name, key in pairs(flagsearch) do
+    Mailbox[name] = function(self, messages)
+        return self.send_query(self, key, messages)
+    end
+end
+
+function Mailbox.has_keyword(self, flag, messages)
+    IF.check_required(flag, 'string')
+    return self.send_query(self, 'KEYWORD ' .. flag, messages)
+end
+Mailbox.has_flag = Mailbox.has_keyword
+
+function Mailbox.has_unkeyword(self, flag, messages)
+    IF.check_required(flag, 'string')
+    return self.send_query(self, 'UNKEYWORD ' .. flag, messages)
+end
+
+for name, key in pairs({ is_larger = 'LARGER', is_smaller = 'SMALLER' }) do
+    Mailbox[name] = function(self, size, messages)
+        IF.check_required(size, 'number')
+        IF.check_optional(messages, 'table')
+        return self.send_query(self, key .. ' ' .. tostring(size), messages)
+    end
+end
+
+local datesearch = {
+    arrived_on = 'ON', arrived_before = 'BEFORE', arrived_since = 'SINCE',
+    sent_on = 'SENTON', sent_before = 'SENTBEFORE', sent_since = 'SENTSINCE',
+}
+for name, key in pairs(datesearch) do
+    Mailbox[name] = function(self, date, messages)
+        IF.check_required(date, 'string')
+        return self.send_query(self, key .. ' ' .. date, messages)
+    end
+end
+
+function Mailbox.is_newer(self, days, messages)
+    IF.check_required(days, 'number')
+    return self.send_query(self, 'SINCE ' .. form_date(days), messages)
+end
+
+function Mailbox.is_older(self, days, messages)
+    IF.check_required(days, 'number')
+    return self.send_query(self, 'BEFORE ' .. form_date(days), messages)
+end
+
+function Mailbox.contain_field(self, field, s, messages)
+    IF.check_required(field, 'string')
+    IF.check_required(s, 'string')
+    return self.send_query(self, 'HEADER ' .. field .. ' "' .. s .. '"', messages)
+end
+
+local textsearch = {
+    contain_bcc = 'BCC', contain_cc = 'CC', contain_from = 'FROM',
+    contain_subject = 'SUBJECT', contain_to = 'TO', contain_body = 'BODY',
+    contain_message = 'TEXT',
+}
+for name, key in pairs(textsearch) do
+    Mailbox[name] = function(self, s, messages)
+        IF.check_required(s, 'string')
+        return self.send_query(self, key .. ' "' .. s .. '"', messages)
+    end
+end
+
+function Mailbox.contain_header(self, s, messages)
+    IF.check_required(s, 'string')
+    return self.send_query(self, 'TEXT "' .. s .. '" NOT BODY "' .. s .. '"', messages)
+end
+
+-- Fetching ----------------------------------------------------------------
+
+-- readahead is how many messages of the last search a fetch for one
+-- message brings along: a config looping over a result and fetching
+-- each message's subject makes one request per 200 messages, not one
+-- per message. What is read ahead stays out of the messages' cache until
+-- asked for, and is forgotten when messages of the mailbox are expunged.
+local readahead = 200
+
+-- fetch_cached fetches kind (with arg) of the messages not cached yet, in
+-- one request, and returns {uid = value}; slot reads and writes the
+-- cache of a Message object (nil: never cached).
+local function fetch_cached(self, uids, kind, arg, slot, convert)
+    if not uids or #uids == 0 then return nil end
+    local caching = slot ~= nil and options.cache == true
+    local key = kind .. ':' .. (arg or '')
+    local ahead = caching and rawget(self, '_ahead') and self._ahead[key]
+    local results, missing = {}, {}
+    for _, m in ipairs(uids) do
+        local v
+        if caching then
+            v = slot(self[m])
+            if v == nil and ahead and ahead[m] ~= nil then
+                v, ahead[m] = ahead[m], nil
+                slot(self[m], v)
+            end
+        end
+        if v ~= nil then results[m] = v else table.insert(missing, m) end
+    end
+    if #missing > 0 then
+        local wanted = {}
+        for _, m in ipairs(missing) do wanted[m] = true end
+        local last = rawget(self, '_last')
+        local fetch = missing
+        if caching and #missing == 1 and last and last.pos[missing[1]] then
+            fetch = { missing[1] }
+            local i = last.pos[missing[1]]
+            for j = i + 1, math.min(i + readahead - 1, #last.uids) do
+                local u = last.uids[j]
+                if slot(self[u]) == nil and not (ahead and ahead[u] ~= nil) then
+                    table.insert(fetch, u)
+                end
+            end
+        end
+        local ok, got = core.fetch(session(self), self._mailbox, fetch, kind, arg)
+        if not ok then return nil end
+        for _, m in ipairs(fetch) do
+            local v = got[m]
+            if v ~= nil then
+                if convert then v = convert(v) end
+                if wanted[m] then
+                    results[m] = v
+                    if caching then slot(self[m], v) end
+                else
+                    rawset(self, '_ahead', rawget(self, '_ahead') or {})
+                    self._ahead[key] = self._ahead[key] or {}
+                    self._ahead[key][m] = v
+                end
+            end
+        end
+    end
+    after(self)
+    return results
+end
+
+local function slot(name)
+    return function(msg, v)
+        if v == nil then return msg[name] end
+        msg[name] = v
+    end
+end
+
+function Mailbox._fetch_fast(self, uids)
+    return fetch_cached(self, uids, 'fast')
+end
+
+function Mailbox._fetch_flags(self, uids)
+    return fetch_cached(self, uids, 'flags')
+end
+
+function Mailbox._fetch_date(self, uids)
+    return fetch_cached(self, uids, 'date', nil, slot('_date'))
+end
+
+function Mailbox._fetch_size(self, uids)
+    return fetch_cached(self, uids, 'size', nil, slot('_size'))
+end
+
+function Mailbox._fetch_header(self, uids)
+    return fetch_cached(self, uids, 'header', nil, slot('_header'))
+end
+
+function Mailbox._fetch_body(self, uids)
+    return fetch_cached(self, uids, 'text', nil, slot('_body'))
+end
+
+function Mailbox._fetch_structure(self, uids)
+    return fetch_cached(self, uids, 'structure', nil, slot('_structure'))
+end
+
+function Mailbox._fetch_message(self, uids)
+    if not uids or #uids == 0 then return nil end
+    local header = self._fetch_header(self, uids) or {}
+    local body = self._fetch_body(self, uids) or {}
+    local results = {}
+    for _, m in ipairs(uids) do
+        if header[m] ~= nil then results[m] = header[m] .. (body[m] or '') end
+    end
+    return results
+end
+
+-- Header fields come as "Name: value\r\n" lines; each field's block ends
+-- in a blank line that becomes one newline, and the last newline goes.
+-- For many messages at once the whole headers are fetched (and cached)
+-- and the fields taken from them: one pass of the server over the
+-- messages, not one per field asked for.
+local bulk = 20
+
+function Mailbox._fetch_fields(self, fields, uids)
+    if not uids or #uids == 0 then return nil end
+    local headers
+    if #uids >= bulk and options.cache == true then
+        headers = self._fetch_header(self, uids)
+        if headers == nil then return nil end
+    end
+    local results = {}
+    for _, m in ipairs(uids) do results[m] = '' end
+    for _, f in ipairs(fields) do
+        local got
+        if headers then
+            got = {}
+            for _, m in ipairs(uids) do
+                local msg = self[m]
+                local v = msg._fields[f]
+                if v == nil and headers[m] ~= nil then
+                    v = string.gsub(core.fields(headers[m], f), '\r\n\r\n$', '\n')
+                    msg._fields[f] = v
+                end
+                got[m] = v
+            end
+        else
+            got = fetch_cached(self, uids, 'fields', f,
+                function(msg, v)
+                    if v == nil then return msg._fields[f] end
+                    msg._fields[f] = v
+                end,
+                function(v) return (string.gsub(v, '\r\n\r\n$', '\n')) end)
+        end
+        if got == nil then break end
+        for _, m in ipairs(uids) do
+            if got[m] then results[m] = results[m] .. got[m] end
+        end
+    end
+    for _, m in ipairs(uids) do results[m] = (string.gsub(results[m], '\n$', '')) end
+    return results
+end
+
+function Mailbox._fetch_parts(self, parts, uid)
+    local results = {}
+    for _, part in ipairs(parts) do
+        local got = fetch_cached(self, { uid }, 'part', part,
+            function(msg, v)
+                if v == nil then return msg._parts[part] end
+                msg._parts[part] = v
+            end)
+        if got == nil then break end
+        results[part] = got[uid] or ''
+    end
+    return results
+end
+
+for _, name in ipairs({ 'flags', 'date', 'size', 'header', 'body', 'message', 'structure' }) do
+    Mailbox['fetch_' .. name] = function(self, messages)
+        IF.check_required(messages, 'table')
+        return self['_fetch_' .. name](self, IF.uids(self, messages))
+    end
+end
+
+function Mailbox.fetch_fields(self, fields, messages)
+    IF.check_required(fields, 'table')
+    IF.check_required(messages, 'table')
+    return self._fetch_fields(self, fields, IF.uids(self, messages))
+end
+
+function Mailbox.fetch_parts(self, parts, message)
+    IF.check_required(parts, 'table')
+    IF.check_required(message, 'number')
+    return self._fetch_parts(self, parts, message)
+end
+
+-- Matching (client side, PCRE semantics; see regex_search) ---------------
+
+local function matcher(pattern)
+    -- Compile first: a pattern RE2 cannot take fails before any request.
+    regex_search(pattern, '')
+    if options.decode_headers == true then
+        return function(s) return regex_search(pattern, core.decode(s)) end
+    end
+    return function(s) return regex_search(pattern, s) end
+end
+
+local function scope(self, messages)
+    if not messages then messages = self._send_query(self) end
+    return IF.uids(self, messages)
+end
+
+function Mailbox.match_field(self, field, pattern, messages)
+    IF.check_required(field, 'string')
+    IF.check_required(pattern, 'string')
+    local match = matcher(pattern)
+    local uids = scope(self, messages)
+    local fields = self._fetch_fields(self, { field }, uids)
+    if #uids == 0 or fields == nil then return IF.Set({}) end
+    local results = {}
+    for _, m in ipairs(uids) do
+        local f = fields[m]
+        if f ~= nil and match((string.gsub(f, '^[^:]*: ?(.*)$', '%1'))) then
+            table.insert(results, { self, m })
+        end
+    end
+    return IF.Set(results)
+end
+
+for name, field in pairs({ match_bcc = 'Bcc', match_cc = 'Cc', match_from = 'From',
+                           match_subject = 'Subject', match_to = 'To' }) do
+    Mailbox[name] = function(self, pattern, messages)
+        IF.check_required(pattern, 'string')
+        return self.match_field(self, field, pattern, messages)
+    end
+end
+
+for name, fetcher in pairs({ match_header = '_fetch_header', match_body = '_fetch_body',
+                             match_message = '_fetch_message' }) do
+    Mailbox[name] = function(self, pattern, messages)
+        IF.check_required(pattern, 'string')
+        local match = matcher(pattern)
+        if name ~= 'match_header' then
+            match = function(s) return regex_search(pattern, s) end
+        end
+        local uids = scope(self, messages)
+        local texts = self[fetcher](self, uids)
+        if #uids == 0 or texts == nil then return IF.Set({}) end
+        local results = {}
+        for _, m in ipairs(uids) do
+            if texts[m] ~= nil and match(texts[m]) then table.insert(results, { self, m }) end
+        end
+        return IF.Set(results)
+    end
+end
+
+-- Actions -----------------------------------------------------------------
+
+function Mailbox._flag_messages(self, mode, flags, uids)
+    if not uids or #uids == 0 then return nil end
+    if mode ~= 'remove' then
+        for _, f in ipairs(flags) do
+            if string.lower(f) == '\\deleted' then rawset(self, '_ahead', nil) end
+        end
+    end
+    local r = core.store(session(self), self._mailbox, uids, mode, flags, options.expunge == true)
+    after(self)
+    return r
+end
+
+function Mailbox._copy_messages(self, dest, uids)
+    if not uids or #uids == 0 then return nil end
+    if self._account == dest._account then
+        local r = core.copy(session(self), self._mailbox, uids, dest._mailbox, options.subscribe == true)
+        after(self)
+        return r
+    end
+    -- Another account: download and upload, keeping flags and date.
+    local fast = self._fetch_fast(self, uids)
+    local mesgs = self._fetch_message(self, uids)
+    if fast == nil or mesgs == nil then return false end
+    local r = true
+    local dsession = session(dest)
+    for _, m in ipairs(uids) do
+        if fast[m] and mesgs[m] then
+            local flags = {}
+            for _, f in ipairs(fast[m].flags) do
+                if string.lower(f) ~= '\\recent' then table.insert(flags, f) end
+            end
+            r = core.append(dsession, dest._mailbox, mesgs[m], table.concat(flags, ' '),
+                            fast[m].date, options.subscribe == true)
+            if not r then break end
+        end
+    end
+    return r
+end
+
+local flagactions = {
+    mark_answered = { 'add', '\\Answered', 'marked answered' },
+    mark_deleted = { 'add', '\\Deleted', 'marked deleted' },
+    mark_draft = { 'add', '\\Draft', 'marked draft' },
+    mark_flagged = { 'add', '\\Flagged', 'marked flagged' },
+    mark_seen = { 'add', '\\Seen', 'marked seen' },
+    unmark_answered = { 'remove', '\\Answered', 'unmarked answered' },
+    unmark_deleted = { 'remove', '\\Deleted', 'unmarked deleted' },
+    unmark_draft = { 'remove', '\\Draft', 'unmarked draft' },
+    unmark_flagged = { 'remove', '\\Flagged', 'unmarked flagged' },
+    unmark_seen = { 'remove', '\\Seen', 'unmarked seen' },
+    delete_messages = { 'add', '\\Deleted', 'deleted' },
+}
+for name, a in pairs(flagactions) do
+    Mailbox[name] = function(self, messages)
+        IF.check_required(messages, 'table')
+        local uids = IF.uids(self, messages)
+        local r = self._flag_messages(self, a[1], { a[2] }, uids)
+        if r == true then IF.info('%d messages %s in %s.', #uids, a[3], self._string) end
+        return r
+    end
+end
+
+for name, mode in pairs({ add_flags = 'add', remove_flags = 'remove', replace_flags = 'replace' }) do
+    Mailbox[name] = function(self, flags, messages)
+        IF.check_required(flags, 'table')
+        IF.check_required(messages, 'table')
+        local uids = IF.uids(self, messages)
+        local r = self._flag_messages(self, mode, flags, uids)
+        if r == true then IF.info('%d messages flagged in %s.', #uids, self._string) end
+        return r
+    end
+end
+
+function Mailbox.copy_messages(self, dest, messages)
+    IF.check_required(dest, 'table')
+    IF.check_required(messages, 'table')
+    local uids = IF.uids(self, messages)
+    local r = self._copy_messages(self, dest, uids)
+    if r == true then
+        IF.info('%d messages copied from %s to %s.', #uids, self._string, dest._string)
+    end
+    return r
+end
+
+-- A move is a copy, then \Deleted and (options.expunge) a UID EXPUNGE of
+-- exactly the messages moved.
+function Mailbox.move_messages(self, dest, messages)
+    IF.check_required(dest, 'table')
+    IF.check_required(messages, 'table')
+    local uids = IF.uids(self, messages)
+    local rc = self._copy_messages(self, dest, uids)
+    local rf = false
+    if rc == true then rf = self._flag_messages(self, 'add', { '\\Deleted' }, uids) end
+    if rc == true and rf == true then
+        IF.info('%d messages moved from %s to %s.', #uids, self._string, dest._string)
+    end
+    return rc == true and rf == true
+end
+
+function Mailbox.append_message(self, message, flags, date)
+    IF.check_required(message, 'string')
+    IF.check_optional(flags, { 'string', 'table' })
+    IF.check_optional(date, 'string')
+    if type(flags) == 'table' then flags = table.concat(flags, ' ') end
+    local r = core.append(session(self), self._mailbox, message, flags, date, options.subscribe == true)
+    if not r then return false end
+    IF.info('Appended message of %d octets to %s.', #message, self._string)
+    return true
+end
+
+-- Status and waiting --------------------------------------------------------
+
+function Mailbox.check_status(self)
+    local s = session(self)
+    core.close(s, self._mailbox)
+    local ok, exist, recent, unseen, uidnext = core.status(s, self._mailbox)
+    if not ok then return -1, -1, -1, -1 end
+    IF.info('%d messages, %d recent, %d unseen, in %s.', exist, recent, unseen, self._string)
+    return exist, recent, unseen, uidnext
+end
+
+function Mailbox.enter_idle(self)
+    local ok, event = core.idle(session(self), self._mailbox, options.wakeonany == true)
+    if not ok then return false end
+    after(self)
+    if type(event) == 'string' then return true, string.upper(event) end
+    return true
+end
+
+function Mailbox.open(self)
+    return (core.select(session(self), self._mailbox))
+end
+
+function Mailbox.close(self)
+    return core.close(session(self))
+end
+Mailbox._cached_select = Mailbox.open
+Mailbox._cached_close = Mailbox.close

@@ -1,0 +1,154 @@
+-- imapfilter compatibility: result sets.
+-- A result is an array of {mailbox, uid} pairs with the methods of Set;
+-- + is union, * intersection, - difference. Results of set operations
+-- are ordered by mailbox (first appearance) and UID.
+local IF = ...
+
+Set = {}
+local set_mt = {}
+
+local function new(values)
+    local object = values or {}
+    object._type = 'set'
+    IF.methods(Set, object)
+    setmetatable(object, set_mt)
+    return object
+end
+
+-- index(a, b): {mailbox = {uid = true}} and the mailbox order.
+local function index(...)
+    local t, order = {}, {}
+    for i = 1, select('#', ...) do
+        for _, v in ipairs(select(i, ...)) do
+            local b, m = v[1], v[2]
+            if not t[b] then
+                t[b] = {}
+                table.insert(order, b)
+            end
+            t[b][m] = true
+        end
+    end
+    return t, order
+end
+
+local function collect(t, order)
+    local set = new()
+    for _, b in ipairs(order) do
+        local uids = {}
+        for m in pairs(t[b]) do table.insert(uids, m) end
+        table.sort(uids)
+        for _, m in ipairs(uids) do table.insert(set, { b, m }) end
+    end
+    return set
+end
+
+function Set._union(a, b)
+    return collect(index(a, b))
+end
+
+function Set._intersection(a, b)
+    local ta, order = index(a)
+    local tb = index(b)
+    for _, box in ipairs(order) do
+        for m in pairs(ta[box]) do
+            if not (tb[box] and tb[box][m]) then ta[box][m] = nil end
+        end
+    end
+    return collect(ta, order)
+end
+
+function Set._difference(a, b)
+    local ta, order = index(a)
+    local tb = index(b)
+    for box, uids in pairs(tb) do
+        if ta[box] then
+            for m in pairs(uids) do ta[box][m] = nil end
+        end
+    end
+    return collect(ta, order)
+end
+
+set_mt.__add = Set._union
+set_mt.__mul = Set._intersection
+set_mt.__sub = Set._difference
+
+-- Actions: applied to each mailbox of the set; true when all succeeded.
+local actions = {
+    'mark_answered', 'mark_deleted', 'mark_draft', 'mark_flagged', 'mark_seen',
+    'unmark_answered', 'unmark_deleted', 'unmark_draft', 'unmark_flagged',
+    'unmark_seen', 'delete_messages',
+}
+for _, name in ipairs(actions) do
+    Set[name] = function(self)
+        local r = true
+        for _, mbox in ipairs(IF.mailboxes(self)) do
+            if not mbox[name](mbox, self) then r = false end
+        end
+        return r
+    end
+end
+
+for _, name in ipairs({ 'add_flags', 'remove_flags', 'replace_flags' }) do
+    Set[name] = function(self, flags)
+        IF.check_required(flags, 'table')
+        local r = true
+        for _, mbox in ipairs(IF.mailboxes(self)) do
+            if not mbox[name](mbox, flags, self) then r = false end
+        end
+        return r
+    end
+end
+
+for _, name in ipairs({ 'copy_messages', 'move_messages' }) do
+    Set[name] = function(self, dest)
+        IF.check_required(dest, 'table')
+        local r = true
+        for _, mbox in ipairs(IF.mailboxes(self)) do
+            if not mbox[name](mbox, dest, self) then r = false end
+        end
+        return r
+    end
+end
+
+-- Searches ("meta-searching"): the search runs in each mailbox of the
+-- set, restricted to the set's messages, and the result is intersected
+-- with the set.
+local searches = {
+    select_all = 0, is_answered = 0, is_deleted = 0, is_draft = 0,
+    is_flagged = 0, is_new = 0, is_old = 0, is_recent = 0, is_seen = 0,
+    is_unanswered = 0, is_undeleted = 0, is_undraft = 0, is_unflagged = 0,
+    is_unseen = 0,
+    send_query = 1, has_keyword = 1, has_flag = 1, has_unkeyword = 1,
+    is_larger = 1, is_smaller = 1, arrived_on = 1, arrived_before = 1,
+    arrived_since = 1, sent_on = 1, sent_before = 1, sent_since = 1,
+    is_newer = 1, is_older = 1, contain_bcc = 1, contain_cc = 1,
+    contain_from = 1, contain_subject = 1, contain_to = 1, contain_header = 1,
+    contain_body = 1, contain_message = 1, match_bcc = 1, match_cc = 1,
+    match_from = 1, match_subject = 1, match_to = 1, match_header = 1,
+    match_body = 1, match_message = 1,
+    contain_field = 2, match_field = 2,
+}
+for name, nargs in pairs(searches) do
+    Set[name] = function(self, a, b)
+        if name ~= 'send_query' then
+            if nargs >= 1 then IF.check_required(a, name:match('larger') and 'number' or name:match('smaller') and 'number' or name:match('newer') and 'number' or name:match('older') and 'number' or 'string') end
+            if nargs == 2 then IF.check_required(b, 'string') end
+        end
+        local set = new()
+        for _, mbox in ipairs(IF.mailboxes(self)) do
+            if name == 'select_all' then
+                set = set + mbox.select_all(mbox)
+            elseif nargs == 0 then
+                set = set + mbox[name](mbox, self)
+            elseif nargs == 1 then
+                set = set + mbox[name](mbox, a, self)
+            else
+                set = set + mbox[name](mbox, a, b, self)
+            end
+        end
+        return self * set
+    end
+end
+
+setmetatable(Set, { __call = function(_, values) return new(values) end })
+IF.Set = new

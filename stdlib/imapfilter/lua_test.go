@@ -1,0 +1,297 @@
+package imapfilter_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	lua "github.com/yuin/gopher-lua"
+
+	"github.com/mailscript/mailscript/host"
+	"github.com/mailscript/mailscript/imaplib"
+	"github.com/mailscript/mailscript/internal/memserver"
+	"github.com/mailscript/mailscript/stdlib/imapfilter"
+)
+
+// bed is an in-process IMAP server with a few messages in INBOX.
+func bed(t *testing.T) (*memserver.Server, string) {
+	t.Helper()
+	srv, err := memserver.New(memserver.Options{Users: map[string]string{"alice": "secret"}, InsecureAuth: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	msgs := []struct{ from, subject string }{
+		{"news@letter.example", "weekly news"},
+		{"bob@example.org", "lunch"},
+		{"news@letter.example", "more news"},
+		{"=?UTF-8?B?SsO8cmdlbg==?= <j@example.de>", "hallo"},
+	}
+	for i, m := range msgs {
+		raw := fmt.Sprintf("From: %s\r\nSubject: %s\r\nMessage-ID: <m%d@test>\r\n\r\nbody %d\r\n", m.from, m.subject, i+1, i+1)
+		if _, err := srv.Append("alice", "INBOX", []byte(raw), nil, time.Date(2025, 1, i+1, 9, 0, 0, 0, time.UTC)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, port, _ := net.SplitHostPort(srv.Addr())
+	return srv, port
+}
+
+// runLua runs src with imapfilter's API, printing to the returned buffer.
+func runLua(t *testing.T, h *host.Host, src string) (string, error) {
+	t.Helper()
+	L := lua.NewState()
+	defer L.Close()
+	var out bytes.Buffer
+	if h.Context == nil {
+		h.Context = context.Background()
+	}
+	host.Set(L, h)
+	defer h.CloseAll()
+	L.SetGlobal("print", L.NewFunction(func(L *lua.LState) int {
+		var parts []string
+		for i := 1; i <= L.GetTop(); i++ {
+			parts = append(parts, L.ToStringMeta(L.Get(i)).String())
+		}
+		out.WriteString(strings.Join(parts, "\t") + "\n")
+		return 0
+	}))
+	if err := imapfilter.Install(L, imapfilter.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	err := L.DoString(src)
+	return out.String(), err
+}
+
+// subjects lists the subjects of a mailbox, through a connection of its own.
+func subjects(t *testing.T, port, mailbox string) []string {
+	t.Helper()
+	var p int
+	fmt.Sscan(port, &p)
+	m, err := imaplib.Dial("127.0.0.1", p, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Logout()
+	if _, _, err := m.Login("alice", "secret"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.SelectMailbox(mailbox, true); err != nil {
+		return nil
+	}
+	all, _ := imaplib.ParseSeqSet("1:*")
+	fds, err := m.UIDFetch(all, "(BODY.PEEK[HEADER.FIELDS (SUBJECT)])")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, fd := range fds {
+		_, v, _ := strings.Cut(string(fd.Sections[0].Data), ":")
+		out = append(out, strings.TrimSpace(v))
+	}
+	return out
+}
+
+func account(port string) string {
+	return "acct = IMAP { server = '127.0.0.1', port = " + port + ", username = 'alice', password = 'secret' }\noptions.starttls = false\n"
+}
+
+func TestSetsAndMoves(t *testing.T) {
+	_, port := bed(t)
+	out, err := runLua(t, &host.Host{}, account(port)+`
+local news = acct.INBOX:contain_from('news@letter.example')
+local lunch = acct.INBOX:contain_subject('lunch')
+print(#news, #lunch, #(news + lunch), #(news * lunch), #(acct.INBOX:select_all() - news))
+print(#news:contain_subject('more'), #news:match_subject('^weekly'))
+news:move_messages(acct['Lists/news'])
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "2\t1\t3\t0\t2\n1\t1\n2 messages moved from alice@127.0.0.1/INBOX to alice@127.0.0.1/Lists/news.\n"
+	if out != want {
+		t.Errorf("printed %q, want %q", out, want)
+	}
+	if got := subjects(t, port, "Lists/news"); strings.Join(got, ",") != "weekly news,more news" {
+		t.Errorf("Lists/news holds %q", got)
+	}
+	if got := subjects(t, port, "INBOX"); strings.Join(got, ",") != "lunch,hallo" {
+		t.Errorf("INBOX holds %q", got)
+	}
+}
+
+func TestDryRunChangesNothing(t *testing.T) {
+	_, port := bed(t)
+	var logs bytes.Buffer
+	h := &host.Host{DryRun: true, Logger: slog.New(slog.NewTextHandler(&logs, nil))}
+	_, err := runLua(t, h, account(port)+`
+acct.INBOX:select_all():move_messages(acct['Elsewhere'])
+acct.INBOX:select_all():mark_seen()
+acct:create_mailbox('New')
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := subjects(t, port, "INBOX"); len(got) != 4 {
+		t.Errorf("INBOX holds %q after a dry run", got)
+	}
+	if got := subjects(t, port, "Elsewhere"); got != nil {
+		t.Errorf("Elsewhere exists after a dry run: %q", got)
+	}
+	for _, w := range []string{"would copy", "would store", "would create"} {
+		if !strings.Contains(logs.String(), w) {
+			t.Errorf("log lacks %q:\n%s", w, logs.String())
+		}
+	}
+}
+
+func TestDecodeHeaders(t *testing.T) {
+	_, port := bed(t)
+	out, err := runLua(t, &host.Host{}, account(port)+`
+print(#acct.INBOX:match_from('Jürgen'))
+options.decode_headers = true
+options.cache = false
+print(#acct.INBOX:match_from('Jürgen'))
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out != "0\n1\n" {
+		t.Errorf("printed %q, want raw then decoded matching", out)
+	}
+}
+
+func TestOptionsAndErrors(t *testing.T) {
+	var logs bytes.Buffer
+	h := &host.Host{Logger: slog.New(slog.NewTextHandler(&logs, nil))}
+	out, err := runLua(t, h, `
+options.timout = 10
+options.crammd5 = false
+print(options.timeout, options.expunge, options.info, options.range == math.huge)
+print(regex_search('^(\\w+)@(\\w+)', 'bob@example'))
+print(regex_search('x', 'abc'))
+print(table.unpack({1, 2}), unpack({3}))
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "60\ttrue\ttrue\ttrue\nbob@example\tbob\texample\nfalse\n1\t3\n"; out != want {
+		t.Errorf("printed %q, want %q", out, want)
+	}
+	if !strings.Contains(logs.String(), `unknown option \"timout\"`) || strings.Contains(logs.String(), "crammd5") {
+		t.Errorf("warnings:\n%s", logs.String())
+	}
+	_, err = runLua(t, &host.Host{}, `regex_search('(?=x)', 'x')`)
+	if err == nil || !strings.Contains(err.Error(), "lookaround") {
+		t.Errorf("a lookahead ran: %v", err)
+	}
+	_, err = runLua(t, &host.Host{}, `IMAP { username = 'x' }`)
+	if err == nil || !strings.Contains(err.Error(), "required argument left out") {
+		t.Errorf("an account without server: %v", err)
+	}
+	_, err = runLua(t, &host.Host{}, `pipe_from('echo hi')`)
+	if err == nil || !strings.Contains(err.Error(), "--allow-run") {
+		t.Errorf("pipe_from without permission: %v", err)
+	}
+}
+
+// idleCommand is the IDLE command in the protocol trace (a tag, IDLE).
+var idleCommand = regexp.MustCompile(`[A-Za-z]+\d+ IDLE\b`)
+
+// idleSignal closes started when the protocol trace shows IDLE sent.
+type idleSignal struct {
+	mu      sync.Mutex
+	started chan struct{}
+	done    bool
+	trace   bytes.Buffer
+}
+
+func (s *idleSignal) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.trace.Write(p)
+	if !s.done && idleCommand.MatchString(s.trace.String()) {
+		s.done = true
+		close(s.started)
+	}
+	return len(p), nil
+}
+
+func TestEnterIdle(t *testing.T) {
+	_, port := bed(t)
+	sig := &idleSignal{started: make(chan struct{})}
+	type result struct {
+		out string
+		err error
+	}
+	res := make(chan result, 1)
+	go func() {
+		out, err := runLua(t, &host.Host{Debug: sig}, account(port)+`
+print(acct.INBOX:enter_idle())
+print(#acct.INBOX:select_all())
+`)
+		res <- result{out, err}
+	}()
+	<-sig.started
+	// New mail, through a client of its own (the server tells IDLE
+	// sessions about what clients append).
+	var p int
+	fmt.Sscan(port, &p)
+	m, err := imaplib.Dial("127.0.0.1", p, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Logout()
+	if _, _, err := m.Login("alice", "secret"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.AppendMessage("INBOX", nil, time.Time{}, []byte("Subject: new\r\n\r\nnew\r\n")); err != nil {
+		t.Fatal(err)
+	}
+	r := <-res
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	if r.out != "true\tEXISTS\n5\n" {
+		t.Errorf("printed %q", r.out)
+	}
+
+	// The end of the run (SIGTERM, Ctrl-C) interrupts the wait.
+	ctx, cancel := context.WithCancel(context.Background())
+	sig = &idleSignal{started: make(chan struct{})}
+	go func() {
+		_, err := runLua(t, &host.Host{Context: ctx, Debug: sig}, account(port)+`acct.INBOX:enter_idle()`)
+		res <- result{"", err}
+	}()
+	<-sig.started
+	cancel()
+	if r := <-res; r.err == nil || !strings.Contains(r.err.Error(), "interrupted") {
+		t.Errorf("enter_idle after the run ended: %v", r.err)
+	}
+}
+
+// TestLua52Names checks the library names of Lua 5.2 and 5.3 that configs
+// use, provided on gopher-lua's 5.1.
+func TestLua52Names(t *testing.T) {
+	out, err := runLua(t, &host.Host{}, `
+print(load("return 1 + 1")(), rawlen({1, 2, 3}), select('#', table.unpack({1, 2}, 1, 3)))
+print(bit32.band(12, 10), bit32.bor(12, 10), bit32.bxor(12, 10), bit32.bnot(0))
+print(bit32.lshift(1, 4), bit32.rshift(256, 4), bit32.extract(0xF0, 4, 4), bit32.btest(4, 2))
+print(math.log(8, 2), string.rep("a", 3, ","), table.concat(table.move({1, 2, 3}, 1, 3, 2), " "))
+print(math.type(1), math.type(1.5), math.tointeger(3), table.pack(1, nil, 3).n, math.pow(2, 10))
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "2\t3\t3\n8\t14\t6\t4294967295\n16\t16\t15\tfalse\n3\ta,a,a\t1 1 2 3\ninteger\tfloat\t3\t3\t1024\n"
+	if out != want {
+		t.Errorf("printed %q, want %q", out, want)
+	}
+}

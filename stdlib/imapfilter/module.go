@@ -1,0 +1,70 @@
+package imapfilter
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+
+	lua "github.com/yuin/gopher-lua"
+
+	"github.com/mailscript/mailscript/host"
+)
+
+// Name is the module's name for require: require("imapfilter") installs
+// imapfilter's globals (IMAP, options, Set, regex_search...) in the
+// running script.
+const Name = "imapfilter"
+
+// Options are the settings of the command line that the API needs.
+type Options struct {
+	// TrustFile is a PEM file of certificates to trust (imapfilter's -t)
+	// in addition to the system roots.
+	TrustFile string
+}
+
+//go:embed lua/*.lua
+var luaFiles embed.FS
+
+// files is the order the Lua layer is loaded in.
+var files = []string{"common", "options", "set", "account", "mailbox", "message", "auxiliary"}
+
+// Loader is the module's loader for L.PreloadModule: it installs the
+// globals with default Options and returns true.
+func Loader(L *lua.LState) int {
+	if err := Install(L, Options{}); err != nil {
+		L.RaiseError("%v", err)
+	}
+	L.Push(lua.LTrue)
+	return 1
+}
+
+// Install sets imapfilter's API as globals of L: the options table,
+// IMAP (Account), Mailbox, Message, Set and the auxiliary functions. They
+// work through the host of L (host.Get): its context, logger, dry-run
+// flag and permissions. Installing twice is harmless.
+func Install(L *lua.LState, opts Options) error {
+	if L.GetGlobal("_imapfilter_installed") == lua.LTrue {
+		return nil
+	}
+	c := &core{h: host.Get(L), opts: opts}
+	L.NewTypeMetatable(sessionType)
+	shared := L.NewTable()
+	L.SetField(shared, "core", L.SetFuncs(L.NewTable(), c.functions()))
+	for _, f := range files {
+		src, err := luaFiles.ReadFile("lua/" + f + ".lua")
+		if err != nil {
+			return fmt.Errorf("imapfilter: %w", err)
+		}
+		fn, err := L.Load(bytes.NewReader(src), "imapfilter/"+f+".lua")
+		if err != nil {
+			return fmt.Errorf("imapfilter: %w", err)
+		}
+		L.Push(fn)
+		L.Push(shared)
+		if err := L.PCall(1, 0, nil); err != nil {
+			return fmt.Errorf("imapfilter: loading %s.lua: %w", f, err)
+		}
+	}
+	L.SetGlobal("_imapfilter_installed", lua.LTrue)
+	return nil
+}

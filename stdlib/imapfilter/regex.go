@@ -1,0 +1,171 @@
+package imapfilter
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"sync"
+
+	lua "github.com/yuin/gopher-lua"
+
+	"github.com/mailscript/mailscript/stdlib/mail"
+)
+
+// Regex is a PCRE pattern as imapfilter compiles it (no options: no UTF
+// mode, no multiline, case-sensitive), carried out with Go's regexp where
+// the pattern means the same there.
+//
+// PCRE without UTF mode works on bytes: a class such as [а-я] is a class
+// of bytes, and . matches one byte. So that Go's regexp, which works on
+// UTF-8, does the same, the pattern and the subject are both read as
+// Latin-1 (each byte one character) whenever either holds a byte above
+// 0x7F. PCRE's $ also matches before a newline that ends the subject;
+// Compile keeps that too.
+type Regex struct {
+	re     *regexp.Regexp
+	dollar bool // the pattern has a $ outside a class
+}
+
+// Compile compiles a PCRE pattern. A pattern Go's RE2 cannot take
+// (backreferences, lookaround, atomic groups, possessive quantifiers,
+// recursion...) is an error that names it: the pattern would not mean the
+// same, and silently matching something else is worse than failing.
+func Compile(pattern string) (*Regex, error) {
+	src := pattern
+	if !isASCII(src) {
+		src = latin1(src)
+	}
+	re, err := regexp.Compile(src)
+	if err != nil {
+		msg := strings.TrimPrefix(err.Error(), "error parsing regexp: ")
+		return nil, fmt.Errorf("imapfilter: pattern %q: %s: %s", pattern, msg, hint(pattern))
+	}
+	return &Regex{re: re, dollar: strings.Contains(pattern, "$")}, nil
+}
+
+// hint says what to write instead of a PCRE construct RE2 lacks.
+func hint(p string) string {
+	switch {
+	case strings.Contains(p, "(?="), strings.Contains(p, "(?!"), strings.Contains(p, "(?<="), strings.Contains(p, "(?<!"):
+		return "lookaround is PCRE only; match the wider text and test the rest in Lua, or combine searches with * and -"
+	case regexp.MustCompile(`\\[1-9]`).MatchString(p):
+		return "backreferences are PCRE only; capture with regex_search and compare the captures in Lua"
+	case strings.Contains(p, "(?>"), regexp.MustCompile(`[*+?}]\+`).MatchString(p):
+		return "atomic groups and possessive quantifiers are PCRE only; drop them (RE2 never backtracks)"
+	}
+	return "the pattern needs a PCRE feature RE2 lacks; see docs/imapfilter.md"
+}
+
+// Find returns the match and its submatches (nil for those that did not
+// take part), or nil when the pattern does not match subject. Like
+// imapfilter's PCRE, it reads subject up to its first NUL byte.
+func (r *Regex) Find(subject string) []*string {
+	if i := strings.IndexByte(subject, 0); i >= 0 {
+		subject = subject[:i]
+	}
+	conv := !isASCII(subject)
+	s := subject
+	if conv {
+		s = latin1(subject)
+	}
+	loc := r.re.FindStringSubmatchIndex(s)
+	if loc == nil && r.dollar && strings.HasSuffix(s, "\n") {
+		// PCRE's $ also matches before a final newline.
+		loc = r.re.FindStringSubmatchIndex(s[:len(s)-1])
+	}
+	if loc == nil {
+		return nil
+	}
+	out := make([]*string, len(loc)/2)
+	for i := range out {
+		if loc[2*i] < 0 {
+			continue
+		}
+		m := s[loc[2*i]:loc[2*i+1]]
+		if conv {
+			m = unlatin1(m)
+		}
+		out[i] = &m
+	}
+	return out
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// latin1 reads each byte of s as one character.
+func latin1(s string) string {
+	var b strings.Builder
+	b.Grow(len(s) * 2)
+	for i := 0; i < len(s); i++ {
+		b.WriteRune(rune(s[i]))
+	}
+	return b.String()
+}
+
+// unlatin1 undoes latin1.
+func unlatin1(s string) string {
+	b := make([]byte, 0, len(s))
+	for _, r := range s {
+		b = append(b, byte(r))
+	}
+	return string(b)
+}
+
+// regexCache keeps compiled patterns: configs match the same few patterns
+// against every message.
+var regexCache sync.Map
+
+func cached(pattern string) (*Regex, error) {
+	if r, ok := regexCache.Load(pattern); ok {
+		return r.(*Regex), nil
+	}
+	r, err := Compile(pattern)
+	if err != nil {
+		return nil, err
+	}
+	regexCache.Store(pattern, r)
+	return r, nil
+}
+
+// regex(pattern, subject) -> match, captures... | false
+//
+// This is imapfilter's regex_search: on a match it returns the matched
+// text and the captures up to the last one that took part (nil for those
+// before it that did not), and false when the pattern does not match.
+func (c *core) regexSearch(L *lua.LState) int {
+	pattern, subject := L.CheckString(1), L.CheckString(2)
+	r, err := cached(pattern)
+	if err != nil {
+		L.RaiseError("%v", err)
+	}
+	m := r.Find(subject)
+	if m == nil {
+		L.Push(lua.LFalse)
+		return 1
+	}
+	for len(m) > 1 && m[len(m)-1] == nil {
+		m = m[:len(m)-1]
+	}
+	for _, s := range m {
+		if s == nil {
+			L.Push(lua.LNil)
+		} else {
+			L.Push(lua.LString(*s))
+		}
+	}
+	return len(m)
+}
+
+// decode(text) -> text with RFC 2047 encoded words decoded (for
+// options.decode_headers).
+func (c *core) decode(L *lua.LState) int {
+	L.Push(lua.LString(mail.DecodeHeader(L.CheckString(1))))
+	return 1
+}

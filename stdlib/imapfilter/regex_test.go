@@ -1,0 +1,103 @@
+package imapfilter
+
+import (
+	"strconv"
+	"strings"
+	"testing"
+)
+
+func TestRegexPCRESemantics(t *testing.T) {
+	for _, tc := range []struct {
+		name, pattern, subject string
+		want                   []string // nil: no match; "<nil>" for an unset group
+	}{
+		{"plain", "news", "weekly news", []string{"news"}},
+		{"case sensitive", "News", "weekly news", nil},
+		{"inline flag", "(?i)News", "weekly news", []string{"news"}},
+		{"dot stops at newline", "a.b", "a\nb", nil},
+		{"dot takes CR", "a.b", "a\rb", []string{"a\rb"}},
+		{"caret is start only", "^b", "a\nb", nil},
+		{"dollar at end", "b$", "ab", []string{"b"}},
+		{"dollar before final newline", "b$", "ab\n", []string{"b"}},
+		{"dollar not before inner newline", "a$", "a\nb", nil},
+		{"captures", `^(\w+)@(\w+)`, "bob@example", []string{"bob@example", "bob", "example"}},
+		{"unset group", `(x)?(b)`, "ab", []string{"b", "<nil>", "b"}},
+		{"bytes not letters", "^.$", "é", nil},
+		{"two bytes two dots", "^..$", "é", []string{"é"}},
+		{"byte class", "[\xd0-\xd1][\x80-\xbf]", "мир", []string{"м"}},
+		{"non-ASCII literal", "мир", "привет, мир", []string{"мир"}},
+		{"NUL ends the subject", "b", "a\x00b", nil},
+		{"header match", `^.+MailScanner.*Check: [Ss]pam$`, "X-MailScanner-Check: spam\r\n", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := Compile(tc.pattern)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := r.Find(tc.subject)
+			if tc.want == nil {
+				if got != nil {
+					t.Fatalf("matched %q", deref(got))
+				}
+				return
+			}
+			if strings.Join(deref(got), "|") != strings.Join(tc.want, "|") {
+				t.Fatalf("got %q, want %q", deref(got), tc.want)
+			}
+		})
+	}
+}
+
+func deref(m []*string) []string {
+	var out []string
+	for _, s := range m {
+		if s == nil {
+			out = append(out, "<nil>")
+		} else {
+			out = append(out, *s)
+		}
+	}
+	return out
+}
+
+func TestRegexRefused(t *testing.T) {
+	for _, tc := range []struct{ pattern, hint string }{
+		{`^(?!Re:)`, "lookaround"},
+		{`(?<=foo)bar`, "lookaround"},
+		{`(a)\1`, "backreferences"},
+		{`(?>a+)b`, "atomic"},
+		{`a++b`, "possessive"},
+	} {
+		_, err := Compile(tc.pattern)
+		if err == nil {
+			t.Errorf("%q compiled", tc.pattern)
+			continue
+		}
+		if !strings.Contains(err.Error(), tc.hint) || !strings.Contains(err.Error(), strconv.Quote(tc.pattern)) {
+			t.Errorf("%q: error %q lacks the pattern or %q", tc.pattern, err, tc.hint)
+		}
+	}
+}
+
+func FuzzRegex(f *testing.F) {
+	f.Add("^(a|b)+$", "abab\n")
+	f.Add("[\xd0-\xd1].", "мир")
+	f.Add("x$", "x\n\n")
+	f.Fuzz(func(t *testing.T, pattern, subject string) {
+		r, err := Compile(pattern)
+		if err != nil {
+			return
+		}
+		m := r.Find(subject)
+		if m == nil || m[0] == nil {
+			return
+		}
+		s := subject
+		if i := strings.IndexByte(s, 0); i >= 0 {
+			s = s[:i]
+		}
+		if !strings.Contains(s, *m[0]) {
+			t.Fatalf("match %q is not part of the subject %q", *m[0], s)
+		}
+	})
+}
