@@ -30,6 +30,7 @@ const usage = `Usage:
   mailscript [flags] watch [DIR]          run the rules of DIR (default ./scripts) as they change
   mailscript [flags] status               show the rules and triggers of a running watch
   mailscript [flags] demo [--serve]       run the starter rules against a built-in sample mailbox
+  mailscript [flags] test [RULES...]      check rules against sample mail and expected outcomes
   mailscript types [DIR]                  write the editor annotations of the Lua API (default ./types)
   mailscript version                      print the version
   mailscript help [COMMAND]               show help
@@ -66,6 +67,7 @@ Run flags (before FILE):
            mail.account() uses by default, points at it for this run
 `,
 	"demo":  demoHelp,
+	"test":  testHelp,
 	"types": typesHelp,
 	"check": `Usage: mailscript [flags] check FILE...
 
@@ -247,6 +249,8 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	case "run", "check", "watch", "status", "demo":
 	case "types":
 		return typesCmd(rest, stdout, stderr)
+	case "test":
+		return testCmd(ctx, &o, rest, stdout, stderr)
 	case "version":
 		if len(rest) > 0 {
 			return usagef("version takes no arguments")
