@@ -249,21 +249,26 @@ var systemFlags = map[string]string{
 	`\deleted`: `\Deleted`, `\draft`: `\Draft`,
 }
 
-// normFlags spells system flags as RFC 3501 does, sorts the flags and
-// drops \Recent, which a server sets by itself.
+// normFlags spells system flags as RFC 3501 does, sorts the flags
+// ignoring case, drops duplicates and drops \Recent, which a server sets by
+// itself.
 func normFlags(flags []string) []string {
 	out := []string{}
 	for _, f := range flags {
 		if s, ok := systemFlags[strings.ToLower(f)]; ok {
 			f = s
 		}
-		if !strings.EqualFold(f, `\Recent`) && !slices.Contains(out, f) {
+		if !strings.EqualFold(f, `\Recent`) && !slices.ContainsFunc(out, func(o string) bool { return strings.EqualFold(o, f) }) {
 			out = append(out, f)
 		}
 	}
-	slices.Sort(out)
+	slices.SortFunc(out, func(a, b string) int { return strings.Compare(strings.ToLower(a), strings.ToLower(b)) })
 	return out
 }
+
+// equalFlags compares two normalised flag lists; flags are not case
+// sensitive (some servers lower-case keywords).
+func equalFlags(a, b []string) bool { return slices.EqualFunc(a, b, strings.EqualFold) }
 
 // headerDate is the message's Date header, else fallback.
 func headerDate(raw []byte, fallback time.Time) time.Time {

@@ -178,7 +178,7 @@ func (o *Outcome) Passed() bool {
 	if len(o.Got) != 1 || o.Got[0].Mailbox != o.Expect.Mailbox {
 		return false
 	}
-	return o.Expect.Flags == nil || slices.Equal(o.Got[0].Flags, o.Expect.Flags)
+	return o.Expect.Flags == nil || equalFlags(o.Got[0].Flags, o.Expect.Flags)
 }
 
 // RuleRun is the result of one rule.
@@ -272,4 +272,4 @@ func Run(ctx context.Context, fx *Fixtures, expect map[string]Expectation, rules
 	return res, nil
 }
 
-func samePlace(a, b Place) bool { return a.Mailbox == b.Mailbox && slices.Equal(a.Flags, b.Flags) }
+func samePlace(a, b Place) bool { return a.Mailbox == b.Mailbox && equalFlags(a.Flags, b.Flags) }
