@@ -2,7 +2,7 @@
 -- mailscript's "mail" module: accounts, searches as sets, safe actions.
 
 ---@class mail
----@field dry_run boolean when true, actions only log what they would do
+---@field dry_run boolean when true, actions only log what they would do and return the count they would act on
 local mail = {}
 
 ---Runs fn(set) with the messages that arrive in mbox, for as long as the

@@ -160,7 +160,7 @@ func (ac *action) dryRun() (bool, error) {
 func (s *Set) MoveTo(dest *Mailbox) (int, error) {
 	ac := s.newAction("move", dest, nil)
 	if dry, err := ac.dryRun(); dry {
-		return 0, err
+		return s.Len(), err
 	}
 	for i := range s.parts {
 		p := &s.parts[i]
@@ -224,7 +224,7 @@ func (ac *action) moveWithin(p *part) error {
 func (s *Set) CopyTo(dest *Mailbox) (int, error) {
 	ac := s.newAction("copy", dest, nil)
 	if dry, err := ac.dryRun(); dry {
-		return 0, err
+		return s.Len(), err
 	}
 	for i := range s.parts {
 		p := &s.parts[i]
@@ -273,7 +273,7 @@ func (ac *action) copyWithin(p *part) error {
 func (s *Set) Delete() (int, error) {
 	ac := s.newAction("delete", nil, nil)
 	if dry, err := ac.dryRun(); dry {
-		return 0, err
+		return s.Len(), err
 	}
 	for i := range s.parts {
 		n, err := ac.remove(&s.parts[i], s.parts[i].uids)
@@ -320,7 +320,7 @@ func (ac *action) remove(p *part, uids imaplib.SeqSet) (int, error) {
 func (s *Set) Store(name string, op imaplib.StoreOp, flags []string) (int, error) {
 	ac := s.newAction(name, nil, flags)
 	if dry, err := ac.dryRun(); dry {
-		return 0, err
+		return s.Len(), err
 	}
 	for i := range s.parts {
 		p := &s.parts[i]
