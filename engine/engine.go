@@ -222,10 +222,16 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 	return l.w.Write(p)
 }
 
+// JournalDir is the folder of the state folder that holds the journal of
+// the runs (package journal).
+const JournalDir = "journal"
+
 // WithStateDir keeps the state of rules (the state module, the progress
 // of mail.on_new and mbox:new_since) in the folder dir, one JSON file per
 // rule, so that it survives restarts of the program. Without it, state is
-// kept in memory for the life of the Engine.
+// kept in memory for the life of the Engine. The folder also holds the
+// journal of the runs (JournalDir): what each run did to mail, for
+// "mailscript runs", "explain" and "undo".
 func WithStateDir(dir string) Option {
 	return func(e *Engine) { e.stateDir = dir }
 }

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/mailscript/mailscript/journal"
 	"github.com/mailscript/mailscript/stdlib"
 	"github.com/mailscript/mailscript/stdlib/host"
 	lua "github.com/yuin/gopher-lua"
@@ -145,6 +146,15 @@ func (e *Engine) exec(ctx context.Context, name, dir string, args []string, read
 	if dir != "" {
 		rs.h.ScriptDir = dir
 	}
+	if e.stateDir != "" && !e.dryRun {
+		res.RunID = journal.NewRunID(res.Start)
+		jdir := filepath.Join(e.stateDir, JournalDir)
+		if err := journal.Prune(jdir, res.Start, journal.MaxAge, journal.MaxBytes); err != nil {
+			e.logger.Warn("journal: prune", "err", err.Error())
+		}
+		rs.h.Journal = journal.Open(jdir, res.RunID, name)
+		defer rs.h.Journal.Close()
+	}
 	stopEnding := context.AfterFunc(life, rs.lifeEnded)
 	stopClosing := context.AfterFunc(hard, rs.h.CloseAll)
 
@@ -227,6 +237,7 @@ func (rs *runState) execute(proto *lua.FunctionProto, dir string, args []string)
 			out = outcome{err: fmt.Errorf("engine: setting up the run: %v", r)}
 		}
 	}()
+	rs.h.Where = func() string { return L.Where(1) }
 	host.Set(L, rs.h)
 	rs.openLibs(L, dir)
 	stdlib.Preload(L)

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/mailscript/mailscript/journal"
 	lua "github.com/yuin/gopher-lua"
 )
 
@@ -77,6 +78,13 @@ type Host struct {
 	State State
 	// Tuning sets the timings of triggers (zero fields: defaults).
 	Tuning Tuning
+	// Journal, when not nil, records every action on mail before and after
+	// it happens, for "mailscript runs", "explain" and "undo".
+	Journal *journal.Writer
+	// Where, when not nil, returns the script position ("rule.lua:17") of
+	// the Lua code that called the running Go function: what the journal
+	// says an action came from.
+	Where func() string
 
 	mu       sync.Mutex
 	closers  map[*closerEntry]struct{}

@@ -22,9 +22,15 @@ type action struct {
 	name  string
 	dest  *Mailbox
 	flags []string
+	op    imaplib.StoreOp
 	start time.Time
 	count int
 	notes []string
+	// cu and au are what the server said the last part's messages became
+	// in the destination (COPYUID; APPENDUID by source UID), for the
+	// journal.
+	cu *imaplib.CopyUID
+	au map[uint32]uint32
 }
 
 func (s *Set) newAction(name string, dest *Mailbox, flags []string) *action {
@@ -167,7 +173,12 @@ func (s *Set) MoveTo(dest *Mailbox) (int, error) {
 		if p.uids.IsEmpty() {
 			continue
 		}
-		var err error
+		rec, err := ac.journalBegin(p)
+		if err != nil {
+			return ac.finish(err)
+		}
+		before := ac.count
+		ac.cu, ac.au = nil, nil
 		switch {
 		case p.mbox.same(dest):
 			ac.notes = append(ac.notes, "source and destination are the same mailbox")
@@ -176,6 +187,7 @@ func (s *Set) MoveTo(dest *Mailbox) (int, error) {
 		default:
 			err = ac.moveWithin(p)
 		}
+		ac.journalEnd(rec, ac.count-before, ac.cu, ac.au, err)
 		if err != nil {
 			return ac.finish(err)
 		}
@@ -210,6 +222,7 @@ func (ac *action) moveWithin(p *part) error {
 		return fmt.Errorf("mail: %s: move %q to %q: %w", a.Name(), p.mbox.name, ac.dest.name, err)
 	}
 	m.Response("EXPUNGE") // the moved messages' news: nobody reads it
+	ac.cu = cu
 	if cu != nil {
 		ac.count += cu.Source.Len()
 	} else {
@@ -231,12 +244,18 @@ func (s *Set) CopyTo(dest *Mailbox) (int, error) {
 		if p.uids.IsEmpty() {
 			continue
 		}
-		var err error
+		rec, err := ac.journalBegin(p)
+		if err != nil {
+			return ac.finish(err)
+		}
+		before := ac.count
+		ac.cu, ac.au = nil, nil
 		if p.mbox.acct != dest.acct {
 			err = ac.across(p, false)
 		} else {
 			err = ac.copyWithin(p)
 		}
+		ac.journalEnd(rec, ac.count-before, ac.cu, ac.au, err)
 		if err != nil {
 			return ac.finish(err)
 		}
@@ -258,6 +277,7 @@ func (ac *action) copyWithin(p *part) error {
 	if err != nil {
 		return fmt.Errorf("mail: %s: copy %q to %q: %w", a.Name(), p.mbox.name, ac.dest.name, err)
 	}
+	ac.cu = cu
 	if cu != nil {
 		ac.count += cu.Source.Len()
 	} else {
@@ -276,8 +296,13 @@ func (s *Set) Delete() (int, error) {
 		return s.Len(), err
 	}
 	for i := range s.parts {
+		rec, err := ac.journalBegin(&s.parts[i])
+		if err != nil {
+			return ac.finish(err)
+		}
 		n, err := ac.remove(&s.parts[i], s.parts[i].uids)
 		ac.count += n
+		ac.journalEnd(rec, n, nil, nil, err)
 		if err != nil {
 			return ac.finish(err)
 		}
@@ -319,6 +344,7 @@ func (ac *action) remove(p *part, uids imaplib.SeqSet) (int, error) {
 // summary line.
 func (s *Set) Store(name string, op imaplib.StoreOp, flags []string) (int, error) {
 	ac := s.newAction(name, nil, flags)
+	ac.op = op
 	if dry, err := ac.dryRun(); dry {
 		return s.Len(), err
 	}
@@ -328,14 +354,21 @@ func (s *Set) Store(name string, op imaplib.StoreOp, flags []string) (int, error
 			continue
 		}
 		a := p.mbox.acct
+		rec, err := ac.journalBegin(p)
+		if err != nil {
+			return ac.finish(err)
+		}
 		m, err := p.open(false)
 		if err != nil {
 			return ac.finish(err)
 		}
 		if _, err := m.UIDStore(p.uids, op, flags, true); err != nil {
-			return ac.finish(fmt.Errorf("mail: %s: store %q: %w", a.Name(), p.mbox.name, a.check(err)))
+			err = fmt.Errorf("mail: %s: store %q: %w", a.Name(), p.mbox.name, a.check(err))
+			ac.journalEnd(rec, 0, nil, nil, err)
+			return ac.finish(err)
 		}
 		ac.count += p.uids.Len()
+		ac.journalEnd(rec, p.uids.Len(), nil, nil, nil)
 	}
 	return ac.finish(nil)
 }
@@ -377,6 +410,10 @@ func (ac *action) across(p *part, remove bool) error {
 				return err
 			}
 			if au != nil && au.UID != 0 {
+				if ac.au == nil {
+					ac.au = map[uint32]uint32{}
+				}
+				ac.au[f.UID] = au.UID
 				verified.Add(f.UID)
 			} else if id := messageID(raw); id != "" {
 				pending[id] = f.UID
