@@ -108,12 +108,16 @@ type Writer struct {
 	save int
 }
 
-// NewRunID returns a new run id: the time of the run and a random suffix,
-// sortable by time ("20261205T142233-3fa9c1").
+// idTime is the layout of the time in a run id: UTC to the microsecond,
+// so that ids sort in the order the runs started.
+const idTime = "20060102T150405.000000"
+
+// NewRunID returns a new run id: the time of the run and a random suffix
+// ("20261205T142233.048211-3fa9c1").
 func NewRunID(now time.Time) string {
 	var b [3]byte
 	rand.Read(b[:])
-	return now.UTC().Format("20060102T150405") + "-" + hex.EncodeToString(b[:])
+	return now.UTC().Format(idTime) + "-" + hex.EncodeToString(b[:])
 }
 
 // Open starts the journal of run in dir (created if needed) for the rule
@@ -294,7 +298,9 @@ func Runs(dir string) ([]RunInfo, error) {
 			if e.Phase == End {
 				ended[e.Of] = true
 				ri.Actions[e.Action]++
-				ri.Messages += e.Count
+				if e.Action != "create" {
+					ri.Messages += e.Count
+				}
 				if e.Err != "" {
 					ri.Failed++
 				}
@@ -343,7 +349,7 @@ func Prune(dir string, now time.Time, maxAge time.Duration, maxBytes int64) erro
 		total += sizes[i]
 	}
 	for i, id := range ids {
-		t, err := time.Parse("20060102T150405", strings.SplitN(id, "-", 2)[0])
+		t, err := time.Parse(idTime, strings.SplitN(id, "-", 2)[0])
 		old := err == nil && now.Sub(t) > maxAge
 		if !old && total <= maxBytes {
 			break

@@ -31,6 +31,9 @@ const usage = `Usage:
   mailscript [flags] status               show the rules and triggers of a running watch
   mailscript [flags] demo [--serve]       run the starter rules against a built-in sample mailbox
   mailscript [flags] test [RULES...]      check rules against sample mail and expected outcomes
+  mailscript [flags] runs [--ids]         list recent runs and what they did
+  mailscript [flags] explain RUN-ID [MSG] show what a run did to which message, and why
+  mailscript [flags] undo RUN-ID...       reverse what runs did
   mailscript types [DIR]                  write the editor annotations of the Lua API (default ./types)
   mailscript version                      print the version
   mailscript help [COMMAND]               show help
@@ -66,9 +69,12 @@ Run flags (before FILE):
            "mailscript help demo"): MAILSCRIPT_ACCOUNT, the account
            mail.account() uses by default, points at it for this run
 `,
-	"demo":  demoHelp,
-	"test":  testHelp,
-	"types": typesHelp,
+	"demo":    demoHelp,
+	"test":    testHelp,
+	"runs":    runsHelp,
+	"explain": explainHelp,
+	"undo":    undoHelp,
+	"types":   typesHelp,
 	"check": `Usage: mailscript [flags] check FILE...
 
 Compiles each FILE without running it and reports syntax errors.
@@ -251,6 +257,12 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return typesCmd(rest, stdout, stderr)
 	case "test":
 		return testCmd(ctx, &o, rest, stdout, stderr)
+	case "runs":
+		return runsCmd(&o, rest, stdout)
+	case "explain":
+		return explainCmd(&o, rest, stdout)
+	case "undo":
+		return undoCmd(ctx, &o, rest, stdout)
 	case "version":
 		if len(rest) > 0 {
 			return usagef("version takes no arguments")

@@ -28,30 +28,11 @@ func joinWhy(a, b []journal.Reason) []journal.Reason {
 	return append(append(make([]journal.Reason, 0, len(a)+len(b)), a...), b...)
 }
 
-// formatCriteria shows SEARCH criteria about as they go on the wire.
+// formatCriteria shows SEARCH criteria as they go on the wire.
 func formatCriteria(criteria []any) string {
-	if len(criteria) == 0 {
-		return "ALL"
-	}
-	parts := make([]string, 0, len(criteria))
-	for _, c := range criteria {
-		switch v := c.(type) {
-		case string:
-			parts = append(parts, v)
-		case imaplib.SeqSet:
-			parts = append(parts, v.String())
-		case fmt.Stringer:
-			parts = append(parts, quoteIfNeeded(v.String()))
-		default:
-			parts = append(parts, quoteIfNeeded(fmt.Sprint(v)))
-		}
-	}
-	return strings.Join(parts, " ")
-}
-
-func quoteIfNeeded(s string) string {
-	if s == "" || strings.ContainsAny(s, " ()\"\\") {
-		return fmt.Sprintf("%q", s)
+	s, err := imaplib.FormatSearch(criteria...)
+	if err != nil {
+		return fmt.Sprint(criteria...)
 	}
 	return s
 }
