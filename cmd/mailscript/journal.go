@@ -183,8 +183,9 @@ func writeExplain(w io.Writer, entries []journal.Entry, filter string) error {
 				fmt.Fprintf(w, "  chosen by %s: match %s /%s/\n", r.Where, r.Match, r.Pattern)
 				for _, uid := range uids {
 					if v, ok := r.Values[uid]; ok {
-						fmt.Fprintf(w, "    UID %d: raw %q\n", uid, v[0])
-						fmt.Fprintf(w, "    %*s  decoded %q\n", len(strconv.Itoa(int(uid)))+3, "", v[1])
+						pad := strings.Repeat(" ", len("UID : ")+len(strconv.Itoa(int(uid))))
+						fmt.Fprintf(w, "    UID %d: raw     %q\n", uid, v[0])
+						fmt.Fprintf(w, "    %sdecoded %q\n", pad, v[1])
 					}
 				}
 			}
