@@ -13,20 +13,22 @@ import (
 // Engine runs Lua scripts. It is safe for concurrent use: every run gets a
 // fresh Lua state of its own; only compiled chunks are shared.
 type Engine struct {
-	stdout  io.Writer // locked; never nil
-	stderr  io.Writer // locked; never nil
-	stdin   io.Reader // may be nil
-	logger  *slog.Logger
-	debug   io.Writer // locked, or nil
-	timeout time.Duration
-	perms   host.Permissions
-	dryRun  bool
-	capture bool
-	env     func(string) (string, bool)
-	limits  Limits
-	modules []module
-	globals []global
-	grace   time.Duration
+	stdout io.Writer // locked; never nil
+	stderr io.Writer // locked; never nil
+	stdin  io.Reader // may be nil
+	logger *slog.Logger
+	debug  io.Writer // locked, or nil
+	// progress receives the progress of long operations, or nil.
+	progress func(script, label string, done, total int)
+	timeout  time.Duration
+	perms    host.Permissions
+	dryRun   bool
+	capture  bool
+	env      func(string) (string, bool)
+	limits   Limits
+	modules  []module
+	globals  []global
+	grace    time.Duration
 
 	shutdownGrace time.Duration
 	tuning        host.Tuning
@@ -121,6 +123,14 @@ func WithLogger(l *slog.Logger) Option {
 			e.logger = l
 		}
 	}
+}
+
+// WithProgress has f told how far the long operations of scripts (a
+// mail backfill) are: done of total items, with the script's name and a
+// label such as "backfill INBOX". f may be called from several runs at
+// once.
+func WithProgress(f func(script, label string, done, total int)) Option {
+	return func(e *Engine) { e.progress = f }
 }
 
 // WithDebug sends IMAP protocol traces of the scripts' connections to w

@@ -146,6 +146,9 @@ func (e *Engine) exec(ctx context.Context, name, dir string, args []string, read
 	if dir != "" {
 		rs.h.ScriptDir = dir
 	}
+	if e.progress != nil {
+		rs.h.Progress = func(label string, done, total int) { e.progress(name, label, done, total) }
+	}
 	if e.stateDir != "" && !e.dryRun {
 		res.RunID = journal.NewRunID(res.Start)
 		jdir := filepath.Join(e.stateDir, JournalDir)

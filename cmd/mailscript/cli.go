@@ -419,6 +419,7 @@ func newEngine(o *options, logger *slog.Logger, stdout, stderr io.Writer, extra 
 		engine.WithTimeout(o.timeout),
 		engine.WithPermissions(perms),
 		engine.WithDryRun(o.dryRun),
+		engine.WithProgress(newProgress(stderr, logger).report),
 	}
 	if o.debug {
 		opts = append(opts, engine.WithDebug(stderr))

@@ -85,6 +85,10 @@ type Host struct {
 	// the Lua code that called the running Go function: what the journal
 	// says an action came from.
 	Where func() string
+	// Progress, when not nil, is told how far a long operation (a
+	// backfill) is: done of total items. The CLI draws a progress bar on
+	// a terminal and logs periodic records otherwise.
+	Progress func(label string, done, total int)
 
 	mu       sync.Mutex
 	closers  map[*closerEntry]struct{}
