@@ -16,6 +16,7 @@ import (
 
 	"github.com/mailscript/mailscript/engine"
 	"github.com/mailscript/mailscript/internal/ruletest"
+	"github.com/mailscript/mailscript/journal"
 	"github.com/mailscript/mailscript/stdlib/host"
 	"github.com/mailscript/mailscript/stdlib/mail"
 )
@@ -60,6 +61,8 @@ Test flags:
                    first RULES folder, or beside the first rule file)
   --expect FILE    the expectations file (default: expect.txt beside the
                    fixture folder)
+  --explain        under each message that failed, what the rules did to
+                   it and why (the SEARCH or match that chose it)
   --record         instead of checking, write the expectations file from
                    what the rules did (check the result, e.g. with git diff)
   --init DIR       instead of testing, write DIR/fixtures and
@@ -78,6 +81,7 @@ type testFlags struct {
 	expect    string
 	init      string
 	record    bool
+	explain   bool
 	mailboxes []string
 	last      int
 }
@@ -103,6 +107,7 @@ func testCmd(ctx context.Context, o *options, args []string, stdout, stderr io.W
 	flags.StringVar(&t.expect, "expect", "", "")
 	flags.StringVar(&t.init, "init", "", "")
 	flags.BoolVar(&t.record, "record", false, "")
+	flags.BoolVar(&t.explain, "explain", false, "")
 	flags.Var(stringsFlag{&t.mailboxes}, "mailbox", "")
 	flags.IntVar(&t.last, "last", 50, "")
 	rest, err := parse(flags, o, args)
@@ -145,9 +150,17 @@ func testCmd(ctx context.Context, o *options, args []string, stdout, stderr io.W
 	} else if expect, err = ruletest.ReadExpectations(expectFile, fx); err != nil {
 		return err
 	}
-	res, err := ruletest.Run(ctx, fx, expect, rules, testRunner(o, stderr))
+	state, err := os.MkdirTemp("", "mailscript-test-state-")
 	if err != nil {
 		return err
+	}
+	defer os.RemoveAll(state)
+	res, err := ruletest.Run(ctx, fx, expect, rules, testRunner(o, stderr, state))
+	if err != nil {
+		return err
+	}
+	if t.explain {
+		res.Explain = func(out *ruletest.Outcome) string { return explainFixture(state, out.Fixture) }
 	}
 	if t.record {
 		return recordExpectations(res, expectFile, stdout)
@@ -162,19 +175,15 @@ func testCmd(ctx context.Context, o *options, args []string, stdout, stderr io.W
 }
 
 // testRunner runs each rule in an engine of its own, pointed at the test
-// server, with a fresh state folder, so that runs do not depend on each
-// other or on earlier tests.
-func testRunner(o *options, stderr io.Writer) ruletest.RunFunc {
+// server, with the state folder of this test (new for each "mailscript
+// test", so that a test does not depend on earlier ones); the journals of
+// the runs stay there for --explain.
+func testRunner(o *options, stderr io.Writer, state string) ruletest.RunFunc {
 	return func(ctx context.Context, r ruletest.Rule, url string) (string, error) {
 		logger := slog.New(slog.DiscardHandler)
 		if o.verbose {
 			logger = newLogger(o, stderr)
 		}
-		state, err := os.MkdirTemp("", "mailscript-test-state-")
-		if err != nil {
-			return "", err
-		}
-		defer os.RemoveAll(state)
 		env := func(name string) (string, bool) {
 			if name == mail.AccountEnv {
 				return url, true
@@ -279,4 +288,33 @@ func recordExpectations(res *ruletest.Result, file string, stdout io.Writer) err
 	}
 	fmt.Fprintf(stdout, "Recorded where %d messages ended in %s.\n", len(res.Outcomes), file)
 	return nil
+}
+
+// explainFixture shows what the journals of the test's runs say about a
+// fixture, found by its Message-ID.
+func explainFixture(state string, f *ruletest.Fixture) string {
+	id := f.MessageID()
+	if id == "" {
+		return "(no Message-ID: the journal cannot tell this message apart)\n"
+	}
+	dir := filepath.Join(state, engine.JournalDir)
+	runs, err := journal.Runs(dir)
+	if err != nil {
+		return err.Error() + "\n"
+	}
+	var b strings.Builder
+	for i := len(runs) - 1; i >= 0; i-- {
+		entries, err := journal.Read(dir, runs[i].ID)
+		if err != nil {
+			continue
+		}
+		var one strings.Builder
+		if writeExplain(&one, entries, id) == nil {
+			b.WriteString(one.String())
+		}
+	}
+	if b.Len() == 0 {
+		return "no rule acted on it\n"
+	}
+	return b.String()
 }

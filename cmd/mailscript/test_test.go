@@ -97,6 +97,22 @@ func TestTestFailure(t *testing.T) {
 	if n := strings.Count(out, "\n"); n != 3 {
 		t.Errorf("%d lines, want one per failure and the summary:\n%s", n, out)
 	}
+
+	// --explain shows under the archived message why the rule chose it.
+	out, _, _ = runCLI(t, context.Background(), "test", "--explain", dir)
+	for _, w := range []string{
+		filepath.ToSlash(filepath.Join(dir, "40-archive.lua")) + ":13 move 3 messages from INBOX to Archive",
+		"  chosen by " + filepath.ToSlash(filepath.Join(dir, "40-archive.lua")) + ":12: SEARCH SEEN UNFLAGGED BEFORE ",
+		"no rule acted on it",
+		"92 passed, 2 failed\n",
+	} {
+		if !strings.Contains(out, w) {
+			t.Errorf("--explain output lacks %q:\n%s", w, out)
+		}
+	}
+	if !strings.HasSuffix(out, "92 passed, 2 failed\n") {
+		t.Errorf("the summary is not the last line:\n%s", out)
+	}
 }
 
 func TestTestUsage(t *testing.T) {

@@ -50,6 +50,15 @@ func (f *Fixture) Subject() string {
 	return rules.DecodeHeader(msg.Header.Get("Subject"))
 }
 
+// MessageID returns the fixture's Message-ID header, "" when it has none.
+func (f *Fixture) MessageID() string {
+	msg, err := mail.ReadMessage(bytes.NewReader(f.Raw))
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(msg.Header.Get("Message-Id"))
+}
+
 // key identifies a message by its content.
 type key [sha256.Size]byte
 

@@ -42,6 +42,11 @@ func (r *Result) Write(w io.Writer, expectFile string, verbose bool) error {
 			fmt.Fprintf(&b, " [%s:%d]", expectFile, o.Expect.Line)
 		}
 		b.WriteByte('\n')
+		if r.Explain != nil && !o.Passed() {
+			if why := r.Explain(o); why != "" {
+				b.WriteString(indent(why))
+			}
+		}
 	}
 	if verbose {
 		for _, p := range r.New {

@@ -195,6 +195,9 @@ type Result struct {
 	// New are the messages the rules added that are no fixture (a sent
 	// copy, a message built by a rule), by mailbox.
 	New []Place
+	// Explain, when set, tells Write what to show under the line of a
+	// message that failed: why the rules did what they did to it.
+	Explain func(o *Outcome) string
 }
 
 // Failed counts the outcomes that are not the expected ones.
