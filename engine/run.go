@@ -146,18 +146,7 @@ func (e *Engine) exec(ctx context.Context, name, dir string, args []string, read
 	if dir != "" {
 		rs.h.ScriptDir = dir
 	}
-	if e.progress != nil {
-		rs.h.Progress = func(label string, done, total int) { e.progress(name, label, done, total) }
-	}
-	if e.stateDir != "" && !e.dryRun {
-		res.RunID = journal.NewRunID(res.Start)
-		jdir := filepath.Join(e.stateDir, JournalDir)
-		if err := journal.Prune(jdir, res.Start, journal.MaxAge, journal.MaxBytes); err != nil {
-			e.logger.Warn("journal: prune", "err", err.Error())
-		}
-		rs.h.Journal = journal.Open(jdir, res.RunID, name)
-		defer rs.h.Journal.Close()
-	}
+	defer e.instrument(rs.h, res, name)()
 	stopEnding := context.AfterFunc(life, rs.lifeEnded)
 	stopClosing := context.AfterFunc(hard, rs.h.CloseAll)
 
@@ -409,4 +398,23 @@ func (rs *runState) stdinReader() *bufio.Reader {
 		return bufio.NewReaderSize(strings.NewReader(""), 16)
 	}
 	return bufio.NewReader(rs.stdin)
+}
+
+// instrument gives the run's host its progress reporter and, with a
+// state folder and outside dry-run, its journal (res.RunID names it). It
+// returns what to do when the run ends.
+func (e *Engine) instrument(h *host.Host, res *Result, name string) (done func()) {
+	if e.progress != nil {
+		h.Progress = func(label string, done, total int) { e.progress(name, label, done, total) }
+	}
+	if e.stateDir == "" || e.dryRun {
+		return func() {}
+	}
+	res.RunID = journal.NewRunID(res.Start)
+	dir := filepath.Join(e.stateDir, JournalDir)
+	if err := journal.Prune(dir, res.Start, journal.MaxAge, journal.MaxBytes); err != nil {
+		e.logger.Warn("journal: prune", "err", err.Error())
+	}
+	h.Journal = journal.Open(dir, res.RunID, name)
+	return func() { h.Journal.Close() }
 }

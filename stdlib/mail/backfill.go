@@ -79,23 +79,9 @@ func (b *Mailbox) Backfill(key string, opts BackfillOptions, fn func(*Set) error
 	if mk.Done {
 		return 0, nil
 	}
-	all, err := m.UIDSearch("ALL")
+	todo, total, err := b.backfillTodo(m, mk, opts.OldestFirst)
 	if err != nil {
-		return 0, fmt.Errorf("mail: %s: backfill %q: %w", a.Name(), b.name, a.check(err))
-	}
-	nums, err := all.Nums()
-	if err != nil {
-		return 0, fmt.Errorf("mail: backfill: %w", err)
-	}
-	total := len(nums)
-	var todo []uint32
-	for _, n := range nums {
-		if (opts.OldestFirst && (mk.High == 0 || n > mk.High)) || (!opts.OldestFirst && (mk.Low == 0 || n < mk.Low)) {
-			todo = append(todo, n)
-		}
-	}
-	if !opts.OldestFirst {
-		slices.Reverse(todo)
+		return 0, err
 	}
 	done := total - len(todo)
 	label := "backfill " + b.name
@@ -227,4 +213,28 @@ func luaBackfill(L *lua.LState) int {
 	}
 	L.Push(lua.LNumber(n))
 	return 1
+}
+
+// backfillTodo returns the UIDs of the mailbox a backfill at mk has still
+// to do, in the order to do them, and the number of messages in all.
+func (b *Mailbox) backfillTodo(m *imaplib.IMAP4, mk *backfillMark, oldestFirst bool) ([]uint32, int, error) {
+	a := b.acct
+	all, err := m.UIDSearch("ALL")
+	if err != nil {
+		return nil, 0, fmt.Errorf("mail: %s: backfill %q: %w", a.Name(), b.name, a.check(err))
+	}
+	nums, err := all.Nums()
+	if err != nil {
+		return nil, 0, fmt.Errorf("mail: backfill: %w", err)
+	}
+	var todo []uint32
+	for _, n := range nums {
+		if (oldestFirst && (mk.High == 0 || n > mk.High)) || (!oldestFirst && (mk.Low == 0 || n < mk.Low)) {
+			todo = append(todo, n)
+		}
+	}
+	if !oldestFirst {
+		slices.Reverse(todo)
+	}
+	return todo, len(nums), nil
 }

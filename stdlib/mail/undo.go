@@ -209,35 +209,7 @@ func (u *Undo) undoTransfer(a *Account, b, e *journal.Entry, st *UndoStep) error
 			return fmt.Errorf("the destination account %s: %w", b.DestAccount, err)
 		}
 	}
-	// Where the destination copy of each message is now: by the UIDs the
-	// server reported, else by Message-ID.
-	var destUIDs []uint32
-	destOf := map[uint32]uint32{} // source UID -> recorded dest UID
-	var validity uint32
-	if e != nil && len(e.DestUIDs) == len(b.UIDs) {
-		validity = e.DestUIDValidity
-		for i, s := range b.UIDs {
-			if e.DestUIDs[i] != 0 {
-				destOf[s] = e.DestUIDs[i]
-				destUIDs = append(destUIDs, e.DestUIDs[i])
-			}
-		}
-	}
-	ids := map[uint32]string{}
-	for _, s := range b.UIDs {
-		if _, ok := destOf[s]; !ok && b.MessageIDs[s] != "" {
-			// Unknown dest UID: a key of its own, looked for by Message-ID.
-			destOf[s] = s | unknownUID
-			destUIDs = append(destUIDs, destOf[s])
-			ids[destOf[s]] = b.MessageIDs[s]
-		}
-	}
-	for s, dUID := range destOf {
-		if dUID&unknownUID == 0 && b.MessageIDs[s] != "" {
-			ids[dUID] = b.MessageIDs[s]
-		}
-	}
-	inDest, err := u.present(d, b.Dest, validity, destUIDs, ids, true)
+	destOf, inDest, err := u.findCopies(d, b, e)
 	if err != nil {
 		return err
 	}
@@ -275,27 +247,70 @@ func (u *Undo) undoTransfer(a *Account, b, e *journal.Entry, st *UndoStep) error
 		st.Restored = len(back) + len(drop) + len(restore) - overlap(drop, restore)
 		return nil
 	}
-	if len(drop) > 0 {
-		if err := u.expunge(d, b.Dest, drop); err != nil {
+	return u.applyTransfer(a, d, b, st, transferUndo{drop: drop, restore: restore, back: back, backSrc: backSrc, inSource: inSource})
+}
+
+// findCopies finds where the destination copy of each message of a move
+// or copy is now: by the UIDs the server reported (e), else by
+// Message-ID. destOf maps each source UID to the key of its copy in
+// inDest, which maps keys to UIDs now.
+func (u *Undo) findCopies(d *Account, b, e *journal.Entry) (destOf, inDest map[uint32]uint32, err error) {
+	var destUIDs []uint32
+	destOf = map[uint32]uint32{}
+	var validity uint32
+	if e != nil && len(e.DestUIDs) == len(b.UIDs) {
+		validity = e.DestUIDValidity
+		for i, s := range b.UIDs {
+			if e.DestUIDs[i] != 0 {
+				destOf[s] = e.DestUIDs[i]
+				destUIDs = append(destUIDs, e.DestUIDs[i])
+			}
+		}
+	}
+	ids := map[uint32]string{}
+	for _, s := range b.UIDs {
+		if _, ok := destOf[s]; !ok && b.MessageIDs[s] != "" {
+			// Unknown dest UID: a key of its own, looked for by Message-ID.
+			destOf[s] = s | unknownUID
+			destUIDs = append(destUIDs, destOf[s])
+		}
+		if b.MessageIDs[s] != "" {
+			ids[destOf[s]] = b.MessageIDs[s]
+		}
+	}
+	inDest, err = u.present(d, b.Dest, validity, destUIDs, ids, true)
+	return destOf, inDest, err
+}
+
+// transferUndo is what undoing a move or copy does: delete the copies in
+// drop, give the sources in restore their old flags back, move back.
+type transferUndo struct {
+	drop, restore, back []uint32
+	backSrc, inSource   map[uint32]uint32
+}
+
+func (u *Undo) applyTransfer(a, d *Account, b *journal.Entry, st *UndoStep, t transferUndo) error {
+	if len(t.drop) > 0 {
+		if err := u.expunge(d, b.Dest, t.drop); err != nil {
 			return err
 		}
 	}
-	if len(restore) > 0 {
-		if err := u.setFlags(a, b.Mailbox, b, restore, inSource); err != nil {
+	if len(t.restore) > 0 {
+		if err := u.setFlags(a, b.Mailbox, b, t.restore, t.inSource); err != nil {
 			return err
 		}
 	}
-	if len(back) > 0 {
-		n, err := u.moveBack(a, d, b, back, backSrc)
+	if len(t.back) > 0 {
+		n, err := u.moveBack(a, d, b, t.back, t.backSrc)
 		st.Restored += n
 		if err != nil {
 			return err
 		}
 	}
 	if b.Action == "copy" {
-		st.Restored += len(drop)
+		st.Restored += len(t.drop)
 	} else {
-		st.Restored += len(restore)
+		st.Restored += len(t.restore)
 	}
 	return nil
 }
