@@ -14,21 +14,23 @@ import (
 // Engine runs Lua scripts. It is safe for concurrent use: every run gets a
 // fresh Lua state of its own; only compiled chunks are shared.
 type Engine struct {
-	stdout  io.Writer // locked; never nil
-	stderr  io.Writer // locked; never nil
-	stdin   io.Reader // may be nil
-	logger  *slog.Logger
-	debug   io.Writer // locked, or nil
-	timeout time.Duration
-	perms   host.Permissions
-	dryRun  bool
-	capture bool
-	env     func(string) (string, bool)
-	limits  Limits
-	modules []module
-	globals []global
-	setups  []func(*lua.LState) error
-	grace   time.Duration
+	stdout io.Writer // locked; never nil
+	stderr io.Writer // locked; never nil
+	stdin  io.Reader // may be nil
+	logger *slog.Logger
+	debug  io.Writer // locked, or nil
+	// progress receives the progress of long operations, or nil.
+	progress func(script, label string, done, total int)
+	timeout  time.Duration
+	perms    host.Permissions
+	dryRun   bool
+	capture  bool
+	env      func(string) (string, bool)
+	limits   Limits
+	modules  []module
+	globals  []global
+	setups   []func(*lua.LState) error
+	grace    time.Duration
 
 	shutdownGrace time.Duration
 	tuning        host.Tuning
@@ -132,6 +134,14 @@ func WithLogger(l *slog.Logger) Option {
 	}
 }
 
+// WithProgress has f told how far the long operations of scripts (a
+// mail backfill) are: done of total items, with the script's name and a
+// label such as "backfill INBOX". f may be called from several runs at
+// once.
+func WithProgress(f func(script, label string, done, total int)) Option {
+	return func(e *Engine) { e.progress = f }
+}
+
 // WithDebug sends IMAP protocol traces of the scripts' connections to w
 // (passwords redacted by the modules that write them).
 func WithDebug(w io.Writer) Option {
@@ -231,10 +241,16 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 	return l.w.Write(p)
 }
 
+// JournalDir is the folder of the state folder that holds the journal of
+// the runs (package journal).
+const JournalDir = "journal"
+
 // WithStateDir keeps the state of rules (the state module, the progress
 // of mail.on_new and mbox:new_since) in the folder dir, one JSON file per
 // rule, so that it survives restarts of the program. Without it, state is
-// kept in memory for the life of the Engine.
+// kept in memory for the life of the Engine. The folder also holds the
+// journal of the runs (JournalDir): what each run did to mail, for
+// "mailscript runs", "explain" and "undo".
 func WithStateDir(dir string) Option {
 	return func(e *Engine) { e.stateDir = dir }
 }

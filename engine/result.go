@@ -39,6 +39,10 @@ type Result struct {
 	// engine.every, ...): when there are any, the rule stayed alive after
 	// its main chunk, reacting to them, until it was stopped.
 	Triggers []string
+	// RunID identifies the run in the journal of the state folder
+	// ("mailscript runs", "explain", "undo"); "" when the engine keeps no
+	// journal (no state folder, or dry-run).
+	RunID string
 }
 
 // OK reports whether the run succeeded.

@@ -15,6 +15,7 @@ import (
 
 	"github.com/mailscript/mailscript/host"
 	"github.com/mailscript/mailscript/internal/acctlock"
+	"github.com/mailscript/mailscript/journal"
 	"github.com/mailscript/mailscript/stdlib"
 	lua "github.com/yuin/gopher-lua"
 	luar "layeh.com/gopher-luar"
@@ -151,6 +152,7 @@ func (e *Engine) exec(ctx context.Context, name, dir string, args []string, read
 	if dir != "" {
 		rs.h.ScriptDir = dir
 	}
+	defer e.instrument(rs.h, res, name)()
 	stopEnding := context.AfterFunc(life, rs.lifeEnded)
 	stopClosing := context.AfterFunc(hard, rs.h.CloseAll)
 
@@ -241,6 +243,7 @@ func (rs *runState) execute(proto *lua.FunctionProto, dir string, args []string)
 			out = outcome{err: fmt.Errorf("engine: setting up the run: %v", r)}
 		}
 	}()
+	rs.h.Where = func() string { return L.Where(1) }
 	host.Set(L, rs.h)
 	rs.openLibs(L, dir)
 	stdlib.Preload(L)
@@ -415,4 +418,23 @@ func (rs *runState) stdinReader() *bufio.Reader {
 		return bufio.NewReaderSize(strings.NewReader(""), 16)
 	}
 	return bufio.NewReader(rs.stdin)
+}
+
+// instrument gives the run's host its progress reporter and, with a
+// state folder and outside dry-run, its journal (res.RunID names it). It
+// returns what to do when the run ends.
+func (e *Engine) instrument(h *host.Host, res *Result, name string) (done func()) {
+	if e.progress != nil {
+		h.Progress = func(label string, done, total int) { e.progress(name, label, done, total) }
+	}
+	if e.stateDir == "" || e.dryRun {
+		return func() {}
+	}
+	res.RunID = journal.NewRunID(res.Start)
+	dir := filepath.Join(e.stateDir, JournalDir)
+	if err := journal.Prune(dir, res.Start, journal.MaxAge, journal.MaxBytes); err != nil {
+		e.logger.Warn("journal: prune", "err", err.Error())
+	}
+	h.Journal = journal.Open(dir, res.RunID, name)
+	return func() { h.Journal.Close() }
 }

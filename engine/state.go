@@ -87,6 +87,9 @@ type ruleState struct {
 	mu     sync.Mutex
 	loaded bool
 	data   map[string]json.RawMessage
+	// pending holds the changes of a batch (Begin..Commit), a nil value
+	// deleting its key; nil when no batch is open.
+	pending map[string]json.RawMessage
 }
 
 // stateFile is the content of a state file.
@@ -128,7 +131,41 @@ func (r *ruleState) Get(key string) ([]byte, bool, error) {
 		return nil, false, err
 	}
 	v, ok := r.data[key]
+	if pv, inBatch := r.pending[key]; inBatch {
+		v, ok = pv, pv != nil
+	}
 	return bytes.Clone(v), ok, nil
+}
+
+// Begin opens a batch: Sets are only recorded until Commit writes them
+// all at once, or Rollback forgets them (host.Batcher).
+func (r *ruleState) Begin() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.pending = map[string]json.RawMessage{}
+}
+
+// Rollback forgets the changes of the open batch.
+func (r *ruleState) Rollback() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.pending = nil
+}
+
+// Commit writes the changes of the open batch in one atomic write and
+// closes it. When writing fails, nothing changes and the batch is closed.
+func (r *ruleState) Commit() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	changes := r.pending
+	r.pending = nil
+	if len(changes) == 0 {
+		return nil
+	}
+	if err := r.load(); err != nil {
+		return err
+	}
+	return r.write(changes)
 }
 
 // Set stores value under key (nil deletes) and writes the file before it
@@ -142,14 +179,26 @@ func (r *ruleState) Set(key string, value []byte) error {
 	if err := r.load(); err != nil {
 		return err
 	}
-	next := make(map[string]json.RawMessage, len(r.data)+1)
+	if r.pending != nil {
+		r.pending[key] = bytes.Clone(value)
+		return nil
+	}
+	return r.write(map[string]json.RawMessage{key: value})
+}
+
+// write applies changes (a nil value deletes its key) and writes the file;
+// when writing fails, nothing changes. r.mu is held.
+func (r *ruleState) write(changes map[string]json.RawMessage) error {
+	next := make(map[string]json.RawMessage, len(r.data)+len(changes))
 	for k, v := range r.data {
 		next[k] = v
 	}
-	if value == nil {
-		delete(next, key)
-	} else {
-		next[key] = bytes.Clone(value)
+	for key, value := range changes {
+		if value == nil {
+			delete(next, key)
+		} else {
+			next[key] = bytes.Clone(value)
+		}
 	}
 	if r.path != "" {
 		raw, err := json.MarshalIndent(stateFile{Rule: r.rule, Values: next}, "", "  ")
@@ -173,7 +222,14 @@ func (r *ruleState) Keys() []string {
 	}
 	keys := make([]string, 0, len(r.data))
 	for k := range r.data {
-		keys = append(keys, k)
+		if v, inBatch := r.pending[k]; !inBatch || v != nil {
+			keys = append(keys, k)
+		}
+	}
+	for k, v := range r.pending {
+		if _, ok := r.data[k]; !ok && v != nil {
+			keys = append(keys, k)
+		}
 	}
 	return keys
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/mailscript/mailscript/journal"
 	lua "github.com/yuin/gopher-lua"
 )
 
@@ -80,6 +81,17 @@ type Host struct {
 	StateDir string
 	// Tuning sets the timings of triggers (zero fields: defaults).
 	Tuning Tuning
+	// Journal, when not nil, records every action on mail before and after
+	// it happens, for "mailscript runs", "explain" and "undo".
+	Journal *journal.Writer
+	// Where, when not nil, returns the script position ("rule.lua:17") of
+	// the Lua code that called the running Go function: what the journal
+	// says an action came from.
+	Where func() string
+	// Progress, when not nil, is told how far a long operation (a
+	// backfill) is: done of total items. The CLI draws a progress bar on
+	// a terminal and logs periodic records otherwise.
+	Progress func(label string, done, total int)
 
 	mu       sync.Mutex
 	closers  map[*closerEntry]struct{}

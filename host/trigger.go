@@ -114,6 +114,17 @@ type State interface {
 	Set(key string, value []byte) error
 }
 
+// Batcher is a State whose changes can be grouped: between Begin and
+// Commit, Set only records (Get sees the records); Commit writes them all
+// at once, atomically, and Rollback forgets them. The mail module's
+// backfill uses it so that a batch's position and what the rule recorded
+// about the batch are saved together or not at all.
+type Batcher interface {
+	Begin()
+	Commit() error
+	Rollback()
+}
+
 // ErrNoTriggers is returned by AddTrigger when the Lua state does not run
 // under an engine that keeps rules alive.
 var ErrNoTriggers = errors.New("host: triggers need a rule run by the engine (mailscript run or watch)")

@@ -2,7 +2,7 @@
 -- mailscript's "mail" module: accounts, searches as sets, safe actions.
 
 ---@class mail
----@field dry_run boolean when true, actions only log what they would do
+---@field dry_run boolean when true, actions only log what they would do and return the count they would act on
 local mail = {}
 
 ---Runs fn(set) with the messages that arrive in mbox, for as long as the
@@ -179,6 +179,18 @@ function Mailbox:all() end
 ---@param key string
 ---@return mail.Set
 function Mailbox:new_since(key) end
+
+---Applies fn to the messages in the mailbox now, in batches, newest first
+---(or oldest first), resumable: the position is kept in the rule's state
+---under key, saved after each batch together with what fn stored in the
+---state, so a run that was stopped goes on where it stopped and every
+---message is handled once. Returns how many messages this call handled
+---(0 once the walk is complete). Shows a progress bar on a terminal.
+---@param key string
+---@param opts? {batch?: integer, order?: "newest"|"oldest"}
+---@param fn fun(set: mail.Set)
+---@return integer handled
+function Mailbox:backfill(key, opts, fn) end
 
 ---@param query mail.Query
 ---@return mail.Set

@@ -30,6 +30,10 @@ const usage = `Usage:
   mailscript [flags] watch [DIR]          run the rules of DIR (default ./scripts) as they change
   mailscript [flags] status               show the rules and triggers of a running watch
   mailscript [flags] demo [--serve]       run the starter rules against a built-in sample mailbox
+  mailscript [flags] test [RULES...]      check rules against sample mail and expected outcomes
+  mailscript [flags] runs [--ids]         list recent runs and what they did
+  mailscript [flags] explain RUN-ID [MSG] show what a run did to which message, and why
+  mailscript [flags] undo RUN-ID...       reverse what runs did
   mailscript [flags] auth SUBCOMMAND      OAuth2 sign-ins: login NAME, list, show NAME, logout NAME
   mailscript [flags] imapfilter [-c FILE]  run an imapfilter config unchanged
   mailscript types [DIR]                  write the editor annotations of the Lua API (default ./types)
@@ -67,9 +71,13 @@ Run flags (before FILE):
            "mailscript help demo"): MAILSCRIPT_ACCOUNT, the account
            mail.account() uses by default, points at it for this run
 `,
-	"demo":  demoHelp,
-	"auth":  authHelp,
-	"types": typesHelp,
+	"demo":    demoHelp,
+	"auth":    authHelp,
+	"test":    testHelp,
+	"runs":    runsHelp,
+	"explain": explainHelp,
+	"undo":    undoHelp,
+	"types":   typesHelp,
 	"check": `Usage: mailscript [flags] check FILE...
 
 Compiles each FILE without running it and reports syntax errors.
@@ -372,6 +380,7 @@ func newEngine(o *options, logger *slog.Logger, stdout, stderr io.Writer, extra 
 		engine.WithTimeout(o.timeout),
 		engine.WithPermissions(perms),
 		engine.WithDryRun(o.dryRun),
+		engine.WithProgress(newProgress(stderr, logger).report),
 	}
 	if o.debug {
 		opts = append(opts, engine.WithDebug(stderr))

@@ -45,6 +45,16 @@ type call struct {
 var commands = map[string]command{
 	"types": {plain: typesCmd},
 	"auth":  {own: authCmd},
+	"test":  {own: testCmd},
+	"runs": {own: func(_ context.Context, o *options, args []string, stdout, _ io.Writer) error {
+		return runsCmd(o, args, stdout)
+	}},
+	"explain": {own: func(_ context.Context, o *options, args []string, stdout, _ io.Writer) error {
+		return explainCmd(o, args, stdout)
+	}},
+	"undo": {own: func(ctx context.Context, o *options, args []string, stdout, _ io.Writer) error {
+		return undoCmd(ctx, o, args, stdout)
+	}},
 	"version": {plain: func(args []string, stdout, _ io.Writer) error {
 		if len(args) > 0 {
 			return usagef("version takes no arguments")

@@ -21,9 +21,15 @@ type action struct {
 	name  string
 	dest  *Mailbox
 	flags []string
+	op    imaplib.StoreOp
 	start time.Time
 	count int
 	notes []string
+	// cu and au are what the server said the last part's messages became
+	// in the destination (COPYUID; APPENDUID by source UID), for the
+	// journal.
+	cu *imaplib.CopyUID
+	au map[uint32]uint32
 }
 
 func (s *Set) newAction(name string, dest *Mailbox, flags []string) *action {
@@ -159,14 +165,19 @@ func (ac *action) dryRun() (bool, error) {
 func (s *Set) MoveTo(dest *Mailbox) (int, error) {
 	ac := s.newAction("move", dest, nil)
 	if dry, err := ac.dryRun(); dry {
-		return 0, err
+		return s.Len(), err
 	}
 	for i := range s.parts {
 		p := &s.parts[i]
 		if p.uids.IsEmpty() {
 			continue
 		}
-		var err error
+		rec, err := ac.journalBegin(p)
+		if err != nil {
+			return ac.finish(err)
+		}
+		before := ac.count
+		ac.cu, ac.au = nil, nil
 		switch {
 		case p.mbox.same(dest):
 			ac.notes = append(ac.notes, "source and destination are the same mailbox")
@@ -175,6 +186,7 @@ func (s *Set) MoveTo(dest *Mailbox) (int, error) {
 		default:
 			err = ac.retry(p, func() error { return ac.moveWithin(p) })
 		}
+		ac.journalEnd(rec, ac.count-before, ac.cu, ac.au, err)
 		if err != nil {
 			return ac.finish(err)
 		}
@@ -203,6 +215,7 @@ func (ac *action) moveWithin(p *part) error {
 		return fmt.Errorf("mail: %s: move %q to %q: %w", a.Name(), p.mbox.name, ac.dest.name, err)
 	}
 	_, ex := m.Response("EXPUNGE") // the moved messages' news
+	ac.cu = cu
 	if cu != nil {
 		ac.count += cu.Source.Len()
 	} else {
@@ -237,19 +250,25 @@ func confirmedStore(fd []*imaplib.FetchData, uids imaplib.SeqSet) int {
 func (s *Set) CopyTo(dest *Mailbox) (int, error) {
 	ac := s.newAction("copy", dest, nil)
 	if dry, err := ac.dryRun(); dry {
-		return 0, err
+		return s.Len(), err
 	}
 	for i := range s.parts {
 		p := &s.parts[i]
 		if p.uids.IsEmpty() {
 			continue
 		}
-		var err error
+		rec, err := ac.journalBegin(p)
+		if err != nil {
+			return ac.finish(err)
+		}
+		before := ac.count
+		ac.cu, ac.au = nil, nil
 		if p.mbox.acct != dest.acct {
 			err = ac.across(p, false)
 		} else {
 			err = ac.retry(p, func() error { return ac.copyWithin(p) })
 		}
+		ac.journalEnd(rec, ac.count-before, ac.cu, ac.au, err)
 		if err != nil {
 			return ac.finish(err)
 		}
@@ -266,17 +285,22 @@ func (ac *action) copyWithin(p *part) error { return ac.transferWithin(p, false)
 func (s *Set) Delete() (int, error) {
 	ac := s.newAction("delete", nil, nil)
 	if dry, err := ac.dryRun(); dry {
-		return 0, err
+		return s.Len(), err
 	}
 	for i := range s.parts {
 		p := &s.parts[i]
+		rec, err := ac.journalBegin(p)
+		if err != nil {
+			return ac.finish(err)
+		}
 		var n int
-		err := ac.retry(p, func() error {
+		err = ac.retry(p, func() error {
 			var err error
 			n, err = ac.remove(p, p.uids)
 			return err
 		})
 		ac.count += n
+		ac.journalEnd(rec, n, nil, nil, err)
 		if err != nil {
 			return ac.finish(err)
 		}
@@ -317,8 +341,9 @@ func (ac *action) remove(p *part, uids imaplib.SeqSet) (int, error) {
 // summary line.
 func (s *Set) Store(name string, op imaplib.StoreOp, flags []string) (int, error) {
 	ac := s.newAction(name, nil, flags)
+	ac.op = op
 	if dry, err := ac.dryRun(); dry {
-		return 0, err
+		return s.Len(), err
 	}
 	for i := range s.parts {
 		p := &s.parts[i]
@@ -326,7 +351,12 @@ func (s *Set) Store(name string, op imaplib.StoreOp, flags []string) (int, error
 			continue
 		}
 		a := p.mbox.acct
-		err := ac.retry(p, func() error {
+		rec, err := ac.journalBegin(p)
+		if err != nil {
+			return ac.finish(err)
+		}
+		before := ac.count
+		err = ac.retry(p, func() error {
 			m, err := p.open(false)
 			if err != nil {
 				return err
@@ -339,6 +369,7 @@ func (s *Set) Store(name string, op imaplib.StoreOp, flags []string) (int, error
 			ac.count += confirmedStore(fd, p.uids)
 			return nil
 		})
+		ac.journalEnd(rec, ac.count-before, nil, nil, err)
 		if err != nil {
 			return ac.finish(err)
 		}
@@ -383,6 +414,10 @@ func (ac *action) across(p *part, remove bool) error {
 				return err
 			}
 			if au != nil && au.UID != 0 {
+				if ac.au == nil {
+					ac.au = map[uint32]uint32{}
+				}
+				ac.au[f.UID] = au.UID
 				verified.Add(f.UID)
 			} else if id := messageID(raw); id != "" {
 				pending[id] = f.UID

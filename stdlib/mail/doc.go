@@ -177,6 +177,18 @@
 // set's highest UID per mailbox as handled. Together they make batch
 // rules that pick up where they left off.
 //
+// mbox:backfill(key, {batch = 500, order = "newest"}, fn) applies a rule to
+// the mail already in a mailbox, batch by batch, resumable from the rule's
+// state: a backfill stopped halfway (a crash, Ctrl-C) goes on at the next
+// run where it stopped, and the rule's own state changes of a batch are
+// saved with the position, so each message is handled once.
+//
+// Every action is journaled when the host has a journal (package journal):
+// before it changes anything (the messages, their Message-IDs and flags,
+// copies of messages about to be deleted, the SEARCH or match that chose
+// them) and after (what the server confirmed). Undo reverses a run from
+// its journal.
+//
 // # Go
 //
 // The Lua functions wrap a Go API that other Go code (the engine's

@@ -163,6 +163,7 @@ func (ac *action) transferWithin(p *part, remove bool) error {
 		if cu != nil {
 			copied = cu.Source
 		}
+		ac.cu = cu
 		r.Inflight, r.Copied = "", done.Union(copied).String()
 		if err := a.journalSet(key, r); err != nil {
 			return err

@@ -30,6 +30,7 @@ var mailboxMethods = map[string]lua.LGFunction{
 		L.Push(push(L, SetType, s))
 		return 1
 	},
+	"backfill": luaBackfill,
 	"status": func(L *lua.LState) int {
 		st, err := checkMailbox(L, 1).Status()
 		if err != nil {

@@ -75,6 +75,7 @@ func (b *Mailbox) Append(raw []byte, flags []string, date time.Time) (uint32, er
 	if err != nil {
 		return 0, err
 	}
+	b.journalAppend(raw, au)
 	a.logger().Info("mail: append", "action", "append", "destination", b.name, "count", 1, "duration", time.Since(start))
 	if au == nil {
 		return 0, nil
@@ -112,6 +113,7 @@ func (b *Mailbox) withCreate(f func(m *imaplib.IMAP4) error) error {
 			return fmt.Errorf("creating %q: %w", b.name, a.check(cerr))
 		}
 		a.logger().Info("mail: create", "account", a.Name(), "mailbox", b.name)
+		b.journalCreate()
 		if serr := m.SubscribeMailbox(b.name); serr != nil {
 			return a.check(serr)
 		}
@@ -145,7 +147,9 @@ func (b *Mailbox) SearchCriteria(criteria ...any) (*Set, error) {
 		if err != nil {
 			return fmt.Errorf("mail: %s: search %q: %w", a.Name(), b.name, a.check(err))
 		}
-		set = &Set{parts: []part{{mbox: b, validity: validity, uids: uids}}}
+		p := part{mbox: b, validity: validity, uids: uids}
+		p.why = p.searchWhy(criteria)
+		set = &Set{parts: []part{p}}
 		return nil
 	})
 	return set, err

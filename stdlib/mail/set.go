@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/mailscript/mailscript/imaplib"
+	"github.com/mailscript/mailscript/journal"
 	"github.com/mailscript/mailscript/stdlib/email"
 )
 
@@ -28,12 +29,14 @@ type part struct {
 	mbox     *Mailbox
 	validity uint32
 	uids     imaplib.SeqSet
+	// why says how the UIDs were chosen, for the journal (explain).
+	why []journal.Reason
 }
 
 // NewSet returns the set of uids of mbox, as found while the mailbox had
 // the UIDVALIDITY validity (0: not checked).
 func NewSet(mbox *Mailbox, validity uint32, uids imaplib.SeqSet) *Set {
-	return &Set{parts: []part{{mbox, validity, uids}}}
+	return &Set{parts: []part{{mbox: mbox, validity: validity, uids: uids}}}
 }
 
 // Len returns the number of messages.
@@ -122,7 +125,7 @@ func combine(s, o *Set, union bool, op func(a, b imaplib.SeqSet, inA, inB bool) 
 			}
 		default:
 			a, b := s.parts[i], o.parts[j]
-			p = part{mbox: a.mbox, validity: a.validity, uids: op(a.uids, b.uids, true, true)}
+			p = part{mbox: a.mbox, validity: a.validity, uids: op(a.uids, b.uids, true, true), why: joinWhy(a.why, b.why)}
 			if a.validity != b.validity {
 				p.validity = staleValidity
 			}
@@ -204,12 +207,13 @@ func (s *Set) Search(q *Query) (*Set, error) {
 		}
 		a := p.mbox.acct
 		var found imaplib.SeqSet
+		var crit []any
 		err := a.retryRead("search", func() error {
 			m, err := p.open(a.DryRun())
 			if err != nil {
 				return err
 			}
-			crit := q.Criteria(time.Now(), m.HasCapability("WITHIN"))
+			crit = q.Criteria(time.Now(), m.HasCapability("WITHIN"))
 			found = imaplib.SeqSet{}
 			for _, chunk := range p.uids.Split(searchBudget) {
 				c := append([]any{"UID", chunk}, crit...)
@@ -224,7 +228,7 @@ func (s *Set) Search(q *Query) (*Set, error) {
 		if err != nil {
 			return nil, err
 		}
-		r.parts = append(r.parts, part{p.mbox, p.validity, found})
+		r.parts = append(r.parts, part{mbox: p.mbox, validity: p.validity, uids: found, why: p.searchWhy(crit)})
 	}
 	return r, nil
 }
@@ -326,6 +330,10 @@ func (s *Set) Match(mt *Match) (*Set, error) {
 			return nil, err
 		}
 		cand := p.uids
+		var why []journal.Reason
+		if a.h.Journal != nil {
+			why = mt.reasons(a.where())
+		}
 		if len(fields) > 0 {
 			item := "(UID BODY.PEEK[HEADER.FIELDS (" + strings.Join(quoteFields(fields), " ") + ")])"
 			fd, err := m.UIDFetch(p.uids, item)
@@ -337,8 +345,9 @@ func (s *Set) Match(mt *Match) (*Set, error) {
 				if f.UID == 0 || !p.uids.Contains(f.UID) {
 					continue
 				}
-				if mt.matchHeader(email.Parse(headerSection(f))) {
+				if h := email.Parse(headerSection(f)); mt.matchHeader(h) {
 					cand.Add(f.UID)
+					mt.record(why, f.UID, h)
 				}
 			}
 		}
@@ -365,7 +374,7 @@ func (s *Set) Match(mt *Match) (*Set, error) {
 				}
 			}
 		}
-		r.parts = append(r.parts, part{p.mbox, p.validity, cand})
+		r.parts = append(r.parts, part{mbox: p.mbox, validity: p.validity, uids: cand, why: joinWhy(p.why, why)})
 	}
 	return r, nil
 }
