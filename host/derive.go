@@ -23,5 +23,8 @@ func (h *Host) Derive(ctx context.Context) *Host {
 		State:     h.State,
 		Tuning:    h.Tuning,
 		StateDir:  h.StateDir,
+		Journal:   h.Journal,
+		Where:     h.Where,
+		Progress:  h.Progress,
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/mailscript/mailscript/host"
+	"github.com/mailscript/mailscript/journal"
 )
 
 // TestDeriveCopiesEveryField fills every exported field of a Host with a
@@ -30,6 +31,10 @@ func TestDeriveCopiesEveryField(t *testing.T) {
 		Reactive:  true,
 		State:     memState{},
 		Tuning:    host.Tuning{Poll: time.Second},
+		StateDir:  "/state",
+		Journal:   journal.Open("/state/journal", "run", "rule.lua"),
+		Where:     func() string { return "rule.lua:1" },
+		Progress:  func(string, int, int) {},
 	}
 	hv := reflect.ValueOf(h).Elem()
 	for i := range hv.NumField() {

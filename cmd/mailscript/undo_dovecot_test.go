@@ -134,10 +134,10 @@ func TestUndoStarterRules(t *testing.T) {
 	}
 }
 
-// TestUndoCutMove cuts the connection after the server got the second
-// MOVE of the newsletters rule (it moves the messages, the client never
-// hears of it), then undoes the run: the moved messages are found in the
-// destination by Message-ID and put back.
+// TestUndoCutMove cuts the rule's connection after the server got the
+// second MOVE of the newsletters rule (it moves the messages, the client
+// never hears of it; the rule reconnects and goes on), then undoes the run:
+// every message is back where it was.
 func TestUndoCutMove(t *testing.T) {
 	requireMail(t)
 	srv := undoBed(t)
@@ -146,7 +146,7 @@ func TestUndoCutMove(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer p.Close()
-	cut := p.Add(faultproxy.Rule{Command: "UID MOVE", Match: regexp.MustCompile(`^\S+ UID MOVE `), Nth: 2, When: faultproxy.AfterCommand, Action: faultproxy.Cut})
+	cut := p.Add(faultproxy.Rule{Conn: 1, Command: "UID MOVE", Match: regexp.MustCompile(`^\S+ UID MOVE `), Nth: 2, When: faultproxy.AfterCommand, Action: faultproxy.Cut})
 	u := url.URL{Scheme: "imap", User: url.UserPassword(srv.User, srv.Password), Host: p.Addr(), RawQuery: "tls=none&create=true"}
 	t.Setenv("MAILSCRIPT_ACCOUNT", u.String())
 	before := mailState(t, srv.Addr(), srv.User, srv.Password)
