@@ -262,16 +262,7 @@ func msgWalk(L *lua.LState) int {
 	m := Check(L, 1)
 	var parts []*Message
 	m.Walk(func(p *Message) bool { parts = append(parts, p); return true })
-	i := 0
-	L.Push(L.NewFunction(func(L *lua.LState) int {
-		if i >= len(parts) {
-			L.Push(lua.LNil)
-			return 1
-		}
-		Push(L, parts[i])
-		i++
-		return 1
-	}))
+	L.Push(luabind.SliceIterator(L, parts, func(p *Message) lua.LValue { return Wrap(L, p) }))
 	return 1
 }
 

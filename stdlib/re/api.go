@@ -236,17 +236,7 @@ func patFindall(L *lua.LState) int {
 }
 
 func finditer(L *lua.LState, p *Pattern, s string, pos, end int) int {
-	ms := all(p, s, pos, end)
-	i := 0
-	L.Push(L.NewFunction(func(L *lua.LState) int {
-		if i >= len(ms) {
-			L.Push(lua.LNil)
-			return 1
-		}
-		pushMatch(L, ms[i])
-		i++
-		return 1
-	}))
+	L.Push(luabind.SliceIterator(L, all(p, s, pos, end), func(m *match) lua.LValue { return wrapMatch(L, m) }))
 	return 1
 }
 
