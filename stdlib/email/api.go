@@ -197,7 +197,7 @@ func msgReplaceHeader(L *lua.LState) int {
 	v := L.CheckString(3)
 	checkFieldValue(L, 3, v)
 	if !m.Replace(name, v) {
-		L.RaiseError("email: replace_header: no header %q", name)
+		luabind.RaiseClass(L, luabind.KeyError, "email: replace_header: no header %q", name)
 	}
 	return 0
 }
@@ -262,16 +262,7 @@ func msgWalk(L *lua.LState) int {
 	m := Check(L, 1)
 	var parts []*Message
 	m.Walk(func(p *Message) bool { parts = append(parts, p); return true })
-	i := 0
-	L.Push(L.NewFunction(func(L *lua.LState) int {
-		if i >= len(parts) {
-			L.Push(lua.LNil)
-			return 1
-		}
-		Push(L, parts[i])
-		i++
-		return 1
-	}))
+	L.Push(luabind.SliceIterator(L, parts, func(p *Message) lua.LValue { return Wrap(L, p) }))
 	return 1
 }
 
@@ -308,13 +299,13 @@ func msgGetPayload(L *lua.LState) int {
 			i += len(m.Parts)
 		}
 		if i < 0 || i >= len(m.Parts) {
-			L.RaiseError("email: get_payload: index %d out of range (%d parts, counted from 0)", int(n), len(m.Parts))
+			luabind.RaiseClass(L, luabind.IndexError, "email: get_payload: index %d out of range (%d parts, counted from 0)", int(n), len(m.Parts))
 		}
 		Push(L, m.Parts[i])
 		return 1
 	}
 	if idx != lua.LNil {
-		L.RaiseError("email: get_payload: expected a multipart, the payload is a string")
+		luabind.RaiseClass(L, luabind.TypeError, "email: get_payload: expected a multipart, the payload is a string")
 	}
 	b, _ := m.Payload(decode)
 	L.Push(lua.LString(b))

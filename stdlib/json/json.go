@@ -34,11 +34,21 @@ func Loader(L *lua.LState) int {
 		"dumps":  apiDumps,
 		"loads":  apiDecode,
 	}, map[string]lua.LValue{
-		"null":     luabind.Null(L),
-		"array_mt": ArrayMT(L),
+		"null":            luabind.Null(L),
+		"array_mt":        ArrayMT(L),
+		"JSONDecodeError": luabind.ClassTable(L, ClassDecodeError),
+		"EncodeError":     luabind.ClassTable(L, ClassEncodeError),
 	}))
 	return 1
 }
+
+// The error classes: json.JSONDecodeError is a ValueError, as in Python;
+// json.EncodeError (a value that has no JSON form) is a ValueError too.
+// Their messages name the module ("json: ...").
+var (
+	ClassDecodeError = &luabind.Class{Name: "JSONDecodeError", Qualname: "json.JSONDecodeError", Parent: luabind.ValueError, Bare: true}
+	ClassEncodeError = &luabind.Class{Name: "EncodeError", Qualname: "json.EncodeError", Parent: luabind.ValueError, Bare: true}
+)
 
 // ArrayMT returns the metatable that marks tables as JSON arrays.
 func ArrayMT(L *lua.LState) *lua.LTable {
@@ -381,7 +391,7 @@ func encodeWith(L *lua.LState, base Options) int {
 	opt := options(L, 2, base)
 	s, err := Encode(L, v, opt)
 	if err != nil {
-		L.RaiseError("%s", err.Error())
+		luabind.RaiseClass(L, ClassEncodeError, "%s", err.Error())
 	}
 	L.Push(lua.LString(s))
 	return 1
@@ -394,7 +404,7 @@ func apiDumps(L *lua.LState) int { return encodeWith(L, Python) }
 func apiDecode(L *lua.LState) int {
 	v, err := Decode(L, L.CheckString(1))
 	if err != nil {
-		L.RaiseError("%s", err.Error())
+		luabind.RaiseClass(L, ClassDecodeError, "%s", err.Error())
 	}
 	L.Push(v)
 	return 1

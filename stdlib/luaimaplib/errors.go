@@ -29,8 +29,8 @@ var (
 	classError    = &luabind.Class{Name: "error", Qualname: "imaplib.IMAP4.error"}
 	classAbort    = &luabind.Class{Name: "abort", Qualname: "imaplib.IMAP4.abort", Parent: classError}
 	classReadonly = &luabind.Class{Name: "readonly", Qualname: "imaplib.IMAP4.readonly", Parent: classAbort}
-	classValue    = &luabind.Class{Name: "ValueError", Qualname: "ValueError"}
-	classOSError  = &luabind.Class{Name: "OSError", Qualname: "OSError"}
+	classValue    = luabind.ValueError
+	classOSError  = luabind.OSError
 )
 
 // classes holds the class tables of one Lua state.

@@ -177,6 +177,7 @@
 // set's highest UID per mailbox as handled. Together they make batch
 // rules that pick up where they left off.
 //
+<<<<<<< HEAD
 // mbox:backfill(key, {batch = 500, order = "newest"}, fn) applies a rule to
 // the mail already in a mailbox, batch by batch, resumable from the rule's
 // state: a backfill stopped halfway (a crash, Ctrl-C) goes on at the next
@@ -188,6 +189,25 @@
 // copies of messages about to be deleted, the SEARCH or match that chose
 // them) and after (what the server confirmed). Undo reverses a run from
 // its journal.
+=======
+// # Errors
+//
+// Every error the module raises is a value of class mail.Error or of one of
+// its subclasses: mail.LoginError (the server refused the credentials),
+// mail.ConnectionError (unreachable, dropped, or a broken protocol),
+// mail.NoSuchMailbox, mail.ArgumentError (a bad setting, argument or search
+// key, found before anything is sent) and mail.PermissionError (a missing
+// permission). An error has name, message and class; tostring(e) is its
+// message; mail.LoginError:is(e) tests it. Go code gets the class of an
+// error with Classify.
+//
+// # Vocabularies
+//
+// The search keys and the account settings are each defined once, in the
+// tables searchKeys (searchkeys.go) and accountKeys (accountkeys.go): the
+// binding, ParseURL and Query.Criteria read them, and the README's tables
+// are generated from them (go test ./stdlib/mail -update-docs).
+>>>>>>> issue-13
 //
 // # Go
 //

@@ -164,17 +164,15 @@ var setMethods = map[string]lua.LGFunction{
 			}
 		}
 		it := s.Messages(size)
-		L.Push(L.NewFunction(func(L *lua.LState) int {
+		L.Push(luabind.Iterator(L, func(L *lua.LState) ([]lua.LValue, bool) {
 			m := it.Next()
 			if m == nil {
 				if err := it.Err(); err != nil {
 					raise(L, err)
 				}
-				L.Push(lua.LNil)
-				return 1
+				return nil, false
 			}
-			L.Push(push(L, MessageType, m))
-			return 1
+			return []lua.LValue{push(L, MessageType, m)}, true
 		}))
 		return 1
 	},

@@ -51,7 +51,7 @@ func patternArg(L *lua.LState, n, flagsArg int) *Pattern {
 	}
 	p, err := Compile(src, flags)
 	if err != nil {
-		L.RaiseError("%s", err.Error())
+		luabind.RaiseClass(L, ClassError, "%s", err.Error())
 	}
 	return p
 }
@@ -236,17 +236,7 @@ func patFindall(L *lua.LState) int {
 }
 
 func finditer(L *lua.LState, p *Pattern, s string, pos, end int) int {
-	ms := all(p, s, pos, end)
-	i := 0
-	L.Push(L.NewFunction(func(L *lua.LState) int {
-		if i >= len(ms) {
-			L.Push(lua.LNil)
-			return 1
-		}
-		pushMatch(L, ms[i])
-		i++
-		return 1
-	}))
+	L.Push(luabind.SliceIterator(L, all(p, s, pos, end), func(m *match) lua.LValue { return wrapMatch(L, m) }))
 	return 1
 }
 
@@ -277,7 +267,7 @@ func sub(L *lua.LState, p *Pattern, repl lua.LValue, s string, count int) (strin
 		case lua.LString:
 			e, err := p.Expand(string(r), s, m.idx)
 			if err != nil {
-				L.RaiseError("%s", err.Error())
+				luabind.RaiseClass(L, ClassError, "%s", err.Error())
 			}
 			out = append(out, e...)
 		case *lua.LFunction:
@@ -391,13 +381,13 @@ func groupIndex(L *lua.LState, m *match, v lua.LValue, argn int) int {
 	case lua.LNumber:
 		n := int(x)
 		if n < 0 || n > m.p.RE.NumSubexp() || float64(n) != float64(x) {
-			L.RaiseError("re: no such group %v", x)
+			luabind.RaiseClass(L, luabind.IndexError, "re: no such group %v", x)
 		}
 		return n
 	case lua.LString:
 		n := m.p.RE.SubexpIndex(string(x))
 		if n < 0 {
-			L.RaiseError("re: no such group %q", string(x))
+			luabind.RaiseClass(L, luabind.IndexError, "re: no such group %q", string(x))
 		}
 		return n
 	}
@@ -493,7 +483,7 @@ func mExpand(L *lua.LState) int {
 	m := checkMatch(L, 1)
 	s, err := m.p.Expand(L.CheckString(2), m.s, m.idx)
 	if err != nil {
-		L.RaiseError("%s", err.Error())
+		luabind.RaiseClass(L, ClassError, "%s", err.Error())
 	}
 	L.Push(lua.LString(s))
 	return 1

@@ -66,9 +66,14 @@ func Loader(L *lua.LState) int {
 		"M": MULTILINE, "DOTALL": DOTALL, "S": DOTALL, "UNICODE": UNICODE, "U": UNICODE, "ASCII": ASCII, "A": ASCII, "NOFLAG": 0} {
 		flags[name] = lua.LNumber(v)
 	}
+	flags["error"] = luabind.ClassTable(L, ClassError)
 	L.Push(luabind.NewModule(L, funcs, flags))
 	return 1
 }
+
+// ClassError is re.error, the class of the errors of a bad pattern or
+// replacement template (its message names the module: "re: ...").
+var ClassError = &luabind.Class{Name: "error", Qualname: "re.error", Bare: true}
 
 // The userdata types (built in init: their methods refer back to them).
 var patternType, matchType *luabind.Type

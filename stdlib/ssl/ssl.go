@@ -98,10 +98,10 @@ func setContextField(L *lua.LState, ud *lua.LUserData, key string, v lua.LValue)
 	case "verify_mode":
 		n := int(L.CheckNumber(3))
 		if n < CertNone || n > CertRequired {
-			L.RaiseError("ValueError: invalid value for verify_mode")
+			luabind.RaiseClass(L, luabind.ValueError, "invalid value for verify_mode")
 		}
 		if n == CertNone && c.CheckHostname {
-			L.RaiseError("ValueError: Cannot set verify_mode to CERT_NONE when check_hostname is enabled.")
+			luabind.RaiseClass(L, luabind.ValueError, "Cannot set verify_mode to CERT_NONE when check_hostname is enabled.")
 		}
 		c.VerifyMode = n
 	case "minimum_version":
@@ -189,7 +189,7 @@ func createDefaultContext(L *lua.LState) int {
 				cadata = lua.LVAsString(v)
 			case "purpose":
 			default:
-				L.RaiseError("create_default_context() got an unexpected keyword argument '%s'", lua.LVAsString(k))
+				luabind.RaiseClass(L, luabind.TypeError, "create_default_context() got an unexpected keyword argument '%s'", lua.LVAsString(k))
 			}
 		})
 	}
@@ -213,7 +213,7 @@ func loadVerifyLocations(L *lua.LState) int {
 		cafile, capath, cadata = L.OptString(2, ""), L.OptString(3, ""), L.OptString(4, "")
 	}
 	if cafile == "" && capath == "" && cadata == "" {
-		L.RaiseError("TypeError: cafile, capath and cadata cannot be all omitted")
+		luabind.RaiseClass(L, luabind.TypeError, "cafile, capath and cadata cannot be all omitted")
 	}
 	if err := c.loadVerify(L, cafile, capath, cadata); err != nil {
 		L.RaiseError("%v", err)

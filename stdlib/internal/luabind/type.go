@@ -180,3 +180,15 @@ func Iterator(L *lua.LState, next func(L *lua.LState) ([]lua.LValue, bool)) *lua
 		return len(vs)
 	})
 }
+
+// SliceIterator returns a Lua iterator over items, each converted by conv.
+func SliceIterator[T any](L *lua.LState, items []T, conv func(T) lua.LValue) *lua.LFunction {
+	i := 0
+	return Iterator(L, func(*lua.LState) ([]lua.LValue, bool) {
+		if i >= len(items) {
+			return nil, false
+		}
+		i++
+		return []lua.LValue{conv(items[i-1])}, true
+	})
+}
