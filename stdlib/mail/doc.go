@@ -177,7 +177,6 @@
 // set's highest UID per mailbox as handled. Together they make batch
 // rules that pick up where they left off.
 //
-<<<<<<< HEAD
 // mbox:backfill(key, {batch = 500, order = "newest"}, fn) applies a rule to
 // the mail already in a mailbox, batch by batch, resumable from the rule's
 // state: a backfill stopped halfway (a crash, Ctrl-C) goes on at the next
@@ -189,7 +188,7 @@
 // copies of messages about to be deleted, the SEARCH or match that chose
 // them) and after (what the server confirmed). Undo reverses a run from
 // its journal.
-=======
+//
 // # Errors
 //
 // Every error the module raises is a value of class mail.Error or of one of
@@ -207,7 +206,6 @@
 // tables searchKeys (searchkeys.go) and accountKeys (accountkeys.go): the
 // binding, ParseURL and Query.Criteria read them, and the README's tables
 // are generated from them (go test ./stdlib/mail -update-docs).
->>>>>>> issue-13
 //
 // # Go
 //
