@@ -22,7 +22,7 @@ type Module struct {
 
 // Modules lists the modules Preload registers, in a stable order.
 func Modules() []Module {
-	return []Module{
+	mods := []Module{
 		{imaplib.Name, imaplib.Loader},
 		{ssl.Name, ssl.Loader},
 		{email.Name, email.Loader},
@@ -35,6 +35,10 @@ func Modules() []Module {
 		{mail.Name, mail.Loader},
 		{state.Name, state.Loader},
 	}
+	for _, n := range email.BuildModules {
+		mods = append(mods, Module{n, email.SubLoader(n)})
+	}
+	return mods
 }
 
 // Preload registers every module of Modules on L for require.

@@ -113,6 +113,9 @@ func msgNewIndex(L *lua.LState) int {
 		return 0
 	}
 	checkFieldName(L, 2, key)
+	if buildNewIndex(L, m, key, v) {
+		return 0
+	}
 	if v == lua.LNil {
 		m.Del(key)
 		return 0
@@ -733,7 +736,8 @@ func apiFormatDate(L *lua.LState) int {
 	if local {
 		L.Push(lua.LString(FormatDate(now.Local(), true, false)))
 	} else {
-		L.Push(lua.LString(FormatDate(now.UTC(), true, useGMT)))
+		// Python writes -0000 for UTC (utcfromtimestamp is naive).
+		L.Push(lua.LString(FormatDate(now.UTC(), useGMT, useGMT)))
 	}
 	return 1
 }

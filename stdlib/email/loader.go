@@ -87,8 +87,11 @@ func messageMethods() map[string]lua.LGFunction {
 func Loader(L *lua.LState) int {
 	registerMessageType(L)
 	mod := L.SetFuncs(L.NewTable(), moduleFuncs)
-	L.SetField(mod, "header", L.SetFuncs(L.NewTable(), headerFuncs))
-	L.SetField(mod, "utils", L.SetFuncs(L.NewTable(), utilsFuncs))
+	header := L.SetFuncs(L.NewTable(), headerFuncs)
+	utils := L.SetFuncs(L.NewTable(), utilsFuncs)
+	L.SetField(mod, "header", header)
+	L.SetField(mod, "utils", utils)
+	addBuildAPI(L, mod, header, utils)
 	L.Push(mod)
 	return 1
 }
@@ -96,14 +99,18 @@ func Loader(L *lua.LState) int {
 // HeaderLoader is the loader of email.header (decode_header, make_header,
 // decode, encode_word).
 func HeaderLoader(L *lua.LState) int {
-	L.Push(L.SetFuncs(L.NewTable(), headerFuncs))
+	t := L.SetFuncs(L.NewTable(), headerFuncs)
+	addHeaderAPI(L, t)
+	L.Push(t)
 	return 1
 }
 
 // UtilsLoader is the loader of email.utils (parseaddr, getaddresses,
 // formataddr, dates, make_msgid...).
 func UtilsLoader(L *lua.LState) int {
-	L.Push(L.SetFuncs(L.NewTable(), utilsFuncs))
+	t := L.SetFuncs(L.NewTable(), utilsFuncs)
+	addUtilsAPI(L, t)
+	L.Push(t)
 	return 1
 }
 
@@ -112,7 +119,7 @@ func registerMessageType(L *lua.LState) {
 		return
 	}
 	mt := L.NewTypeMetatable(MessageType)
-	methods := L.SetFuncs(L.NewTable(), messageMethods())
+	methods := L.SetFuncs(L.SetFuncs(L.NewTable(), messageMethods()), buildMethods())
 	L.SetField(mt, "__index", L.NewFunction(func(L *lua.LState) int { return msgIndex(L, methods) }))
 	L.SetField(mt, "__newindex", L.NewFunction(msgNewIndex))
 	L.SetField(mt, "__len", L.NewFunction(msgLen))
