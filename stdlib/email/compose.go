@@ -5,7 +5,9 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math/big"
+	"os"
 	"strings"
+	"time"
 )
 
 // This file is email.message.EmailMessage with the default policy: the
@@ -541,4 +543,21 @@ func MakeBoundary() string {
 		n = new(big.Int).SetUint64(binary.BigEndian.Uint64(b[:]) >> 2)
 	}
 	return strings.Repeat("=", 15) + fmt.Sprintf("%019d", n) + "=="
+}
+
+// MakeMsgID is email.utils.make_msgid(idstring, domain): a Message-ID
+// "<time.pid.random[.idstring]@domain>" (domain: the host name when "").
+func MakeMsgID(idstring, domain string) string {
+	if domain == "" {
+		domain, _ = os.Hostname()
+		if domain == "" {
+			domain = "localhost"
+		}
+	}
+	if idstring != "" {
+		idstring = "." + idstring
+	}
+	var rb [8]byte
+	_, _ = rand.Read(rb[:])
+	return fmt.Sprintf("<%d.%d.%d%s@%s>", time.Now().UnixNano()/1e7, os.Getpid(), binary.BigEndian.Uint64(rb[:]), idstring, domain)
 }

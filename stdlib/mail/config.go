@@ -69,6 +69,9 @@ type Config struct {
 	// Dial, when set, opens the TCP connection (tests and embedders use
 	// it to route or observe traffic); nil means a net.Dialer.
 	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
+	// SMTP is the outgoing server (see SMTPConfig); nil means the IMAP
+	// host's submission port with STARTTLS and the same credentials.
+	SMTP *SMTPConfig
 }
 
 // OAuth2 is an OAuth 2.0 bearer token, given directly or produced by a
@@ -142,6 +145,10 @@ func ParseURL(s string) (Config, error) {
 				return c, fmt.Errorf("mail: account URL %q: %w", redactURL(u), err)
 			}
 			c.Timeout = d
+		case "smtp", "smtp_tls", "smtp_from":
+			if err := c.setSMTPParam(k, v); err != nil {
+				return c, fmt.Errorf("mail: account URL %q: %w", redactURL(u), err)
+			}
 		default:
 			return c, fmt.Errorf("mail: account URL %q: unknown parameter %q", redactURL(u), k)
 		}

@@ -35,6 +35,7 @@ func Loader(L *lua.LState) int {
 	L.SetField(mod, "account", L.NewFunction(func(L *lua.LState) int { return luaAccount(L, mod) }))
 	L.SetField(mod, "on_new", L.NewFunction(luaOnNew))
 	L.SetField(mod, "on_change", L.NewFunction(luaOnChange))
+	L.SetField(mod, "vacation", L.NewFunction(luaVacation))
 	L.Push(mod)
 	return 1
 }
@@ -129,7 +130,7 @@ func raise(L *lua.LState, err error) {
 var accountKeys = map[string]bool{
 	"host": true, "port": true, "tls": true, "user": true, "password": true,
 	"password_cmd": true, "password_env": true, "oauth2": true, "ca_file": true,
-	"insecure": true, "timeout": true, "create": true,
+	"insecure": true, "timeout": true, "create": true, "smtp": true,
 }
 
 // luaAccount is mail.account{...}, mail.account(url [, {...}]) and
@@ -183,7 +184,7 @@ func configFromTable(L *lua.LState, c *Config, t *lua.LTable) error {
 		}
 		key, ok := k.(lua.LString)
 		if !ok || !accountKeys[string(key)] {
-			err = fmt.Errorf("mail.account: unknown key %s (known: host, port, tls, user, password, password_cmd, password_env, oauth2, ca_file, insecure, timeout, create)", luaRepr(k))
+			err = fmt.Errorf("mail.account: unknown key %s (known: host, port, tls, user, password, password_cmd, password_env, oauth2, ca_file, insecure, timeout, create, smtp)", luaRepr(k))
 			return
 		}
 		str := func() string {
@@ -237,6 +238,8 @@ func configFromTable(L *lua.LState, c *Config, t *lua.LTable) error {
 			default:
 				err = fmt.Errorf("mail.account: timeout must be seconds or a duration string")
 			}
+		case "smtp":
+			err = smtpFromLua(c, v)
 		case "oauth2":
 			ot, ok := v.(*lua.LTable)
 			if !ok {
