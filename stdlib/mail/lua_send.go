@@ -283,14 +283,15 @@ func luaForwardEach(L *lua.LState) int {
 }
 
 // luaVacation is mail.vacation{mbox=, text=, ...}: it returns a
-// mail.Vacation and, in a rule run by the engine, answers each new
-// message of mbox (an on_new trigger).
+// mail.Vacation and, in a rule run by the engine and unless watch = false,
+// answers each new message of mbox (an on_new trigger).
 func luaVacation(L *lua.LState) int {
 	h := host.Get(L)
 	t := L.CheckTable(1)
 	v := &Vacation{State: h.State}
 	var mbox *Mailbox
 	var poll time.Duration
+	watch := true
 	err := optTable(t, func(k string, val lua.LValue) error {
 		var err error
 		switch k {
@@ -322,6 +323,8 @@ func luaVacation(L *lua.LState) int {
 			v.FirstDay, err = dateValue(val, "first_day")
 		case "last_day":
 			v.LastDay, err = dateValue(val, "last_day")
+		case "watch":
+			watch, err = optBool(k, val)
 		case "poll":
 			switch pv := val.(type) {
 			case lua.LNumber:
@@ -332,7 +335,7 @@ func luaVacation(L *lua.LState) int {
 				err = fmt.Errorf("poll must be seconds or a duration")
 			}
 		default:
-			err = fmt.Errorf("unknown key %q (mbox, text, html, subject, from, days, addresses, first_day, last_day, poll)", k)
+			err = fmt.Errorf("unknown key %q (mbox, text, html, subject, from, days, addresses, first_day, last_day, watch, poll)", k)
 		}
 		return err
 	})
@@ -350,7 +353,7 @@ func luaVacation(L *lua.LState) int {
 		v.Account.logger().Warn("mail.vacation: no state store (--state-dir): senders are remembered for this run only")
 	}
 	ud := pushVacation(L, v)
-	if h.Reactive {
+	if watch && h.Reactive {
 		fn := L.NewFunction(func(L *lua.LState) int {
 			if _, err := v.AnswerSet(checkSet(L, 1)); err != nil {
 				raise(L, err)

@@ -281,12 +281,19 @@ func (v *Vacation) Answer(m *email.Message) (bool, string, error) {
 	}
 	_, err = a.Send([]byte(notice.Generate(false)), SendOptions{NullSender: true, To: []string{sender}, Action: "vacation", NoSave: true})
 	if err != nil {
+		if !NotSent(err) {
+			// The server may have the notice: keep the record, so that
+			// the sender never gets two.
+			return false, "", err
+		}
 		// Nothing was accepted: forget the record so a later message is
 		// answered.
-		if had {
-			_ = v.set(stateKey(sender), prev)
-		} else {
-			_ = v.set(stateKey(sender), nil)
+		if !dry {
+			if had {
+				_ = v.set(stateKey(sender), prev)
+			} else {
+				_ = v.set(stateKey(sender), nil)
+			}
 		}
 		return false, "", err
 	}
