@@ -234,7 +234,7 @@ func (s *SMTP) Sendmail(from string, to []string, msg []byte, mailOptions, rcptO
 		}
 		return nil, respError(KindData, last.Code, last.Msg)
 	}
-	s.utf8Commands = false
+	// As Python's, an SMTPUTF8 transaction lasts until RSET.
 	return refused, nil
 }
 

@@ -241,7 +241,11 @@ func TestSMTPUTF8(t *testing.T) {
 	if !m.UTF8 || m.Body != "8BITMIME" || m.From != "josé@example.org" || m.To[0] != "yamada@例え.jp" {
 		t.Errorf("message = %+v", m)
 	}
-	// Without SMTPUTF8, a non-ASCII address cannot be sent.
+	// As Python's, the SMTPUTF8 transaction lasts until RSET; after it, a
+	// non-ASCII address cannot be sent.
+	if _, _, err := s.Rset(); err != nil {
+		t.Fatal(err)
+	}
 	if _, _, err := s.DoCmd("mail", "FROM:<josé@example.org>"); !errors.Is(err, smtplib.ErrValue) {
 		t.Errorf("non-ASCII MAIL without SMTPUTF8 = %v, want ValueError", err)
 	}

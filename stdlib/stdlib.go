@@ -10,6 +10,7 @@ import (
 	"github.com/mailscript/mailscript/stdlib/luatime"
 	"github.com/mailscript/mailscript/stdlib/mail"
 	"github.com/mailscript/mailscript/stdlib/re"
+	"github.com/mailscript/mailscript/stdlib/smtplib"
 	"github.com/mailscript/mailscript/stdlib/ssl"
 	"github.com/mailscript/mailscript/stdlib/state"
 )
@@ -24,6 +25,7 @@ type Module struct {
 func Modules() []Module {
 	mods := []Module{
 		{imaplib.Name, imaplib.Loader},
+		{smtplib.Name, smtplib.Loader},
 		{ssl.Name, ssl.Loader},
 		{email.Name, email.Loader},
 		{email.HeaderName, email.HeaderLoader},

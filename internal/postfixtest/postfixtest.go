@@ -1,0 +1,542 @@
+package postfixtest
+
+import (
+	"bufio"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"os/user"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/mailscript/mailscript/internal/dovecottest"
+)
+
+// Domain is the mail domain of every instance: user "alice" of the Dovecot
+// instance is alice@example.test.
+const Domain = "example.test"
+
+// RejectSubject in a message's Subject makes Postfix refuse the message at
+// the end of DATA with RejectReply (a header_checks rule).
+const (
+	RejectSubject = "REJECT-ME"
+	RejectReply   = "5.7.1 message refused by test rule"
+)
+
+const (
+	daemonDirectory = "/usr/lib/postfix/sbin"
+	readyTimeout    = 30 * time.Second
+	stopTimeout     = 15 * time.Second
+)
+
+// Server is a running private Postfix instance delivering into a private
+// Dovecot instance.
+type Server struct {
+	// Dovecot is the IMAP server holding the mailboxes.
+	Dovecot *dovecottest.Server
+
+	dir            string
+	logFile        string
+	lmtpSocket     string
+	authSocket     string
+	smtpPort       int
+	submissionPort int
+	smtpsPort      int
+	opts           options
+
+	mu     sync.Mutex
+	cmd    *exec.Cmd
+	exited chan struct{}
+}
+
+// Option changes how Start sets up an instance.
+type Option func(*options)
+
+type options struct {
+	dovecot []dovecottest.Option
+	mainCF  []string
+}
+
+// WithDovecot passes options to the Dovecot instance (more users, say).
+func WithDovecot(opts ...dovecottest.Option) Option {
+	return func(o *options) { o.dovecot = append(o.dovecot, opts...) }
+}
+
+// WithMainCF appends raw lines to Postfix's main.cf.
+func WithMainCF(lines ...string) Option {
+	return func(o *options) { o.mainCF = append(o.mainCF, lines...) }
+}
+
+func required() bool {
+	return os.Getenv("CI") == "true" || os.Getenv("MAILSCRIPT_REQUIRE_DOVECOT") == "1" || os.Getenv("MAILSCRIPT_REQUIRE_POSTFIX") == "1"
+}
+
+func unavailable(t testing.TB, format string, args ...any) {
+	t.Helper()
+	msg := fmt.Sprintf(format, args...)
+	if required() {
+		t.Fatalf("postfixtest: %s (required by CI=true or MAILSCRIPT_REQUIRE_DOVECOT=1)", msg)
+	}
+	t.Skipf("postfixtest: %s", msg)
+}
+
+// Start starts a private Dovecot (IMAP, LMTP and an auth socket for
+// Postfix) and a private Postfix in front of it, and stops both when the
+// test ends. It skips the test when Postfix or Dovecot's LMTP server is
+// not installed, unless the real-server tier is required.
+func Start(t testing.TB, opts ...Option) *Server {
+	t.Helper()
+	if _, err := os.Stat(filepath.Join(daemonDirectory, "master")); err != nil {
+		unavailable(t, "postfix is not installed")
+	}
+	if _, err := os.Stat("/usr/lib/dovecot/lmtp"); err != nil {
+		unavailable(t, "dovecot-lmtpd is not installed")
+	}
+	if os.Geteuid() != 0 {
+		unavailable(t, "Postfix instances need root")
+	}
+	pf, err := user.Lookup("postfix")
+	if err != nil {
+		t.Fatalf("postfixtest: look up the postfix system user: %v", err)
+	}
+	pfUID, _ := strconv.Atoi(pf.Uid)
+	pfGID, _ := strconv.Atoi(pf.Gid)
+	postdrop, err := user.LookupGroup("postdrop")
+	if err != nil {
+		t.Fatalf("postfixtest: look up the postdrop group: %v", err)
+	}
+	postdropGID, _ := strconv.Atoi(postdrop.Gid)
+
+	s := &Server{}
+	for _, o := range opts {
+		o(&s.opts)
+	}
+	// Dovecot gains LMTP and an authentication socket for Postfix, both
+	// Unix sockets in its base_dir ("run").
+	dovecotOpts := append([]dovecottest.Option{dovecottest.WithConfig(dovecotExtra)}, s.opts.dovecot...)
+	s.Dovecot = dovecottest.Start(t, dovecotOpts...)
+	s.lmtpSocket = filepath.Join(s.Dovecot.Dir(), "run", "lmtp-postfix")
+	s.authSocket = filepath.Join(s.Dovecot.Dir(), "run", "auth-postfix")
+
+	dir, err := os.MkdirTemp("", "postfixtest-")
+	if err != nil {
+		t.Fatalf("postfixtest: %v", err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatalf("postfixtest: %v", err)
+	}
+	s.dir = dir
+	s.logFile = filepath.Join(dir, "postfix.log")
+	if err := s.makeDirs(pfUID, pfGID, postdropGID); err != nil {
+		t.Fatalf("postfixtest: %v", err)
+	}
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("postfixtest: last lines of the Postfix log (%s):\n%s", s.logFile, s.LogTail(40))
+		}
+	})
+	var startErr error
+	for attempt := 0; attempt < 3; attempt++ {
+		ports, err := freePorts(3)
+		if err != nil {
+			t.Fatalf("postfixtest: %v", err)
+		}
+		s.smtpPort, s.submissionPort, s.smtpsPort = ports[0], ports[1], ports[2]
+		if err := s.writeConfig(); err != nil {
+			t.Fatalf("postfixtest: %v", err)
+		}
+		if startErr = s.start(); startErr == nil {
+			break
+		}
+	}
+	if startErr != nil {
+		t.Fatalf("postfixtest: %v\n%s", startErr, s.LogTail(40))
+	}
+	t.Cleanup(func() {
+		if err := s.Stop(); err != nil {
+			t.Errorf("postfixtest: %v", err)
+		}
+	})
+	return s
+}
+
+// dovecotExtra turns on LMTP (users found without the domain) and the
+// authentication socket Postfix's smtpd asks.
+const dovecotExtra = `protocols = imap lmtp
+postmaster_address = postmaster@` + Domain + `
+service lmtp {
+  unix_listener lmtp-postfix {
+    mode = 0666
+  }
+}
+service auth {
+  unix_listener auth-postfix {
+    mode = 0666
+  }
+}
+protocol lmtp {
+  auth_username_format = %Ln
+}
+`
+
+// makeDirs creates the queue and data folders with the ownership Postfix
+// checks (what "postfix check" / post-install would create).
+func (s *Server) makeDirs(uid, gid, postdropGID int) error {
+	q := filepath.Join(s.dir, "queue")
+	mk := func(path string, mode os.FileMode, u, g int) error {
+		if err := os.MkdirAll(path, mode); err != nil {
+			return err
+		}
+		if err := os.Chown(path, u, g); err != nil {
+			return err
+		}
+		return os.Chmod(path, mode)
+	}
+	if err := mk(q, 0o755, 0, 0); err != nil {
+		return err
+	}
+	for _, d := range []string{"active", "bounce", "corrupt", "defer", "deferred", "flush", "hold", "incoming", "private", "saved", "trace"} {
+		if err := mk(filepath.Join(q, d), 0o700, uid, 0); err != nil {
+			return err
+		}
+	}
+	if err := mk(filepath.Join(q, "pid"), 0o755, 0, 0); err != nil {
+		return err
+	}
+	if err := mk(filepath.Join(q, "maildrop"), 0o730, uid, postdropGID); err != nil {
+		return err
+	}
+	if err := mk(filepath.Join(q, "public"), 0o710, uid, postdropGID); err != nil {
+		return err
+	}
+	return mk(filepath.Join(s.dir, "data"), 0o700, uid, gid)
+}
+
+func freePorts(n int) ([]int, error) {
+	var ports []int
+	for range n {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return nil, fmt.Errorf("find a free port: %w", err)
+		}
+		defer l.Close()
+		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
+	}
+	return ports, nil
+}
+
+// writeConfig writes main.cf, master.cf, the recipient map and the header
+// checks.
+func (s *Server) writeConfig() error {
+	users := make([]string, 0, len(s.Dovecot.Users))
+	for u := range s.Dovecot.Users {
+		users = append(users, u)
+	}
+	sort.Strings(users)
+	var vmailbox strings.Builder
+	for _, u := range users {
+		fmt.Fprintf(&vmailbox, "%s@%s ok\n", u, Domain)
+	}
+	fmt.Fprintf(&vmailbox, "postmaster@%s ok\n", Domain)
+	if err := os.WriteFile(filepath.Join(s.dir, "vmailbox"), []byte(vmailbox.String()), 0o644); err != nil {
+		return err
+	}
+	checks := fmt.Sprintf("/^Subject:.*%s/ REJECT %s\n", RejectSubject, RejectReply)
+	if err := os.WriteFile(filepath.Join(s.dir, "header_checks"), []byte(checks), 0o644); err != nil {
+		return err
+	}
+	key := filepath.Join(s.Dovecot.Dir(), "key.pem")
+	var m strings.Builder
+	p := func(format string, args ...any) { fmt.Fprintf(&m, format+"\n", args...) }
+	p("# private test instance written by postfixtest")
+	p("compatibility_level = 3.6")
+	p("queue_directory = %s", filepath.Join(s.dir, "queue"))
+	p("data_directory = %s", filepath.Join(s.dir, "data"))
+	p("daemon_directory = %s", daemonDirectory)
+	p("mail_owner = postfix")
+	p("setgid_group = postdrop")
+	p("maillog_file = %s", s.logFile)
+	p("maillog_file_prefixes = %s", s.dir)
+	p("inet_interfaces = 127.0.0.1")
+	p("inet_protocols = ipv4")
+	p("myhostname = mx.%s", Domain)
+	p("mydomain = %s", Domain)
+	p("myorigin = %s", Domain)
+	p("mydestination =")
+	p("mynetworks = 192.0.2.1/32")
+	p("relay_domains =")
+	p("relayhost =")
+	p("biff = no")
+	// No NIS alias lookups (the default alias_maps has one), no reverse
+	// DNS of loopback clients.
+	p("alias_maps =")
+	p("alias_database =")
+	p("smtpd_peername_lookup = no")
+	p("smtputf8_enable = yes")
+	p("virtual_mailbox_domains = %s", Domain)
+	p("virtual_mailbox_maps = texthash:%s", filepath.Join(s.dir, "vmailbox"))
+	p("virtual_transport = lmtp:unix:%s", s.lmtpSocket)
+	p("lmtp_destination_recipient_limit = 50")
+	p("header_checks = regexp:%s", filepath.Join(s.dir, "header_checks"))
+	p("smtpd_tls_cert_file = %s", s.Dovecot.CertFile())
+	p("smtpd_tls_key_file = %s", key)
+	p("smtpd_tls_security_level = may")
+	p("smtpd_sasl_type = dovecot")
+	p("smtpd_sasl_path = %s", s.authSocket)
+	p("smtpd_sasl_auth_enable = yes")
+	p("smtpd_tls_auth_only = no")
+	p("smtpd_relay_restrictions = permit_mynetworks permit_sasl_authenticated reject_unauth_destination")
+	p("smtpd_recipient_restrictions = reject_unlisted_recipient")
+	// A refused login is answered at once (the default waits a second).
+	p("smtpd_error_sleep_time = 0")
+	p("smtpd_soft_error_limit = 100")
+	p("smtpd_hard_error_limit = 100")
+	p("smtpd_client_connection_rate_limit = 0")
+	p("anvil_rate_time_unit = 60s")
+	p("delay_warning_time = 0")
+	p("queue_run_delay = 1s")
+	p("minimal_backoff_time = 1s")
+	p("maximal_backoff_time = 2s")
+	for _, l := range s.opts.mainCF {
+		p("%s", l)
+	}
+	if err := os.WriteFile(filepath.Join(s.dir, "main.cf"), []byte(m.String()), 0o644); err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(s.dir, "master.cf"), []byte(masterCF(s.smtpPort, s.submissionPort, s.smtpsPort)), 0o644)
+}
+
+// masterCF lists the services, none chrooted (the private queue has no
+// copy of /etc and /lib for a chroot).
+func masterCF(smtp, submission, smtps int) string {
+	return fmt.Sprintf(`# service type private unpriv chroot wakeup maxproc command
+127.0.0.1:%d inet n - n - - smtpd
+127.0.0.1:%d inet n - n - - smtpd
+  -o syslog_name=postfix/submission
+  -o smtpd_tls_security_level=encrypt
+  -o smtpd_tls_auth_only=yes
+  -o smtpd_client_restrictions=permit_sasl_authenticated,reject
+  -o smtpd_relay_restrictions=permit_sasl_authenticated,reject
+127.0.0.1:%d inet n - n - - smtpd
+  -o syslog_name=postfix/smtps
+  -o smtpd_tls_wrappermode=yes
+  -o smtpd_client_restrictions=permit_sasl_authenticated,reject
+  -o smtpd_relay_restrictions=permit_sasl_authenticated,reject
+pickup    unix  n       -       n       60      1       pickup
+cleanup   unix  n       -       n       -       0       cleanup
+qmgr      unix  n       -       n       300     1       qmgr
+tlsmgr    unix  -       -       n       1000?   1       tlsmgr
+rewrite   unix  -       -       n       -       -       trivial-rewrite
+bounce    unix  -       -       n       -       0       bounce
+defer     unix  -       -       n       -       0       bounce
+trace     unix  -       -       n       -       0       bounce
+verify    unix  -       -       n       -       1       verify
+flush     unix  n       -       n       1000?   0       flush
+proxymap  unix  -       -       n       -       -       proxymap
+smtp      unix  -       -       n       -       -       smtp
+relay     unix  -       -       n       -       -       smtp
+showq     unix  n       -       n       -       -       showq
+error     unix  -       -       n       -       -       error
+retry     unix  -       -       n       -       -       error
+discard   unix  -       -       n       -       -       discard
+lmtp      unix  -       -       n       -       -       lmtp
+anvil     unix  -       -       n       -       1       anvil
+scache    unix  -       -       n       -       1       scache
+postlog   unix-dgram n  -       n       -       1       postlogd
+`, smtp, submission, smtps)
+}
+
+// start runs Postfix's master daemon in the foreground as our child (not
+// through postfix-script, whose start-fg only works as PID 1), and waits
+// until the three ports greet.
+func (s *Server) start() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cmd != nil {
+		return errors.New("postfixtest: already running")
+	}
+	out, err := os.OpenFile(filepath.Join(s.dir, "master.out"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return fmt.Errorf("postfixtest: %w", err)
+	}
+	defer out.Close()
+	cmd := exec.Command(filepath.Join(daemonDirectory, "master"), "-c", s.dir, "-s")
+	cmd.Dir = s.dir
+	cmd.Stdout, cmd.Stderr = out, out
+	cmd.Env = append(os.Environ(), "MAIL_CONFIG="+s.dir)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM}
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("postfixtest: start postfix: %w", err)
+	}
+	exited := make(chan struct{})
+	go func() {
+		cmd.Wait()
+		close(exited)
+	}()
+	s.cmd, s.exited = cmd, exited
+	if err := s.waitReady(); err != nil {
+		s.stopLocked()
+		msg, _ := os.ReadFile(filepath.Join(s.dir, "master.out"))
+		return fmt.Errorf("%w\n%s", err, strings.TrimSpace(string(msg)))
+	}
+	return nil
+}
+
+func (s *Server) waitReady() error {
+	deadline := time.Now().Add(readyTimeout)
+	check := func(port int, useTLS bool) error {
+		d := net.Dialer{Timeout: time.Second}
+		addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
+		var c net.Conn
+		var err error
+		if useTLS {
+			c, err = tls.DialWithDialer(&d, "tcp", addr, s.TLSConfig())
+		} else {
+			c, err = d.Dial("tcp", addr)
+		}
+		if err != nil {
+			return err
+		}
+		defer c.Close()
+		c.SetDeadline(time.Now().Add(5 * time.Second))
+		line, err := bufio.NewReader(c).ReadString('\n')
+		if err != nil {
+			return err
+		}
+		if !strings.HasPrefix(line, "220 ") {
+			return fmt.Errorf("unexpected greeting %q", line)
+		}
+		return nil
+	}
+	wait := 5 * time.Millisecond
+	for {
+		err := check(s.smtpPort, false)
+		if err == nil {
+			err = check(s.submissionPort, false)
+		}
+		if err == nil {
+			err = check(s.smtpsPort, true)
+		}
+		if err == nil {
+			return nil
+		}
+		select {
+		case <-s.exited:
+			return fmt.Errorf("postfixtest: postfix exited during start-up (%v)", s.cmd.ProcessState)
+		case <-time.After(wait):
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("postfixtest: postfix not ready after %v: %w", readyTimeout, err)
+		}
+		wait = min(wait*2, 200*time.Millisecond)
+	}
+}
+
+// Stop stops Postfix (Dovecot stops with the test) and waits for it.
+func (s *Server) Stop() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.stopLocked()
+}
+
+func (s *Server) stopLocked() error {
+	if s.cmd == nil {
+		return nil
+	}
+	cmd, exited := s.cmd, s.exited
+	s.cmd, s.exited = nil, nil
+	// The master is a session leader: its process group holds every
+	// daemon it started.
+	pgid := cmd.Process.Pid
+	syscall.Kill(-pgid, syscall.SIGTERM)
+	var err error
+	select {
+	case <-exited:
+	case <-time.After(stopTimeout):
+		err = fmt.Errorf("postfixtest: postfix did not stop within %v; killed", stopTimeout)
+	}
+	syscall.Kill(-pgid, syscall.SIGKILL)
+	<-exited
+	return err
+}
+
+// Host is the address every port listens on.
+func (s *Server) Host() string { return "127.0.0.1" }
+
+// SMTPPort is the MX-style port: STARTTLS offered, AUTH offered without
+// TLS too, mail accepted for the users of Domain without AUTH, relaying
+// only after AUTH.
+func (s *Server) SMTPPort() int { return s.smtpPort }
+
+// SubmissionPort is the 587-style port: STARTTLS required before AUTH and
+// MAIL, AUTH (PLAIN, LOGIN, through Dovecot) required before MAIL.
+func (s *Server) SubmissionPort() int { return s.submissionPort }
+
+// SMTPSPort is the 465-style port: implicit TLS, AUTH required.
+func (s *Server) SMTPSPort() int { return s.smtpsPort }
+
+// TLSConfig returns a client configuration that trusts the instance's
+// certificate (Dovecot's, valid for localhost and 127.0.0.1).
+func (s *Server) TLSConfig() *tls.Config { return s.Dovecot.TLSConfig() }
+
+// Address returns a user's mail address (user@example.test).
+func (s *Server) Address(user string) string { return user + "@" + Domain }
+
+// LMTPSocket returns the path of Dovecot's LMTP socket, which Postfix
+// delivers to (LMTP clients may use it directly).
+func (s *Server) LMTPSocket() string { return s.lmtpSocket }
+
+// Dir returns the Postfix instance folder (main.cf, master.cf, queue,
+// log).
+func (s *Server) Dir() string { return s.dir }
+
+// WaitDelivered waits until the Maildir folder of user's mailbox ("INBOX"
+// or another) holds at least n messages, or timeout passes; it returns
+// how many it holds. Postfix delivers in the background, so a test waits
+// for the delivery before reading the mailbox over IMAP.
+func (s *Server) WaitDelivered(user, mailbox string, n int, timeout time.Duration) int {
+	deadline := time.Now().Add(timeout)
+	wait := 10 * time.Millisecond
+	for {
+		got := s.count(user, mailbox)
+		if got >= n || time.Now().After(deadline) {
+			return got
+		}
+		time.Sleep(wait)
+		wait = min(wait*2, 100*time.Millisecond)
+	}
+}
+
+func (s *Server) count(user, mailbox string) int {
+	total := 0
+	for _, sub := range []string{"new", "cur"} {
+		entries, err := os.ReadDir(filepath.Join(s.Dovecot.MailDir(user), mailbox, sub))
+		if err == nil {
+			total += len(entries)
+		}
+	}
+	return total
+}
+
+// LogTail returns the last n lines of the Postfix log.
+func (s *Server) LogTail(n int) string {
+	data, err := os.ReadFile(s.logFile)
+	if err != nil {
+		return fmt.Sprintf("(no log: %v)", err)
+	}
+	lines := strings.SplitAfter(strings.TrimRight(string(data), "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "")
+}

@@ -1,0 +1,17 @@
+-- mail, rcpt, data and docmd one at a time; an unknown command.
+local smtplib = require("smtplib")
+local canon = require("canon")
+
+local s = smtplib.SMTP(canon.HOST, canon.PORT, {local_hostname = canon.LOCAL})
+s:ehlo()
+canon.reply("mail", s:mail(canon.addr("bob"), {"BODY=8BITMIME"}))
+canon.reply("rcpt", s:rcpt(canon.addr("alice")))
+canon.reply("rcpt unknown", s:rcpt(canon.addr("nobody")))
+local code, msg = s:data("Subject: low level\r\n\r\n.\r\n..\r\nend")
+canon.reply("data", code, (msg:gsub("queued as %w+", "queued as QID")))
+canon.reply("docmd", s:docmd("XFOO", "bar"))
+canon.reply("docmd noop", s:docmd("NOOP"))
+s:putcmd("noop")
+canon.reply("getreply", s:getreply())
+canon.reply("data without rcpt", s:docmd("data"))
+s:quit()
