@@ -370,6 +370,11 @@ func luaVacation(L *lua.LState) int {
 
 // AnswerSet answers every message of s and returns how many got a notice.
 func (v *Vacation) AnswerSet(s *Set) (int, error) {
+	// A trigger's set names messages the account's own connection may not
+	// have seen yet: a NOOP brings its view up to date.
+	for _, b := range s.Mailboxes() {
+		b.acct.refreshView()
+	}
 	it := s.Messages(0)
 	n := 0
 	for m := it.Next(); m != nil; m = it.Next() {
@@ -432,6 +437,15 @@ func pushVacation(L *lua.LState, v *Vacation) lua.LValue {
 		}, nil)
 	}
 	return push(L, VacationType, v)
+}
+
+// refreshView sends a NOOP when a mailbox is selected, so that messages
+// that arrived since are visible to UID FETCH.
+func (a *Account) refreshView() {
+	if a.m != nil && a.selected != "" {
+		_, _, err := a.m.Noop()
+		_ = a.check(err)
+	}
 }
 
 func (v *Vacation) String() string { return "mail.Vacation(" + v.Account.Name() + ")" }
