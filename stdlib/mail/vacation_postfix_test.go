@@ -31,8 +31,8 @@ type eventHandler struct {
 }
 
 func (h *eventHandler) Enabled(context.Context, slog.Level) bool { return true }
-func (h *eventHandler) WithAttrs([]slog.Attr) slog.Handler      { return h }
-func (h *eventHandler) WithGroup(string) slog.Handler           { return h }
+func (h *eventHandler) WithAttrs([]slog.Attr) slog.Handler       { return h }
+func (h *eventHandler) WithGroup(string) slog.Handler            { return h }
 func (h *eventHandler) Handle(_ context.Context, r slog.Record) error {
 	at := map[string]string{}
 	r.Attrs(func(a slog.Attr) bool { at[a.Key] = a.Value.String(); return true })
