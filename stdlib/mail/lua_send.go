@@ -2,10 +2,12 @@ package mail
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	lua "github.com/yuin/gopher-lua"
 
+	"github.com/mailscript/mailscript/imaplib"
 	"github.com/mailscript/mailscript/stdlib/email"
 	"github.com/mailscript/mailscript/stdlib/host"
 )
@@ -18,6 +20,10 @@ const VacationType = "mail.Vacation"
 
 func init() {
 	accountMethods["send"] = luaSend
+	accountMethods["from_address"] = func(L *lua.LState) int {
+		L.Push(lua.LString(checkAccount(L, 1).FromAddress()))
+		return 1
+	}
 	messageMethods["reply"] = luaReply
 	messageMethods["forward"] = luaForward
 	setMethods["forward_each"] = luaForwardEach
@@ -188,8 +194,9 @@ func luaReply(L *lua.LState) int {
 	return pushSendResult(L, res)
 }
 
-func forwardOptions(L *lua.LState, n int, what string) (ForwardOptions, bool, SendOptions) {
+func forwardOptions(L *lua.LState, n int, what string) (ForwardOptions, bool, SendOptions, string) {
 	var o ForwardOptions
+	mark := ""
 	send := true
 	so := SendOptions{Action: "forward"}
 	err := optTable(L.OptTable(n, nil), func(k string, v lua.LValue) error {
@@ -213,8 +220,16 @@ func forwardOptions(L *lua.LState, n int, what string) (ForwardOptions, bool, Se
 			var save bool
 			save, err = optBool(k, v)
 			so.NoSave = !save
+		case "mark":
+			if what != "forward_each" {
+				return fmt.Errorf("unknown option %q (to, note, inline, from, subject, headers, send, save_sent)", k)
+			}
+			mark, err = optString(k, v)
+			if err == nil && (!isAtom(mark) || strings.HasPrefix(mark, `\`)) {
+				err = fmt.Errorf("mark %q is not a keyword", mark)
+			}
 		default:
-			err = fmt.Errorf("unknown option %q (to, note, inline, from, subject, headers, send, save_sent)", k)
+			err = fmt.Errorf("unknown option %q (to, note, inline, from, subject, headers, send, save_sent, and mark for forward_each)", k)
 		}
 		return err
 	})
@@ -224,7 +239,7 @@ func forwardOptions(L *lua.LState, n int, what string) (ForwardOptions, bool, Se
 	if err != nil {
 		L.RaiseError("mail: %s: %v", what, err)
 	}
-	return o, send, so
+	return o, send, so, mark
 }
 
 func forwardOne(m *Message, o ForwardOptions) (*email.Message, error) {
@@ -242,7 +257,7 @@ func forwardOne(m *Message, o ForwardOptions) (*email.Message, error) {
 // luaForward is msg:forward{to=, note=, inline=false}.
 func luaForward(L *lua.LState) int {
 	m := checkMessage(L, 1)
-	o, send, so := forwardOptions(L, 2, "forward")
+	o, send, so, _ := forwardOptions(L, 2, "forward")
 	f, err := forwardOne(m, o)
 	if err != nil {
 		raise(L, err)
@@ -260,15 +275,25 @@ func luaForward(L *lua.LState) int {
 
 // luaForwardEach is set:forward_each{...}: every message of the set is
 // forwarded; it returns how many were sent. It stops at the first error.
+// With mark = "$Forwarded", each message gets that keyword as soon as its
+// forward was sent, so a later run that searches unkeyword = "$Forwarded"
+// never forwards it twice, even after a failure half-way.
 func luaForwardEach(L *lua.LState) int {
 	s := checkSet(L, 1)
-	o, _, so := forwardOptions(L, 2, "forward_each")
+	o, _, so, mark := forwardOptions(L, 2, "forward_each")
 	it := s.Messages(0)
 	n := 0
 	for m := it.Next(); m != nil; m = it.Next() {
 		f, err := forwardOne(m, o)
 		if err == nil {
 			_, err = m.Mailbox.acct.Send([]byte(f.Generate(false)), so)
+		}
+		if err == nil && mark != "" {
+			var validity uint32
+			if m.b != nil && m.b.p != nil {
+				validity = m.b.p.validity
+			}
+			_, err = NewSet(m.Mailbox, validity, imaplib.SeqSetOf(m.UID)).Store("add_keyword", imaplib.AddFlags, []string{mark})
 		}
 		if err != nil {
 			L.RaiseError("mail: forward_each: after %d forwarded: %v", n, err)
