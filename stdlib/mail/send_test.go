@@ -79,7 +79,18 @@ func (b *sendBed) url(smtpTLS string) string {
 
 func (b *sendBed) run(t *testing.T, src string, dryRun bool, smtpTLS string) (string, string) {
 	t.Helper()
-	env := map[string]string{"MAILSCRIPT_ACCOUNT": b.url(smtpTLS)}
+	return b.runWith(t, src, dryRun, b.url(smtpTLS))
+}
+
+// runEnv runs src with MAILSCRIPT_ACCOUNT set to account.
+func (b *sendBed) runEnv(t *testing.T, src, account string) (string, string) {
+	t.Helper()
+	return b.runWith(t, src, false, account)
+}
+
+func (b *sendBed) runWith(t *testing.T, src string, dryRun bool, account string) (string, string) {
+	t.Helper()
+	env := map[string]string{"MAILSCRIPT_ACCOUNT": account}
 	var logs logBuf
 	opts := []engine.Option{
 		engine.WithCapture(),
