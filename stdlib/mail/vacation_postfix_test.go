@@ -265,3 +265,77 @@ func TestVacationPostfix(t *testing.T) {
 		}
 	}
 }
+
+// TestSendPostfix sends with acct:send through Postfix's submission port
+// (STARTTLS, AUTH): the message reaches bob's INBOX through LMTP, and the
+// copy lands in alice's Sent, the \Sent special-use mailbox Dovecot
+// announces; bob's reply, built with msg:reply, reaches alice threaded.
+func TestSendPostfix(t *testing.T) {
+	pf := postfixtest.Start(t)
+	h, p, _ := net.SplitHostPort(pf.Dovecot.Addr())
+	account := func(user string) string {
+		return fmt.Sprintf(`mail.account{host = %q, port = %s, tls = "none", user = %q, password = %q, ca_file = %q,
+			smtp = {host = "127.0.0.1", port = %d, tls = "starttls", from = %q}}`,
+			h, p, user, pf.Dovecot.Users[user], pf.Dovecot.CertFile(), pf.SubmissionPort(), pf.Address(user))
+	}
+	run := func(name, src string) string {
+		t.Helper()
+		var out strings.Builder
+		e := engine.New(engine.WithStdout(&out), engine.WithPermissions(host.Permissions{Read: []string{pf.Dovecot.CertFile()}}))
+		if _, err := e.RunString(context.Background(), name, src); err != nil {
+			t.Fatalf("%s: %v\n%s", name, err, pf.LogTail(20))
+		}
+		return out.String()
+	}
+	run("alice.lua", `local mail, email = require("mail"), require("email")
+local acct = `+account("alice")+`
+acct:create("Sent") -- Dovecot gives it the \\Sent attribute
+local m = email.message.EmailMessage()
+m["From"] = "Alice <`+pf.Address("alice")+`>"
+m["To"] = "Bob <`+pf.Address("bob")+`>"
+m["Subject"] = "Grüße aus Köln"
+m:set_content("Hallo Bob!\n")
+m:add_attachment("a,b\n", "text", "csv", {filename = "März.csv"})
+print(acct:send(m))
+`)
+	if n := pf.WaitDelivered("bob", "INBOX", 1, 30*time.Second); n != 1 {
+		t.Fatalf("bob's INBOX holds %d messages\n%s", n, pf.LogTail(20))
+	}
+	got := readMailbox(t, pf, "bob")[0]
+	if s, _ := got.Get("Subject"); s != "=?utf-8?b?R3LDvMOfZSBhdXMgS8O2bG4=?=" {
+		t.Errorf("bob got subject %q", s)
+	}
+	if atts := got.IterAttachments(); len(atts) != 1 {
+		t.Errorf("bob got %d attachments", len(atts))
+	} else if fn, _ := atts[0].Filename(); fn != "März.csv" {
+		t.Errorf("attachment %q", fn)
+	}
+	out := run("sent.lua", `local mail = require("mail")
+local acct = `+account("alice")+`
+local sent = acct:special("\\Sent")
+print(sent.name, #sent:all())
+`)
+	if out != "Sent\t1\n" {
+		t.Errorf("alice's Sent: %q", out)
+	}
+	run("bob.lua", `local mail = require("mail")
+local acct = `+account("bob")+`
+for msg in acct:mailbox("INBOX"):all():messages() do
+  msg:reply{text = "Danke!"}
+end
+`)
+	if n := pf.WaitDelivered("alice", "INBOX", 1, 30*time.Second); n != 1 {
+		t.Fatalf("alice's INBOX holds %d messages\n%s", n, pf.LogTail(20))
+	}
+	reply := readMailbox(t, pf, "alice")[0]
+	orig, _ := got.Get("Message-ID")
+	for name, want := range map[string]string{"In-Reply-To": orig, "References": orig, "To": "Alice <" + pf.Address("alice") + ">",
+		"Subject": "Re: =?utf-8?b?R3LDvMOfZSBhdXMgS8O2bG4=?="} {
+		if v, _ := reply.Get(name); v != want {
+			t.Errorf("reply %s: %q, want %q", name, v, want)
+		}
+	}
+	if text, _ := reply.Text(); !strings.Contains(text, "Danke!") || !strings.Contains(text, "> Hallo Bob!") {
+		t.Errorf("reply text %q", text)
+	}
+}
