@@ -15,6 +15,7 @@ import (
 	"github.com/mailscript/mailscript/imaplib"
 	"github.com/mailscript/mailscript/internal/mailgen"
 	"github.com/mailscript/mailscript/internal/memserver"
+	"github.com/mailscript/mailscript/internal/smtpmem"
 )
 
 // The demo account.
@@ -47,6 +48,7 @@ type Options struct {
 // Server is a running demo server with the sample mailbox loaded.
 type Server struct {
 	srv      *memserver.Server
+	smtp     *smtpmem.Server
 	messages []mailgen.Message
 }
 
@@ -76,6 +78,10 @@ func Start(opts Options) (*Server, error) {
 			srv.Close()
 			return nil, fmt.Errorf("demo: %w", err)
 		}
+	}
+	if err := s.startSMTP(opts.Addr); err != nil {
+		srv.Close()
+		return nil, err
 	}
 	return s, nil
 }
@@ -118,11 +124,17 @@ func (s *Server) LookupEnv(name string) (string, bool) {
 	case "IMAP_PASSWORD":
 		return Password, true
 	}
+	if v, ok := s.smtpEnv(name); ok {
+		return v, true
+	}
 	return os.LookupEnv(name)
 }
 
-// Close stops the server.
-func (s *Server) Close() error { return s.srv.Close() }
+// Close stops the server (and its SMTP server).
+func (s *Server) Close() error {
+	s.smtp.Close()
+	return s.srv.Close()
+}
 
 // Count is one mailbox's numbers.
 type Count struct {

@@ -63,6 +63,9 @@ type Options struct {
 	// Deliver, when set, receives each accepted message; an error refuses
 	// it with 451.
 	Deliver func(m Message) error
+	// Host is the loopback address to listen on ("127.0.0.1" by default);
+	// the port is always a free one.
+	Host string
 	// Domain is the name in the greeting ("localhost" by default).
 	Domain string
 }
@@ -86,7 +89,11 @@ type Server struct {
 
 // Start listens on a free loopback port and serves until Close.
 func Start(opts Options) (*Server, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	host := opts.Host
+	if host == "" {
+		host = "127.0.0.1"
+	}
+	ln, err := net.Listen("tcp", net.JoinHostPort(host, "0"))
 	if err != nil {
 		return nil, fmt.Errorf("smtpmem: listen: %w", err)
 	}
@@ -97,9 +104,10 @@ func Start(opts Options) (*Server, error) {
 			return nil, errors.New("smtpmem: ImplicitTLS needs a TLS configuration")
 		}
 		ln = tls.NewListener(ln, opts.TLS)
+		s.ln = ln
 	}
 	addr := ln.Addr().(*net.TCPAddr)
-	s.Addr, s.Host, s.Port = addr.String(), "127.0.0.1", addr.Port
+	s.Addr, s.Host, s.Port = addr.String(), addr.IP.String(), addr.Port
 	srv := smtp.NewServer(&backend{s: s})
 	srv.Domain = opts.Domain
 	if srv.Domain == "" {
@@ -128,6 +136,9 @@ func Start(opts Options) (*Server, error) {
 // Close stops the server and waits for it.
 func (s *Server) Close() error {
 	err := s.srv.Close()
+	// go-smtp's Close only closes the listeners Serve has registered; a
+	// Close right after Start may come first.
+	s.ln.Close()
 	<-s.done
 	if errors.Is(err, smtp.ErrServerClosed) {
 		err = nil

@@ -63,3 +63,17 @@ func TestLoginMechanisms(t *testing.T) {
 		}
 	}
 }
+
+// TestCloseRightAfterStart: Close does not wait for a Serve that has not
+// registered its listener yet.
+func TestCloseRightAfterStart(t *testing.T) {
+	for range 50 {
+		srv, err := smtpmem.Start(smtpmem.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := srv.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}

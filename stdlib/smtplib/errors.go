@@ -43,7 +43,7 @@ type classes struct {
 	errMeta *lua.LTable
 }
 
-func newClasses(L *lua.LState, tupleMeta *lua.LTable) *classes {
+func newClasses(L *lua.LState) *classes {
 	c := &classes{byName: map[string]*lua.LTable{}}
 	c.errMeta = L.NewTypeMetatable(errorMetaName)
 	L.SetField(c.errMeta, "__tostring", L.NewFunction(func(L *lua.LState) int {

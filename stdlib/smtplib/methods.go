@@ -113,7 +113,7 @@ var methodTable = map[string]method{
 		return 1
 	},
 	"send_message": func(L *lua.LState, mod *module, c *conn) int {
-		a := getArgs(L, "send_message", 2, []string{"msg", "from_addr", "to_addrs", "mail_options", "rcpt_options"}, 5, -1)
+		a := getArgs(L, "send_message", 2, []string{"msg", "from_addr", "to_addrs", "mail_options", "rcpt_options"}, 5, 0)
 		raw := messageBytes(L, a.vals[0])
 		from := a.str(1, "")
 		var to []string

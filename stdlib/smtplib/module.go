@@ -62,7 +62,7 @@ func Loader(L *lua.LState) int {
 	mod := &module{}
 	mod.tupleMeta = L.NewTypeMetatable("smtplib.tuple")
 	mod.tupleMeta.RawSetString("__name", lua.LString("smtplib.tuple"))
-	mod.cls = newClasses(L, mod.tupleMeta)
+	mod.cls = newClasses(L)
 	mod.table = L.NewTable()
 	mod.methods = L.NewTable()
 	for name, fn := range methodTable {
