@@ -1,11 +1,14 @@
 package examples
 
 import (
+	"bytes"
 	"context"
+	"log/slog"
 	"net"
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -114,11 +117,15 @@ func TestForwardInvoices(t *testing.T) {
 // today: a person's message gets one notice, a list message none.
 func TestAutoReply(t *testing.T) {
 	requireModules(t, "mail")
-	srv := start(t, demo.Options{})
+	watch := &idleWatch{idling: make(chan struct{})}
+	srv := start(t, demo.Options{Debug: watch})
 	s, sent := startSMTP(t)
 	env := sendingEnv(srv, s)
 	today := time.Now()
+	var logs bytes.Buffer
+	var mu sync.Mutex
 	e := engine.New(
+		engine.WithLogger(slog.New(slog.NewTextHandler(lockedWriter{&mu, &logs}, nil))),
 		engine.WithEnv(func(k string) (string, bool) {
 			if v, ok := env[k]; ok {
 				return v, true
@@ -142,22 +149,14 @@ func TestAutoReply(t *testing.T) {
 			t.Error("the rule did not stop")
 		}
 	}()
-	deadline := time.After(60 * time.Second)
-	for watching := false; !watching; {
-		ch := e.StatusChanged()
-		for _, r := range e.Status() {
-			for _, tr := range r.Triggers {
-				watching = watching || strings.HasPrefix(tr.State, "idle")
-			}
-		}
-		if watching {
-			break
-		}
-		select {
-		case <-ch:
-		case <-deadline:
-			t.Fatalf("the rule never started watching: %+v", e.Status())
-		}
+	// The trigger's connection is in IDLE (the server has answered the
+	// command): mail appended now is announced to it.
+	select {
+	case <-watch.idling:
+	case err := <-done:
+		t.Fatalf("the rule ended before IDLE: %v", err)
+	case <-time.After(60 * time.Second):
+		t.Fatalf("the rule never started watching: %+v", e.Status())
 	}
 	m := demoConn(t, srv)
 	for _, raw := range []string{
@@ -181,7 +180,9 @@ func TestAutoReply(t *testing.T) {
 			}
 		}
 	case <-time.After(60 * time.Second):
-		t.Fatal("no notice within 60s")
+		mu.Lock()
+		defer mu.Unlock()
+		t.Fatalf("no notice within 60s; log:\n%s", logs.String())
 	}
 	// The list message came first (a lower UID, answered in order): it
 	// got no notice.
