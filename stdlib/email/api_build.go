@@ -2,7 +2,6 @@ package email
 
 import (
 	"sort"
-	"strings"
 	"time"
 
 	lua "github.com/yuin/gopher-lua"
@@ -579,4 +578,3 @@ func luaLocaltime(L *lua.LState) int {
 	return 2
 }
 
-var _ = strings.ToLower

@@ -5,7 +5,6 @@ import (
 	"html"
 	"regexp"
 	"strings"
-	"time"
 
 	"github.com/mailscript/mailscript/stdlib/email"
 )
@@ -274,4 +273,3 @@ func BuildForward(orig *email.Message, from string, o ForwardOptions) (*email.Me
 	return f, nil
 }
 
-var _ = time.Now
