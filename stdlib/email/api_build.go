@@ -577,4 +577,3 @@ func luaLocaltime(L *lua.LState) int {
 	L.Push(lua.LNumber(off))
 	return 2
 }
-

@@ -272,4 +272,3 @@ func BuildForward(orig *email.Message, from string, o ForwardOptions) (*email.Me
 	}
 	return f, nil
 }
-
