@@ -87,7 +87,7 @@ func (s *SMTPConfig) check() error {
 		return fmt.Errorf("mail: smtp: bad port %d", s.Port)
 	}
 	if s.From != "" {
-		if a := email.ParseAddr(s.From); a.Addr == "" || strings.ContainsAny(s.From, "\r\n") {
+		if a := email.ParseAddr(s.From); !strings.Contains(a.Addr, "@") || strings.ContainsAny(s.From, "\r\n") {
 			return fmt.Errorf("mail: smtp: from %q is not an address", s.From)
 		}
 	}
