@@ -9,7 +9,9 @@
 // connect and read the greeting, and a greeting other than 220 is an
 // SMTPConnectError. NewSMTP, NewSMTPSSL and NewLMTP return an unconnected
 // object for Connect (Python's SMTP() then connect()); NewClient starts a
-// session over a connection the caller made. Methods are Python's, with Go
+// session over a connection the caller made. DialStartTLS (no Python
+// counterpart) connects to a submission port and upgrades with STARTTLS
+// before returning, failing closed. Methods are Python's, with Go
 // names: Connect, Helo, Ehlo, EhloOrHeloIfNeeded, HasExtn, StartTLS,
 // Login, Auth, Sendmail, SendMessage, Verify, Expn, Noop, Rset, Help,
 // Mail, Rcpt, Data, DoCmd, PutCmd, GetReply, Quit, Close, SetDebugLevel.

@@ -170,3 +170,76 @@ func TestContextInterrupts(t *testing.T) {
 		t.Fatal("cancel did not interrupt the read")
 	}
 }
+
+// TestStartTLSInjectionNeverPlain: whether the injected bytes come with
+// the 220 or after it, StartTLS fails and the client never sends a
+// command in plain text after asking for TLS.
+func TestStartTLSInjectionNeverPlain(t *testing.T) {
+	for _, split := range []bool{false, true} {
+		after := make(chan []byte, 1)
+		host, port := hostile(t, func(c net.Conn, r *bufio.Reader) {
+			io.WriteString(c, "220 hi\r\n")
+			r.ReadString('\n')
+			io.WriteString(c, "250-mx\r\n250-AUTH PLAIN\r\n250 STARTTLS\r\n")
+			r.ReadString('\n')
+			if split {
+				io.WriteString(c, "220 go ahead\r\n")
+				io.WriteString(c, "250-injected\r\n250 AUTH PLAIN\r\n")
+			} else {
+				io.WriteString(c, "220 go ahead\r\n250-injected\r\n250 AUTH PLAIN\r\n")
+			}
+			c.SetReadDeadline(time.Now().Add(5 * time.Second))
+			rest, _ := io.ReadAll(r)
+			after <- rest
+		})
+		s, err := smtplib.Dial(host, port, &smtplib.Options{Timeout: 5 * time.Second, LocalHostname: "c"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _, err = s.StartTLS(nil)
+		if err == nil {
+			t.Fatalf("split=%v: StartTLS succeeded against an injecting server", split)
+		}
+		if !errors.Is(err, smtplib.ErrOSError) {
+			t.Errorf("split=%v: err = %v, want an SMTPException or a TLS failure", split, err)
+		}
+		if _, _, err := s.Login("u", "p"); !errors.Is(err, smtplib.ErrServerDisconnected) {
+			t.Errorf("split=%v: Login after the failed STARTTLS = %v, want SMTPServerDisconnected", split, err)
+		}
+		rest := <-after
+		if len(rest) > 0 && rest[0] != 0x16 {
+			t.Errorf("split=%v: the client sent %q after STARTTLS, not a TLS handshake", split, rest)
+		}
+		s.Close()
+	}
+}
+
+// TestCloseFromAnotherGoroutine: Close interrupts a blocked read (the
+// engine's cleanup does this when a run is cancelled).
+func TestCloseFromAnotherGoroutine(t *testing.T) {
+	host, port := hostile(t, func(c net.Conn, r *bufio.Reader) {
+		io.WriteString(c, "220 hi\r\n")
+		io.Copy(io.Discard, r)
+	})
+	s, err := smtplib.Dial(host, port, &smtplib.Options{LocalHostname: "c"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	errc := make(chan error, 1)
+	started := make(chan struct{})
+	go func() {
+		close(started)
+		_, _, err := s.Noop()
+		errc <- err
+	}()
+	<-started
+	s.Close()
+	select {
+	case err := <-errc:
+		if !errors.Is(err, smtplib.ErrServerDisconnected) {
+			t.Fatalf("Noop after Close = %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Close did not interrupt the read")
+	}
+}

@@ -303,3 +303,28 @@ func TestDebugRedactsPassword(t *testing.T) {
 		t.Errorf("trace lacks the redacted AUTH:\n%s", out)
 	}
 }
+
+// TestDialStartTLS: the submission helper upgrades, or fails closed when
+// the server offers no STARTTLS.
+func TestDialStartTLS(t *testing.T) {
+	c := cert(t)
+	withTLS := startServer(t, smtpmem.Options{TLS: c.ServerConfig()})
+	s, err := smtplib.DialStartTLS(withTLS.Host, withTLS.Port, &smtplib.Options{Timeout: 10 * time.Second, TLSConfig: c.ClientConfig("127.0.0.1")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !s.TLS() {
+		t.Error("DialStartTLS returned a plain connection")
+	}
+	if _, err := s.Sendmail("a@example.org", []string{"b@example.org"}, []byte("x\r\n"), nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	s.Quit()
+	plain := startServer(t, smtpmem.Options{})
+	if _, err := smtplib.DialStartTLS(plain.Host, plain.Port, &smtplib.Options{Timeout: 10 * time.Second}); !errors.Is(err, smtplib.ErrNotSupported) {
+		t.Fatalf("DialStartTLS to a server without STARTTLS = %v, want SMTPNotSupportedError", err)
+	}
+	if n := len(plain.Messages()); n != 0 {
+		t.Errorf("the plain server got %d messages", n)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -45,8 +46,9 @@ type Options struct {
 	// domain literal of the connection's local address.
 	LocalHostname string
 	// Timeout bounds connecting, the TLS handshake, each write and each
-	// reply (Python's timeout). Zero means no timeout; negative is
-	// refused.
+	// reply (Python's timeout); the message data of DATA is one write,
+	// so a very large message over a slow link needs a larger Timeout.
+	// Zero means no timeout; negative is refused.
 	Timeout time.Duration
 	// SourceAddress is the local "host:port" to bind before connecting
 	// (Python's source_address); empty lets the system choose.
@@ -98,6 +100,7 @@ type SMTP struct {
 
 	opts    Options
 	flavour flavour
+	connMu  sync.Mutex // guards conn and stopCtx: Close may come from another goroutine
 	conn    net.Conn
 	r       *bufio.Reader
 	w       *bufio.Writer
@@ -290,16 +293,25 @@ func (s *SMTP) dialConn(host string, port int) (net.Conn, error) {
 }
 
 func (s *SMTP) attach(conn net.Conn) {
-	s.conn = conn
 	s.r = bufio.NewReaderSize(conn, 4096)
 	s.w = bufio.NewWriter(conn)
 	s.tlsOn = false
 	if _, ok := conn.(*tls.Conn); ok {
 		s.tlsOn = true
 	}
+	s.connMu.Lock()
+	s.conn = conn
 	if s.opts.Context != nil {
 		s.stopCtx = context.AfterFunc(s.opts.Context, func() { conn.Close() })
 	}
+	s.connMu.Unlock()
+}
+
+// current returns the open connection, or nil.
+func (s *SMTP) current() net.Conn {
+	s.connMu.Lock()
+	defer s.connMu.Unlock()
+	return s.conn
 }
 
 func (s *SMTP) tlsConfig(host string) *tls.Config {
@@ -317,7 +329,11 @@ func (s *SMTP) tlsConfig(host string) *tls.Config {
 
 // handshake replaces the connection with a TLS client over it.
 func (s *SMTP) handshake(host string) error {
-	tc := tls.Client(s.conn, s.tlsConfig(host))
+	raw := s.current()
+	if raw == nil {
+		return errNotConnected()
+	}
+	tc := tls.Client(raw, s.tlsConfig(host))
 	ctx := s.opts.Context
 	if ctx == nil {
 		ctx = context.Background()
@@ -331,10 +347,12 @@ func (s *SMTP) handshake(host string) error {
 		s.Close()
 		return newError(KindOS, err, "TLS handshake failed: %v", err)
 	}
+	s.connMu.Lock()
 	if s.stopCtx != nil {
 		s.stopCtx()
 		s.stopCtx = nil
 	}
+	s.connMu.Unlock()
 	s.attach(tc)
 	return nil
 }
@@ -342,28 +360,29 @@ func (s *SMTP) handshake(host string) error {
 // Close closes the connection without QUIT (Python's close). It is safe
 // to call more than once and from another goroutine.
 func (s *SMTP) Close() error {
-	conn := s.conn
+	s.connMu.Lock()
+	conn, stop := s.conn, s.stopCtx
+	s.conn, s.stopCtx = nil, nil
+	s.connMu.Unlock()
 	if conn == nil {
 		return nil
 	}
-	s.conn = nil
-	if s.stopCtx != nil {
-		s.stopCtx()
-		s.stopCtx = nil
+	if stop != nil {
+		stop()
 	}
 	return conn.Close()
 }
 
 // Connected reports whether the connection is open.
-func (s *SMTP) Connected() bool { return s.conn != nil }
+func (s *SMTP) Connected() bool { return s.current() != nil }
 
 // TLS reports whether the connection is encrypted (SMTP_SSL, or after
 // StartTLS).
-func (s *SMTP) TLS() bool { return s.conn != nil && s.tlsOn }
+func (s *SMTP) TLS() bool { return s.current() != nil && s.tlsOn }
 
 // ConnectionState returns the TLS state, if the connection is encrypted.
 func (s *SMTP) ConnectionState() (tls.ConnectionState, bool) {
-	if tc, ok := s.conn.(*tls.Conn); ok {
+	if tc, ok := s.current().(*tls.Conn); ok {
 		return tc.ConnectionState(), true
 	}
 	return tls.ConnectionState{}, false
@@ -393,8 +412,8 @@ func (s *SMTP) LocalHostname() string {
 		return h
 	}
 	addr := "127.0.0.1"
-	if s.conn != nil {
-		if ta, ok := s.conn.LocalAddr().(*net.TCPAddr); ok {
+	if conn := s.current(); conn != nil {
+		if ta, ok := conn.LocalAddr().(*net.TCPAddr); ok {
 			addr = ta.IP.String()
 		}
 	}
@@ -410,12 +429,13 @@ func errNotConnected() *Error {
 // Send writes raw bytes to the server (Python's send). Commands go
 // through PutCmd, which validates them.
 func (s *SMTP) Send(b []byte) error {
-	if s.conn == nil {
+	conn := s.current()
+	if conn == nil {
 		return errNotConnected()
 	}
 	s.traceSend(b)
 	if s.opts.Timeout > 0 {
-		s.conn.SetWriteDeadline(time.Now().Add(s.opts.Timeout))
+		conn.SetWriteDeadline(time.Now().Add(s.opts.Timeout))
 	}
 	if _, err := s.w.Write(b); err == nil {
 		err = s.w.Flush()
@@ -476,11 +496,12 @@ func (s *SMTP) PutCmd(cmd, args string) error {
 // are SMTPServerDisconnected; a line longer than Options.MaxLine closes it
 // and is SMTPResponseException (500, "Line too long.").
 func (s *SMTP) GetReply() (int, string, error) {
-	if s.conn == nil {
+	conn := s.current()
+	if conn == nil {
 		return 0, "", errNotConnected()
 	}
 	if s.opts.Timeout > 0 {
-		s.conn.SetReadDeadline(time.Now().Add(s.opts.Timeout))
+		conn.SetReadDeadline(time.Now().Add(s.opts.Timeout))
 	}
 	var lines []string
 	code := -1

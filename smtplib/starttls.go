@@ -42,3 +42,24 @@ func (s *SMTP) StartTLS(config *tls.Config) (int, string, error) {
 	s.doesESMTP = false
 	return code, reply, nil
 }
+
+// DialStartTLS connects to host:port (0 means 587, the submission port),
+// sends EHLO and upgrades to TLS with StartTLS before returning: the way
+// to reach a submission server. A server that does not offer STARTTLS,
+// refuses it, or fails the certificate check is an error and the
+// connection is closed; nothing is ever sent in plain text after the
+// EHLO.
+func DialStartTLS(host string, port int, opts *Options) (*SMTP, error) {
+	if port == 0 {
+		port = SubmissionPort
+	}
+	s, err := Dial(host, port, opts)
+	if err != nil {
+		return nil, err
+	}
+	if _, _, err := s.StartTLS(nil); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}

@@ -153,6 +153,7 @@ func demoRules(dir string) (rules []demo.Rule, cleanup func(), err error) {
 // done.
 func serveDemo(ctx context.Context, srv *demo.Server, stdout io.Writer) error {
 	host, port, _ := net.SplitHostPort(srv.Addr())
+	smtpHost, smtpPort, _ := net.SplitHostPort(srv.SMTPAddr())
 	fmt.Fprintf(stdout, `Demo IMAP server listening on %s with %d sample messages.
 
   user      %s
@@ -170,11 +171,17 @@ take the server from IMAP_HOST, IMAP_PORT, IMAP_USER and IMAP_PASSWORD:
 
   export IMAP_HOST=%s IMAP_PORT=%s IMAP_USER=%s IMAP_PASSWORD=%s
 
+Scripts that send with smtplib take the demo's SMTP server, which
+delivers every message it accepts into the demo INBOX, from SMTP_HOST,
+SMTP_PORT, SMTP_USER and SMTP_PASSWORD:
+
+  export SMTP_HOST=%s SMTP_PORT=%s SMTP_USER=%s SMTP_PASSWORD=%s
+
 A mail client: IMAP server %s, port %s, no encryption, normal password.
 The mailbox lives in memory: it is gone when the server stops.
 Stop with Ctrl-C.
 `, srv.Addr(), len(srv.Messages()), demo.User, demo.Password, demo.AccountEnv, demo.AccountEnv, srv.URL(),
-		host, port, demo.User, demo.Password, host, port)
+		host, port, demo.User, demo.Password, smtpHost, smtpPort, demo.User, demo.Password, host, port)
 	<-ctx.Done()
 	fmt.Fprintln(stdout, "Demo server stopped.")
 	return nil

@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"os/user"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -161,6 +162,11 @@ func Start(t testing.TB, opts ...Option) *Server {
 	}
 	if startErr != nil {
 		t.Fatalf("postfixtest: %v\n%s", startErr, s.LogTail(40))
+	}
+	// The readiness probes' sessions are summarised by smtpd a little
+	// later; wait for them, so that a test's Sessions sees only its own.
+	if _, err := s.Sessions(0, readyTimeout); err != nil {
+		t.Fatalf("postfixtest: %v", err)
 	}
 	t.Cleanup(func() {
 		if err := s.Stop(); err != nil {
@@ -526,6 +532,64 @@ func (s *Server) count(user, mailbox string) int {
 		}
 	}
 	return total
+}
+
+// LogOffset returns the current size of the Postfix log, to pass to
+// Sessions later.
+func (s *Server) LogOffset() int64 {
+	fi, err := os.Stat(s.logFile)
+	if err != nil {
+		return 0
+	}
+	return fi.Size()
+}
+
+var (
+	connectRE    = regexp.MustCompile(`smtpd\[\d+\]: connect from `)
+	disconnectRE = regexp.MustCompile(`postfix/(?:(\S+)/)?smtpd\[\d+\]: disconnect from \S+ (.*)$`)
+)
+
+// Sessions returns, for every SMTP session that started after the log
+// offset from, smtpd's summary of the conversation: the port's name and
+// the commands with their counts ("submission: ehlo=2 starttls=1 auth=1
+// mail=1 rcpt=1 data=1 quit=1 commands=8"; "rcpt=0/1" is one RCPT, none
+// accepted). It waits, up to timeout, until every session that connected
+// has been summarised (smtpd logs through a separate process). Two
+// clients that had the same conversations get the same list.
+func (s *Server) Sessions(from int64, timeout time.Duration) ([]string, error) {
+	deadline := time.Now().Add(timeout)
+	wait := 10 * time.Millisecond
+	for {
+		data, err := os.ReadFile(s.logFile)
+		if err != nil {
+			return nil, fmt.Errorf("postfixtest: %w", err)
+		}
+		if from > int64(len(data)) {
+			from = int64(len(data))
+		}
+		connects := 0
+		var sessions []string
+		for _, line := range strings.Split(string(data[from:]), "\n") {
+			if connectRE.MatchString(line) {
+				connects++
+			}
+			if m := disconnectRE.FindStringSubmatch(line); m != nil {
+				port := m[1]
+				if port == "" {
+					port = "smtp"
+				}
+				sessions = append(sessions, port+": "+m[2])
+			}
+		}
+		if len(sessions) >= connects {
+			return sessions, nil
+		}
+		if time.Now().After(deadline) {
+			return sessions, fmt.Errorf("postfixtest: %d sessions connected, %d ended after %v", connects, len(sessions), timeout)
+		}
+		time.Sleep(wait)
+		wait = min(wait*2, 100*time.Millisecond)
+	}
 }
 
 // LogTail returns the last n lines of the Postfix log.

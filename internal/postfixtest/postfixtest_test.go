@@ -14,6 +14,7 @@ import (
 func TestSubmitAndReadBack(t *testing.T) {
 	pf := postfixtest.Start(t)
 	d := pf.Dovecot
+	at := pf.LogOffset()
 	s, err := smtplib.Dial(pf.Host(), pf.SubmissionPort(), &smtplib.Options{Timeout: 30 * time.Second, TLSConfig: pf.TLSConfig(), LocalHostname: "client.example"})
 	if err != nil {
 		t.Fatal(err)
@@ -31,6 +32,15 @@ func TestSubmitAndReadBack(t *testing.T) {
 		t.Fatalf("SendMessage = %v, %v", refused, err)
 	}
 	s.Quit()
+	sessions, err := pf.Sessions(at, 30*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The whole conversation so far was one session: EHLO (again after
+	// STARTTLS), AUTH, then MAIL, RCPT and DATA pipelined, QUIT.
+	if want := "submission: ehlo=2 starttls=1 auth=1 mail=1 rcpt=1 data=1 quit=1 commands=8"; len(sessions) != 1 || sessions[0] != want {
+		t.Errorf("sessions = %q, want [%q]", sessions, want)
+	}
 	if n := pf.WaitDelivered("bob", "INBOX", 1, 30*time.Second); n != 1 {
 		t.Fatalf("bob's INBOX holds %d messages\n%s", n, pf.LogTail(30))
 	}
@@ -91,4 +101,29 @@ func portOf(t *testing.T, addr string) int {
 		p = p*10 + int(c-'0')
 	}
 	return p
+}
+
+// TestLMTPDirect speaks LMTP to Dovecot's socket, as Postfix does: one
+// reply per accepted recipient after the data.
+func TestLMTPDirect(t *testing.T) {
+	pf := postfixtest.Start(t)
+	s, err := smtplib.DialLMTP(pf.LMTPSocket(), 0, &smtplib.Options{Timeout: 30 * time.Second, LocalHostname: "client.example"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	refused, err := s.Sendmail(pf.Address("bob"), []string{pf.Address("alice"), pf.Address("nobody"), pf.Address("bob")}, []byte("Subject: lmtp\r\n\r\nhello\r\n"), nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(refused) != 1 || refused[pf.Address("nobody")].Code != 550 {
+		t.Errorf("refused = %v", refused)
+	}
+	s.Quit()
+	// LMTP delivers before it answers: no waiting needed.
+	for _, u := range []string{"alice", "bob"} {
+		if n := pf.WaitDelivered(u, "INBOX", 1, 0); n != 1 {
+			t.Errorf("%s's INBOX holds %d messages", u, n)
+		}
+	}
 }

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mailscript/mailscript/internal/pairtest"
 	"github.com/mailscript/mailscript/internal/postfixtest"
@@ -71,16 +72,34 @@ func TestConformance(t *testing.T) {
 			if _, err := os.Stat(lua); err != nil {
 				t.Fatalf("%s.py has no Lua translation: %v", name, err)
 			}
+			at := pf.LogOffset()
 			out, err := env.RunPython(t, py)
 			if err != nil {
 				t.Fatalf("%v\noutput so far:\n%s", err, out)
 			}
 			want := queueIDRE.ReplaceAllString(out, "queued as QID")
+			pySessions, err := pf.Sessions(at, 30*time.Second)
+			if err != nil {
+				t.Fatal(err)
+			}
+			at = pf.LogOffset()
 			out, err = env.RunLua(t, lua)
 			if err != nil {
 				t.Fatalf("%v\noutput so far:\n%s", err, out)
 			}
 			got := queueIDRE.ReplaceAllString(out, "queued as QID")
+			luaSessions, err := pf.Sessions(at, 30*time.Second)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// The conversation, as Postfix counted it: the same commands,
+			// accepted and refused alike, in the same sessions.
+			if w, g := strings.Join(pySessions, "\n"), strings.Join(luaSessions, "\n"); w != g {
+				t.Errorf("SMTP conversations differ\npython:\n%s\nlua:\n%s", w, g)
+			}
+			if testing.Verbose() {
+				t.Logf("sessions:\n%s", strings.Join(luaSessions, "\n"))
+			}
 			if testing.Verbose() {
 				t.Logf("output:\n%s", got)
 			}

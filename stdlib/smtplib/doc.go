@@ -18,6 +18,10 @@
 // for every SMTP error), with smtp_code, smtp_error, sender and recipients
 // as Python's attributes.
 //
+// Commands go one at a time, as Python sends them (no PIPELINING), so a
+// server sees Python's conversation; the conformance suite compares the
+// conversations as Postfix counted them as well as the printed output.
+//
 // Every connection is registered with the run's host: a run that ends,
 // fails or is cancelled with connections open sends QUIT (within a short
 // grace) and closes them. In a dry run, sendmail and send_message send

@@ -147,7 +147,9 @@ func (mod *module) construct(L *lua.LState, class string) int {
 	}
 	a := getArgs(L, class, 1, names, npos, -1)
 	h := host.Get(L)
-	o := &smtplib.Options{Context: h.Context}
+	// The module talks exactly as Python does, one command at a time; the
+	// Go package pipelines MAIL and RCPT for its other callers.
+	o := &smtplib.Options{Context: h.Context, NoPipelining: true}
 	o.LocalHostname = a.str(2, "")
 	ti, si := 3, 4
 	if class == "LMTP" {
