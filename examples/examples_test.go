@@ -39,6 +39,8 @@ var tested = map[string]string{
 	"idle-notify.lua":         "TestIdleNotify",
 	"new-mail-rule.lua":       "TestNewMailRule",
 	"imaplib-from-python.lua": "TestImaplibFromPython",
+	"auto-reply.lua":          "TestAutoReply",
+	"forward-invoices.lua":    "TestForwardInvoices",
 }
 
 func TestEveryExampleIsTested(t *testing.T) {

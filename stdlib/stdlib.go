@@ -24,7 +24,7 @@ type Module struct {
 
 // Modules lists the modules Preload registers, in a stable order.
 func Modules() []Module {
-	return []Module{
+	mods := []Module{
 		{luaimaplib.Name, luaimaplib.Loader},
 		{smtplib.Name, smtplib.Loader},
 		{ssl.Name, ssl.Loader},
@@ -39,6 +39,10 @@ func Modules() []Module {
 		{state.Name, state.Loader},
 		{oauth2.Name, oauth2.Loader},
 	}
+	for _, n := range email.BuildModules {
+		mods = append(mods, Module{n, email.SubLoader(n)})
+	}
+	return mods
 }
 
 // Preload registers every module of Modules on L for require.

@@ -102,6 +102,9 @@ func msgSetField(L *lua.LState, ud *lua.LUserData, key string, v lua.LValue) boo
 		return true
 	}
 	checkFieldName(L, 2, key)
+	if buildNewIndex(L, m, key, v) {
+		return true
+	}
 	if v == lua.LNil {
 		m.Del(key)
 		return true
@@ -713,7 +716,8 @@ func apiFormatDate(L *lua.LState) int {
 	if local {
 		L.Push(lua.LString(FormatDate(now.Local(), true, false)))
 	} else {
-		L.Push(lua.LString(FormatDate(now.UTC(), true, useGMT)))
+		// Python writes -0000 for UTC (utcfromtimestamp is naive).
+		L.Push(lua.LString(FormatDate(now.UTC(), useGMT, useGMT)))
 	}
 	return 1
 }

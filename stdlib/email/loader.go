@@ -88,24 +88,29 @@ func messageMethods() map[string]lua.LGFunction {
 // submodules.
 func Loader(L *lua.LState) int {
 	luabind.Register(L, messageType)
-	L.Push(luabind.NewModule(L, moduleFuncs, map[string]lua.LValue{
-		"header": luabind.NewModule(L, headerFuncs, nil),
-		"utils":  luabind.NewModule(L, utilsFuncs, nil),
-	}))
+	header := luabind.NewModule(L, headerFuncs, nil)
+	utils := luabind.NewModule(L, utilsFuncs, nil)
+	mod := luabind.NewModule(L, moduleFuncs, map[string]lua.LValue{"header": header, "utils": utils})
+	addBuildAPI(L, mod, header, utils)
+	L.Push(mod)
 	return 1
 }
 
 // HeaderLoader is the loader of email.header (decode_header, make_header,
 // decode, encode_word).
 func HeaderLoader(L *lua.LState) int {
-	L.Push(luabind.NewModule(L, headerFuncs, nil))
+	t := luabind.NewModule(L, headerFuncs, nil)
+	addHeaderAPI(L, t)
+	L.Push(t)
 	return 1
 }
 
 // UtilsLoader is the loader of email.utils (parseaddr, getaddresses,
 // formataddr, dates, make_msgid...).
 func UtilsLoader(L *lua.LState) int {
-	L.Push(luabind.NewModule(L, utilsFuncs, nil))
+	t := luabind.NewModule(L, utilsFuncs, nil)
+	addUtilsAPI(L, t)
+	L.Push(t)
 	return 1
 }
 
@@ -116,7 +121,7 @@ var messageType *luabind.Type
 func init() {
 	messageType = &luabind.Type{
 		Name:     MessageType,
-		Methods:  messageMethods(),
+		Methods:  withBuildMethods(messageMethods()),
 		Fields:   []string{"defects", "preamble", "epilogue"},
 		Field:    msgField,
 		SetField: msgSetField,
@@ -137,4 +142,13 @@ func Wrap(L *lua.LState, m *Message) *lua.LUserData {
 // Check returns the message at stack index n or raises an argument error.
 func Check(L *lua.LState, n int) *Message {
 	return luabind.Check[*Message](L, n, messageType)
+}
+
+// withBuildMethods adds the methods of message building (EmailMessage and
+// the compat32 API, build.go) to methods.
+func withBuildMethods(methods map[string]lua.LGFunction) map[string]lua.LGFunction {
+	for name, f := range buildMethods() {
+		methods[name] = f
+	}
+	return methods
 }

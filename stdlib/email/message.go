@@ -38,6 +38,13 @@ type Message struct {
 	// DefaultType is the type assumed without Content-Type: "text/plain",
 	// or "message/rfc822" inside multipart/digest.
 	DefaultType string
+	// Default marks an EmailMessage (Python's default policy): fields are
+	// folded and checked as that policy does.
+	Default bool
+
+	part         bool // a MIMEPart (no MIME-Version added by SetContent)
+	built        bool // made by the building API: serialised by Generate
+	nonMultipart bool // a MIMENonMultipart: Attach refuses
 }
 
 func newMessage() *Message { return &Message{DefaultType: "text/plain"} }

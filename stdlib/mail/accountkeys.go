@@ -70,6 +70,13 @@ var accountKeys = []accountKey{
 		}},
 	{name: "create", param: "create", lua: "boolean", def: "false", doc: "create (and subscribe to) missing destination mailboxes",
 		fromLua: luaBool(func(c *Config) *bool { return &c.Create }), fromURL: urlBool(func(c *Config) *bool { return &c.Create })},
+	{name: "smtp", param: "smtp", lua: "string|{host?: string, port?: integer, tls?: string, user?: string, from?: string}",
+		def: "the IMAP host, port 587, STARTTLS", doc: "the outgoing server for acct:send: host[:port], smtp://host (STARTTLS) or smtps://host (implicit TLS), or a table",
+		fromLua: func(c *Config, _ string, v lua.LValue) error { return smtpFromLua(c, v) }, fromURL: smtpParam},
+	{name: "smtp_tls", param: "smtp_tls", lua: `"starttls"|"implicit"|"none"`, def: "starttls",
+		doc: "the outgoing server's TLS (also smtp = {tls = ...})", fromLua: luaSMTPParam, fromURL: smtpParam},
+	{name: "smtp_from", param: "smtp_from", lua: "string", def: "the login name when it is an address",
+		doc: "the sender address of mail the account sends (also smtp = {from = ...})", fromLua: luaSMTPParam, fromURL: smtpParam},
 }
 
 // findAccountKey returns the key named name, or nil.
@@ -219,4 +226,16 @@ func setURLParams(c *Config, u *url.URL) error {
 		}
 	}
 	return nil
+}
+
+// smtpParam sets the smtp, smtp_tls and smtp_from URL parameters.
+func smtpParam(c *Config, key, v string) error { return c.setSMTPParam(key, v) }
+
+// luaSMTPParam sets smtp_tls and smtp_from from mail.account{...}.
+func luaSMTPParam(c *Config, key string, v lua.LValue) error {
+	s, ok := v.(lua.LString)
+	if !ok {
+		return fmt.Errorf("mail.account: %s must be a string, not %s", key, v.Type())
+	}
+	return c.setSMTPParam(key, string(s))
 }

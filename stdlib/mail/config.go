@@ -69,6 +69,9 @@ type Config struct {
 	// Dial, when set, opens the TCP connection (tests and embedders use
 	// it to route or observe traffic); nil means a net.Dialer.
 	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
+	// SMTP is the outgoing server (see SMTPConfig); nil means the IMAP
+	// host's submission port with STARTTLS and the same credentials.
+	SMTP *SMTPConfig
 }
 
 // OAuth2 is an OAuth 2.0 bearer token, given directly, produced by a

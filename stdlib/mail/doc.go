@@ -207,11 +207,76 @@
 // binding, ParseURL and Query.Criteria read them, and the README's tables
 // are generated from them (go test ./stdlib/mail -update-docs).
 //
+// # Sending mail
+//
+// An account sends through its outgoing server: by default the IMAP host's
+// submission port (587) with STARTTLS (required, never a plain-text
+// fall-back), certificates verified as for IMAP, and the same login
+// (password, password_cmd, password_env or OAuth2 token). Change it with
+// smtp = {host = ..., port = ..., tls = "starttls" | "implicit" | "none",
+// user = ..., from = "Me <me@example.org>"} in mail.account{...}, or the
+// URL parameters smtp=host:port (or smtp://host:port, smtps://host:465),
+// smtp_tls and smtp_from. from is the address replies, forwards and
+// notices are sent from (the user when it is an address, else
+// user@host); acct:from_address() returns it.
+//
+//	acct:send(msg [, {save_sent = true, sent_mailbox = "Sent", from =, to = {...}}])
+//
+// sends msg (an email.Message, such as email.message.EmailMessage(), or
+// the message's bytes) and returns its Message-ID and a table of the
+// recipients the server refused. The envelope is Python's send_message's:
+// Sender or From; To, Cc and Bcc (Bcc is not transmitted). A Date and a
+// Message-ID are added when missing. A copy, flagged \Seen, is stored in
+// the \Sent special-use mailbox (or sent_mailbox); when that fails after
+// the server accepted the message, the log says so and send returns
+// normally: nothing is ever submitted twice, and send retries nothing.
+// Envelope addresses with CR, LF, NUL, blanks or angle brackets are
+// refused before anything is sent; header values with CR or LF cannot be
+// set on an EmailMessage.
+//
+//	msg:reply{text = "...", html = "...", quote = true, all = false}
+//	msg:forward{to = "a@example.org", note = "...", inline = false}
+//	set:forward_each{to = ..., note = ..., mark = "$Forwarded"}
+//
+// reply answers Reply-To (else From), and with all = true Cc's the other
+// recipients but the account's own address; the subject gets "Re: " once;
+// In-Reply-To and References thread it; quote appends the original's text
+// under "On DATE, SENDER wrote:" with "> " prefixes. forward attaches the
+// original whole (message/rfc822) under the note, or with inline = true
+// copies its text and attachments. Both send at once and return what send
+// returns; send = false returns the email.Message instead. forward_each
+// forwards every message of a set and returns the count; with mark, each
+// message gets that keyword as soon as its forward is sent.
+//
+//	mail.vacation{mbox = inbox, text = "...", days = 7, addresses = {...},
+//	              subject = "...", first_day = "2026-12-20", last_day = "2027-01-06"}
+//
+// answers, in a rule run by the engine, each new message of mbox with a
+// notice (watch = false turns that off; v:answer(set) answers a set,
+// v:decide(msg) says what it would do). The rules are RFC 3834's and
+// Sieve vacation's (RFC 5230): no notice for mail with an Auto-Submitted
+// field other than "no", Precedence bulk, list or junk, a List-* field,
+// X-Auto-Response-Suppress, an empty Return-Path, a MAILER-DAEMON,
+// postmaster, no-reply, owner-* or *-request sender, mail not addressed
+// to one of addresses (To, Cc, Bcc, Resent-*), or mail from one of them;
+// at most one notice per sender per days, remembered in the rule's state
+// (--state-dir; without one, for the run only); none outside first_day to
+// last_day. Notices go to the Return-Path (else From), from the address
+// the mail was sent to, with "Auto-Submitted: auto-replied", In-Reply-To
+// and References, and an empty envelope sender, so that no robot answers
+// or bounces them. The sender is recorded before the notice is sent (and
+// forgotten again only when the server certainly did not take it).
+//
+// In dry-run nothing is sent or stored: the envelope, the header and the
+// first lines of each message are printed instead. Every send (and every
+// message a vacation leaves unanswered, with the reason) logs one line.
+//
 // # Go
 //
 // The Lua functions wrap a Go API that other Go code (the engine's
 // triggers) uses directly: NewAccount with a Config (or ParseURL),
 // Account.Mailbox, Mailbox.Search with a Query, Set.Union/Intersect/
 // Difference, Set.Search, Set.Match, Set.MoveTo/CopyTo/Delete/Store and
-// Set.Messages.
+// Set.Messages; Account.Send, BuildReply, BuildForward and Vacation for
+// sending.
 package mail

@@ -25,6 +25,7 @@ func Loader(L *lua.LState) int {
 	mod := luabind.NewModule(L, map[string]lua.LGFunction{
 		"on_new":    luaOnNew,
 		"on_change": luaOnChange,
+		"vacation":  luaVacation,
 	}, luabind.Classes(L, errorClasses...))
 	L.SetField(mod, "dry_run", lua.LFalse)
 	L.SetField(mod, "account", L.NewFunction(func(L *lua.LState) int { return luaAccount(L, mod) }))
