@@ -74,6 +74,9 @@ mail.PermissionError = ErrorClass
 ---@field insecure? boolean no certificate verification
 ---@field timeout? number|string seconds, or "30s"
 ---@field create? boolean create missing destination mailboxes
+---@field smtp? string|{host?: string, port?: integer, tls?: string, user?: string, from?: string} the outgoing server for acct:send (default: the IMAP host, port 587, STARTTLS)
+---@field smtp_tls? "starttls"|"implicit"|"none" the outgoing server's TLS
+---@field smtp_from? string the sender address of mail the account sends
 
 ---An account. With no argument, the URL in MAILSCRIPT_ACCOUNT; with a URL
 ---("imaps://user@host", "imap://user:pass@host:port?tls=none") and
