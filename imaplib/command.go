@@ -123,11 +123,13 @@ func (m *IMAP4) newTag() string {
 
 // send builds and writes cmd (Python's _command) and returns its tag.
 func (m *IMAP4) send(cmd *command) (string, error) {
-	if m.broken != nil {
-		return "", m.brokenErr()
-	}
+	// The state comes first, as in Python: a command refused in this
+	// state is an error even on a closed connection.
 	if err := m.allowedIn(cmd.name); err != nil {
 		return "", err
+	}
+	if m.broken != nil {
+		return "", m.brokenErr()
 	}
 	for _, typ := range []string{"OK", "NO", "BAD"} {
 		delete(m.untagged, typ)

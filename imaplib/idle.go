@@ -75,11 +75,11 @@ func (m *IMAP4) Idle(duration time.Duration) (*Idler, error) {
 	if duration > 0 && m.netConn == nil {
 		return nil, newError(KindError, nil, "duration requires a socket connection")
 	}
-	if m.broken != nil {
-		return nil, m.brokenErr()
-	}
 	if err := m.allowedIn("IDLE"); err != nil {
 		return nil, err
+	}
+	if m.broken != nil {
+		return nil, m.brokenErr()
 	}
 	m.tracef(4, "idle start duration=%v", duration)
 	i := &Idler{m: m, nc: m.netConn, duration: duration}
