@@ -257,6 +257,19 @@ func (i *Idler) pop(timeout time.Duration, limited bool) (IdleResponse, bool) {
 				return IdleResponse{}, false
 			}
 		}
+		if limited {
+			// The limit bounds the whole response, not only its start:
+			// one still arriving when it runs out is left for the next
+			// command to read, unless it completes within the grace.
+			whole, err := i.waitWhole(end.Add(IdleGrace))
+			if err != nil {
+				i.err = err
+				return IdleResponse{}, false
+			}
+			if !whole {
+				return IdleResponse{}, false
+			}
+		}
 		line, cont, err := m.getResponse()
 		if err != nil {
 			i.err = err

@@ -205,3 +205,28 @@ func FuzzReadResponse(f *testing.F) {
 		}
 	})
 }
+
+func TestWholeResponse(t *testing.T) {
+	for _, tc := range []struct {
+		buf  string
+		want bool
+	}{
+		{"", false},
+		{"* 1 EXI", false},
+		{"* 1 EXISTS\r\n", true},
+		{"A1 OK done\r\n", true},
+		{"+ idling\r\n", true},
+		{"* 1 FETCH (BODY[] {5}\r\n", false},
+		{"* 1 FETCH (BODY[] {5}\r\nhel", false},
+		{"* 1 FETCH (BODY[] {5}\r\nhello", false},
+		{"* 1 FETCH (BODY[] {5}\r\nhello)\r\n", true},
+		{"* 1 FETCH (A {1}\r\nx B {2}\r\nyz)\r\n", true},
+		{"* 1 FETCH (A {1}\r\nx B {2}\r\ny", false},
+		{"* 1 FETCH (BODY[] {99999999999999999999}\r\n", true},
+		{"A1 OK {5}\r\n", true},
+	} {
+		if got := wholeResponse([]byte(tc.buf)); got != tc.want {
+			t.Errorf("wholeResponse(%q) = %v, want %v", tc.buf, got, tc.want)
+		}
+	}
+}
