@@ -126,6 +126,7 @@ func (m *IMAP4) send(cmd *command) (string, error) {
 	// The state comes first, as in Python: a command refused in this
 	// state is an error even on a closed connection.
 	if err := m.allowedIn(cmd.name); err != nil {
+		m.pyLiteral = nil
 		return "", err
 	}
 	if m.broken != nil {
@@ -159,6 +160,7 @@ func (m *IMAP4) send(cmd *command) (string, error) {
 			}
 		}
 	}
+	m.takeLiteral(cmd)
 	tag := m.newTag()
 	c.RawString(tag)
 	c.SP()

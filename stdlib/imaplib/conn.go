@@ -218,6 +218,8 @@ func (mod *module) index(L *lua.LState) int {
 		L.Push(lua.LString(c.m.ProtocolVersion()))
 	case "debug":
 		L.Push(lua.LNumber(c.debug))
+	case "literal":
+		L.Push(literalAttr(c))
 	case "utf8_enabled":
 		L.Push(lua.LBool(c.m.UTF8Enabled()))
 	case "is_readonly":
@@ -284,6 +286,8 @@ func (mod *module) newindex(L *lua.LState) int {
 	switch {
 	case key == "debug":
 		c.debug = int(lua.LVAsNumber(v))
+	case key == "literal":
+		setLiteralAttr(L, c, v)
 	case readOnlyAttrs[key] || mod.methods.RawGetString(key) != lua.LNil:
 		L.RaiseError("imaplib: attribute %q of an IMAP4 instance cannot be assigned", key)
 	default:

@@ -31,6 +31,7 @@ const (
 // classes holds the class tables of one Lua state.
 type classes struct {
 	error, abort, readonly, value, oserror *lua.LTable
+	timeout, sslError, certError           *lua.LTable // OSError's subclasses (oserror.go)
 	errMeta                                *lua.LTable
 }
 
@@ -96,6 +97,7 @@ func newClasses(L *lua.LState) *classes {
 	c.readonly = mk("readonly", "imaplib.IMAP4.readonly", c.abort)
 	c.value = mk("ValueError", "ValueError", nil)
 	c.oserror = mk("OSError", "OSError", nil)
+	c.addOSClasses(L, mk)
 	ud := L.NewUserData()
 	ud.Value = c
 	L.SetField(reg, classKey, ud)
@@ -109,8 +111,17 @@ func (c *classes) isInstance(v lua.LValue, cls *lua.LTable) bool {
 		return false
 	}
 	k, _ := e.RawGetString("class").(*lua.LTable)
-	for depth := 0; k != nil && depth < 10; depth++ {
+	return subclass(k, cls, 0)
+}
+
+// subclass reports whether k is cls or inherits from it, through parent
+// and, for a second base class, parent2.
+func subclass(k, cls *lua.LTable, depth int) bool {
+	for ; k != nil && depth < 10; depth++ {
 		if k == cls {
+			return true
+		}
+		if p2, ok := k.RawGetString("parent2").(*lua.LTable); ok && subclass(p2, cls, depth+1) {
 			return true
 		}
 		k, _ = k.RawGetString("parent").(*lua.LTable)
@@ -143,6 +154,8 @@ func (c *classes) luaError(L *lua.LState, err error) lua.LValue {
 	switch {
 	case errors.As(err, &pe):
 		return lua.LString("imaplib: " + pe.Error())
+	case c.osError(L, err) != nil:
+		return c.osError(L, err)
 	case errors.As(err, &ie):
 		var cls *lua.LTable
 		switch ie.Kind {
@@ -165,6 +178,9 @@ func (c *classes) luaError(L *lua.LState, err error) lua.LValue {
 // Python, where the socket and ssl modules raise it; a bad greeting stays
 // an imaplib error.
 func (c *classes) connectError(L *lua.LState, err error) lua.LValue {
+	if e := c.osError(L, err); e != nil {
+		return e
+	}
 	var ie *imaplib.Error
 	var oe *net.OpError
 	if errors.As(err, &ie) && ie.Kind == imaplib.KindAbort {

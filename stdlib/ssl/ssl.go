@@ -141,6 +141,7 @@ func Loader(L *lua.LState) int {
 		L.Push(newContext(L, c))
 		return 1
 	}))
+	setErrorClasses(L, mod)
 	L.Push(mod)
 	return 1
 }

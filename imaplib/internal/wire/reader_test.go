@@ -230,3 +230,16 @@ func TestWholeResponse(t *testing.T) {
 		}
 	}
 }
+
+// A literal size too large for int64 is reported as such, not as the -1
+// LiteralSize uses for it.
+func TestImpossibleLiteralError(t *testing.T) {
+	r := NewReader(strings.NewReader("* 1 FETCH (BODY[] {9223372036854775808}\r\nx)\r\n"), Limits{})
+	_, err := r.ReadResponse()
+	if err == nil {
+		t.Fatal("no error for a literal of 2^63 bytes")
+	}
+	if want := "literal of more than 9223372036854775807 bytes exceeds the limit of 536870912"; err.Error() != want {
+		t.Fatalf("error %q, want %q", err, want)
+	}
+}
