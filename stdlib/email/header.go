@@ -53,8 +53,13 @@ type rawWord struct {
 // whole with no charset. Unlike Python it never fails: an encoded word
 // whose base64 cannot be decoded is kept as unencoded text.
 func DecodeHeader(s string) []Word {
+	words, _ := decodeHeader(s, false)
+	return words
+}
+
+func decodeHeader(s string, strict bool) ([]Word, error) {
 	if !encodedWord.MatchString(s) {
-		return []Word{{Bytes: s}}
+		return []Word{{Bytes: s}}, nil
 	}
 	var words []rawWord
 	for _, line := range headerLines(s) {
@@ -108,6 +113,9 @@ func DecodeHeader(s string) []Word {
 			}
 			b, err := a2bBase64(enc, false)
 			if err != nil {
+				if strict {
+					return nil, &HeaderParseError{Message: "Base64 decoding error"}
+				}
 				decoded = append(decoded, Word{Bytes: "=?" + w.charset + "?b?" + w.text + "?="})
 				continue
 			}
@@ -128,7 +136,7 @@ func DecodeHeader(s string) []Word {
 			last.Bytes += w.Bytes
 		}
 	}
-	return out
+	return out, nil
 }
 
 // decodeQHeader decodes the text of a Q encoded word as Python's

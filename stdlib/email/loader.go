@@ -89,6 +89,7 @@ func Loader(L *lua.LState) int {
 	mod := L.SetFuncs(L.NewTable(), moduleFuncs)
 	L.SetField(mod, "header", L.SetFuncs(L.NewTable(), headerFuncs))
 	L.SetField(mod, "utils", L.SetFuncs(L.NewTable(), utilsFuncs))
+	L.SetField(mod, "errors", emailErrors(L).table)
 	L.Push(mod)
 	return 1
 }
