@@ -85,3 +85,28 @@ M:logout()
 		t.Errorf("the run took %v: the idler waited for the trickling response", elapsed)
 	}
 }
+
+// A read timeout raises TimeoutError, an OSError, as Python's socket
+// does; the connection is then closed, and the next command is an abort
+// ("connection closed after: ...").
+func TestReadTimeoutThenAbort(t *testing.T) {
+	addr := trickleServer(t)
+	h, p, _ := net.SplitHostPort(addr)
+	script := `
+local imaplib = require("imaplib")
+local M = imaplib.IMAP4("` + h + `", ` + p + `, 0.3)
+M:login("u", "p")
+local ok, e = pcall(M.readline, M)
+print(imaplib.TimeoutError:is(e), imaplib.OSError:is(e), M.abort:is(e), e.message)
+ok, e = pcall(M.noop, M)
+print(M.abort:is(e), imaplib.OSError:is(e), e.message)
+`
+	res, err := engine.New(engine.WithCapture(), engine.WithPermissions(host.All())).RunString(context.Background(), "timeout.lua", script)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "true\ttrue\tfalse\ttimed out\ntrue\tfalse\tconnection closed after: socket error: timed out\n"
+	if string(res.Output) != want {
+		t.Errorf("output %q, want %q", res.Output, want)
+	}
+}

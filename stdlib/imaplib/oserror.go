@@ -47,6 +47,12 @@ func (c *classes) osError(L *lua.LState, err error) lua.LValue {
 	if !errors.As(err, &ie) || ie.Kind != imaplib.KindAbort || ie.Err == nil {
 		return nil
 	}
+	var first *imaplib.Error
+	if errors.As(ie.Err, &first) {
+		// "connection closed after: <first error>": a later command
+		// on the closed connection is an abort, whatever the first was.
+		return nil
+	}
 	if errors.Is(ie.Err, context.Canceled) || errors.Is(ie.Err, context.DeadlineExceeded) && !strings.Contains(ie.Message, "TLS handshake") {
 		return nil
 	}
