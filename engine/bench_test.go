@@ -58,7 +58,7 @@ func BenchmarkWatchLatency(b *testing.B) {
 	e := engine.New(engine.WithCapture())
 	stopped := make(chan error)
 	go func() {
-		stopped <- e.Watch(ctx, dir, engine.Debounce(time.Millisecond), engine.OnResult(func(r *engine.Result) { done <- r }))
+		stopped <- e.Watch(ctx, dir, engine.WithDebounce(time.Millisecond), engine.WithOnResult(func(r *engine.Result) { done <- r }))
 	}()
 	p := filepath.Join(dir, "rule.lua")
 	i := 0

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/mailscript/mailscript/engine"
-	"github.com/mailscript/mailscript/stdlib/host"
+	"github.com/mailscript/mailscript/host"
 	lua "github.com/yuin/gopher-lua"
 )
 

@@ -6,7 +6,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/mailscript/mailscript/stdlib/host"
+	"github.com/mailscript/mailscript/host"
 	lua "github.com/yuin/gopher-lua"
 )
 
@@ -63,8 +63,11 @@ type Limits struct {
 	MaxString int
 }
 
-// DefaultLimits are the limits of an engine made without WithLimits.
-var DefaultLimits = Limits{CallStack: 200, Registry: 1024, RegistryMax: 1 << 20, MaxString: 64 << 20}
+// DefaultLimits returns the limits of an engine made without WithLimits
+// (a copy: changing it changes nothing else).
+func DefaultLimits() Limits { return defaultLimits }
+
+var defaultLimits = Limits{CallStack: 200, Registry: 1024, RegistryMax: 1 << 20, MaxString: 64 << 20}
 
 // Option configures an Engine made by New.
 type Option func(*Engine)
@@ -77,7 +80,7 @@ func New(opts ...Option) *Engine {
 		stdout: io.Discard,
 		stderr: io.Discard,
 		logger: slog.New(slog.DiscardHandler),
-		limits: DefaultLimits,
+		limits: defaultLimits,
 		grace:  2 * time.Second,
 		cache:  newChunkCache(1024),
 
@@ -243,7 +246,7 @@ func WithShutdownGrace(d time.Duration) Option {
 
 // WithTuning sets the timings of triggers: polling interval, reconnection
 // backoff, the wait after refused credentials, the callback timeout.
-// Zero fields keep their defaults (host.DefaultTuning).
+// Zero fields keep their defaults (host.DefaultTuning()).
 func WithTuning(t host.Tuning) Option {
 	return func(e *Engine) { e.tuning = t }
 }

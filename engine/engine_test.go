@@ -12,7 +12,7 @@ import (
 	"testing"
 
 	"github.com/mailscript/mailscript/engine"
-	"github.com/mailscript/mailscript/stdlib/host"
+	"github.com/mailscript/mailscript/host"
 	lua "github.com/yuin/gopher-lua"
 )
 

@@ -71,7 +71,7 @@ func ExampleEngine_Watch() {
 
 	ctx, stop := context.WithCancel(context.Background())
 	e := engine.New(engine.WithCapture())
-	e.Watch(ctx, dir, engine.OnResult(func(r *engine.Result) {
+	e.Watch(ctx, dir, engine.WithOnResult(func(r *engine.Result) {
 		fmt.Printf("%s: %s", filepath.Base(r.File), r.Output)
 		stop() // a daemon would keep watching
 	}))

@@ -16,9 +16,9 @@ import (
 	"time"
 
 	"github.com/mailscript/mailscript/engine"
+	"github.com/mailscript/mailscript/host"
 	"github.com/mailscript/mailscript/imaplib"
-	"github.com/mailscript/mailscript/internal/dovecottest"
-	"github.com/mailscript/mailscript/stdlib/host"
+	"github.com/mailscript/mailscript/internal/testkit/dovecottest"
 )
 
 // fastTuning makes reconnections quick in tests.

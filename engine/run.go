@@ -13,8 +13,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/mailscript/mailscript/host"
 	"github.com/mailscript/mailscript/stdlib"
-	"github.com/mailscript/mailscript/stdlib/host"
 	lua "github.com/yuin/gopher-lua"
 	luar "layeh.com/gopher-luar"
 )
@@ -151,23 +151,7 @@ func (e *Engine) exec(ctx context.Context, name, dir string, args []string, read
 	e.logger.Debug("run started", "file", name)
 	done := make(chan outcome, 1)
 	go func() { done <- rs.execute(proto, dir, args) }()
-	var out outcome
-	select {
-	case out = <-done:
-	case <-hard.Done():
-		wait := e.grace
-		if rs.isReactive() {
-			// Triggers end their IDLE and log out first.
-			wait += triggerStopGrace
-		}
-		t := time.NewTimer(wait)
-		select {
-		case out = <-done:
-		case <-t.C:
-			out = outcome{abandoned: true}
-		}
-		t.Stop()
-	}
+	out := rs.await(hard, done)
 	stopEnding()
 	stopClosing()
 	rs.h.CloseAll()
@@ -180,6 +164,30 @@ func (e *Engine) exec(ctx context.Context, name, dir string, args []string, read
 	rs.mu.Unlock()
 	res.Err = rs.finish(out)
 	return res, res.Err
+}
+
+// await returns the outcome of the run once done delivers it, or, after
+// hard is cancelled, once the grace period has passed (the run is then
+// abandoned).
+func (rs *runState) await(hard context.Context, done <-chan outcome) outcome {
+	select {
+	case out := <-done:
+		return out
+	case <-hard.Done():
+	}
+	wait := rs.e.grace
+	if rs.isReactive() {
+		// Triggers end their IDLE and log out first.
+		wait += triggerStopGrace
+	}
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case out := <-done:
+		return out
+	case <-t.C:
+		return outcome{abandoned: true}
+	}
 }
 
 // triggerStopGrace is how long a stopping rule's triggers get to end

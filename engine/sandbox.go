@@ -8,7 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/mailscript/mailscript/stdlib/host"
+	"github.com/mailscript/mailscript/host"
 	lua "github.com/yuin/gopher-lua"
 )
 

@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"github.com/mailscript/mailscript/engine"
-	"github.com/mailscript/mailscript/stdlib/host"
+	"github.com/mailscript/mailscript/host"
 )
 
 // TestSandboxEscapes tries the ways out of the sandbox a script has and

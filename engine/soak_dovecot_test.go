@@ -13,8 +13,8 @@ import (
 	"time"
 
 	"github.com/mailscript/mailscript/engine"
-	"github.com/mailscript/mailscript/internal/dovecottest"
-	"github.com/mailscript/mailscript/internal/faultproxy"
+	"github.com/mailscript/mailscript/internal/testkit/dovecottest"
+	"github.com/mailscript/mailscript/internal/testkit/faultproxy"
 )
 
 // settle waits (bounded) until the number of goroutines is at most n,
@@ -90,7 +90,7 @@ func TestRuleRestartLeavesNothing(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	watched := make(chan error, 1)
 	path := writeFile(t, dir, "react.lua", rule("v1"))
-	go func() { watched <- e.Watch(ctx, dir, engine.Debounce(20*time.Millisecond)) }()
+	go func() { watched <- e.Watch(ctx, dir, engine.WithDebounce(20*time.Millisecond)) }()
 	waitState(t, e, 1, "idle")
 	waitConnections(t, srv, "alice", 1)
 

@@ -14,7 +14,7 @@ import (
 	"github.com/fsnotify/fsnotify"
 	lua "github.com/yuin/gopher-lua"
 
-	"github.com/mailscript/mailscript/stdlib/host"
+	"github.com/mailscript/mailscript/host"
 )
 
 // ModuleName is the name of the Lua module the engine gives every run:

@@ -31,16 +31,16 @@ type watchConfig struct {
 // timeout of its own, so that a rule that hangs frees its place.
 const DefaultWatchTimeout = 10 * time.Minute
 
-// OnResult has f called with the result of every run. Calls are
+// WithOnResult has f called with the result of every run. Calls are
 // serialized: f need not be safe for concurrent use, but a slow f delays
 // the reports of other runs.
-func OnResult(f func(*Result)) WatchOption {
+func WithOnResult(f func(*Result)) WatchOption {
 	return func(c *watchConfig) { c.onResult = f }
 }
 
-// Debounce sets how long a file must stay unchanged before it runs;
+// WithDebounce sets how long a file must stay unchanged before it runs;
 // default 100ms.
-func Debounce(d time.Duration) WatchOption {
+func WithDebounce(d time.Duration) WatchOption {
 	return func(c *watchConfig) {
 		if d > 0 {
 			c.debounce = d
@@ -48,8 +48,8 @@ func Debounce(d time.Duration) WatchOption {
 	}
 }
 
-// Parallel sets how many rules may run at once; default 4.
-func Parallel(n int) WatchOption {
+// WithParallel sets how many rules may run at once; default 4.
+func WithParallel(n int) WatchOption {
 	return func(c *watchConfig) {
 		if n > 0 {
 			c.parallel = n
@@ -57,16 +57,16 @@ func Parallel(n int) WatchOption {
 	}
 }
 
-// SkipInitial skips running every rule once when Watch starts.
-func SkipInitial() WatchOption {
+// WithSkipInitial skips running every rule once when Watch starts.
+func WithSkipInitial() WatchOption {
 	return func(c *watchConfig) { c.skipInitial = true }
 }
 
-// Polling makes Watch look for changes by listing the folders every
+// WithPolling makes Watch look for changes by listing the folders every
 // interval instead of asking the operating system to report them; for
 // network and other file systems without change notification. Watch
 // falls back to polling every second by itself when notification fails.
-func Polling(interval time.Duration) WatchOption {
+func WithPolling(interval time.Duration) WatchOption {
 	return func(c *watchConfig) {
 		if interval > 0 {
 			c.poll = interval
@@ -97,7 +97,7 @@ func Polling(interval time.Duration) WatchOption {
 // for it to come back and then runs all its rules.
 //
 // A rule that registers triggers stays alive (without holding one of the
-// Parallel places) until it changes, which stops it and runs the new
+// WithParallel places) until it changes, which stops it and runs the new
 // version, or is deleted, which stops it, or Watch ends.
 func (e *Engine) Watch(ctx context.Context, dir string, opts ...WatchOption) error {
 	cfg := watchConfig{debounce: 100 * time.Millisecond, parallel: 4, retry: 500 * time.Millisecond}

@@ -24,7 +24,7 @@ func startWatch(t *testing.T, dir string, eopts []engine.Option, wopts ...engine
 	ctx, cancel := context.WithCancel(context.Background())
 	w := &watching{results: make(chan *engine.Result, 100), cancel: cancel, done: make(chan error, 1)}
 	e := engine.New(append([]engine.Option{engine.WithCapture()}, eopts...)...)
-	wopts = append([]engine.WatchOption{engine.OnResult(func(r *engine.Result) { w.results <- r })}, wopts...)
+	wopts = append([]engine.WatchOption{engine.WithOnResult(func(r *engine.Result) { w.results <- r })}, wopts...)
 	go func() { w.done <- e.Watch(ctx, dir, wopts...) }()
 	t.Cleanup(func() { w.stop(t) })
 	return w
@@ -91,7 +91,7 @@ func TestWatchRunsAtStartAndOnChanges(t *testing.T) {
 	writeFile(t, dir, "sub/deep/b.lua", `print("b1")`)
 	writeFile(t, dir, "notes.txt", `not a rule`)
 	writeFile(t, dir, ".hidden.lua", `print("hidden")`)
-	w := startWatch(t, dir, nil, engine.Parallel(1))
+	w := startWatch(t, dir, nil, engine.WithParallel(1))
 
 	got := w.nextN(t, 2)
 	if output(got["a.lua"]) != "a1" || output(got["b.lua"]) != "b1" {
@@ -124,7 +124,7 @@ func TestWatchRapidWritesMakeOneRun(t *testing.T) {
 	dir := t.TempDir()
 	// A long debounce, so that a loaded machine stalling between two
 	// writes does not split the burst.
-	w := startWatch(t, dir, nil, engine.Parallel(1), engine.Debounce(time.Second))
+	w := startWatch(t, dir, nil, engine.WithParallel(1), engine.WithDebounce(time.Second))
 	w.quiet(t, dir)
 	p := filepath.Join(dir, "burst.lua")
 	for i := range 10 { // 10 writes in about 50ms
@@ -142,7 +142,7 @@ func TestWatchRapidWritesMakeOneRun(t *testing.T) {
 func TestWatchAtomicSaves(t *testing.T) {
 	dir := t.TempDir()
 	writeFile(t, dir, "rule.lua", `print("old")`)
-	w := startWatch(t, dir, nil, engine.Parallel(1))
+	w := startWatch(t, dir, nil, engine.WithParallel(1))
 	if r := w.next(t); output(r) != "old" {
 		t.Fatalf("initial: %q", r.Output)
 	}
@@ -171,7 +171,7 @@ func TestWatchAtomicSaves(t *testing.T) {
 
 func TestWatchDeleteCancelsPending(t *testing.T) {
 	dir := t.TempDir()
-	w := startWatch(t, dir, nil, engine.Parallel(1), engine.Debounce(time.Second))
+	w := startWatch(t, dir, nil, engine.WithParallel(1), engine.WithDebounce(time.Second))
 	w.quiet(t, dir)
 	p := writeFile(t, dir, "short.lua", `print("should not run")`)
 	if err := os.Remove(p); err != nil {
@@ -187,7 +187,7 @@ func TestWatchModuleChangeRerunsDependents(t *testing.T) {
 	writeFile(t, dir, "uses_lib.lua", `print(require("lib.common").v)`)
 	writeFile(t, dir, "uses_helper.lua", `print(require("helper").v)`)
 	writeFile(t, dir, "alone.lua", `print("alone")`)
-	w := startWatch(t, dir, nil, engine.Parallel(1))
+	w := startWatch(t, dir, nil, engine.WithParallel(1))
 	// helper.lua is not known as a module before a rule loads it: it runs
 	// once at start too.
 	got := w.nextN(t, 4)
@@ -214,7 +214,7 @@ func TestWatchFailingAndHangingRulesDoNotStopOthers(t *testing.T) {
 	writeFile(t, dir, "bad.lua", `error("broken rule")`)
 	writeFile(t, dir, "hang.lua", `while true do end`)
 	writeFile(t, dir, "good.lua", `print("good")`)
-	w := startWatch(t, dir, []engine.Option{engine.WithTimeout(time.Second)}, engine.Parallel(2))
+	w := startWatch(t, dir, []engine.Option{engine.WithTimeout(time.Second)}, engine.WithParallel(2))
 	got := w.nextN(t, 3)
 	if r := got["bad.lua"]; r == nil || r.Err == nil || !strings.Contains(r.Err.Error(), "broken rule") {
 		t.Errorf("bad.lua: %+v", r)
@@ -235,7 +235,7 @@ func TestWatchFolderVanishesAndReturns(t *testing.T) {
 	parent := t.TempDir()
 	dir := filepath.Join(parent, "rules")
 	writeFile(t, dir, "a.lua", `print("first")`)
-	w := startWatch(t, dir, nil, engine.Parallel(1))
+	w := startWatch(t, dir, nil, engine.WithParallel(1))
 	if r := w.next(t); output(r) != "first" {
 		t.Fatalf("initial: %q", r.Output)
 	}
@@ -259,7 +259,7 @@ func TestWatchFolderVanishesAndReturns(t *testing.T) {
 func TestWatchPolling(t *testing.T) {
 	dir := t.TempDir()
 	writeFile(t, dir, "a.lua", `print("a1")`)
-	w := startWatch(t, dir, nil, engine.Parallel(1), engine.Polling(20*time.Millisecond))
+	w := startWatch(t, dir, nil, engine.WithParallel(1), engine.WithPolling(20*time.Millisecond))
 	if r := w.next(t); output(r) != "a1" {
 		t.Fatalf("initial: %q", r.Output)
 	}

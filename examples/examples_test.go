@@ -21,11 +21,11 @@ import (
 	"time"
 
 	"github.com/mailscript/mailscript/engine"
+	"github.com/mailscript/mailscript/host"
 	"github.com/mailscript/mailscript/imaplib"
 	"github.com/mailscript/mailscript/internal/demo"
 	"github.com/mailscript/mailscript/internal/mailgen"
 	"github.com/mailscript/mailscript/stdlib"
-	"github.com/mailscript/mailscript/stdlib/host"
 )
 
 // tested lists the Lua examples of this folder and the test that runs each;

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/mailscript/mailscript/imaplib"
-	"github.com/mailscript/mailscript/internal/dovecottest"
+	"github.com/mailscript/mailscript/internal/testkit/dovecottest"
 )
 
 // PLAIN, LOGIN and CRAM-MD5 against Dovecot, with and without SASL-IR.

@@ -123,22 +123,72 @@ func (m *IMAP4) newTag() string {
 
 // send builds and writes cmd (Python's _command) and returns its tag.
 func (m *IMAP4) send(cmd *command) (string, error) {
+	if err := m.sendable(cmd); err != nil {
+		return "", err
+	}
+	m.takeLiteral(cmd)
+	tag := m.newTag()
+	parts, traceText, err := m.build(tag, cmd)
+	if err != nil {
+		m.forgetTag(tag)
+		return "", err
+	}
+	if m.trace != nil {
+		if traceText != nil {
+			m.traceLine(">", append(traceText, " <redacted>"...))
+		} else {
+			m.traceParts(parts)
+		}
+	}
+	if done, err := m.writeParts(tag, parts); err != nil || done {
+		if err != nil && !done {
+			return "", err
+		}
+		return tag, err
+	}
+	if cmd.literator == nil {
+		return tag, nil
+	}
+	return m.converse(tag, cmd)
+}
+
+// sendable checks, before a tag is spent, that cmd may be sent now and that
+// its arguments carry no control characters, so a refused command leaves no
+// pending tag behind.
+func (m *IMAP4) sendable(cmd *command) error {
 	// The state comes first, as in Python: a command refused in this
 	// state is an error even on a closed connection.
 	if err := m.allowedIn(cmd.name); err != nil {
 		m.pyLiteral = nil
-		return "", err
+		return err
 	}
 	if m.broken != nil {
-		return "", m.brokenErr()
+		return m.brokenErr()
 	}
 	for _, typ := range []string{"OK", "NO", "BAD"} {
 		delete(m.untagged, typ)
 	}
 	if m.untagged["READ-ONLY"] != nil && !m.isReadonly {
-		return "", newError(KindReadonly, nil, "mailbox status changed to READ-ONLY")
+		return newError(KindReadonly, nil, "mailbox status changed to READ-ONLY")
 	}
+	for _, a := range cmd.args {
+		switch v := a.(type) {
+		case string:
+			if strings.ContainsAny(v, "\r\n\x00") {
+				return newError(KindValue, wire.ErrControlChars, "Control characters not allowed in commands")
+			}
+		case []byte:
+			if wire.HasControl(v) {
+				return newError(KindValue, wire.ErrControlChars, "Control characters not allowed in commands")
+			}
+		}
+	}
+	return nil
+}
 
+// build encodes the command line of cmd under tag. traceText, when not nil,
+// is the text to trace in place of a redacted command.
+func (m *IMAP4) build(tag string, cmd *command) (parts []wire.Part, traceText []byte, err error) {
 	c := &wire.Command{UTF8: m.utf8}
 	switch {
 	case m.HasCapability("LITERAL+"):
@@ -146,26 +196,9 @@ func (m *IMAP4) send(cmd *command) (string, error) {
 	case m.HasCapability("LITERAL-"):
 		c.Mode = wire.LiteralMinus
 	}
-	// Validate before a tag is spent, so a refused argument leaves no
-	// pending command behind.
-	for _, a := range cmd.args {
-		switch v := a.(type) {
-		case string:
-			if strings.ContainsAny(v, "\r\n\x00") {
-				return "", newError(KindValue, wire.ErrControlChars, "Control characters not allowed in commands")
-			}
-		case []byte:
-			if wire.HasControl(v) {
-				return "", newError(KindValue, wire.ErrControlChars, "Control characters not allowed in commands")
-			}
-		}
-	}
-	m.takeLiteral(cmd)
-	tag := m.newTag()
 	c.RawString(tag)
 	c.SP()
 	c.RawString(cmd.name)
-	var traceText []byte
 	for i, a := range cmd.args {
 		if a == nil {
 			continue
@@ -194,56 +227,55 @@ func (m *IMAP4) send(cmd *command) (string, error) {
 			c.Literal(cmd.literal, false)
 		}
 	}
-	parts, err := c.Parts()
+	parts, err = c.Parts()
 	if err != nil {
-		m.forgetTag(tag)
 		if errors.Is(err, wire.ErrControlChars) {
-			return "", newError(KindValue, err, "Control characters not allowed in commands")
+			return nil, nil, newError(KindValue, err, "Control characters not allowed in commands")
 		}
-		return "", newError(KindValue, err, "%v", err)
+		return nil, nil, newError(KindValue, err, "%v", err)
 	}
 	// A verbatim argument that ends the line with a literal announcement
 	// ({5} or {5+}) would make the server wait for bytes that never come.
 	if last := parts[len(parts)-1].Text; endsWithLiteral(last[:len(last)-2]) {
-		m.forgetTag(tag)
-		return "", newError(KindValue, nil, "argument ends with a literal announcement: %s", pyBytes(last[:len(last)-2]))
+		return nil, nil, newError(KindValue, nil, "argument ends with a literal announcement: %s", pyBytes(last[:len(last)-2]))
 	}
-	if m.trace != nil {
-		if traceText != nil {
-			m.traceLine(">", append(traceText, " <redacted>"...))
-		} else {
-			m.traceParts(parts)
-		}
-	}
+	return parts, traceText, nil
+}
+
+// writeParts writes the encoded command, waiting for the server's
+// continuation before each synchronising literal. done reports that the
+// command completed early (the server refused a literal); err is then the
+// completion's error, and the tag stays valid.
+func (m *IMAP4) writeParts(tag string, parts []wire.Part) (done bool, err error) {
 	for _, p := range parts {
 		if err := m.write(p.Text); err != nil {
-			return "", err
+			return false, err
 		}
 		if !p.HasLit {
 			continue
 		}
 		if err := m.write(crlf); err != nil {
-			return "", err
+			return false, err
 		}
 		if p.Sync {
 			if err := m.flush(); err != nil {
-				return "", err
+				return false, err
 			}
 			done, err := m.waitContinuation(tag)
 			if err != nil || done {
-				return tag, err
+				return true, err
 			}
 		}
 		if err := m.write(p.Literal); err != nil {
-			return "", err
+			return false, err
 		}
 	}
-	if err := m.flush(); err != nil {
-		return "", err
-	}
-	if cmd.literator == nil {
-		return tag, nil
-	}
+	return false, m.flush()
+}
+
+// converse answers the server's continuation requests with cmd.literator
+// (Python's literal callable of authenticate) until the command completes.
+func (m *IMAP4) converse(tag string, cmd *command) (string, error) {
 	for rounds := 0; ; rounds++ {
 		done, err := m.waitContinuation(tag)
 		if err != nil || done {

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/mailscript/mailscript/imaplib"
-	"github.com/mailscript/mailscript/internal/dovecottest"
+	"github.com/mailscript/mailscript/internal/testkit/dovecottest"
 )
 
 // These tests run every Python-mirroring method Dovecot supports against a

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/mailscript/mailscript/imaplib"
-	"github.com/mailscript/mailscript/internal/dovecottest"
+	"github.com/mailscript/mailscript/internal/testkit/dovecottest"
 )
 
 func seedMessages(n int) []dovecottest.Message {

@@ -9,7 +9,7 @@ import (
 
 	"github.com/mailscript/mailscript/imaplib"
 	"github.com/mailscript/mailscript/internal/memserver"
-	"github.com/mailscript/mailscript/internal/testcert"
+	"github.com/mailscript/mailscript/internal/testkit/testcert"
 )
 
 // Authenticate with a built-in mechanism: PLAIN goes in one round trip

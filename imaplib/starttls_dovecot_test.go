@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/mailscript/mailscript/imaplib"
-	"github.com/mailscript/mailscript/internal/dovecottest"
+	"github.com/mailscript/mailscript/internal/testkit/dovecottest"
 )
 
 func TestDovecotStartTLS(t *testing.T) {

@@ -112,25 +112,39 @@ func (m *IMAP4) streamResponse(st *fetchStream) error {
 		_, _, err = m.fileResponse(resp)
 		return err
 	}
-	resp := &wire.Response{Text: [][]byte{line}}
+	resp, streamed, err := m.readFetchLiterals(st, seq, line)
+	if err != nil {
+		return err
+	}
+	if m.trace != nil {
+		m.traceResponse(resp)
+	}
+	m.deliverFetch(st, resp, streamed)
+	return nil
+}
+
+// readFetchLiterals reads the rest of a FETCH response that starts with line,
+// handing each literal to st.literal when set (streamed names the items
+// whose literals were) or keeping it in the response.
+func (m *IMAP4) readFetchLiterals(st *fetchStream, seq uint32, line []byte) (resp *wire.Response, streamed []string, err error) {
+	resp = &wire.Response{Text: [][]byte{line}}
 	lim := m.r.Limits()
 	var total int64
-	var streamed []string // the items whose literals were streamed
 	for {
 		n, ok := wire.LiteralSize(line)
 		if !ok {
 			break
 		}
 		if n < 0 {
-			return m.ioFail(&wire.LimitError{What: "literal", Size: n, Limit: lim.MaxLiteral})
+			return nil, nil, m.ioFail(&wire.LimitError{What: "literal", Size: n, Limit: lim.MaxLiteral})
 		}
 		var lit []byte
 		if st.literal == nil {
 			if total+n > lim.MaxResponse {
-				return m.ioFail(&wire.LimitError{What: "response", Size: total + n, Limit: lim.MaxResponse})
+				return nil, nil, m.ioFail(&wire.LimitError{What: "response", Size: total + n, Limit: lim.MaxResponse})
 			}
 			if lit, err = m.r.ReadLiteral(n); err != nil {
-				return m.ioFail(err)
+				return nil, nil, m.ioFail(err)
 			}
 			total += n
 		} else {
@@ -143,7 +157,7 @@ func (m *IMAP4) streamResponse(st *fetchStream) error {
 				n = lr.(*io.LimitedReader).N
 			}
 			if err := m.r.Discard(n); err != nil {
-				return m.ioFail(err)
+				return nil, nil, m.ioFail(err)
 			}
 		}
 		resp.Literals = append(resp.Literals, lit)
@@ -151,14 +165,18 @@ func (m *IMAP4) streamResponse(st *fetchStream) error {
 			if err == io.EOF {
 				err = io.ErrUnexpectedEOF
 			}
-			return m.ioFail(err)
+			return nil, nil, m.ioFail(err)
 		}
 		total += int64(len(line))
 		resp.Text = append(resp.Text, line)
 	}
-	if m.trace != nil {
-		m.traceResponse(resp)
-	}
+	return resp, streamed, nil
+}
+
+// deliverFetch files a FETCH response read by readFetchLiterals: to
+// st.message when it is one of the streamed messages, to the untagged
+// FETCH responses otherwise.
+func (m *IMAP4) deliverFetch(st *fetchStream, resp *wire.Response, streamed []string) {
 	// Frame the response as a data list, as fileResponse would, to parse
 	// it or file it. A streamed literal becomes an empty one, announced
 	// as {0}.
@@ -189,12 +207,11 @@ func (m *IMAP4) streamResponse(st *fetchStream) error {
 		if st.message != nil && st.err == nil {
 			st.err = st.message(fd[0])
 		}
-		return nil
+		return
 	}
 	for _, it := range items {
 		m.appendUntagged("FETCH", it)
 	}
-	return nil
 }
 
 // fetchSeq reports whether line starts a FETCH response, "* n FETCH ",

@@ -272,7 +272,13 @@ func (m *IMAP4) SelectMailboxWith(mailbox string, o SelectOptions) (*MailboxInfo
 		return nil, refused(name, typ, dat)
 	}
 	m.state = "SELECTED"
-	info := &MailboxInfo{Name: mailbox, ReadOnly: o.ReadOnly}
+	return m.selectedInfo(mailbox, o.ReadOnly)
+}
+
+// selectedInfo reads the untagged responses of a successful SELECT or
+// EXAMINE into a MailboxInfo.
+func (m *IMAP4) selectedInfo(mailbox string, readOnly bool) (*MailboxInfo, error) {
+	info := &MailboxInfo{Name: mailbox, ReadOnly: readOnly}
 	var perr error
 	num := func(name string) uint32 {
 		line := m.popLast(name)

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/mailscript/mailscript/imaplib"
-	"github.com/mailscript/mailscript/internal/dovecottest"
+	"github.com/mailscript/mailscript/internal/testkit/dovecottest"
 )
 
 // Dovecot tests of what the in-process server lacks (CONDSTORE) and of the

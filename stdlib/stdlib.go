@@ -4,9 +4,9 @@ import (
 	lua "github.com/yuin/gopher-lua"
 
 	"github.com/mailscript/mailscript/stdlib/email"
-	"github.com/mailscript/mailscript/stdlib/imaplib"
 	"github.com/mailscript/mailscript/stdlib/json"
 	"github.com/mailscript/mailscript/stdlib/log"
+	"github.com/mailscript/mailscript/stdlib/luaimaplib"
 	"github.com/mailscript/mailscript/stdlib/luatime"
 	"github.com/mailscript/mailscript/stdlib/mail"
 	"github.com/mailscript/mailscript/stdlib/re"
@@ -23,7 +23,7 @@ type Module struct {
 // Modules lists the modules Preload registers, in a stable order.
 func Modules() []Module {
 	return []Module{
-		{imaplib.Name, imaplib.Loader},
+		{luaimaplib.Name, luaimaplib.Loader},
 		{ssl.Name, ssl.Loader},
 		{email.Name, email.Loader},
 		{email.HeaderName, email.HeaderLoader},

@@ -5,6 +5,19 @@
 ---@field array_mt table metatable marking a table as an array
 local json = {}
 
+---An error class: pcall, then cls:is(err). Both are ValueErrors.
+---@class json.ErrorClass
+---@field name string
+---@field qualname string
+local ErrorClass = {}
+---@param err any the error value pcall returned
+---@return boolean
+function ErrorClass:is(err) end
+---decode of a text that is not JSON
+json.JSONDecodeError = ErrorClass
+---encode of a value with no JSON form
+json.EncodeError = ErrorClass
+
 ---@param value any
 ---@param opts? {indent?: integer|string, sort_keys?: boolean, ensure_ascii?: boolean, separators?: string[]}
 ---@return string

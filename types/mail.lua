@@ -21,6 +21,39 @@ function mail.on_new(mbox, fn, opts) end
 ---@param opts? {poll?: string|number}
 function mail.on_change(mbox, fn, opts) end
 
+---An error class of the mail module. Every error the module raises is a
+---value of mail.Error or of one of its subclasses.
+---@class mail.ErrorClass
+---@field name string "LoginError", ...
+---@field qualname string "mail.LoginError", ...
+---@field parent? mail.ErrorClass
+local ErrorClass = {}
+
+---Whether e is an error of this class or of a subclass.
+---@param e any
+---@return boolean
+function ErrorClass:is(e) end
+
+---An error raised by the mail module; tostring(e) is its message.
+---@class mail.ErrorValue
+---@field class mail.ErrorClass
+---@field name string the class's name
+---@field message string
+---@field args string[]
+
+---Every error of the module.
+mail.Error = ErrorClass
+---The server refused the credentials.
+mail.LoginError = ErrorClass
+---The server could not be reached, the connection dropped, or the server broke the protocol.
+mail.ConnectionError = ErrorClass
+---The mailbox does not exist.
+mail.NoSuchMailbox = ErrorClass
+---A bad argument, setting or search key, caught before anything is sent.
+mail.ArgumentError = ErrorClass
+---The run lacks a permission (--allow-run, --allow-read, ...).
+mail.PermissionError = ErrorClass
+
 ---@class mail.AccountConfig
 ---@field host string
 ---@field port? integer 993 with implicit TLS, else 143

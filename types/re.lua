@@ -14,6 +14,17 @@
 ---@field NOFLAG integer
 local re = {}
 
+---An error class: pcall, then cls:is(err).
+---@class re.ErrorClass
+---@field name string
+---@field qualname string
+local ErrorClass = {}
+---@param err any the error value pcall returned
+---@return boolean
+function ErrorClass:is(err) end
+---a bad pattern or replacement template
+re.error = ErrorClass
+
 ---@class re.Pattern
 ---@field pattern string
 ---@field flags integer

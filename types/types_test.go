@@ -11,8 +11,8 @@ import (
 	lua "github.com/yuin/gopher-lua"
 	"github.com/yuin/gopher-lua/parse"
 
+	"github.com/mailscript/mailscript/host"
 	"github.com/mailscript/mailscript/stdlib"
-	"github.com/mailscript/mailscript/stdlib/host"
 	"github.com/mailscript/mailscript/types"
 )
 
@@ -160,12 +160,23 @@ func runtimeFunctions(t *testing.T) map[string][]string {
 		if !ok || !isTable || !dotted || !modules[mod] {
 			return
 		}
-		if methods, ok := mt.RawGetString("__index").(*lua.LTable); ok {
+		// luabind keeps a type's methods in __methods; a plain
+		// metatable may have them as its __index table.
+		if methods, ok := mt.RawGetString("__methods").(*lua.LTable); ok {
+			walk(string(name), methods)
+		} else if methods, ok := mt.RawGetString("__index").(*lua.LTable); ok {
 			walk(string(name), methods)
 		}
 	})
 	return out
 }
+
+// luaKeywords are the reserved words of Lua, which no declaration can use
+// as a function name.
+var luaKeywords = map[string]bool{"and": true, "break": true, "do": true, "else": true, "elseif": true,
+	"end": true, "false": true, "for": true, "function": true, "goto": true, "if": true, "in": true,
+	"local": true, "nil": true, "not": true, "or": true, "repeat": true, "return": true, "then": true,
+	"true": true, "until": true, "while": true}
 
 // TestEveryFunctionIsAnnotated is the coverage check: each module has an
 // annotation file, and every function a script can reach has a
@@ -188,6 +199,11 @@ func TestEveryFunctionIsAnnotated(t *testing.T) {
 	for _, p := range paths {
 		for _, f := range funcs[p] {
 			total++
+			if luaKeywords[f] {
+				// Reachable only as m["end"] (an alias of end_): a
+				// declaration cannot name it.
+				continue
+			}
 			if !d.funcs[p][f] {
 				t.Errorf("%s.%s has no annotation (function %s.%s(...) or %s:%s(...) in types/)", p, f, p, f, p, f)
 			}

@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/mailscript/mailscript/engine"
-	"github.com/mailscript/mailscript/stdlib/host"
+	"github.com/mailscript/mailscript/host"
 )
 
 // version is set at build time with -ldflags "-X main.version=v1.2.3";
@@ -242,44 +242,22 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprint(stderr, usage)
 		return &usageError{"no command"}
 	}
-	cmd, rest := rest[0], rest[1:]
-	switch cmd {
-	case "run", "check", "watch", "status", "demo":
-	case "types":
-		return typesCmd(rest, stdout, stderr)
-	case "version":
-		if len(rest) > 0 {
-			return usagef("version takes no arguments")
-		}
-		fmt.Fprintln(stdout, "mailscript", versionString())
-		return nil
-	case "help":
-		return help(rest, stdout)
-	default:
-		return usagef("unknown command %q", cmd)
+	name, rest := rest[0], rest[1:]
+	cmd, ok := commands[name]
+	if !ok {
+		return usagef("unknown command %q", name)
 	}
-
-	fs := newFlagSet(cmd)
-	var w watchFlags
-	var d demoFlags
-	var runDemo bool
-	switch cmd {
-	case "run":
-		fs.BoolVar(&runDemo, "demo", false, "")
-	case "demo":
-		fs.BoolVar(&d.serve, "serve", false, "")
-		fs.StringVar(&d.addr, "addr", "", "")
-		fs.StringVar(&d.rules, "rules", "", "")
+	if cmd.plain != nil {
+		return cmd.plain(rest, stdout, stderr)
 	}
-	if cmd == "watch" {
-		fs.BoolVar(&w.noInitial, "no-initial", false, "")
-		fs.IntVar(&w.parallel, "parallel", 4, "")
-		fs.DurationVar(&w.debounce, "debounce", 100*time.Millisecond, "")
-		fs.DurationVar(&w.poll, "poll", 0, "")
+	fs := newFlagSet(name)
+	var f commandFlags
+	if cmd.flags != nil {
+		cmd.flags(fs, &f)
 	}
 	rest, err = parse(fs, &o, rest)
 	if errors.Is(err, flag.ErrHelp) {
-		fmt.Fprint(stdout, commandHelp[cmd])
+		fmt.Fprint(stdout, commandHelp[name])
 		return err
 	}
 	if err != nil {
@@ -291,48 +269,8 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if o.timeout < 0 {
 		return usagef("--timeout must not be negative")
 	}
-	logger := newLogger(&o, stderr)
-
-	switch cmd {
-	case "run":
-		if len(rest) == 0 {
-			return usagef("run needs a FILE")
-		}
-		if runDemo {
-			return withDemo(func(extra ...engine.Option) error {
-				return runCmd(ctx, &o, logger, rest[0], rest[1:], stdout, stderr, extra...)
-			})
-		}
-		return runCmd(ctx, &o, logger, rest[0], rest[1:], stdout, stderr)
-	case "demo":
-		if len(rest) > 0 {
-			return usagef("demo takes no arguments, not %q", rest[0])
-		}
-		return demoCmd(ctx, &o, &d, logger, stdout, stderr)
-	case "check":
-		if len(rest) == 0 {
-			return usagef("check needs at least one FILE")
-		}
-		return checkCmd(&o, logger, rest, stdout, stderr)
-	case "status":
-		if len(rest) > 0 {
-			return usagef("status takes no arguments")
-		}
-		return statusCmd(&o, stdout)
-	default:
-		dir := "scripts"
-		switch len(rest) {
-		case 0:
-		case 1:
-			dir = rest[0]
-		default:
-			return usagef("watch takes one folder, not %d", len(rest))
-		}
-		if w.parallel < 1 {
-			return usagef("--parallel must be at least 1")
-		}
-		return watchCmd(ctx, &o, &w, logger, dir, stdout, stderr)
-	}
+	c := &call{o: &o, f: &f, logger: newLogger(&o, stderr), stdout: stdout, stderr: stderr}
+	return cmd.run(ctx, c, rest)
 }
 
 func help(args []string, stdout io.Writer) error {
@@ -464,9 +402,9 @@ type watchFlags struct {
 func watchCmd(ctx context.Context, o *options, w *watchFlags, logger *slog.Logger, dir string, stdout, stderr io.Writer) error {
 	e := newEngine(o, logger, stdout, stderr)
 	wopts := []engine.WatchOption{
-		engine.Parallel(w.parallel),
-		engine.Debounce(w.debounce),
-		engine.OnResult(func(r *engine.Result) {
+		engine.WithParallel(w.parallel),
+		engine.WithDebounce(w.debounce),
+		engine.WithOnResult(func(r *engine.Result) {
 			name := r.File
 			if rel, err := filepath.Rel(mustAbs(dir), r.File); err == nil {
 				name = filepath.Join(dir, rel)
@@ -484,10 +422,10 @@ func watchCmd(ctx context.Context, o *options, w *watchFlags, logger *slog.Logge
 		}),
 	}
 	if w.noInitial {
-		wopts = append(wopts, engine.SkipInitial())
+		wopts = append(wopts, engine.WithSkipInitial())
 	}
 	if w.poll > 0 {
-		wopts = append(wopts, engine.Polling(w.poll))
+		wopts = append(wopts, engine.WithPolling(w.poll))
 	}
 	stopStatus := publishStatus(e, o, logger)
 	defer stopStatus()

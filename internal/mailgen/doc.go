@@ -20,7 +20,7 @@
 // email package.
 //
 // Load appends messages to a server such as internal/memserver; the
-// mailgentest package seeds a Dovecot instance of internal/dovecottest.
+// mailgentest package seeds a Dovecot instance of internal/testkit/dovecottest.
 //
 // All addresses use reserved example domains; me@example.com is the
 // mailbox owner.

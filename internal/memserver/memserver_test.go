@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/mailscript/mailscript/internal/memserver"
-	"github.com/mailscript/mailscript/internal/testcert"
+	"github.com/mailscript/mailscript/internal/testkit/testcert"
 )
 
 // client is a minimal IMAP client: tagged commands, response lines with

@@ -12,7 +12,7 @@ import (
 
 	lua "github.com/yuin/gopher-lua"
 
-	"github.com/mailscript/mailscript/stdlib/null"
+	"github.com/mailscript/mailscript/stdlib/internal/luabind"
 )
 
 // --- module functions -------------------------------------------------
@@ -25,38 +25,27 @@ func apiMessageFromString(L *lua.LState) int {
 
 // --- message: header access -------------------------------------------
 
-func msgIndex(L *lua.LState, methods *lua.LTable) int {
-	m := Check(L, 1)
-	key, ok := L.Get(2).(lua.LString)
-	if !ok {
-		L.Push(lua.LNil)
-		return 1
-	}
-	if f := methods.RawGetString(string(key)); f != lua.LNil {
-		L.Push(f)
-		return 1
-	}
+// msgField serves the attributes of a message (defects, preamble,
+// epilogue) and, for any other key, its header field: msg["Subject"] as in
+// Python (nil when absent).
+func msgField(L *lua.LState, ud *lua.LUserData, key string) (lua.LValue, bool) {
+	m := ud.Value.(*Message)
 	switch key {
 	case "defects":
 		t := L.NewTable()
 		for _, d := range m.Defects {
 			t.Append(lua.LString(d))
 		}
-		L.Push(t)
-		return 1
+		return t, true
 	case "preamble":
-		L.Push(optString(m.Preamble))
-		return 1
+		return optString(m.Preamble), true
 	case "epilogue":
-		L.Push(optString(m.Epilogue))
-		return 1
+		return optString(m.Epilogue), true
 	}
-	if v, ok := m.Get(string(key)); ok {
-		L.Push(lua.LString(v))
-	} else {
-		L.Push(lua.LNil)
+	if v, ok := m.Get(key); ok {
+		return lua.LString(v), true
 	}
-	return 1
+	return lua.LNil, true
 }
 
 func optString(s *string) lua.LValue {
@@ -94,10 +83,10 @@ func checkFieldValue(L *lua.LState, n int, v string) {
 	}
 }
 
-func msgNewIndex(L *lua.LState) int {
-	m := Check(L, 1)
-	key := L.CheckString(2)
-	v := L.Get(3)
+// msgSetField sets preamble or epilogue, or replaces nothing and adds a
+// header field (msg["X-Tag"] = "v"; nil deletes every field of the name).
+func msgSetField(L *lua.LState, ud *lua.LUserData, key string, v lua.LValue) bool {
+	m := ud.Value.(*Message)
 	switch key {
 	case "preamble", "epilogue":
 		var p *string
@@ -110,17 +99,17 @@ func msgNewIndex(L *lua.LState) int {
 		} else {
 			m.Epilogue = p
 		}
-		return 0
+		return true
 	}
 	checkFieldName(L, 2, key)
 	if v == lua.LNil {
 		m.Del(key)
-		return 0
+		return true
 	}
 	s := L.CheckString(3)
 	checkFieldValue(L, 3, s)
 	m.Add(key, s)
-	return 0
+	return true
 }
 
 func msgLen(L *lua.LState) int {
@@ -208,7 +197,7 @@ func msgReplaceHeader(L *lua.LState) int {
 	v := L.CheckString(3)
 	checkFieldValue(L, 3, v)
 	if !m.Replace(name, v) {
-		L.RaiseError("email: replace_header: no header %q", name)
+		luabind.RaiseClass(L, luabind.KeyError, "email: replace_header: no header %q", name)
 	}
 	return 0
 }
@@ -246,7 +235,7 @@ func msgAddHeader(L *lua.LState) int {
 					parts = append(parts, pname)
 				}
 			default:
-				if null.Is(v) {
+				if luabind.IsNull(v) {
 					parts = append(parts, pname)
 				} else {
 					parts = append(parts, formatParam(pname, lua.LVAsString(v)))
@@ -273,16 +262,7 @@ func msgWalk(L *lua.LState) int {
 	m := Check(L, 1)
 	var parts []*Message
 	m.Walk(func(p *Message) bool { parts = append(parts, p); return true })
-	i := 0
-	L.Push(L.NewFunction(func(L *lua.LState) int {
-		if i >= len(parts) {
-			L.Push(lua.LNil)
-			return 1
-		}
-		Push(L, parts[i])
-		i++
-		return 1
-	}))
+	L.Push(luabind.SliceIterator(L, parts, func(p *Message) lua.LValue { return Wrap(L, p) }))
 	return 1
 }
 
@@ -319,13 +299,13 @@ func msgGetPayload(L *lua.LState) int {
 			i += len(m.Parts)
 		}
 		if i < 0 || i >= len(m.Parts) {
-			L.RaiseError("email: get_payload: index %d out of range (%d parts, counted from 0)", int(n), len(m.Parts))
+			luabind.RaiseClass(L, luabind.IndexError, "email: get_payload: index %d out of range (%d parts, counted from 0)", int(n), len(m.Parts))
 		}
 		Push(L, m.Parts[i])
 		return 1
 	}
 	if idx != lua.LNil {
-		L.RaiseError("email: get_payload: expected a multipart, the payload is a string")
+		luabind.RaiseClass(L, luabind.TypeError, "email: get_payload: expected a multipart, the payload is a string")
 	}
 	b, _ := m.Payload(decode)
 	L.Push(lua.LString(b))
@@ -386,7 +366,7 @@ func msgGetCharsets(L *lua.LState) int {
 	m := Check(L, 1)
 	fail := L.Get(2)
 	if fail == lua.LNil {
-		fail = null.Value(L)
+		fail = luabind.Null(L)
 	}
 	t := L.NewTable()
 	m.Walk(func(p *Message) bool {
@@ -476,8 +456,8 @@ func paramValue(L *lua.LState, p Param, unquote bool) lua.LValue {
 		t.RawSetInt(1, lua.LString(p.Charset))
 		t.RawSetInt(2, lua.LString(p.Language))
 	} else {
-		t.RawSetInt(1, null.Value(L))
-		t.RawSetInt(2, null.Value(L))
+		t.RawSetInt(1, luabind.Null(L))
+		t.RawSetInt(2, luabind.Null(L))
 	}
 	t.RawSetInt(3, lua.LString(v))
 	return t
@@ -704,7 +684,7 @@ func apiMktimeTZ(L *lua.LState) int {
 		f[i] = int(lua.LVAsNumber(t.RawGetInt(i + 1)))
 	}
 	u := time.Date(f[0], time.Month(f[1]), f[2], f[3], f[4], f[5], 0, time.UTC).Unix()
-	if z := t.RawGetInt(10); z != lua.LNil && !null.Is(z) {
+	if z := t.RawGetInt(10); z != lua.LNil && !luabind.IsNull(z) {
 		u -= int64(f[9])
 	}
 	L.Push(lua.LNumber(u))
@@ -797,8 +777,8 @@ func apiDecodeRFC2231(L *lua.LState) int {
 	s := L.CheckString(1)
 	parts := strings.SplitN(s, "'", 3)
 	if len(parts) <= 2 {
-		L.Push(null.Value(L))
-		L.Push(null.Value(L))
+		L.Push(luabind.Null(L))
+		L.Push(luabind.Null(L))
 		L.Push(lua.LString(s))
 		return 3
 	}

@@ -70,6 +70,11 @@ func pyInt(s string) (int, bool) {
 
 // ParseDateTuple parses a date header like Python's _parsedate_tz,
 // accepting the same sloppy forms. ok is false when it cannot.
+//
+// It is a line-by-line port of CPython's email._parseaddr._parsedate_tz and
+// keeps its shape, so that the two can be compared side by side.
+//
+//mailscript:port
 func ParseDateTuple(data string) (DateTuple, bool) {
 	var none DateTuple
 	f := strings.Fields(data)

@@ -5,16 +5,16 @@ import (
 
 	lua "github.com/yuin/gopher-lua"
 
-	"github.com/mailscript/mailscript/internal/luatest"
+	"github.com/mailscript/mailscript/internal/testkit/luatest"
 	"github.com/mailscript/mailscript/stdlib/email"
-	"github.com/mailscript/mailscript/stdlib/null"
+	"github.com/mailscript/mailscript/stdlib/internal/luabind"
 )
 
 func setup(L *lua.LState) {
 	L.PreloadModule(email.Name, email.Loader)
 	L.PreloadModule(email.HeaderName, email.HeaderLoader)
 	L.PreloadModule(email.UtilsName, email.UtilsLoader)
-	L.SetGlobal("json_null", null.Value(L))
+	L.SetGlobal("json_null", luabind.Null(L))
 }
 
 func TestLua(t *testing.T) {

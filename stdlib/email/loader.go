@@ -2,6 +2,8 @@ package email
 
 import (
 	lua "github.com/yuin/gopher-lua"
+
+	"github.com/mailscript/mailscript/stdlib/internal/luabind"
 )
 
 // Name is the name scripts pass to require.
@@ -85,40 +87,42 @@ func messageMethods() map[string]lua.LGFunction {
 // with message_from_string, message_from_bytes and the header and utils
 // submodules.
 func Loader(L *lua.LState) int {
-	registerMessageType(L)
-	mod := L.SetFuncs(L.NewTable(), moduleFuncs)
-	L.SetField(mod, "header", L.SetFuncs(L.NewTable(), headerFuncs))
-	L.SetField(mod, "utils", L.SetFuncs(L.NewTable(), utilsFuncs))
-	L.SetField(mod, "errors", emailErrors(L).table)
-	L.Push(mod)
+	luabind.Register(L, messageType)
+	L.Push(luabind.NewModule(L, moduleFuncs, map[string]lua.LValue{
+		"header": luabind.NewModule(L, headerFuncs, nil),
+		"utils":  luabind.NewModule(L, utilsFuncs, nil),
+		"errors": errorsModule(L),
+	}))
 	return 1
 }
 
 // HeaderLoader is the loader of email.header (decode_header, make_header,
 // decode, encode_word).
 func HeaderLoader(L *lua.LState) int {
-	L.Push(L.SetFuncs(L.NewTable(), headerFuncs))
+	L.Push(luabind.NewModule(L, headerFuncs, nil))
 	return 1
 }
 
 // UtilsLoader is the loader of email.utils (parseaddr, getaddresses,
 // formataddr, dates, make_msgid...).
 func UtilsLoader(L *lua.LState) int {
-	L.Push(L.SetFuncs(L.NewTable(), utilsFuncs))
+	L.Push(luabind.NewModule(L, utilsFuncs, nil))
 	return 1
 }
 
-func registerMessageType(L *lua.LState) {
-	if L.GetTypeMetatable(MessageType) != lua.LNil {
-		return
+// messageType is email.Message (built in init: its methods refer back to
+// it).
+var messageType *luabind.Type
+
+func init() {
+	messageType = &luabind.Type{
+		Name:     MessageType,
+		Methods:  messageMethods(),
+		Fields:   []string{"defects", "preamble", "epilogue"},
+		Field:    msgField,
+		SetField: msgSetField,
+		Meta:     map[string]lua.LGFunction{"__len": msgLen},
 	}
-	mt := L.NewTypeMetatable(MessageType)
-	methods := L.SetFuncs(L.NewTable(), messageMethods())
-	L.SetField(mt, "__index", L.NewFunction(func(L *lua.LState) int { return msgIndex(L, methods) }))
-	L.SetField(mt, "__newindex", L.NewFunction(msgNewIndex))
-	L.SetField(mt, "__len", L.NewFunction(msgLen))
-	L.SetField(mt, "__tostring", L.NewFunction(msgAsString))
-	L.SetField(mt, "__name", lua.LString(MessageType))
 }
 
 // Push pushes m on L as an email.Message userdata.
@@ -128,19 +132,10 @@ func Push(L *lua.LState, m *Message) {
 
 // Wrap returns m as an email.Message userdata.
 func Wrap(L *lua.LState, m *Message) *lua.LUserData {
-	registerMessageType(L)
-	ud := L.NewUserData()
-	ud.Value = m
-	L.SetMetatable(ud, L.GetTypeMetatable(MessageType))
-	return ud
+	return luabind.Wrap(L, messageType, m)
 }
 
 // Check returns the message at stack index n or raises an argument error.
 func Check(L *lua.LState, n int) *Message {
-	ud := L.CheckUserData(n)
-	if m, ok := ud.Value.(*Message); ok {
-		return m
-	}
-	L.ArgError(n, "email.Message expected")
-	return nil
+	return luabind.Check[*Message](L, n, messageType)
 }

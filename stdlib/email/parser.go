@@ -227,6 +227,14 @@ func (p *parser) parseGen() {
 	cur.Body = p.in.rest()
 }
 
+// parseMultipart parses the body of the multipart cur: preamble, parts,
+// epilogue, and the defects of a missing or broken boundary.
+//
+// It is a port of the multipart branch of CPython's
+// email.feedparser.FeedParser._parsegen and keeps its shape, so that the
+// two can be compared side by side.
+//
+//mailscript:port
 func (p *parser) parseMultipart(cur *Message) {
 	boundary, ok := cur.Boundary()
 	if !ok {

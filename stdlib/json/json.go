@@ -14,7 +14,7 @@ import (
 
 	lua "github.com/yuin/gopher-lua"
 
-	"github.com/mailscript/mailscript/stdlib/null"
+	"github.com/mailscript/mailscript/stdlib/internal/luabind"
 )
 
 // Name is the name scripts pass to require.
@@ -28,17 +28,27 @@ const MaxDepth = 1000
 
 // Loader is the gopher-lua loader of the json module.
 func Loader(L *lua.LState) int {
-	mod := L.SetFuncs(L.NewTable(), map[string]lua.LGFunction{
+	L.Push(luabind.NewModule(L, map[string]lua.LGFunction{
 		"encode": apiEncode,
 		"decode": apiDecode,
 		"dumps":  apiDumps,
 		"loads":  apiDecode,
-	})
-	L.SetField(mod, "null", null.Value(L))
-	L.SetField(mod, "array_mt", ArrayMT(L))
-	L.Push(mod)
+	}, map[string]lua.LValue{
+		"null":            luabind.Null(L),
+		"array_mt":        ArrayMT(L),
+		"JSONDecodeError": luabind.ClassTable(L, ClassDecodeError),
+		"EncodeError":     luabind.ClassTable(L, ClassEncodeError),
+	}))
 	return 1
 }
+
+// The error classes: json.JSONDecodeError is a ValueError, as in Python;
+// json.EncodeError (a value that has no JSON form) is a ValueError too.
+// Their messages name the module ("json: ...").
+var (
+	ClassDecodeError = &luabind.Class{Name: "JSONDecodeError", Qualname: "json.JSONDecodeError", Parent: luabind.ValueError, Bare: true}
+	ClassEncodeError = &luabind.Class{Name: "EncodeError", Qualname: "json.EncodeError", Parent: luabind.ValueError, Bare: true}
+)
 
 // ArrayMT returns the metatable that marks tables as JSON arrays.
 func ArrayMT(L *lua.LState) *lua.LTable {
@@ -112,7 +122,7 @@ func (e *encoder) value(v lua.LValue, path string) error {
 	case *lua.LTable:
 		return e.table(x, path)
 	case *lua.LUserData:
-		if null.Is(x) {
+		if luabind.IsNull(x) {
 			e.buf.WriteString("null")
 			return nil
 		}
@@ -315,7 +325,7 @@ func toLua(L *lua.LState, v any, depth int) (lua.LValue, error) {
 	}
 	switch x := v.(type) {
 	case nil:
-		return null.Value(L), nil
+		return luabind.Null(L), nil
 	case bool:
 		return lua.LBool(x), nil
 	case stdjson.Number:
@@ -381,7 +391,7 @@ func encodeWith(L *lua.LState, base Options) int {
 	opt := options(L, 2, base)
 	s, err := Encode(L, v, opt)
 	if err != nil {
-		L.RaiseError("%s", err.Error())
+		luabind.RaiseClass(L, ClassEncodeError, "%s", err.Error())
 	}
 	L.Push(lua.LString(s))
 	return 1
@@ -394,7 +404,7 @@ func apiDumps(L *lua.LState) int { return encodeWith(L, Python) }
 func apiDecode(L *lua.LState) int {
 	v, err := Decode(L, L.CheckString(1))
 	if err != nil {
-		L.RaiseError("%s", err.Error())
+		luabind.RaiseClass(L, ClassDecodeError, "%s", err.Error())
 	}
 	L.Push(v)
 	return 1

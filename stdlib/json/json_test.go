@@ -5,7 +5,7 @@ import (
 
 	lua "github.com/yuin/gopher-lua"
 
-	"github.com/mailscript/mailscript/internal/luatest"
+	"github.com/mailscript/mailscript/internal/testkit/luatest"
 	"github.com/mailscript/mailscript/stdlib/json"
 )
 

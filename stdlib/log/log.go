@@ -10,8 +10,8 @@ import (
 
 	lua "github.com/yuin/gopher-lua"
 
-	"github.com/mailscript/mailscript/stdlib/host"
-	"github.com/mailscript/mailscript/stdlib/null"
+	"github.com/mailscript/mailscript/host"
+	"github.com/mailscript/mailscript/stdlib/internal/luabind"
 )
 
 // Name is the name scripts pass to require.
@@ -27,23 +27,24 @@ var levels = map[string]slog.Level{
 
 // Loader is the gopher-lua loader of the log module.
 func Loader(L *lua.LState) int {
-	mod := L.NewTable()
+	funcs := map[string]lua.LGFunction{
+		"log": func(L *lua.LState) int {
+			name := L.CheckString(1)
+			lvl, ok := levels[strings.ToLower(name)]
+			if !ok {
+				L.ArgError(1, fmt.Sprintf("log: unknown level %q (debug, info, warning, error, critical)", name))
+			}
+			emit(L, lvl, 2)
+			return 0
+		},
+	}
 	for name, lvl := range levels {
-		L.SetField(mod, name, L.NewFunction(func(L *lua.LState) int {
+		funcs[name] = func(L *lua.LState) int {
 			emit(L, lvl, 1)
 			return 0
-		}))
-	}
-	L.SetField(mod, "log", L.NewFunction(func(L *lua.LState) int {
-		name := L.CheckString(1)
-		lvl, ok := levels[strings.ToLower(name)]
-		if !ok {
-			L.ArgError(1, fmt.Sprintf("log: unknown level %q (debug, info, warning, error, critical)", name))
 		}
-		emit(L, lvl, 2)
-		return 0
-	}))
-	L.Push(mod)
+	}
+	L.Push(luabind.NewModule(L, funcs, nil))
 	return 1
 }
 
@@ -129,7 +130,7 @@ func attr(k string, v lua.LValue, depth int) slog.Attr {
 		}
 		return slog.Attr{Key: k, Value: slog.GroupValue(tableAttrs(x, depth+1)...)}
 	}
-	if null.Is(v) {
+	if luabind.IsNull(v) {
 		return slog.Any(k, nil)
 	}
 	return slog.String(k, v.String())

@@ -9,10 +9,10 @@ import (
 
 	lua "github.com/yuin/gopher-lua"
 
-	"github.com/mailscript/mailscript/internal/luatest"
-	"github.com/mailscript/mailscript/stdlib/host"
+	"github.com/mailscript/mailscript/host"
+	"github.com/mailscript/mailscript/internal/testkit/luatest"
+	"github.com/mailscript/mailscript/stdlib/internal/luabind"
 	"github.com/mailscript/mailscript/stdlib/log"
-	"github.com/mailscript/mailscript/stdlib/null"
 )
 
 // setup gives each state a host whose logger writes JSON lines into a
@@ -28,7 +28,7 @@ func setup(L *lua.LState) {
 		}}))
 	host.Set(L, &host.Host{Logger: logger})
 	L.PreloadModule(log.Name, log.Loader)
-	L.SetGlobal("json_null", null.Value(L))
+	L.SetGlobal("json_null", luabind.Null(L))
 	L.SetGlobal("last_records", L.NewFunction(func(L *lua.LState) int {
 		t := L.NewTable()
 		for _, line := range strings.Split(strings.TrimSpace(buf.String()), "\n") {

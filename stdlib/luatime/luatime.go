@@ -9,6 +9,8 @@ import (
 
 	lua "github.com/yuin/gopher-lua"
 
+	"github.com/mailscript/mailscript/stdlib/internal/luabind"
+
 	"github.com/mailscript/mailscript/stdlib/email"
 )
 
@@ -17,7 +19,7 @@ const Name = "time"
 
 // Loader is the gopher-lua loader of the time module.
 func Loader(L *lua.LState) int {
-	L.Push(L.SetFuncs(L.NewTable(), map[string]lua.LGFunction{
+	L.Push(luabind.NewModule(L, map[string]lua.LGFunction{
 		"now":            apiNow,
 		"parse_rfc5322":  apiParseRFC5322,
 		"format_rfc5322": apiFormatRFC5322,
@@ -27,7 +29,7 @@ func Loader(L *lua.LState) int {
 		"days_ago":       apiDaysAgo,
 		"since":          apiSince,
 		"before":         apiBefore,
-	}))
+	}, nil))
 	return 1
 }
 

@@ -15,8 +15,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mailscript/mailscript/host"
 	"github.com/mailscript/mailscript/imaplib"
-	"github.com/mailscript/mailscript/stdlib/host"
 )
 
 // An Account is one IMAP account: a configuration and, once used, one

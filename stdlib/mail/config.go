@@ -115,36 +115,8 @@ func ParseURL(s string) (Config, error) {
 	if u.Path != "" && u.Path != "/" {
 		return c, fmt.Errorf("mail: account URL %q: a path is not allowed", redactURL(u))
 	}
-	for k, vs := range u.Query() {
-		v := vs[len(vs)-1]
-		switch k {
-		case "tls":
-			c.TLS = v
-		case "password_cmd":
-			c.PasswordCmd = v
-		case "password_env":
-			c.PasswordEnvVar = v
-		case "ca_file":
-			c.CAFile = v
-		case "insecure", "create":
-			b, err := strconv.ParseBool(v)
-			if err != nil {
-				return c, fmt.Errorf("mail: account URL %q: %s=%q is not a boolean", redactURL(u), k, v)
-			}
-			if k == "insecure" {
-				c.Insecure = b
-			} else {
-				c.Create = b
-			}
-		case "timeout":
-			d, err := ParseTimeout(v)
-			if err != nil {
-				return c, fmt.Errorf("mail: account URL %q: %w", redactURL(u), err)
-			}
-			c.Timeout = d
-		default:
-			return c, fmt.Errorf("mail: account URL %q: unknown parameter %q", redactURL(u), k)
-		}
+	if err := setURLParams(&c, u); err != nil {
+		return c, err
 	}
 	return c, c.Check()
 }

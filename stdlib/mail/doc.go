@@ -175,6 +175,24 @@
 // set's highest UID per mailbox as handled. Together they make batch
 // rules that pick up where they left off.
 //
+// # Errors
+//
+// Every error the module raises is a value of class mail.Error or of one of
+// its subclasses: mail.LoginError (the server refused the credentials),
+// mail.ConnectionError (unreachable, dropped, or a broken protocol),
+// mail.NoSuchMailbox, mail.ArgumentError (a bad setting, argument or search
+// key, found before anything is sent) and mail.PermissionError (a missing
+// permission). An error has name, message and class; tostring(e) is its
+// message; mail.LoginError:is(e) tests it. Go code gets the class of an
+// error with Classify.
+//
+// # Vocabularies
+//
+// The search keys and the account settings are each defined once, in the
+// tables searchKeys (searchkeys.go) and accountKeys (accountkeys.go): the
+// binding, ParseURL and Query.Criteria read them, and the README's tables
+// are generated from them (go test ./stdlib/mail -update-docs).
+//
 // # Go
 //
 // The Lua functions wrap a Go API that other Go code (the engine's

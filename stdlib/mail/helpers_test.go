@@ -17,8 +17,8 @@ import (
 
 	"github.com/mailscript/mailscript/engine"
 	"github.com/mailscript/mailscript/imaplib"
-	"github.com/mailscript/mailscript/internal/dovecottest"
-	"github.com/mailscript/mailscript/internal/faultproxy"
+	"github.com/mailscript/mailscript/internal/testkit/dovecottest"
+	"github.com/mailscript/mailscript/internal/testkit/faultproxy"
 )
 
 // ---- a proxy that counts commands and cuts connections

@@ -61,99 +61,13 @@ func (q *Query) Criteria(now time.Time, within bool) []any {
 }
 
 func (q *Query) criteria(now time.Time, within bool) []any {
-	var c []any
-	text := func(key string, vals []string) {
-		for _, v := range vals {
-			c = append(c, key, imaplib.Text(v))
+	c := &criteria{now: now, within: within}
+	for _, k := range searchKeys {
+		if k.emit != nil {
+			k.emit(q, c)
 		}
 	}
-	text("FROM", q.From)
-	text("TO", q.To)
-	text("CC", q.Cc)
-	text("BCC", q.Bcc)
-	text("SUBJECT", q.Subject)
-	text("BODY", q.Body)
-	text("TEXT", q.Text)
-	for _, h := range q.Header {
-		c = append(c, "HEADER", imaplib.Text(h.Name), imaplib.Text(h.Value))
-	}
-	flag := func(b *bool, yes, no string) {
-		if b == nil {
-			return
-		}
-		if *b {
-			c = append(c, yes)
-		} else {
-			c = append(c, no)
-		}
-	}
-	flag(q.Seen, "SEEN", "UNSEEN")
-	flag(q.Flagged, "FLAGGED", "UNFLAGGED")
-	flag(q.Answered, "ANSWERED", "UNANSWERED")
-	flag(q.Deleted, "DELETED", "UNDELETED")
-	flag(q.Draft, "DRAFT", "UNDRAFT")
-	flag(q.Recent, "RECENT", "OLD")
-	for _, k := range q.Keyword {
-		c = append(c, "KEYWORD", k)
-	}
-	for _, k := range q.Unkeyword {
-		c = append(c, "UNKEYWORD", k)
-	}
-	if q.Larger > 0 {
-		c = append(c, "LARGER", q.Larger)
-	}
-	if q.Smaller > 0 {
-		c = append(c, "SMALLER", q.Smaller)
-	}
-	date := func(key string, t time.Time) {
-		if !t.IsZero() {
-			c = append(c, key, t)
-		}
-	}
-	date("SINCE", q.Since)
-	date("BEFORE", q.Before)
-	date("ON", q.On)
-	date("SENTSINCE", q.SentSince)
-	date("SENTBEFORE", q.SentBefore)
-	date("SENTON", q.SentOn)
-	if q.Older > 0 {
-		if within {
-			c = append(c, "OLDER", int64(q.Older/time.Second))
-		} else {
-			// Before the day of now-age: messages of that day itself
-			// are not old enough for sure.
-			c = append(c, "BEFORE", now.Add(-q.Older))
-		}
-	}
-	if q.Newer > 0 {
-		if within {
-			c = append(c, "YOUNGER", int64((q.Newer+time.Second-1)/time.Second))
-		} else {
-			c = append(c, "SINCE", now.Add(-q.Newer))
-		}
-	}
-	if q.UID != nil {
-		if q.UID.IsEmpty() {
-			// No UID at all: a set that matches nothing.
-			c = append(c, "UID", imaplib.SeqSetOf(imaplib.Star), "NOT", "UID", imaplib.SeqSetOf(imaplib.Star))
-		} else {
-			c = append(c, "UID", *q.UID)
-		}
-	}
-	if len(q.Any) > 0 {
-		c = append(c, orOf(q.Any, now, within)...)
-	}
-	for i := range q.No {
-		sub := q.No[i].criteria(now, within)
-		if len(sub) == 0 {
-			// NOT ALL: nothing matches.
-			c = append(c, "NOT", "ALL")
-			continue
-		}
-		c = append(c, "NOT")
-		c = append(c, group(sub)...)
-	}
-	return c
+	return c.c
 }
 
 // orOf builds OR a (OR b c) over the queries.

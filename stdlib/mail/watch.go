@@ -12,8 +12,8 @@ import (
 
 	lua "github.com/yuin/gopher-lua"
 
+	"github.com/mailscript/mailscript/host"
 	"github.com/mailscript/mailscript/imaplib"
-	"github.com/mailscript/mailscript/stdlib/host"
 )
 
 // Watching mailboxes: mail.on_new and mail.on_change.
@@ -231,7 +231,7 @@ func (w *watcher) session(ctx context.Context, s host.Sink, bo *backoff) error {
 	defer cancel()
 	stop := context.AfterFunc(ctx, func() { time.AfterFunc(sessionGrace, cancel) })
 	defer stop()
-	wh := &host.Host{Context: connCtx, Logger: w.h.Logger, Debug: w.h.Debug, Perms: w.h.Perms, Env: w.h.Env, ScriptDir: w.h.ScriptDir}
+	wh := w.h.Derive(connCtx)
 	defer wh.CloseAll()
 	a, err := NewAccount(w.cfg, wh)
 	if err != nil {
@@ -243,60 +243,84 @@ func (w *watcher) session(ctx context.Context, s host.Sink, bo *backoff) error {
 	if err != nil {
 		return err
 	}
-	idle := m.HasCapability("IDLE")
-	selectBox := func() (*imaplib.MailboxInfo, error) {
-		info, err := m.SelectMailboxWith(w.mbox, imaplib.SelectOptions{ReadOnly: true, CondStore: w.condStore && m.HasCapability("CONDSTORE")})
-		if err != nil {
-			return nil, fmt.Errorf("mail: %s: examine %q: %w", a.Name(), w.mbox, err)
-		}
-		return info, nil
-	}
-	info, err := selectBox()
-	if err != nil {
+	ws := &watchSession{w: w, ctx: ctx, s: s, m: m, a: a}
+	if err := ws.selectBox(); err != nil {
 		return err
 	}
 	bo.reset()
-	// check looks again when the server reported news while it worked:
-	// those reports were taken by its commands and will not wake IDLE.
-	check := func() error {
-		for {
-			news(m)
-			if err := w.check(ctx, s, m, info); err != nil {
-				return err
-			}
-			if !news(m) {
-				return nil
-			}
-		}
-	}
-	if err := check(); err != nil {
+	if err := ws.check(); err != nil {
 		return err
 	}
-	if idle {
-		for {
-			s.SetState(fmt.Sprintf("idle (uidvalidity %d)", info.UIDValidity))
-			rs, err := m.WaitIdle(ctx)
-			if err != nil {
-				if ctx.Err() != nil {
-					return nil
-				}
-				return err
-			}
-			for _, r := range rs {
-				if r.Type == "NO" || r.Type == "BAD" {
-					// The session is in trouble (Dovecot says so when the
-					// mailbox was replaced under it): start afresh.
-					return fmt.Errorf("mail: %s: the server reported a problem during IDLE: %s %s", a.Name(), r.Type, itemsText(r.Data))
-				}
-			}
-			s.SetState("checking")
-			if err := check(); err != nil {
-				return err
-			}
+	if m.HasCapability("IDLE") {
+		return ws.idle()
+	}
+	return ws.poll()
+}
+
+// watchSession is one connection of a watcher, from the first SELECT on.
+type watchSession struct {
+	w    *watcher
+	ctx  context.Context
+	s    host.Sink
+	m    *imaplib.IMAP4
+	a    *Account
+	info *imaplib.MailboxInfo // of the latest SELECT
+}
+
+// selectBox examines the watched mailbox.
+func (ws *watchSession) selectBox() error {
+	w, m := ws.w, ws.m
+	info, err := m.SelectMailboxWith(w.mbox, imaplib.SelectOptions{ReadOnly: true, CondStore: w.condStore && m.HasCapability("CONDSTORE")})
+	if err != nil {
+		return fmt.Errorf("mail: %s: examine %q: %w", ws.a.Name(), w.mbox, err)
+	}
+	ws.info = info
+	return nil
+}
+
+// check looks again when the server reported news while it worked:
+// those reports were taken by its commands and will not wake IDLE.
+func (ws *watchSession) check() error {
+	for {
+		news(ws.m)
+		if err := ws.w.check(ws.ctx, ws.s, ws.m, ws.info); err != nil {
+			return err
+		}
+		if !news(ws.m) {
+			return nil
 		}
 	}
-	// No IDLE: poll STATUS outside the mailbox, and look closer when it
-	// changed.
+}
+
+// idle waits in IDLE and checks after each wake-up.
+func (ws *watchSession) idle() error {
+	for {
+		ws.s.SetState(fmt.Sprintf("idle (uidvalidity %d)", ws.info.UIDValidity))
+		rs, err := ws.m.WaitIdle(ws.ctx)
+		if err != nil {
+			if ws.ctx.Err() != nil {
+				return nil
+			}
+			return err
+		}
+		for _, r := range rs {
+			if r.Type == "NO" || r.Type == "BAD" {
+				// The session is in trouble (Dovecot says so when the
+				// mailbox was replaced under it): start afresh.
+				return fmt.Errorf("mail: %s: the server reported a problem during IDLE: %s %s", ws.a.Name(), r.Type, itemsText(r.Data))
+			}
+		}
+		ws.s.SetState("checking")
+		if err := ws.check(); err != nil {
+			return err
+		}
+	}
+}
+
+// poll is the loop of a server without IDLE: poll STATUS outside the
+// mailbox, and look closer when it changed.
+func (ws *watchSession) poll() error {
+	w, m := ws.w, ws.m
 	if _, _, err := m.CloseMailbox(); err != nil {
 		return err
 	}
@@ -305,10 +329,10 @@ func (w *watcher) session(ctx context.Context, s host.Sink, bo *backoff) error {
 		return err
 	}
 	for {
-		s.SetState(fmt.Sprintf("polling every %s (server without IDLE)", w.poll))
+		ws.s.SetState(fmt.Sprintf("polling every %s (server without IDLE)", w.poll))
 		t := time.NewTimer(w.poll)
 		select {
-		case <-ctx.Done():
+		case <-ws.ctx.Done():
 			t.Stop()
 			return nil
 		case <-t.C:
@@ -318,10 +342,10 @@ func (w *watcher) session(ctx context.Context, s host.Sink, bo *backoff) error {
 			return err
 		}
 		if w.pollChanged == nil || w.pollChanged(prev, cur) {
-			if info, err = selectBox(); err != nil {
+			if err := ws.selectBox(); err != nil {
 				return err
 			}
-			if err := check(); err != nil {
+			if err := ws.check(); err != nil {
 				return err
 			}
 			if _, _, err := m.CloseMailbox(); err != nil {

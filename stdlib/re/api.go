@@ -7,7 +7,7 @@ import (
 
 	lua "github.com/yuin/gopher-lua"
 
-	"github.com/mailscript/mailscript/stdlib/null"
+	"github.com/mailscript/mailscript/stdlib/internal/luabind"
 )
 
 // match is the value behind a re.Match userdata.
@@ -19,11 +19,7 @@ type match struct {
 }
 
 func pushPattern(L *lua.LState, p *Pattern) {
-	register(L)
-	ud := L.NewUserData()
-	ud.Value = p
-	L.SetMetatable(ud, L.GetTypeMetatable(PatternType))
-	L.Push(ud)
+	luabind.Push(L, patternType, p)
 }
 
 func pushMatch(L *lua.LState, m *match) {
@@ -31,40 +27,22 @@ func pushMatch(L *lua.LState, m *match) {
 }
 
 func wrapMatch(L *lua.LState, m *match) *lua.LUserData {
-	register(L)
-	ud := L.NewUserData()
-	ud.Value = m
-	L.SetMetatable(ud, L.GetTypeMetatable(MatchType))
-	return ud
+	return luabind.Wrap(L, matchType, m)
 }
 
 func checkPattern(L *lua.LState, n int) *Pattern {
-	if ud, ok := L.Get(n).(*lua.LUserData); ok {
-		if p, ok := ud.Value.(*Pattern); ok {
-			return p
-		}
-	}
-	L.ArgError(n, "re.Pattern expected")
-	return nil
+	return luabind.Check[*Pattern](L, n, patternType)
 }
 
 func checkMatch(L *lua.LState, n int) *match {
-	if ud, ok := L.Get(n).(*lua.LUserData); ok {
-		if m, ok := ud.Value.(*match); ok {
-			return m
-		}
-	}
-	L.ArgError(n, "re.Match expected")
-	return nil
+	return luabind.Check[*match](L, n, matchType)
 }
 
 // patternArg accepts a pattern string (compiled with the flags at
 // flagsArg) or a compiled pattern.
 func patternArg(L *lua.LState, n, flagsArg int) *Pattern {
-	if ud, ok := L.Get(n).(*lua.LUserData); ok {
-		if p, ok := ud.Value.(*Pattern); ok {
-			return p
-		}
+	if p, ok := luabind.As[*Pattern](L.Get(n)); ok {
+		return p
 	}
 	src := L.CheckString(n)
 	flags := 0
@@ -73,7 +51,7 @@ func patternArg(L *lua.LState, n, flagsArg int) *Pattern {
 	}
 	p, err := Compile(src, flags)
 	if err != nil {
-		L.RaiseError("%s", err.Error())
+		luabind.RaiseClass(L, ClassError, "%s", err.Error())
 	}
 	return p
 }
@@ -258,17 +236,7 @@ func patFindall(L *lua.LState) int {
 }
 
 func finditer(L *lua.LState, p *Pattern, s string, pos, end int) int {
-	ms := all(p, s, pos, end)
-	i := 0
-	L.Push(L.NewFunction(func(L *lua.LState) int {
-		if i >= len(ms) {
-			L.Push(lua.LNil)
-			return 1
-		}
-		pushMatch(L, ms[i])
-		i++
-		return 1
-	}))
+	L.Push(luabind.SliceIterator(L, all(p, s, pos, end), func(m *match) lua.LValue { return wrapMatch(L, m) }))
 	return 1
 }
 
@@ -299,7 +267,7 @@ func sub(L *lua.LState, p *Pattern, repl lua.LValue, s string, count int) (strin
 		case lua.LString:
 			e, err := p.Expand(string(r), s, m.idx)
 			if err != nil {
-				L.RaiseError("%s", err.Error())
+				luabind.RaiseClass(L, ClassError, "%s", err.Error())
 			}
 			out = append(out, e...)
 		case *lua.LFunction:
@@ -365,7 +333,7 @@ func split(L *lua.LState, p *Pattern, s string, maxsplit int) int {
 			if g, ok := m.group(i); ok {
 				t.Append(lua.LString(g))
 			} else {
-				t.Append(null.Value(L))
+				t.Append(luabind.Null(L))
 			}
 		}
 		last = m.idx[1]
@@ -386,20 +354,15 @@ func patSplit(L *lua.LState) int {
 	return split(L, p, L.CheckString(2), L.OptInt(3, 0))
 }
 
-func patIndex(L *lua.LState, methods *lua.LTable) int {
-	p := checkPattern(L, 1)
-	key := L.CheckString(2)
-	if f := methods.RawGetString(key); f != lua.LNil {
-		L.Push(f)
-		return 1
-	}
+func patField(L *lua.LState, ud *lua.LUserData, key string) (lua.LValue, bool) {
+	p := ud.Value.(*Pattern)
 	switch key {
 	case "pattern":
-		L.Push(lua.LString(p.Source))
+		return lua.LString(p.Source), true
 	case "flags":
-		L.Push(lua.LNumber(p.Flags))
+		return lua.LNumber(p.Flags), true
 	case "groups":
-		L.Push(lua.LNumber(p.RE.NumSubexp()))
+		return lua.LNumber(p.RE.NumSubexp()), true
 	case "groupindex":
 		t := L.NewTable()
 		for i, name := range p.RE.SubexpNames() {
@@ -407,17 +370,9 @@ func patIndex(L *lua.LState, methods *lua.LTable) int {
 				L.SetField(t, name, lua.LNumber(i))
 			}
 		}
-		L.Push(t)
-	default:
-		L.Push(lua.LNil)
+		return t, true
 	}
-	return 1
-}
-
-func patToString(L *lua.LState) int {
-	p := checkPattern(L, 1)
-	L.Push(lua.LString(fmt.Sprintf("re.compile(%s)", strconv.Quote(p.Source))))
-	return 1
+	return nil, false
 }
 
 // groupIndex resolves a group given by number or name.
@@ -426,13 +381,13 @@ func groupIndex(L *lua.LState, m *match, v lua.LValue, argn int) int {
 	case lua.LNumber:
 		n := int(x)
 		if n < 0 || n > m.p.RE.NumSubexp() || float64(n) != float64(x) {
-			L.RaiseError("re: no such group %v", x)
+			luabind.RaiseClass(L, luabind.IndexError, "re: no such group %v", x)
 		}
 		return n
 	case lua.LString:
 		n := m.p.RE.SubexpIndex(string(x))
 		if n < 0 {
-			L.RaiseError("re: no such group %q", string(x))
+			luabind.RaiseClass(L, luabind.IndexError, "re: no such group %q", string(x))
 		}
 		return n
 	}
@@ -462,7 +417,7 @@ func mGroups(L *lua.LState) int {
 	m := checkMatch(L, 1)
 	dflt := L.Get(2)
 	if dflt == lua.LNil {
-		dflt = null.Value(L)
+		dflt = luabind.Null(L)
 	}
 	t := L.NewTable()
 	for i := 1; i <= m.p.RE.NumSubexp(); i++ {
@@ -480,7 +435,7 @@ func mGroupdict(L *lua.LState) int {
 	m := checkMatch(L, 1)
 	dflt := L.Get(2)
 	if dflt == lua.LNil {
-		dflt = null.Value(L)
+		dflt = luabind.Null(L)
 	}
 	t := L.NewTable()
 	for i, name := range m.p.RE.SubexpNames() {
@@ -528,41 +483,30 @@ func mExpand(L *lua.LState) int {
 	m := checkMatch(L, 1)
 	s, err := m.p.Expand(L.CheckString(2), m.s, m.idx)
 	if err != nil {
-		L.RaiseError("%s", err.Error())
+		luabind.RaiseClass(L, ClassError, "%s", err.Error())
 	}
 	L.Push(lua.LString(s))
 	return 1
 }
 
-func matchIndex(L *lua.LState, methods *lua.LTable) int {
-	m := checkMatch(L, 1)
-	key := L.Get(2)
-	if n, ok := key.(lua.LNumber); ok {
+// matchField serves m[n] (group n) and the attributes of a match.
+func matchField(L *lua.LState, ud *lua.LUserData, k string) (lua.LValue, bool) {
+	m := ud.Value.(*match)
+	if n, ok := L.Get(2).(lua.LNumber); ok {
 		if g, ok := m.group(groupIndex(L, m, n, 2)); ok {
-			L.Push(lua.LString(g))
-		} else {
-			L.Push(lua.LNil)
+			return lua.LString(g), true
 		}
-		return 1
-	}
-	k, ok := key.(lua.LString)
-	if !ok {
-		L.Push(lua.LNil)
-		return 1
-	}
-	if f := methods.RawGetString(string(k)); f != lua.LNil {
-		L.Push(f)
-		return 1
+		return lua.LNil, true
 	}
 	switch k {
 	case "string":
-		L.Push(lua.LString(m.s))
+		return lua.LString(m.s), true
 	case "re":
-		pushPattern(L, m.p)
+		return luabind.Wrap(L, patternType, m.p), true
 	case "pos":
-		L.Push(lua.LNumber(m.pos))
+		return lua.LNumber(m.pos), true
 	case "endpos":
-		L.Push(lua.LNumber(m.end))
+		return lua.LNumber(m.end), true
 	case "lastindex", "lastgroup":
 		// The matched group that ended last (the outermost on ties).
 		best := -1
@@ -573,27 +517,22 @@ func matchIndex(L *lua.LState, methods *lua.LTable) int {
 		}
 		switch {
 		case best < 0:
-			L.Push(lua.LNil)
+			return lua.LNil, true
 		case k == "lastindex":
-			L.Push(lua.LNumber(best))
-		default:
-			if name := m.p.RE.SubexpNames()[best]; name != "" {
-				L.Push(lua.LString(name))
-			} else {
-				L.Push(lua.LNil)
-			}
+			return lua.LNumber(best), true
 		}
-	default:
-		L.Push(lua.LNil)
+		if name := m.p.RE.SubexpNames()[best]; name != "" {
+			return lua.LString(name), true
+		}
+		return lua.LNil, true
 	}
-	return 1
+	return nil, false
 }
 
-func matchToString(L *lua.LState) int {
-	m := checkMatch(L, 1)
+func matchString(_ *lua.LState, ud *lua.LUserData) string {
+	m := ud.Value.(*match)
 	g, _ := m.group(0)
-	L.Push(lua.LString(fmt.Sprintf("<re.Match object; span=(%d, %d), match=%s>", m.idx[0], m.idx[1], pyRepr(g))))
-	return 1
+	return fmt.Sprintf("<re.Match object; span=(%d, %d), match=%s>", m.idx[0], m.idx[1], pyRepr(g))
 }
 
 func pyRepr(s string) string {

@@ -1,7 +1,12 @@
 package re
 
 import (
+	"fmt"
+	"strconv"
+
 	lua "github.com/yuin/gopher-lua"
+
+	"github.com/mailscript/mailscript/stdlib/internal/luabind"
 )
 
 // Name is the name scripts pass to require.
@@ -56,27 +61,43 @@ func matchMethods() map[string]lua.LGFunction {
 // Loader is the gopher-lua loader of the re module.
 func Loader(L *lua.LState) int {
 	register(L)
-	mod := L.SetFuncs(L.NewTable(), funcs)
+	flags := map[string]lua.LValue{}
 	for name, v := range map[string]int{"IGNORECASE": IGNORECASE, "I": IGNORECASE, "MULTILINE": MULTILINE,
 		"M": MULTILINE, "DOTALL": DOTALL, "S": DOTALL, "UNICODE": UNICODE, "U": UNICODE, "ASCII": ASCII, "A": ASCII, "NOFLAG": 0} {
-		L.SetField(mod, name, lua.LNumber(v))
+		flags[name] = lua.LNumber(v)
 	}
-	L.Push(mod)
+	flags["error"] = luabind.ClassTable(L, ClassError)
+	L.Push(luabind.NewModule(L, funcs, flags))
 	return 1
 }
 
-func register(L *lua.LState) {
-	if L.GetTypeMetatable(PatternType) != lua.LNil {
-		return
+// ClassError is re.error, the class of the errors of a bad pattern or
+// replacement template (its message names the module: "re: ...").
+var ClassError = &luabind.Class{Name: "error", Qualname: "re.error", Bare: true}
+
+// The userdata types (built in init: their methods refer back to them).
+var patternType, matchType *luabind.Type
+
+func init() {
+	patternType = &luabind.Type{
+		Name:    PatternType,
+		Methods: patternMethods(),
+		Fields:  []string{"pattern", "flags", "groups", "groupindex"},
+		Field:   patField,
+		String: func(_ *lua.LState, ud *lua.LUserData) string {
+			return fmt.Sprintf("re.compile(%s)", strconv.Quote(ud.Value.(*Pattern).Source))
+		},
 	}
-	pm := L.NewTypeMetatable(PatternType)
-	pmethods := L.SetFuncs(L.NewTable(), patternMethods())
-	L.SetField(pm, "__index", L.NewFunction(func(L *lua.LState) int { return patIndex(L, pmethods) }))
-	L.SetField(pm, "__tostring", L.NewFunction(patToString))
-	L.SetField(pm, "__name", lua.LString(PatternType))
-	mm := L.NewTypeMetatable(MatchType)
-	mmethods := L.SetFuncs(L.NewTable(), matchMethods())
-	L.SetField(mm, "__index", L.NewFunction(func(L *lua.LState) int { return matchIndex(L, mmethods) }))
-	L.SetField(mm, "__tostring", L.NewFunction(matchToString))
-	L.SetField(mm, "__name", lua.LString(MatchType))
+	matchType = &luabind.Type{
+		Name:    MatchType,
+		Methods: matchMethods(),
+		Fields:  []string{"string", "re", "pos", "endpos", "lastindex", "lastgroup"},
+		Field:   matchField,
+		String:  matchString,
+	}
+}
+
+func register(L *lua.LState) {
+	luabind.Register(L, patternType)
+	luabind.Register(L, matchType)
 }

@@ -7,15 +7,15 @@ import (
 
 	lua "github.com/yuin/gopher-lua"
 
-	"github.com/mailscript/mailscript/internal/luatest"
-	"github.com/mailscript/mailscript/stdlib/null"
+	"github.com/mailscript/mailscript/internal/testkit/luatest"
+	"github.com/mailscript/mailscript/stdlib/internal/luabind"
 	"github.com/mailscript/mailscript/stdlib/re"
 )
 
 func TestLua(t *testing.T) {
 	luatest.Run(t, "testdata/re_test.lua", func(L *lua.LState) {
 		L.PreloadModule(re.Name, re.Loader)
-		L.SetGlobal("json_null", null.Value(L))
+		L.SetGlobal("json_null", luabind.Null(L))
 	})
 }
 

@@ -1,19 +1,26 @@
 package ssl
 
-import lua "github.com/yuin/gopher-lua"
+import (
+	lua "github.com/yuin/gopher-lua"
 
-// ErrorClasses returns the classes ssl.SSLError and
-// ssl.SSLCertVerificationError of L: the error classes of the modules
-// that raise them (imaplib), which set it when linked in, so that
-// ssl.SSLError:is(e) recognises their errors.
-var ErrorClasses func(L *lua.LState) (sslError, certError lua.LValue)
+	"github.com/mailscript/mailscript/stdlib/internal/luabind"
+)
+
+// Python's ssl exceptions. A failed TLS handshake raises them, in the
+// modules that open connections (imaplib): SSLError is an OSError, and
+// SSLCertVerificationError, raised for a certificate that does not
+// verify, is an SSLError and also a ValueError, as in Python. Being
+// luabind classes, they are the same Lua tables in every module of a
+// state, so ssl.SSLError:is(e) recognises imaplib's errors.
+var (
+	SSLError                 = &luabind.Class{Name: "SSLError", Qualname: "ssl.SSLError", Parent: luabind.OSError}
+	SSLCertVerificationError = &luabind.Class{Name: "SSLCertVerificationError", Qualname: "ssl.SSLCertVerificationError",
+		Parent: SSLError, Bases: []*luabind.Class{luabind.ValueError}}
+)
 
 // setErrorClasses puts the error classes on the module table t.
 func setErrorClasses(L *lua.LState, t *lua.LTable) {
-	if ErrorClasses == nil {
-		return
+	for name, cls := range luabind.Classes(L, SSLError, SSLCertVerificationError) {
+		t.RawSetString(name, cls)
 	}
-	sslError, certError := ErrorClasses(L)
-	t.RawSetString("SSLError", sslError)
-	t.RawSetString("SSLCertVerificationError", certError)
 }

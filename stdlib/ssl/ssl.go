@@ -11,7 +11,8 @@ import (
 
 	lua "github.com/yuin/gopher-lua"
 
-	"github.com/mailscript/mailscript/stdlib/host"
+	"github.com/mailscript/mailscript/host"
+	"github.com/mailscript/mailscript/stdlib/internal/luabind"
 )
 
 // Name is the name scripts pass to require.
@@ -49,10 +50,10 @@ var tlsVersions = map[string]uint16{
 	"TLSv1_3": tls.VersionTLS13,
 }
 
-// Loader is the gopher-lua loader of the ssl module.
-func Loader(L *lua.LState) int {
-	mt := L.NewTypeMetatable(ctxMetaName)
-	methods := L.SetFuncs(L.NewTable(), map[string]lua.LGFunction{
+// contextType is ssl.SSLContext.
+var contextType = &luabind.Type{
+	Name: ctxMetaName,
+	Methods: map[string]lua.LGFunction{
 		"load_cert_chain":       loadCertChain,
 		"load_verify_locations": loadVerifyLocations,
 		"load_default_certs": func(L *lua.LState) int {
@@ -60,104 +61,107 @@ func Loader(L *lua.LState) int {
 			return 0
 		},
 		"set_ciphers": func(L *lua.LState) int { check(L); return 0 },
-	})
-	L.SetField(mt, "__index", L.NewFunction(func(L *lua.LState) int {
-		c := check(L)
-		key := L.CheckString(2)
-		switch key {
-		case "check_hostname":
-			L.Push(lua.LBool(c.CheckHostname))
-		case "verify_mode":
-			L.Push(lua.LNumber(c.VerifyMode))
-		case "minimum_version":
-			L.Push(lua.LNumber(c.MinVersion))
-		case "maximum_version":
-			L.Push(lua.LNumber(c.MaxVersion))
-		default:
-			L.Push(methods.RawGetString(key))
-		}
-		return 1
-	}))
-	L.SetField(mt, "__newindex", L.NewFunction(func(L *lua.LState) int {
-		c := check(L)
-		key := L.CheckString(2)
-		v := L.Get(3)
-		switch key {
-		case "check_hostname":
-			c.CheckHostname = lua.LVAsBool(v)
-			if c.CheckHostname && c.VerifyMode == CertNone {
-				// Python turns verification on with check_hostname.
-				c.VerifyMode = CertRequired
-			}
-		case "verify_mode":
-			n := int(L.CheckNumber(3))
-			if n < CertNone || n > CertRequired {
-				L.RaiseError("ValueError: invalid value for verify_mode")
-			}
-			if n == CertNone && c.CheckHostname {
-				L.RaiseError("ValueError: Cannot set verify_mode to CERT_NONE when check_hostname is enabled.")
-			}
-			c.VerifyMode = n
-		case "minimum_version":
-			c.MinVersion = uint16(L.CheckNumber(3))
-		case "maximum_version":
-			c.MaxVersion = uint16(L.CheckNumber(3))
-		default:
-			L.RaiseError("ssl: SSLContext has no attribute %q", key)
-		}
-		return 0
-	}))
-	L.SetField(mt, "__tostring", L.NewFunction(func(L *lua.LState) int {
-		c := check(L)
-		L.Push(lua.LString(fmt.Sprintf("<ssl.SSLContext check_hostname=%v verify_mode=%d>", c.CheckHostname, c.VerifyMode)))
-		return 1
-	}))
+	},
+	Fields:   []string{"check_hostname", "verify_mode", "minimum_version", "maximum_version"},
+	Field:    contextField,
+	SetField: setContextField,
+	String: func(_ *lua.LState, ud *lua.LUserData) string {
+		c := ud.Value.(*Context)
+		return fmt.Sprintf("<ssl.SSLContext check_hostname=%v verify_mode=%d>", c.CheckHostname, c.VerifyMode)
+	},
+}
 
-	mod := L.NewTable()
-	L.SetField(mod, "CERT_NONE", lua.LNumber(CertNone))
-	L.SetField(mod, "CERT_OPTIONAL", lua.LNumber(CertOptional))
-	L.SetField(mod, "CERT_REQUIRED", lua.LNumber(CertRequired))
-	L.SetField(mod, "PROTOCOL_TLS_CLIENT", lua.LNumber(16))
-	L.SetField(mod, "PROTOCOL_TLS", lua.LNumber(2))
-	purpose := L.NewTable()
-	L.SetField(purpose, "SERVER_AUTH", lua.LString("SERVER_AUTH"))
-	L.SetField(purpose, "CLIENT_AUTH", lua.LString("CLIENT_AUTH"))
-	L.SetField(mod, "Purpose", purpose)
+func contextField(_ *lua.LState, ud *lua.LUserData, key string) (lua.LValue, bool) {
+	c := ud.Value.(*Context)
+	switch key {
+	case "check_hostname":
+		return lua.LBool(c.CheckHostname), true
+	case "verify_mode":
+		return lua.LNumber(c.VerifyMode), true
+	case "minimum_version":
+		return lua.LNumber(c.MinVersion), true
+	case "maximum_version":
+		return lua.LNumber(c.MaxVersion), true
+	}
+	return nil, false
+}
+
+func setContextField(L *lua.LState, ud *lua.LUserData, key string, v lua.LValue) bool {
+	c := ud.Value.(*Context)
+	switch key {
+	case "check_hostname":
+		c.CheckHostname = lua.LVAsBool(v)
+		if c.CheckHostname && c.VerifyMode == CertNone {
+			// Python turns verification on with check_hostname.
+			c.VerifyMode = CertRequired
+		}
+	case "verify_mode":
+		n := int(L.CheckNumber(3))
+		if n < CertNone || n > CertRequired {
+			luabind.RaiseClass(L, luabind.ValueError, "invalid value for verify_mode")
+		}
+		if n == CertNone && c.CheckHostname {
+			luabind.RaiseClass(L, luabind.ValueError, "Cannot set verify_mode to CERT_NONE when check_hostname is enabled.")
+		}
+		c.VerifyMode = n
+	case "minimum_version":
+		c.MinVersion = uint16(L.CheckNumber(3))
+	case "maximum_version":
+		c.MaxVersion = uint16(L.CheckNumber(3))
+	default:
+		return false
+	}
+	return true
+}
+
+// Loader is the gopher-lua loader of the ssl module.
+func Loader(L *lua.LState) int {
+	luabind.Register(L, contextType)
 	versions := L.NewTable()
 	for name, v := range tlsVersions {
 		L.SetField(versions, name, lua.LNumber(v))
 	}
 	L.SetField(versions, "MINIMUM_SUPPORTED", lua.LNumber(tls.VersionTLS10))
 	L.SetField(versions, "MAXIMUM_SUPPORTED", lua.LNumber(tls.VersionTLS13))
-	L.SetField(mod, "TLSVersion", versions)
-	L.SetField(mod, "create_default_context", L.NewFunction(createDefaultContext))
-	L.SetField(mod, "SSLContext", L.NewFunction(func(L *lua.LState) int {
-		// PROTOCOL_TLS_CLIENT (the default) verifies, as in Python;
-		// the legacy PROTOCOL_TLS does not.
-		c := &Context{CheckHostname: true, VerifyMode: CertRequired}
-		if n, ok := L.Get(1).(lua.LNumber); ok && int(n) != 16 {
-			c = &Context{}
-		}
-		L.Push(newContext(L, c))
-		return 1
-	}))
+	purpose := L.NewTable()
+	L.SetField(purpose, "SERVER_AUTH", lua.LString("SERVER_AUTH"))
+	L.SetField(purpose, "CLIENT_AUTH", lua.LString("CLIENT_AUTH"))
+	mod := luabind.NewModule(L, map[string]lua.LGFunction{
+		"create_default_context": createDefaultContext,
+		"SSLContext":             newSSLContext,
+	}, map[string]lua.LValue{
+		"CERT_NONE":           lua.LNumber(CertNone),
+		"CERT_OPTIONAL":       lua.LNumber(CertOptional),
+		"CERT_REQUIRED":       lua.LNumber(CertRequired),
+		"PROTOCOL_TLS_CLIENT": lua.LNumber(16),
+		"PROTOCOL_TLS":        lua.LNumber(2),
+		"Purpose":             purpose,
+		"TLSVersion":          versions,
+	})
 	setErrorClasses(L, mod)
 	L.Push(mod)
 	return 1
 }
 
+// newSSLContext is SSLContext(protocol=PROTOCOL_TLS_CLIENT).
+func newSSLContext(L *lua.LState) int {
+	// PROTOCOL_TLS_CLIENT (the default) verifies, as in Python;
+	// the legacy PROTOCOL_TLS does not.
+	c := &Context{CheckHostname: true, VerifyMode: CertRequired}
+	if n, ok := L.Get(1).(lua.LNumber); ok && int(n) != 16 {
+		c = &Context{}
+	}
+	L.Push(newContext(L, c))
+	return 1
+}
+
 func newContext(L *lua.LState, c *Context) *lua.LUserData {
-	ud := L.NewUserData()
-	ud.Value = c
-	L.SetMetatable(ud, L.GetTypeMetatable(ctxMetaName))
-	return ud
+	return luabind.Wrap(L, contextType, c)
 }
 
 func check(L *lua.LState) *Context {
-	if ud, ok := L.Get(1).(*lua.LUserData); ok {
-		if c, ok := ud.Value.(*Context); ok {
-			return c
-		}
+	if c, ok := luabind.As[*Context](L.Get(1)); ok {
+		return c
 	}
 	L.RaiseError("ssl: method called without an SSLContext (use ctx:method(...))")
 	return nil
@@ -186,7 +190,7 @@ func createDefaultContext(L *lua.LState) int {
 				cadata = lua.LVAsString(v)
 			case "purpose":
 			default:
-				L.RaiseError("create_default_context() got an unexpected keyword argument '%s'", lua.LVAsString(k))
+				luabind.RaiseClass(L, luabind.TypeError, "create_default_context() got an unexpected keyword argument '%s'", lua.LVAsString(k))
 			}
 		})
 	}
@@ -210,7 +214,7 @@ func loadVerifyLocations(L *lua.LState) int {
 		cafile, capath, cadata = L.OptString(2, ""), L.OptString(3, ""), L.OptString(4, "")
 	}
 	if cafile == "" && capath == "" && cadata == "" {
-		L.RaiseError("TypeError: cafile, capath and cadata cannot be all omitted")
+		luabind.RaiseClass(L, luabind.TypeError, "cafile, capath and cadata cannot be all omitted")
 	}
 	if err := c.loadVerify(L, cafile, capath, cadata); err != nil {
 		L.RaiseError("%v", err)
@@ -372,10 +376,8 @@ func (c *Context) TLSConfig() (*tls.Config, error) {
 // Config returns the *tls.Config of an SSLContext value, for modules that
 // take Python's ssl_context argument.
 func Config(L *lua.LState, v lua.LValue) (*tls.Config, error) {
-	if ud, ok := v.(*lua.LUserData); ok {
-		if c, ok := ud.Value.(*Context); ok {
-			return c.TLSConfig()
-		}
+	if c, ok := luabind.As[*Context](v); ok {
+		return c.TLSConfig()
 	}
 	return nil, fmt.Errorf("ssl: an SSLContext (from ssl.create_default_context) expected, got %s", v.Type())
 }

@@ -9,8 +9,8 @@ import (
 
 	lua "github.com/yuin/gopher-lua"
 
-	"github.com/mailscript/mailscript/internal/testcert"
-	"github.com/mailscript/mailscript/stdlib/host"
+	"github.com/mailscript/mailscript/host"
+	"github.com/mailscript/mailscript/internal/testkit/testcert"
 	"github.com/mailscript/mailscript/stdlib/ssl"
 )
 

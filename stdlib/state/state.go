@@ -10,7 +10,9 @@ import (
 
 	lua "github.com/yuin/gopher-lua"
 
-	"github.com/mailscript/mailscript/stdlib/host"
+	"github.com/mailscript/mailscript/stdlib/internal/luabind"
+
+	"github.com/mailscript/mailscript/host"
 )
 
 // Name is the module's name for require.
@@ -21,11 +23,10 @@ const maxDepth = 100
 
 // Loader is the module's loader for L.PreloadModule.
 func Loader(L *lua.LState) int {
-	mod := L.SetFuncs(L.NewTable(), map[string]lua.LGFunction{
+	L.Push(luabind.NewModule(L, map[string]lua.LGFunction{
 		"get": get,
 		"set": set,
-	})
-	L.Push(mod)
+	}, nil))
 	return 1
 }
 

@@ -7,7 +7,7 @@ import (
 
 	lua "github.com/yuin/gopher-lua"
 
-	"github.com/mailscript/mailscript/stdlib/host"
+	"github.com/mailscript/mailscript/host"
 	"github.com/mailscript/mailscript/stdlib/state"
 )
 

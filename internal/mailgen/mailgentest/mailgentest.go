@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/mailscript/mailscript/imaplib"
-	"github.com/mailscript/mailscript/internal/dovecottest"
 	"github.com/mailscript/mailscript/internal/mailgen"
+	"github.com/mailscript/mailscript/internal/testkit/dovecottest"
 )
 
 // SeedDovecot appends msgs to user's mailboxes on srv, each in the mailbox
