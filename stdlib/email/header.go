@@ -57,10 +57,23 @@ func DecodeHeader(s string) []Word {
 	return words
 }
 
+// decodeHeader is DecodeHeader; strict makes a broken base64 word a
+// *HeaderParseError, as in Python, instead of text kept as it is.
 func decodeHeader(s string, strict bool) ([]Word, error) {
 	if !encodedWord.MatchString(s) {
 		return []Word{{Bytes: s}}, nil
 	}
+	decoded, err := decodeWords(splitWords(s), strict)
+	if err != nil {
+		return nil, err
+	}
+	return joinCharsetRuns(decoded), nil
+}
+
+// splitWords splits a header value into encoded words and the unencoded
+// runs between them, line by line, without the leading whitespace of a
+// line.
+func splitWords(s string) []rawWord {
 	var words []rawWord
 	for _, line := range headerLines(s) {
 		first := true
@@ -89,7 +102,12 @@ func decodeHeader(s string, strict bool) ([]Word, error) {
 			words = append(words, rawWord{text: un})
 		}
 	}
-	// Drop whitespace between two encoded words.
+	return words
+}
+
+// decodeWords decodes the encoded words, dropping the whitespace between
+// two of them.
+func decodeWords(words []rawWord, strict bool) ([]Word, error) {
 	drop := map[int]bool{}
 	for n := 2; n < len(words); n++ {
 		if words[n].encoding != 0 && words[n-2].encoding != 0 && isAllSpace(words[n-1].text) {
@@ -122,7 +140,12 @@ func decodeHeader(s string, strict bool) ([]Word, error) {
 			decoded = append(decoded, Word{string(b), w.charset})
 		}
 	}
-	// Join runs of the same charset; unencoded runs with a space.
+	return decoded, nil
+}
+
+// joinCharsetRuns joins runs of words in the same charset; unencoded runs
+// are joined with a space.
+func joinCharsetRuns(decoded []Word) []Word {
 	var out []Word
 	for _, w := range decoded {
 		if len(out) == 0 || out[len(out)-1].Charset != w.Charset {
@@ -136,7 +159,7 @@ func decodeHeader(s string, strict bool) ([]Word, error) {
 			last.Bytes += w.Bytes
 		}
 	}
-	return out, nil
+	return out
 }
 
 // decodeQHeader decodes the text of a Q encoded word as Python's
