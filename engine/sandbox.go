@@ -84,6 +84,7 @@ func (rs *runState) openLibs(L *lua.LState, dir string) {
 	} {
 		osT.RawSetString(name, L.NewFunction(fn))
 	}
+	wrapOSTime(L, osT)
 
 	// debug: traceback only; the rest reaches the registry and other
 	// functions' locals.

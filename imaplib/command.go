@@ -126,6 +126,7 @@ func (m *IMAP4) send(cmd *command) (string, error) {
 	if err := m.sendable(cmd); err != nil {
 		return "", err
 	}
+	m.takeLiteral(cmd)
 	tag := m.newTag()
 	parts, traceText, err := m.build(tag, cmd)
 	if err != nil {
@@ -155,11 +156,14 @@ func (m *IMAP4) send(cmd *command) (string, error) {
 // its arguments carry no control characters, so a refused command leaves no
 // pending tag behind.
 func (m *IMAP4) sendable(cmd *command) error {
+	// The state comes first, as in Python: a command refused in this
+	// state is an error even on a closed connection.
+	if err := m.allowedIn(cmd.name); err != nil {
+		m.pyLiteral = nil
+		return err
+	}
 	if m.broken != nil {
 		return m.brokenErr()
-	}
-	if err := m.allowedIn(cmd.name); err != nil {
-		return err
 	}
 	for _, typ := range []string{"OK", "NO", "BAD"} {
 		delete(m.untagged, typ)

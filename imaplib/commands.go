@@ -225,6 +225,10 @@ func (m *IMAP4) Select(mailbox string, readonly bool) (string, []Item, error) {
 	if mailbox == "" {
 		mailbox = "INBOX"
 	}
+	return m.selectMailbox(mailbox, readonly)
+}
+
+func (m *IMAP4) selectMailbox(mailbox string, readonly bool) (string, []Item, error) {
 	m.untagged = make(map[string][]Item)
 	m.isReadonly = readonly
 	name := "SELECT"

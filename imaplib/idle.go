@@ -75,11 +75,11 @@ func (m *IMAP4) Idle(duration time.Duration) (*Idler, error) {
 	if duration > 0 && m.netConn == nil {
 		return nil, newError(KindError, nil, "duration requires a socket connection")
 	}
-	if m.broken != nil {
-		return nil, m.brokenErr()
-	}
 	if err := m.allowedIn("IDLE"); err != nil {
 		return nil, err
+	}
+	if m.broken != nil {
+		return nil, m.brokenErr()
 	}
 	m.tracef(4, "idle start duration=%v", duration)
 	i := &Idler{m: m, nc: m.netConn, duration: duration}
@@ -254,6 +254,19 @@ func (i *Idler) pop(timeout time.Duration, limited bool) (IdleResponse, bool) {
 				return IdleResponse{}, false
 			}
 			if !got {
+				return IdleResponse{}, false
+			}
+		}
+		if limited {
+			// The limit bounds the whole response, not only its start:
+			// one still arriving when it runs out is left for the next
+			// command to read, unless it completes within the grace.
+			whole, err := i.waitWhole(end.Add(IdleGrace))
+			if err != nil {
+				i.err = err
+				return IdleResponse{}, false
+			}
+			if !whole {
 				return IdleResponse{}, false
 			}
 		}

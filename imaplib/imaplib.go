@@ -98,6 +98,7 @@ type IMAP4 struct {
 	utf8            bool
 	tlsEstablished  bool
 	broken          *Error
+	pyLiteral       *[]byte // Python's IMAP4.literal (literal.go)
 	closeOnce       sync.Once
 	pushed          func(typ string, it Item) // while idling, takes untagged responses instead of untagged
 	xatoms          map[string][]string       // states of commands added by Xatom

@@ -31,6 +31,7 @@ func Modules() []Module {
 		{email.Name, email.Loader},
 		{email.HeaderName, email.HeaderLoader},
 		{email.UtilsName, email.UtilsLoader},
+		{email.ErrorsName, email.ErrorsLoader},
 		{re.Name, re.Loader},
 		{json.Name, json.Loader},
 		{luatime.Name, luatime.Loader},

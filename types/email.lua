@@ -1,9 +1,30 @@
 ---@meta email
 -- mailscript's "email" module: Python's email package (compat32), also
--- reachable as require("email.header") and require("email.utils").
+-- reachable as require("email.header"), require("email.utils") and
+-- require("email.errors").
 local email = {}
 email.header = {}
 email.utils = {}
+
+---An exception class of email.errors: pcall, then cls:is(err) as Python's except.
+---@class email.ErrorClass
+---@field name string
+---@field qualname string
+local ErrorClass = {}
+---@param err any the error value pcall returned
+---@return boolean
+function ErrorClass:is(err) end
+
+---Python's email.errors: HeaderParseError (raised by decode_header) and its
+---parents MessageParseError and MessageError, BoundaryError,
+---MultipartConversionError, CharsetError.
+email.errors = {}
+email.errors.MessageError = ErrorClass
+email.errors.MessageParseError = ErrorClass
+email.errors.HeaderParseError = ErrorClass
+email.errors.BoundaryError = ErrorClass
+email.errors.MultipartConversionError = ErrorClass
+email.errors.CharsetError = ErrorClass
 
 ---@param s string
 ---@return email.Message
@@ -12,7 +33,8 @@ function email.message_from_string(s) end
 ---@return email.Message
 function email.message_from_bytes(s) end
 
----Python's decode_header: a list of {text, charset} pairs.
+---Python's decode_header: a list of {text, charset} pairs. Broken base64
+---in an encoded word raises email.errors.HeaderParseError.
 ---@param s string
 ---@return {[1]: string, [2]: string?}[]
 function email.header.decode_header(s) end
@@ -35,8 +57,9 @@ function email.utils.parseaddr(s) end
 ---@return {[1]: string, [2]: string}[]
 function email.utils.getaddresses(values) end
 ---@param pair {[1]: string, [2]: string}
+---@param charset? string the charset of a name that is not ASCII (default "utf-8")
 ---@return string
-function email.utils.formataddr(pair) end
+function email.utils.formataddr(pair, charset) end
 ---@param s string
 ---@return integer? epoch, integer? offset
 function email.utils.parsedate_to_datetime(s) end

@@ -27,12 +27,15 @@ function ExceptionClass:is(err) end
 ---@field PROTOCOL_VERSION string
 ---@field utf8_enabled boolean
 ---@field debug integer
+---@field literal string? Python's M.literal: sent with the next command, then reset
 local IMAP4 = {}
 imaplib.IMAP4 = IMAP4
 imaplib.IMAP4.error = ExceptionClass
 imaplib.IMAP4.abort = ExceptionClass
 imaplib.IMAP4.readonly = ExceptionClass
 imaplib.OSError = ExceptionClass
+---Python's TimeoutError (an OSError): a connect, greeting or read timeout.
+imaplib.TimeoutError = ExceptionClass
 imaplib.ValueError = ExceptionClass
 
 ---Python's IMAP4(host='', port=143, timeout=None); keyword arguments in a table.

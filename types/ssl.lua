@@ -10,6 +10,19 @@
 ---@field TLSVersion {TLSv1: integer, TLSv1_1: integer, TLSv1_2: integer, TLSv1_3: integer, MINIMUM_SUPPORTED: integer, MAXIMUM_SUPPORTED: integer}
 local ssl = {}
 
+---An exception class: pcall, then cls:is(err) as Python's except.
+---@class ssl.ErrorClass
+---@field name string
+---@field qualname string
+local ErrorClass = {}
+---@param err any the error value pcall returned
+---@return boolean
+function ErrorClass:is(err) end
+---A failed TLS handshake (an OSError).
+ssl.SSLError = ErrorClass
+---A certificate that does not verify (an SSLError and a ValueError).
+ssl.SSLCertVerificationError = ErrorClass
+
 ---@class ssl.SSLContext
 ---@field check_hostname boolean
 ---@field verify_mode integer

@@ -509,7 +509,10 @@ func msgGetParam(L *lua.LState) int {
 
 func apiDecodeHeader(L *lua.LState) int {
 	s := L.CheckString(1)
-	words := DecodeHeader(s)
+	words, err := DecodeHeaderStrict(s)
+	if err != nil {
+		raiseEmailError(L, err)
+	}
 	t := L.CreateTable(len(words), 0)
 	for _, w := range words {
 		p := L.CreateTable(2, 0)
@@ -602,17 +605,24 @@ func apiGetAddresses(L *lua.LState) int {
 
 func apiFormatAddr(L *lua.LState) int {
 	var a Address
+	charset := "utf-8"
 	if t, ok := L.Get(1).(*lua.LTable); ok {
 		a.Name = lua.LVAsString(t.RawGetInt(1))
 		a.Addr = lua.LVAsString(t.RawGetInt(2))
+		charset = L.OptString(2, charset)
 	} else {
 		a.Name = L.OptString(1, "")
 		a.Addr = L.CheckString(2)
+		charset = L.OptString(3, charset)
 	}
 	if !isASCII(a.Addr) {
 		L.ArgError(2, "email: formataddr: the address must be ASCII")
 	}
-	L.Push(lua.LString(FormatAddr(a)))
+	s, err := FormatAddrCharset(a, charset)
+	if err != nil {
+		L.RaiseError("%v", err)
+	}
+	L.Push(lua.LString(s))
 	return 1
 }
 

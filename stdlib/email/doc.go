@@ -47,13 +47,23 @@
 //     msg:get_params{header="content-disposition"}.
 //
 // email.header: decode_header(s) returns {bytes, charset} pairs as Python
-// does; make_header(pairs) returns the joined UTF-8 string (not a Header
-// object); decode(s) is make_header(decode_header(s)) and never fails;
-// encode_word(s, charset) makes one encoded word.
+// does, and raises email.errors.HeaderParseError ("Base64 decoding
+// error") for an encoded word whose base64 is broken; make_header(pairs)
+// returns the joined UTF-8 string (not a Header object); decode(s) is
+// make_header(decode_header(s)) but never fails (a broken word stays as
+// it is); encode_word(s, charset) makes one encoded word.
+//
+// email.errors (also require("email.errors")): Python's exception classes
+// MessageError, MessageParseError, HeaderParseError, BoundaryError,
+// MultipartConversionError and CharsetError. An error raised by the module
+// is a table {class, message, args}; Class:is(e) is Python's except.
 //
 // email.utils: parseaddr(s) returns name, addr (two values);
-// getaddresses(values) a list of {name, addr}; formataddr({name, addr}) or
-// formataddr(name, addr); parsedate_to_datetime(s) returns the epoch
+// getaddresses(values) a list of {name, addr}; formataddr({name, addr},
+// charset) or formataddr(name, addr, charset), where a name that is not
+// ASCII is encoded in charset (default utf-8) as Python's Charset encodes
+// headers (Q for ISO-8859-*, B for the CJK charsets and KOI8-R);
+// parsedate_to_datetime(s) returns the epoch
 // seconds and the zone offset in seconds (nil for -0000 or an unknown
 // zone), or nil and a message; parsedate_tz, parsedate, mktime_tz;
 // format_datetime(epoch, offset, usegmt); formatdate(epoch, localtime,
@@ -115,6 +125,17 @@
 // Charsets: UTF-8, US-ASCII, ISO-8859-*, Windows-125x, KOI8-R/U, GB2312,
 // GBK, GB18030, Big5, Shift_JIS, EUC-JP, ISO-2022-JP, EUC-KR, UTF-16 and
 // the IANA names golang.org/x/text knows, under Python's aliases.
+//
+// Charsets: every charset Python's codecs resolve, under all of Python's
+// names and aliases. The single-byte ones (ISO-8859-*, Windows-125x, the
+// Mac family, the DOS and EBCDIC code pages, KOI8-*, TIS-620, ...) decode
+// with Python's own tables, generated from its codecs; the multi-byte ones
+// (GB2312, GBK, GB18030, HZ, Big5, Shift_JIS, EUC-JP, ISO-2022-JP, EUC-KR,
+// UTF-16, UTF-32) with golang.org/x/text, plus the IANA names x/text
+// knows. Approximations: the JIS X 0213 variants (EUC-JIS-2004, Shift_JIS-
+// 2004) and ISO-2022-JP-1/2/3 decode only what their base codec holds, and
+// Big5's row 0xC6A1-0xC7FC decodes as WHATWG's kana where Python has
+// Cyrillic. Not decoded: ISO-2022-KR, Johab, UTF-7 (read as UTF-8).
 //
 // Go programs (the mail module) use the same parser through Parse,
 // Message, DecodeHeaderString, ParseAddresses and ParseDate.

@@ -53,9 +53,27 @@ type rawWord struct {
 // whole with no charset. Unlike Python it never fails: an encoded word
 // whose base64 cannot be decoded is kept as unencoded text.
 func DecodeHeader(s string) []Word {
+	words, _ := decodeHeader(s, false)
+	return words
+}
+
+// decodeHeader is DecodeHeader; strict makes a broken base64 word a
+// *HeaderParseError, as in Python, instead of text kept as it is.
+func decodeHeader(s string, strict bool) ([]Word, error) {
 	if !encodedWord.MatchString(s) {
-		return []Word{{Bytes: s}}
+		return []Word{{Bytes: s}}, nil
 	}
+	decoded, err := decodeWords(splitWords(s), strict)
+	if err != nil {
+		return nil, err
+	}
+	return joinCharsetRuns(decoded), nil
+}
+
+// splitWords splits a header value into encoded words and the unencoded
+// runs between them, line by line, without the leading whitespace of a
+// line.
+func splitWords(s string) []rawWord {
 	var words []rawWord
 	for _, line := range headerLines(s) {
 		first := true
@@ -84,7 +102,12 @@ func DecodeHeader(s string) []Word {
 			words = append(words, rawWord{text: un})
 		}
 	}
-	// Drop whitespace between two encoded words.
+	return words
+}
+
+// decodeWords decodes the encoded words, dropping the whitespace between
+// two of them.
+func decodeWords(words []rawWord, strict bool) ([]Word, error) {
 	drop := map[int]bool{}
 	for n := 2; n < len(words); n++ {
 		if words[n].encoding != 0 && words[n-2].encoding != 0 && isAllSpace(words[n-1].text) {
@@ -108,13 +131,21 @@ func DecodeHeader(s string) []Word {
 			}
 			b, err := a2bBase64(enc, false)
 			if err != nil {
+				if strict {
+					return nil, &HeaderParseError{Message: "Base64 decoding error"}
+				}
 				decoded = append(decoded, Word{Bytes: "=?" + w.charset + "?b?" + w.text + "?="})
 				continue
 			}
 			decoded = append(decoded, Word{string(b), w.charset})
 		}
 	}
-	// Join runs of the same charset; unencoded runs with a space.
+	return decoded, nil
+}
+
+// joinCharsetRuns joins runs of words in the same charset; unencoded runs
+// are joined with a space.
+func joinCharsetRuns(decoded []Word) []Word {
 	var out []Word
 	for _, w := range decoded {
 		if len(out) == 0 || out[len(out)-1].Charset != w.Charset {

@@ -90,7 +90,7 @@ func Loader(L *lua.LState) int {
 	luabind.Register(L, messageType)
 	header := luabind.NewModule(L, headerFuncs, nil)
 	utils := luabind.NewModule(L, utilsFuncs, nil)
-	mod := luabind.NewModule(L, moduleFuncs, map[string]lua.LValue{"header": header, "utils": utils})
+	mod := luabind.NewModule(L, moduleFuncs, map[string]lua.LValue{"header": header, "utils": utils, "errors": errorsModule(L)})
 	addBuildAPI(L, mod, header, utils)
 	L.Push(mod)
 	return 1

@@ -213,6 +213,8 @@ func (mod *module) field(L *lua.LState, ud *lua.LUserData, key string) (lua.LVal
 		v = lua.LString(c.m.ProtocolVersion())
 	case "debug":
 		v = lua.LNumber(c.debug)
+	case "literal":
+		v = literalAttr(c)
 	case "utf8_enabled":
 		v = lua.LBool(c.m.UTF8Enabled())
 	case "is_readonly":
@@ -274,6 +276,8 @@ func (mod *module) setField(L *lua.LState, ud *lua.LUserData, key string, v lua.
 	switch {
 	case key == "debug":
 		c.debug = int(lua.LVAsNumber(v))
+	case key == "literal":
+		setLiteralAttr(L, c, v)
 	case readOnlyAttrs[key] || mod.methods.RawGetString(key) != lua.LNil:
 		L.RaiseError("imaplib: attribute %q of an IMAP4 instance cannot be assigned", key)
 	default:

@@ -31,11 +31,12 @@ var (
 	classReadonly = &luabind.Class{Name: "readonly", Qualname: "imaplib.IMAP4.readonly", Parent: classAbort}
 	classValue    = luabind.ValueError
 	classOSError  = luabind.OSError
+	classTimeout  = luabind.TimeoutError // OSError's subclasses: oserror.go
 )
 
 // classes holds the class tables of one Lua state.
 type classes struct {
-	error, abort, readonly, value, oserror *lua.LTable
+	error, abort, readonly, value, oserror, timeout *lua.LTable
 }
 
 // newClasses returns the class tables of L.
@@ -46,6 +47,7 @@ func newClasses(L *lua.LState) *classes {
 		readonly: luabind.ClassTable(L, classReadonly),
 		value:    luabind.ClassTable(L, classValue),
 		oserror:  luabind.ClassTable(L, classOSError),
+		timeout:  luabind.ClassTable(L, classTimeout),
 	}
 }
 
@@ -60,6 +62,9 @@ func (c *classes) luaError(L *lua.LState, err error) lua.LValue {
 	var pe *host.PermissionError
 	if errors.As(err, &pe) {
 		return lua.LString("imaplib: " + pe.Error())
+	}
+	if e := osError(L, err); e != nil {
+		return e
 	}
 	return luabind.Value(L, err, classError, classify)
 }
@@ -86,6 +91,9 @@ func classify(err error) (*luabind.Class, string, bool) {
 // Python, where the socket and ssl modules raise it; a bad greeting stays
 // an imaplib error.
 func (c *classes) connectError(L *lua.LState, err error) lua.LValue {
+	if e := osError(L, err); e != nil {
+		return e
+	}
 	var ie *imaplib.Error
 	var oe *net.OpError
 	if errors.As(err, &ie) && ie.Kind == imaplib.KindAbort {

@@ -109,7 +109,7 @@ var methodTable = map[string]method{
 	},
 	"list": func(L *lua.LState, mod *module, c *conn) int {
 		a := getArgs(L, "list", 2, []string{"directory", "pattern"}, false, true)
-		typ, data, err := c.m.List(a.str(0, `""`), a.str(1, "*"))
+		typ, data, err := c.m.ListVerbatim(a.str(0, `""`), a.str(1, "*"))
 		return mod.push(L, typ, data, err)
 	},
 	"login": simple("login", []string{"user", "password"}, func(m *imaplib.IMAP4, s []string) (string, []imaplib.Item, error) {
@@ -123,7 +123,7 @@ var methodTable = map[string]method{
 	},
 	"lsub": func(L *lua.LState, mod *module, c *conn) int {
 		a := getArgs(L, "lsub", 2, []string{"directory", "pattern"}, false, true)
-		typ, data, err := c.m.Lsub(a.str(0, `""`), a.str(1, "*"))
+		typ, data, err := c.m.LsubVerbatim(a.str(0, `""`), a.str(1, "*"))
 		return mod.push(L, typ, data, err)
 	},
 	"myrights": simple("myrights", []string{"mailbox"}, func(m *imaplib.IMAP4, s []string) (string, []imaplib.Item, error) {
@@ -209,7 +209,7 @@ var methodTable = map[string]method{
 	}),
 	"select": func(L *lua.LState, mod *module, c *conn) int {
 		a := getArgs(L, "select", 2, []string{"mailbox", "readonly"}, false, true)
-		typ, data, err := c.m.Select(a.str(0, "INBOX"), a.truth(1))
+		typ, data, err := c.m.SelectVerbatim(a.str(0, "INBOX"), a.truth(1))
 		return mod.push(L, typ, data, err)
 	},
 	"send": func(L *lua.LState, mod *module, c *conn) int {
@@ -237,9 +237,7 @@ var methodTable = map[string]method{
 		L.Push(mod.socket(L, c))
 		return 1
 	},
-	"sort": variadic("sort", []string{"sort_criteria", "charset"}, func(m *imaplib.IMAP4, s, rest []string) (string, []imaplib.Item, error) {
-		return m.Sort(s[0], s[1], rest...)
-	}),
+	"sort": charsetVariadic("sort", []string{"sort_criteria", "charset"}, (*imaplib.IMAP4).SortVerbatim),
 	"status": simple("status", []string{"mailbox", "names"}, func(m *imaplib.IMAP4, s []string) (string, []imaplib.Item, error) {
 		return m.Status(s[0], s[1])
 	}),
@@ -249,9 +247,7 @@ var methodTable = map[string]method{
 	"subscribe": simple("subscribe", []string{"mailbox"}, func(m *imaplib.IMAP4, s []string) (string, []imaplib.Item, error) {
 		return m.Subscribe(s[0])
 	}),
-	"thread": variadic("thread", []string{"threading_algorithm", "charset"}, func(m *imaplib.IMAP4, s, rest []string) (string, []imaplib.Item, error) {
-		return m.Thread(s[0], s[1], rest...)
-	}),
+	"thread": charsetVariadic("thread", []string{"threading_algorithm", "charset"}, (*imaplib.IMAP4).ThreadVerbatim),
 	"uid": variadic("uid", []string{"command"}, func(m *imaplib.IMAP4, s, rest []string) (string, []imaplib.Item, error) {
 		return m.UID(s[0], rest...)
 	}),

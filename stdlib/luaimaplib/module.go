@@ -69,6 +69,7 @@ func Loader(L *lua.LState) int {
 	t.RawSetString("None", mod.none)
 	t.RawSetString("ValueError", mod.cls.value)
 	t.RawSetString("OSError", mod.cls.oserror)
+	t.RawSetString("TimeoutError", mod.cls.timeout)
 	t.RawSetString("IMAP4_PORT", lua.LNumber(imaplib.IMAP4Port))
 	t.RawSetString("IMAP4_SSL_PORT", lua.LNumber(imaplib.IMAP4SSLPort))
 	t.RawSetString("Debug", lua.LNumber(0))

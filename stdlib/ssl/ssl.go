@@ -138,6 +138,7 @@ func Loader(L *lua.LState) int {
 		"Purpose":             purpose,
 		"TLSVersion":          versions,
 	})
+	setErrorClasses(L, mod)
 	L.Push(mod)
 	return 1
 }

@@ -145,3 +145,25 @@ func TestAttributesAndErrors(t *testing.T) {
 		t.Errorf("Config of a string: %v", err)
 	}
 }
+
+// TestErrorClasses checks the class tree of ssl's exceptions as a script
+// sees it, without any module that raises them loaded: a certificate
+// error is an SSLError and a ValueError, as in Python, and no SSLError is
+// a certificate error.
+func TestErrorClasses(t *testing.T) {
+	L := newState(t, host.Permissions{})
+	err := L.DoString(`
+local ssl = require("ssl")
+local cert = ssl.SSLCertVerificationError("certificate verify failed")
+assert(ssl.SSLCertVerificationError:is(cert) and ssl.SSLError:is(cert))
+local value = ssl.SSLCertVerificationError.bases[1]
+assert(value.qualname == "ValueError" and value:is(cert), "the second base")
+assert(ssl.SSLError.parent.qualname == "OSError" and ssl.SSLError.parent:is(cert))
+local plain = ssl.SSLError("handshake failure")
+assert(ssl.SSLError:is(plain) and not ssl.SSLCertVerificationError:is(plain) and not value:is(plain))
+assert(tostring(cert) == "ssl.SSLCertVerificationError: certificate verify failed", tostring(cert))
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 )
 
 // Default limits: generous enough for real mailboxes (a SEARCH result over a
@@ -52,6 +53,10 @@ type LimitError struct {
 
 // Error describes the error.
 func (e *LimitError) Error() string {
+	if e.Size < 0 {
+		// LiteralSize's answer for a size that does not fit in int64.
+		return fmt.Sprintf("%s of more than %d bytes exceeds the limit of %d", e.What, int64(math.MaxInt64), e.Limit)
+	}
 	return fmt.Sprintf("%s of %d bytes exceeds the limit of %d", e.What, e.Size, e.Limit)
 }
 

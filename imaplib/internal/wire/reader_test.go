@@ -205,3 +205,41 @@ func FuzzReadResponse(f *testing.F) {
 		}
 	})
 }
+
+func TestWholeResponse(t *testing.T) {
+	for _, tc := range []struct {
+		buf  string
+		want bool
+	}{
+		{"", false},
+		{"* 1 EXI", false},
+		{"* 1 EXISTS\r\n", true},
+		{"A1 OK done\r\n", true},
+		{"+ idling\r\n", true},
+		{"* 1 FETCH (BODY[] {5}\r\n", false},
+		{"* 1 FETCH (BODY[] {5}\r\nhel", false},
+		{"* 1 FETCH (BODY[] {5}\r\nhello", false},
+		{"* 1 FETCH (BODY[] {5}\r\nhello)\r\n", true},
+		{"* 1 FETCH (A {1}\r\nx B {2}\r\nyz)\r\n", true},
+		{"* 1 FETCH (A {1}\r\nx B {2}\r\ny", false},
+		{"* 1 FETCH (BODY[] {99999999999999999999}\r\n", true},
+		{"A1 OK {5}\r\n", true},
+	} {
+		if got := wholeResponse([]byte(tc.buf)); got != tc.want {
+			t.Errorf("wholeResponse(%q) = %v, want %v", tc.buf, got, tc.want)
+		}
+	}
+}
+
+// A literal size too large for int64 is reported as such, not as the -1
+// LiteralSize uses for it.
+func TestImpossibleLiteralError(t *testing.T) {
+	r := NewReader(strings.NewReader("* 1 FETCH (BODY[] {9223372036854775808}\r\nx)\r\n"), Limits{})
+	_, err := r.ReadResponse()
+	if err == nil {
+		t.Fatal("no error for a literal of 2^63 bytes")
+	}
+	if want := "literal of more than 9223372036854775807 bytes exceeds the limit of 536870912"; err.Error() != want {
+		t.Fatalf("error %q, want %q", err, want)
+	}
+}

@@ -10,7 +10,8 @@
 // IMAP_SSL_PORT, IMAP_USER, IMAP_PASSWORD, IMAP_USER2 and IMAP_PASSWORD2 (User2), IMAP_CAFILE (the server's
 // certificate), IMAP_STREAM (a shell command speaking preauthenticated
 // IMAP on stdin/stdout) and IMAP_KICK (a shell command that drops the
-// user's connections).
+// user's connections) and IMAP_SILENT_PORT (a port on IMAP_HOST that
+// accepts connections and never says anything, for timeouts).
 //
 // Python scripts run with the python3 on PATH; Lua scripts run in the
 // mailscript engine with every permission. Normalize removes what differs
@@ -90,16 +91,17 @@ func Start(t testing.TB, seed func(srv *dovecottest.Server), opts ...dovecottest
 	h, p, _ := strings.Cut(srv.Addr(), ":")
 	_, sp, _ := strings.Cut(srv.TLSAddr(), ":")
 	e.Vars = map[string]string{
-		"IMAP_HOST":      h,
-		"IMAP_PORT":      p,
-		"IMAP_SSL_PORT":  sp,
-		"IMAP_USER":      srv.User,
-		"IMAP_PASSWORD":  srv.Password,
-		"IMAP_CAFILE":    srv.CertFile(),
-		"IMAP_STREAM":    srv.StreamCommand(srv.User),
-		"IMAP_KICK":      kickCommand(srv),
-		"IMAP_USER2":     User2,
-		"IMAP_PASSWORD2": Password2,
+		"IMAP_HOST":        h,
+		"IMAP_PORT":        p,
+		"IMAP_SSL_PORT":    sp,
+		"IMAP_USER":        srv.User,
+		"IMAP_PASSWORD":    srv.Password,
+		"IMAP_CAFILE":      srv.CertFile(),
+		"IMAP_STREAM":      srv.StreamCommand(srv.User),
+		"IMAP_KICK":        kickCommand(srv),
+		"IMAP_USER2":       User2,
+		"IMAP_PASSWORD2":   Password2,
+		"IMAP_SILENT_PORT": silentServer(t),
 	}
 	return e
 }

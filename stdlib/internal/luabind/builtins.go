@@ -15,6 +15,8 @@ var (
 	KeyError   = &Class{Name: "KeyError", Qualname: "KeyError"}
 	IndexError = &Class{Name: "IndexError", Qualname: "IndexError"}
 	OSError    = &Class{Name: "OSError", Qualname: "OSError"}
+	// TimeoutError is an OSError, raised when a timeout runs out.
+	TimeoutError = &Class{Name: "TimeoutError", Qualname: "TimeoutError", Parent: OSError}
 )
 
 // RaiseClass raises a new error of class c, its message made by fmt of

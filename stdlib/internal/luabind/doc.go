@@ -8,9 +8,10 @@
 // an error that names the type and, when one is close, the name the script
 // probably meant.
 //
-// Errors are values, not strings: a Class (name, qualified name, parent)
-// becomes a Lua table with is(e), a __call that makes an error of the class
-// and a __tostring; an error value is a table {class, name, message, args}.
+// Errors are values, not strings: a Class (name, qualified name, parent,
+// and further bases for a class with several, as Python allows) becomes a
+// Lua table with is(e), a __call that makes an error of the class and a
+// __tostring; an error value is a table {class, name, message, args}.
 // Raise turns a Go error into such a value: a *Error carries its class,
 // and a module's Classifier maps its own typed Go errors to classes.
 //

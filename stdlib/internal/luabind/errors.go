@@ -6,14 +6,19 @@ import (
 	lua "github.com/yuin/gopher-lua"
 )
 
-// A Class is an error class. In Lua it is a table {name, qualname, parent}
-// with is(e) (true when e is an error of the class or of a subclass), a
-// __call that makes an error of the class (Class("text")) and a
-// __tostring "<class 'qualname'>".
+// A Class is an error class. In Lua it is a table {name, qualname, parent,
+// bases} with is(e) (true when e is an error of the class or of a
+// subclass), a __call that makes an error of the class (Class("text")) and
+// a __tostring "<class 'qualname'>".
 type Class struct {
 	Name     string // "LoginError"
 	Qualname string // "mail.LoginError"
 	Parent   *Class
+	// Bases are further base classes, for a Python class with several
+	// (ssl.SSLCertVerificationError is an SSLError and a ValueError):
+	// is(e) of any of them, or of their ancestors, is true for an error
+	// of the class. In Lua they are the list bases.
+	Bases []*Class
 	// Bare makes tostring(e) the message alone, for classes whose
 	// messages already name their module ("mail: ..."); otherwise it is
 	// "qualname: message", as Python prints an exception.
@@ -151,6 +156,13 @@ func ClassTable(L *lua.LState, c *Class) *lua.LTable {
 	if c.Parent != nil {
 		t.RawSetString("parent", ClassTable(L, c.Parent))
 	}
+	if len(c.Bases) > 0 {
+		bases := L.CreateTable(len(c.Bases), 0)
+		for _, b := range c.Bases {
+			bases.Append(ClassTable(L, b))
+		}
+		t.RawSetString("bases", bases)
+	}
 	if c.Bare {
 		t.RawSetString("bare", lua.LTrue)
 	}
@@ -167,9 +179,26 @@ func (r *registry) isInstance(v lua.LValue, cls *lua.LTable) bool {
 		return false
 	}
 	k, _ := e.RawGetString("class").(*lua.LTable)
-	for depth := 0; k != nil && depth < 10; depth++ {
+	return inherits(k, cls, 0)
+}
+
+// maxDepth bounds the walk up a class hierarchy, against a cycle made by
+// hand in Lua.
+const maxDepth = 16
+
+// inherits reports whether class k is cls or descends from it through its
+// parent or its bases.
+func inherits(k, cls *lua.LTable, depth int) bool {
+	for ; k != nil && depth < maxDepth; depth++ {
 		if k == cls {
 			return true
+		}
+		if bases, ok := k.RawGetString("bases").(*lua.LTable); ok {
+			for i := 1; i <= bases.Len(); i++ {
+				if b, ok := bases.RawGetInt(i).(*lua.LTable); ok && inherits(b, cls, depth+1) {
+					return true
+				}
+			}
 		}
 		k, _ = k.RawGetString("parent").(*lua.LTable)
 	}

@@ -60,6 +60,8 @@ var (
 	classBase = &luabind.Class{Name: "Error", Qualname: "geo.Error"}
 	classFar  = &luabind.Class{Name: "TooFar", Qualname: "geo.TooFar", Parent: classBase}
 	classBare = &luabind.Class{Name: "Plain", Qualname: "geo.Plain", Bare: true}
+	// classBoth has two bases, as a Python class may: Plain and TooFar.
+	classBoth = &luabind.Class{Name: "Both", Qualname: "geo.Both", Parent: classBare, Bases: []*luabind.Class{classFar}}
 )
 
 var errTooFar = errors.New("geo: too far")
@@ -98,7 +100,7 @@ func newState(t *testing.T) *lua.LState {
 			}))
 			return 1
 		},
-	}, luabind.Classes(L, classBase, classFar, classBare))
+	}, luabind.Classes(L, classBase, classFar, classBare, classBoth))
 	L.SetGlobal("geo", mod)
 	return L
 }
@@ -161,6 +163,12 @@ local made = geo.TooFar("by hand")
 assert(geo.Error:is(made) and made.message == "by hand")
 assert(not geo.Error:is("a string") and not geo.Error:is({}))
 assert(not pcall(geo.Error.is, {}, far), "is() needs a class")
+local both = geo.Both("two bases")
+assert(geo.Both:is(both) and geo.Plain:is(both), "the parent")
+assert(geo.TooFar:is(both) and geo.Error:is(both), "the second base and its ancestors")
+assert(not geo.Both:is(made) and not geo.Both:is(typed), "not the other way round")
+assert(#geo.Both.bases == 1 and geo.Both.bases[1] == geo.TooFar)
+assert(geo.TooFar.bases == nil)
 `)
 	if err != nil {
 		t.Fatal(err)
