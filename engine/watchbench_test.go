@@ -66,7 +66,7 @@ func TestWatchFootprint(t *testing.T) {
 
 func footprint(t *testing.T, accounts int, idle time.Duration) {
 	opts := []dovecottest.Option{dovecottest.WithConfig(
-		"default_process_limit = 3000\ndefault_client_limit = 6000\ndefault_vsz_limit = 0\n"+
+		"default_process_limit = 3000\ndefault_client_limit = 6000\ndefault_vsz_limit = 0\n" +
 			// Beyond fs.inotify.max_user_instances (128 by default) IDLE
 			// sessions, Dovecot stops using inotify and looks for changes
 			// every mailbox_idle_check_interval (30 s by default).
