@@ -79,5 +79,26 @@
 //
 // Watch runs the rules of a folder as they change; see its documentation
 // for which files are rules and how changes are debounced, serialized and
-// coalesced.
+// coalesced. At start it runs the rules one after another in file-name
+// order.
+//
+// # One account, one rule at a time
+//
+// Runs of one Engine never interleave their work on one account: the
+// mail module takes the account's lock at the first command a main chunk
+// or a callback sends to it, and the engine gives it back when the chunk
+// or callback ends; a trigger's callback takes its account's lock before
+// it starts. Rules on different accounts run in parallel. (An embedder
+// running long scripts on one account concurrently sees them run one
+// after another.)
+//
+// # Running as a daemon
+//
+// WithMetrics keeps Prometheus metrics of the active rules, and Handler
+// serves them (/metrics) with a health check (/healthz; see Health).
+// host.Tuning bounds every wait: CommandTimeout is the deadline of each
+// IMAP command, IdleRenew the IDLE heartbeat that notices a server that
+// stopped answering. LockStateDir keeps two processes from sharing a
+// state folder, and WithShard splits the accounts' triggers over several
+// processes (Shard, ShardOf).
 package engine
