@@ -150,7 +150,7 @@ end
 
 -- Fetching ----------------------------------------------------------------
 
--- readahead is how many messages of the last search a fetch for one
+-- readahead is how many messages of the last result (or search) a fetch for one
 -- message brings along: a config looping over a result and fetching
 -- each message's subject makes one request per 200 messages, not one
 -- per message. What is read ahead stays out of the messages' cache until
