@@ -150,11 +150,11 @@ end
 
 -- Fetching ----------------------------------------------------------------
 
--- readahead is how many messages of the last search a fetch for one
+-- readahead is how many messages of the last result (or search) a fetch for one
 -- message brings along: a config looping over a result and fetching
 -- each message's subject makes one request per 200 messages, not one
 -- per message. What is read ahead stays out of the messages' cache until
--- asked for, and is forgotten when messages of the mailbox are expunged.
+-- asked for; what was read of a message is forgotten when it is deleted.
 local readahead = 200
 
 -- fetch_cached fetches kind (with arg) of the messages not cached yet, in
@@ -402,9 +402,15 @@ end
 
 function Mailbox._flag_messages(self, mode, flags, uids)
     if not uids or #uids == 0 then return nil end
-    if mode ~= 'remove' then
+    local ahead = rawget(self, '_ahead')
+    if mode ~= 'remove' and ahead then
         for _, f in ipairs(flags) do
-            if string.lower(f) == '\\deleted' then rawset(self, '_ahead', nil) end
+            if string.lower(f) == '\\deleted' then
+                -- These messages go: forget what was read ahead of them.
+                for _, t in pairs(ahead) do
+                    for _, m in ipairs(uids) do t[m] = nil end
+                end
+            end
         end
     end
     local r = core.store(session(self), self._mailbox, uids, mode, flags, options.expunge == true)

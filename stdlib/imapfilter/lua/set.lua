@@ -15,6 +15,26 @@ local function new(values)
     return object
 end
 
+-- remember tells each mailbox of a result its UIDs there: a loop over
+-- the result that fetches message by message then reads ahead along them
+-- (see mailbox.lua).
+local function remember(set)
+    local per = {}
+    for _, v in ipairs(set) do
+        local b = v[1]
+        if type(b) == 'table' and b._type == 'mailbox' then
+            per[b] = per[b] or {}
+            table.insert(per[b], v[2])
+        end
+    end
+    for b, uids in pairs(per) do
+        local pos = {}
+        for i, u in ipairs(uids) do pos[u] = i end
+        rawset(b, '_last', { uids = uids, pos = pos })
+    end
+    return set
+end
+
 -- index(a, b): {mailbox = {uid = true}} and the mailbox order.
 local function index(...)
     local t, order = {}, {}
@@ -39,7 +59,7 @@ local function collect(t, order)
         table.sort(uids)
         for _, m in ipairs(uids) do table.insert(set, { b, m }) end
     end
-    return set
+    return remember(set)
 end
 
 function Set._union(a, b)
@@ -151,4 +171,4 @@ for name, nargs in pairs(searches) do
 end
 
 setmetatable(Set, { __call = function(_, values) return new(values) end })
-IF.Set = new
+IF.Set = function(values) return remember(new(values)) end
