@@ -32,9 +32,9 @@ import (
 	lua "github.com/yuin/gopher-lua"
 
 	"github.com/mailscript/mailscript/engine"
+	"github.com/mailscript/mailscript/host"
 	"github.com/mailscript/mailscript/imaplib"
-	"github.com/mailscript/mailscript/internal/dovecottest"
-	"github.com/mailscript/mailscript/stdlib/host"
+	"github.com/mailscript/mailscript/internal/testkit/dovecottest"
 )
 
 var benchBoxes = []string{"INBOX", "Work", "Lists"}
