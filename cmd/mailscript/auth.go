@@ -92,11 +92,7 @@ func authCmd(ctx context.Context, o *options, args []string, stdout, stderr io.W
 	}
 	sub, args := args[0], args[1:]
 	fs := newFlagSet("auth " + sub)
-	var l struct {
-		provider, clientID, clientSecret, tenant, authURL, tokenURL, deviceURL string
-		scopes                                                                 scopesFlag
-		browser                                                                bool
-	}
+	var l loginFlags
 	switch sub {
 	case "login":
 		fs.StringVar(&l.provider, "provider", "", "")
@@ -160,7 +156,19 @@ func authCmd(ctx context.Context, o *options, args []string, stdout, stderr io.W
 		return nil
 	}
 
-	// login: start from what is stored under NAME, if anything.
+	return loginWith(ctx, store, name, &l, stdout)
+}
+
+// loginFlags are the flags of auth login.
+type loginFlags struct {
+	provider, clientID, clientSecret, tenant, authURL, tokenURL, deviceURL string
+	scopes                                                                 scopesFlag
+	browser                                                                bool
+}
+
+// loginWith signs in under name and stores the tokens, starting from what
+// is stored under name, if anything.
+func loginWith(ctx context.Context, store *oauth2.Store, name string, l *loginFlags, stdout io.Writer) error {
 	var prov oauth2.Provider
 	var clientID, secret string
 	if old, err := store.Load(name); err == nil {
@@ -175,6 +183,7 @@ func authCmd(ctx context.Context, o *options, args []string, stdout, stderr io.W
 		if l.authURL != "" || l.tokenURL != "" || l.deviceURL != "" {
 			return usagef("--auth-url, --token-url and --device-url are for --provider generic")
 		}
+		var err error
 		if prov, err = oauth2.ProviderByName(l.provider, l.tenant); err != nil {
 			return usagef("%v", err)
 		}
@@ -200,10 +209,27 @@ func authCmd(ctx context.Context, o *options, args []string, stdout, stderr io.W
 		return usagef("%v", err)
 	}
 	lg := &oauth2.Login{Name: name, Provider: prov, ClientID: clientID, ClientSecret: secret, Client: authClient}
-	browser := l.browser || prov.DeviceURL == "" || prov.NoDeviceMail
+	rec, err := signIn(ctx, lg, l.browser, stdout)
+	if err != nil {
+		return err
+	}
+	if err := store.Save(rec); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Signed in: %s is saved in %s\n", name, store.Path(name))
+	fmt.Fprintf(stdout, "Use it with oauth2 = %q in mail.account, or oauth2=%s in an account URL.\n", name, name)
+	return nil
+}
+
+// signIn runs the browser flow (asked for, or the only one the provider
+// allows for mail) or the device flow.
+func signIn(ctx context.Context, lg *oauth2.Login, askBrowser bool, stdout io.Writer) (*oauth2.Record, error) {
+	prov := lg.Provider
+	browser := askBrowser || prov.DeviceURL == "" || prov.NoDeviceMail
 	var rec *oauth2.Record
+	var err error
 	if browser {
-		if !l.browser {
+		if !askBrowser {
 			fmt.Fprintf(stdout, "%s sign-in uses the browser flow.\n", prov.Name)
 		}
 		rec, err = oauth2.BrowserLogin(ctx, lg, func(u string) {
@@ -218,15 +244,7 @@ func authCmd(ctx context.Context, o *options, args []string, stdout, stderr io.W
 			}
 		})
 	}
-	if err != nil {
-		return err
-	}
-	if err := store.Save(rec); err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "Signed in: %s is saved in %s\n", name, store.Path(name))
-	fmt.Fprintf(stdout, "Use it with oauth2 = %q in mail.account, or oauth2=%s in an account URL.\n", name, name)
-	return nil
+	return rec, err
 }
 
 func when(t time.Time) string {

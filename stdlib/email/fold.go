@@ -97,7 +97,10 @@ func stealTrailingWSP(lines []string) string {
 var endEWNotAllowed = &tok{kind: "wrap_as_ew_blocked", terminal: true}
 
 // refold is Python's _refold_parse_tree with the default policy (us-ascii,
-// linesep "\n").
+// linesep "\n"). It is a port of Python's function and keeps its shape,
+// so that the two can be compared side by side.
+//
+//mailscript:port
 func refold(root *tok, maxlen int) string {
 	lines := []string{""}
 	lastEW := -1

@@ -311,14 +311,10 @@ func luaForwardEach(L *lua.LState) int {
 // luaVacation is mail.vacation{mbox=, text=, ...}: it returns a
 // mail.Vacation and, in a rule run by the engine and unless watch = false,
 // answers each new message of mbox (an on_new trigger).
-func luaVacation(L *lua.LState) int {
-	h := host.Get(L)
-	t := L.CheckTable(1)
-	v := &Vacation{State: h.State}
-	var mbox *Mailbox
-	var poll time.Duration
-	watch := true
-	err := optTable(t, func(k string, val lua.LValue) error {
+// vacationOptions reads the table of mail.vacation{...}.
+func vacationOptions(t *lua.LTable, v *Vacation) (mbox *Mailbox, poll time.Duration, watch bool, err error) {
+	watch = true
+	err = optTable(t, func(k string, val lua.LValue) error {
 		var err error
 		switch k {
 		case "mbox":
@@ -371,8 +367,15 @@ func luaVacation(L *lua.LState) int {
 	if err == nil && v.Text == "" {
 		err = fmt.Errorf("text is required")
 	}
+	return mbox, poll, watch, err
+}
+
+func luaVacation(L *lua.LState) int {
+	h := host.Get(L)
+	v := &Vacation{State: h.State}
+	mbox, poll, watch, err := vacationOptions(L.CheckTable(1), v)
 	if err != nil {
-		L.RaiseError("mail.vacation: %v", err)
+		raiseArg(L, "mail.vacation: %v", err)
 	}
 	v.Account = mbox.acct
 	if h.State == nil {
