@@ -255,7 +255,6 @@ func (w *watcher) session(ctx context.Context, s host.Sink, bo *backoff) error {
 	if err != nil {
 		return err
 	}
-	bo.reset()
 	// check looks again when the server reported news while it worked:
 	// those reports were taken by its commands and will not wake IDLE.
 	check := func() error {
@@ -272,6 +271,9 @@ func (w *watcher) session(ctx context.Context, s host.Sink, bo *backoff) error {
 	if err := check(); err != nil {
 		return err
 	}
+	// Connected and caught up: only now is the backoff over, so that a
+	// callback failing on the connection again and again backs off.
+	bo.reset()
 	if idle {
 		for {
 			s.SetState(fmt.Sprintf("idle (uidvalidity %d)", info.UIDValidity))

@@ -484,6 +484,21 @@ func TestWatchReadsEveryMessage(t *testing.T) {
 			<-f.Fired()
 			return subj
 		}},
+		{"kick while the callback fetches", func(t *testing.T, ws *watchServer, r *watchRun, mbox string) []string {
+			// The callback's fetch is held at the proxy while the
+			// server drops every connection of the user.
+			f := ws.proxy.Add(faultproxy.Rule{Name: "held fetch", Match: regexp.MustCompile(`(?i)ENVELOPE`), When: faultproxy.BeforeCommand, Action: faultproxy.Stall})
+			subj := subjectsN("kicked", 3)
+			ws.deliverMany(t, mbox, subj)
+			select {
+			case <-f.Fired():
+			case <-time.After(30 * time.Second):
+				t.Fatal("the callback did not fetch")
+			}
+			ws.kick(t)
+			f.Release()
+			return subj
+		}},
 		{"server down", func(t *testing.T, ws *watchServer, r *watchRun, mbox string) []string {
 			ws.deliver(t, mbox, "before down")
 			r.out.wait(t, "first", func(s string) bool { return strings.Contains(s, "before down") })
