@@ -42,6 +42,8 @@ type Account struct {
 	selects    int    // SELECT and EXAMINE commands sent
 
 	journal map[string][]byte // records of moves in progress, without a state store
+	failed  int               // connects failed in a row (view.go)
+	retryAt time.Time         // no connect before then
 
 	// Syncs counts the NOOPs sent to bring a view up to date.
 	Syncs int
@@ -106,7 +108,11 @@ func (a *Account) Conn() (*imaplib.IMAP4, error) {
 	if a.m != nil {
 		return a.m, nil
 	}
+	if err := a.awaitReconnect(); err != nil {
+		return nil, err
+	}
 	m, err := a.connect()
+	a.noteConnect(err)
 	if err != nil {
 		return nil, err
 	}

@@ -25,6 +25,7 @@ local a2 = mail.account(os.getenv("ACCOUNT"))
 local in1 = a1:mailbox("INBOX")
 print("before", #in1:all())
 for i = 1, 5 do a2:mailbox("INBOX"):append("Subject: m" .. i .. "\r\n\r\nx\r\n") end
+print("new_since", #in1:new_since("k"))
 local all = in1:all()
 print("found", #all)
 for msg in all:messages() do io.write(msg.subject, " ") end
@@ -38,7 +39,7 @@ print("deleted", a1:mailbox("Copies"):all():delete())
 print("again", all:flag())
 `
 
-const staleWant = "before\t0\nfound\t5\nm1 m2 m3 m4 m5 \nflagged\t5\ncopied\t5\nmine\t1\nmoved\t6\ndeleted\t5\nagain\t0\n"
+const staleWant = "before\t0\nnew_since\t5\nfound\t5\nm1 m2 m3 m4 m5 \nflagged\t5\ncopied\t5\nmine\t1\nmoved\t6\ndeleted\t5\nagain\t0\n"
 
 // runSource runs src once with ACCOUNT set to url and returns its output.
 func runSource(t *testing.T, url, src string) (string, string) {

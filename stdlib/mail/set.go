@@ -325,58 +325,74 @@ func (s *Set) Match(mt *Match) (*Set, error) {
 			continue
 		}
 		a := p.mbox.acct
-		m, err := p.open(a.DryRun())
-		if err != nil {
-			return nil, err
-		}
-		cand := p.uids
 		var why []journal.Reason
 		if a.h.Journal != nil {
 			why = mt.reasons(a.where())
 		}
-		if len(fields) > 0 {
-			item := "(UID BODY.PEEK[HEADER.FIELDS (" + strings.Join(quoteFields(fields), " ") + ")])"
-			fd, err := m.UIDFetch(p.uids, item)
-			if err != nil {
-				return nil, fmt.Errorf("mail: %s: fetch %q: %w", a.Name(), p.mbox.name, a.check(err))
-			}
-			cand = imaplib.SeqSet{}
-			for _, f := range fd {
-				if f.UID == 0 || !p.uids.Contains(f.UID) {
-					continue
-				}
-				if h := email.Parse(headerSection(f)); mt.matchHeader(h) {
-					cand.Add(f.UID)
-					mt.record(why, f.UID, h)
-				}
-			}
-		}
-		if mt.Body != nil && !cand.IsEmpty() {
-			nums, err := cand.Nums()
-			if err != nil {
-				return nil, fmt.Errorf("mail: %w", err)
-			}
-			cand = imaplib.SeqSet{}
-			for i := 0; i < len(nums); i += bodyBatch {
-				j := min(i+bodyBatch, len(nums))
-				fd, err := m.UIDFetch(imaplib.SeqSetOf(nums[i:j]...), "(UID BODY.PEEK[])")
-				if err != nil {
-					return nil, fmt.Errorf("mail: %s: fetch %q: %w", a.Name(), p.mbox.name, a.check(err))
-				}
-				for _, f := range fd {
-					raw := f.Body("")
-					if f.UID == 0 || raw == nil {
-						continue
-					}
-					if mt.Body.MatchString(ReadableText(email.Parse(raw))) {
-						cand.Add(f.UID)
-					}
-				}
-			}
+		var cand imaplib.SeqSet
+		err := a.retryRead("match", func() error {
+			var err error
+			cand, err = mt.matchPart(&p, fields, why)
+			return err
+		})
+		if err != nil {
+			return nil, err
 		}
 		r.parts = append(r.parts, part{mbox: p.mbox, validity: p.validity, uids: cand, why: joinWhy(p.why, why)})
 	}
 	return r, nil
+}
+
+// matchPart runs a Match over one part: the UIDs whose fields match. For
+// the journal, it records in why what the patterns saw (explain.go).
+func (mt *Match) matchPart(p *part, fields []string, why []journal.Reason) (imaplib.SeqSet, error) {
+	a := p.mbox.acct
+	m, err := p.open(a.DryRun())
+	if err != nil {
+		return imaplib.SeqSet{}, err
+	}
+	cand := p.uids
+	if len(fields) > 0 {
+		item := "(UID BODY.PEEK[HEADER.FIELDS (" + strings.Join(quoteFields(fields), " ") + ")])"
+		fd, err := m.UIDFetch(p.uids, item)
+		if err != nil {
+			return imaplib.SeqSet{}, fmt.Errorf("mail: %s: fetch %q: %w", a.Name(), p.mbox.name, a.check(err))
+		}
+		cand = imaplib.SeqSet{}
+		for _, f := range fd {
+			if f.UID == 0 || !p.uids.Contains(f.UID) {
+				continue
+			}
+			if h := email.Parse(headerSection(f)); mt.matchHeader(h) {
+				cand.Add(f.UID)
+				mt.record(why, f.UID, h)
+			}
+		}
+	}
+	if mt.Body != nil && !cand.IsEmpty() {
+		nums, err := cand.Nums()
+		if err != nil {
+			return imaplib.SeqSet{}, fmt.Errorf("mail: %w", err)
+		}
+		cand = imaplib.SeqSet{}
+		for i := 0; i < len(nums); i += bodyBatch {
+			j := min(i+bodyBatch, len(nums))
+			fd, err := m.UIDFetch(imaplib.SeqSetOf(nums[i:j]...), "(UID BODY.PEEK[])")
+			if err != nil {
+				return imaplib.SeqSet{}, fmt.Errorf("mail: %s: fetch %q: %w", a.Name(), p.mbox.name, a.check(err))
+			}
+			for _, f := range fd {
+				raw := f.Body("")
+				if f.UID == 0 || raw == nil {
+					continue
+				}
+				if mt.Body.MatchString(ReadableText(email.Parse(raw))) {
+					cand.Add(f.UID)
+				}
+			}
+		}
+	}
+	return cand, nil
 }
 
 // headerSection returns the first body section of a header fetch.

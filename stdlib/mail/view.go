@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/mailscript/mailscript/imaplib"
 )
@@ -118,4 +119,39 @@ func (a *Account) retryRead(what string, f func() error) error {
 	a.drop()
 	a.logger().Warn("mail: connection lost; connecting again", "account", a.Name(), "step", what, "err", err.Error())
 	return f()
+}
+
+// awaitReconnect waits, after connects that failed, as a trigger does
+// before it reconnects: doubling from the host's BackoffMin to its
+// BackoffMax, with jitter. The first connect, and the first after a
+// connection was lost, do not wait.
+func (a *Account) awaitReconnect() error {
+	if a.failed == 0 {
+		return nil
+	}
+	d := time.Until(a.retryAt)
+	if d <= 0 {
+		return nil
+	}
+	a.logger().Info("mail: waiting before connecting again", "account", a.Name(), "wait", d.Round(time.Millisecond), "failed", a.failed)
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-a.ctx().Done():
+		return fmt.Errorf("mail: %s: connect: %w", a.Name(), a.ctx().Err())
+	case <-t.C:
+		return nil
+	}
+}
+
+// noteConnect records the outcome of a connect for awaitReconnect.
+func (a *Account) noteConnect(err error) {
+	if err == nil || errors.Is(err, ErrLoginRefused) {
+		a.failed = 0
+		return
+	}
+	tun := a.h.Tuning.WithDefaults()
+	bo := backoff{min: tun.BackoffMin, max: tun.BackoffMax, attempt: a.failed}
+	a.retryAt = time.Now().Add(bo.next())
+	a.failed++
 }

@@ -35,11 +35,13 @@ import (
 // set (so a burst makes one call, or a few), and records the new highest
 // UID once the callback has returned. So a message is handled once: not
 // twice across reconnects and restarts, and none is skipped while the
-// rule was disconnected or not running. A callback that fails still
-// counts as handling (its error is logged; it is not called again for
-// the same messages, which could fail forever); a callback cut short
-// because the rule stopped does not, and its messages come again to the
-// next run.
+// rule was disconnected or not running. A callback that fails because
+// of the script still counts as handling (its error is logged; it is not
+// called again for the same messages, which could fail forever); a
+// callback that ended on a connection or server failure does not (its
+// messages come again after the trigger reconnected, with backoff; see
+// handled.go), nor does one cut short because the rule stopped (its
+// messages come again to the next run).
 //
 // The first time a rule watches a mailbox, the messages already in it
 // are taken as handled: on_new is about mail that arrives from then on
@@ -258,10 +260,12 @@ func (w *watcher) session(ctx context.Context, s host.Sink, bo *backoff) error {
 	if err := ws.selectBox(); err != nil {
 		return err
 	}
-	bo.reset()
 	if err := ws.check(); err != nil {
 		return err
 	}
+	// Connected and caught up: only now is the backoff over, so that a
+	// callback failing on the connection again and again backs off.
+	bo.reset()
 	if m.HasCapability("IDLE") {
 		return ws.idle()
 	}
