@@ -30,13 +30,17 @@ func stateClass(state string) string {
 		if strings.HasPrefix(state, "login refused") {
 			return "login_refused"
 		}
+	case "sign-in":
+		if strings.HasPrefix(state, "sign-in needed") {
+			return "signin_needed" // an OAuth2 grant was revoked or expired
+		}
 	}
 	return "other"
 }
 
 // stateClasses are the classes stateClass returns.
 var stateClasses = []string{"idle", "polling", "waiting", "watching", "starting", "connecting", "checking",
-	"reconnecting", "login_refused", "failed", "stopped", "ended", "other"}
+	"reconnecting", "login_refused", "signin_needed", "failed", "stopped", "ended", "other"}
 
 var attemptRE = regexp.MustCompile(`\(attempt (\d+)\)`)
 
@@ -65,7 +69,7 @@ func triggerHealth(st TriggerStatus, deadline time.Duration, now time.Time) (ok 
 			}
 		}
 		return true, ""
-	case "login_refused", "failed":
+	case "login_refused", "signin_needed", "failed":
 		return false, st.State
 	}
 	return true, ""
