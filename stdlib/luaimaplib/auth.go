@@ -13,8 +13,8 @@ import (
 // and is raised again once the server has answered.
 func authenticateMethod(L *lua.LState, mod *module, c *conn) int {
 	a := getArgs(L, "authenticate", 2, []string{"mechanism", "authobject"}, false, true)
-	mech := a.required(0)
-	obj := a.vals[1]
+	mech := a.Required(0)
+	obj := a.Vals[1]
 	if obj == lua.LNil {
 		L.RaiseError("authenticate() missing required argument: 'authobject'")
 	}

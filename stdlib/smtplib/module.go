@@ -150,19 +150,19 @@ func (mod *module) construct(L *lua.LState, class string) int {
 	// The module talks exactly as Python does, one command at a time; the
 	// Go package pipelines MAIL and RCPT for its other callers.
 	o := &smtplib.Options{Context: h.Context, NoPipelining: true}
-	o.LocalHostname = a.str(2, "")
+	o.LocalHostname = a.Str(2, "")
 	ti, si := 3, 4
 	if class == "LMTP" {
 		ti, si = 4, 3
 	}
-	if f, ok := a.number(ti); ok {
+	if f, ok := a.Number(ti); ok {
 		if f <= 0 || math.IsNaN(f) || f > 1e9 {
 			L.Error(mod.cls.newError(L, mod.cls.byName["ValueError"], "Non-blocking socket (timeout=0) is not supported"), 1)
 		}
 		o.Timeout = time.Duration(f * float64(time.Second))
 	}
-	if a.given(si) {
-		sa, ok := a.vals[si].(*lua.LTable)
+	if a.Given(si) {
+		sa, ok := a.Vals[si].(*lua.LTable)
 		if !ok {
 			L.RaiseError("%s(): source_address must be a (host, port) table", class)
 		}
@@ -170,11 +170,11 @@ func (mod *module) construct(L *lua.LState, class string) int {
 		ps, _ := toStr(sa.RawGetInt(2))
 		o.SourceAddress = hs + ":" + ps
 	}
-	if a.given(5) {
+	if a.Given(5) {
 		if class == "SMTP" || class == "LMTP" {
 			L.RaiseError("%s() got an unexpected keyword argument 'context'", class)
 		}
-		o.TLSConfig = mod.sslContext(L, a.vals[5])
+		o.TLSConfig = mod.sslContext(L, a.Vals[5])
 	}
 	if h.Debug != nil {
 		o.Debug = h.Debug
@@ -193,9 +193,9 @@ func (mod *module) construct(L *lua.LState, class string) int {
 		L.Error(mod.luaError(L, err, nil), 1)
 	}
 	c := &conn{class: class, s: s}
-	if hostName := a.str(0, ""); hostName != "" {
+	if hostName := a.Str(0, ""); hostName != "" {
 		port := 0
-		if p, ok := a.number(1); ok {
+		if p, ok := a.Number(1); ok {
 			port = int(p)
 		}
 		code, msg, err := s.Connect(hostName, port)
