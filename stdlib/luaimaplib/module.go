@@ -59,8 +59,7 @@ func Loader(L *lua.LState) int {
 	})
 	mod.methods, _ = mod.connMeta.RawGetString("__methods").(*lua.LTable)
 	mod.idlerMeta = newIdlerMeta(L, mod)
-	mod.tupleMeta = L.NewTypeMetatable("imaplib.tuple")
-	mod.tupleMeta.RawSetString("__name", lua.LString("imaplib.tuple"))
+	mod.tupleMeta = luabind.TupleMeta(L, "imaplib.tuple")
 
 	t := mod.table
 	t.RawSetString("IMAP4", mod.class(L, "IMAP4", mod.newIMAP4))
@@ -84,23 +83,12 @@ func Loader(L *lua.LState) int {
 
 // class makes the callable table that stands for a Python class: calling
 // it constructs a connection, and it holds the exception classes.
-func (mod *module) class(L *lua.LState, name string, ctor func(L *lua.LState) int) *lua.LTable {
-	t := L.NewTable()
-	t.RawSetString("error", mod.cls.error)
-	t.RawSetString("abort", mod.cls.abort)
-	t.RawSetString("readonly", mod.cls.readonly)
-	t.RawSetString("__name", lua.LString(name))
-	mt := L.NewTable()
-	mt.RawSetString("__call", L.NewFunction(func(L *lua.LState) int {
-		L.Remove(1) // the class table itself
-		return ctor(L)
-	}))
-	mt.RawSetString("__tostring", L.NewFunction(func(L *lua.LState) int {
-		L.Push(lua.LString("<class 'imaplib." + name + "'>"))
-		return 1
-	}))
-	L.SetMetatable(t, mt)
-	return t
+func (mod *module) class(L *lua.LState, name string, ctor lua.LGFunction) *lua.LTable {
+	return luabind.NewClass(L, name, "imaplib."+name, ctor, map[string]lua.LValue{
+		"error":    mod.cls.error,
+		"abort":    mod.cls.abort,
+		"readonly": mod.cls.readonly,
+	})
 }
 
 // raise raises err as the Python exception it stands for.

@@ -192,3 +192,26 @@ func SliceIterator[T any](L *lua.LState, items []T, conv func(T) lua.LValue) *lu
 		return []lua.LValue{conv(items[i-1])}, true
 	})
 }
+
+// NewClass returns the callable table that stands for a Python class whose
+// instances are made by ctor: calling the table calls ctor with the call's
+// arguments (the table itself removed), its __name is name, its tostring
+// "<class 'qualname'>", and it holds fields (IMAP4.error, ...).
+func NewClass(L *lua.LState, name, qualname string, ctor lua.LGFunction, fields map[string]lua.LValue) *lua.LTable {
+	t := L.NewTable()
+	for k, v := range fields {
+		t.RawSetString(k, v)
+	}
+	t.RawSetString("__name", lua.LString(name))
+	mt := L.NewTable()
+	mt.RawSetString("__call", L.NewFunction(func(L *lua.LState) int {
+		L.Remove(1) // the class table itself
+		return ctor(L)
+	}))
+	mt.RawSetString("__tostring", L.NewFunction(func(L *lua.LState) int {
+		L.Push(lua.LString("<class '" + qualname + "'>"))
+		return 1
+	}))
+	L.SetMetatable(t, mt)
+	return t
+}
