@@ -4,6 +4,7 @@ import (
 	lua "github.com/yuin/gopher-lua"
 
 	"github.com/mailscript/mailscript/imaplib"
+	"github.com/mailscript/mailscript/stdlib/internal/luabind"
 )
 
 // authenticate is authenticate(mechanism, authobject): authobject is a
@@ -43,7 +44,7 @@ func authenticateMethod(L *lua.LState, mod *module, c *conn) int {
 	typ, data, err := c.m.Authenticate(mech, auth)
 	if cbErr != nil {
 		if _, ok := cbErr.(*lua.ApiError); ok {
-			reraise(L, cbErr)
+			luabind.Reraise(L, cbErr)
 		}
 		mod.raise(L, cbErr)
 	}

@@ -187,18 +187,10 @@ func idleMethod(L *lua.LState, mod *module, c *conn) int {
 	c.mu.Lock()
 	cerr := c.endIdle()
 	if perr != nil {
-		reraise(L, perr)
+		luabind.Reraise(L, perr)
 	}
 	if cerr != nil {
 		mod.raise(L, cerr)
 	}
 	return L.GetTop() - base
-}
-
-// reraise raises the error a PCall returned, unchanged.
-func reraise(L *lua.LState, err error) {
-	if ae, ok := err.(*lua.ApiError); ok {
-		L.Error(ae.Object, 0)
-	}
-	L.RaiseError("%v", err)
 }

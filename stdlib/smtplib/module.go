@@ -313,27 +313,21 @@ func (mod *module) with(L *lua.LState) int {
 		L.ArgError(1, "SMTP instance expected")
 	}
 	fn := L.CheckFunction(2)
-	base := L.GetTop()
-	L.Push(fn)
-	L.Push(ud)
-	err := L.PCall(1, lua.MultRet, nil)
-	c.mu.Lock()
-	code, msg, qerr := c.s.DoCmd("QUIT", "")
-	c.s.Close()
-	c.mu.Unlock()
-	if err != nil {
-		if ae, ok := err.(*lua.ApiError); ok {
-			L.Error(ae.Object, 0)
+	return luabind.With(L, ud, fn, func() error {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		code, msg, err := c.s.DoCmd("QUIT", "")
+		c.s.Close()
+		switch {
+		case err == nil && code != 221:
+			return &smtplib.Error{Kind: smtplib.KindResponse, Code: code, Msg: msg}
+		case err != nil && !smtplib.KindIs(err, smtplib.KindServerDisconnected):
+			return err
 		}
-		L.RaiseError("%v", err)
-	}
-	if qerr == nil && code != 221 {
-		L.Error(mod.luaError(L, &smtplib.Error{Kind: smtplib.KindResponse, Code: code, Msg: msg}, nil), 1)
-	}
-	if qerr != nil && !smtplib.KindIs(qerr, smtplib.KindServerDisconnected) {
-		L.Error(mod.luaError(L, qerr, nil), 1)
-	}
-	return L.GetTop() - base
+		return nil
+	}, func(L *lua.LState, err error) {
+		L.Error(mod.luaError(L, err, nil), 1)
+	})
 }
 
 // reply pushes Python's (code, msg) as two values, or raises err.

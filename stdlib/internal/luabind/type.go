@@ -215,3 +215,31 @@ func NewClass(L *lua.LState, name, qualname string, ctor lua.LGFunction, fields 
 	L.SetMetatable(t, mt)
 	return t
 }
+
+// With is Python's with statement: it calls fn(v) in protected mode, then
+// exit, whether fn returned or raised. It raises fn's error again,
+// unchanged, or else exit's error through raise (which does not return);
+// otherwise it returns the number of fn's results, left on the stack.
+func With(L *lua.LState, v lua.LValue, fn *lua.LFunction, exit func() error, raise func(L *lua.LState, err error)) int {
+	base := L.GetTop()
+	L.Push(fn)
+	L.Push(v)
+	err := L.PCall(1, lua.MultRet, nil)
+	xerr := exit()
+	if err != nil {
+		Reraise(L, err)
+	}
+	if xerr != nil {
+		raise(L, xerr)
+	}
+	return L.GetTop() - base
+}
+
+// Reraise raises the error a PCall returned again, unchanged: the value
+// that was raised, not its text. It does not return.
+func Reraise(L *lua.LState, err error) {
+	if ae, ok := err.(*lua.ApiError); ok {
+		L.Error(ae.Object, 0)
+	}
+	L.RaiseError("%v", err)
+}
