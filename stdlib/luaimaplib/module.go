@@ -31,7 +31,6 @@ type module struct {
 // Loader is the gopher-lua loader of the imaplib module.
 func Loader(L *lua.LState) int {
 	mod := &module{cls: newClasses(L), none: luabind.Null(L)}
-	mod.table = L.NewTable()
 	methods := make(map[string]lua.LGFunction, len(methodTable))
 	for name, fn := range methodTable {
 		methods[name] = func(L *lua.LState) int {
@@ -61,23 +60,24 @@ func Loader(L *lua.LState) int {
 	mod.idlerMeta = newIdlerMeta(L, mod)
 	mod.tupleMeta = luabind.TupleMeta(L, "imaplib.tuple")
 
-	t := mod.table
-	t.RawSetString("IMAP4", mod.class(L, "IMAP4", mod.newIMAP4))
-	t.RawSetString("IMAP4_SSL", mod.class(L, "IMAP4_SSL", mod.newIMAP4SSL))
-	t.RawSetString("IMAP4_stream", mod.class(L, "IMAP4_stream", mod.newIMAP4Stream))
-	t.RawSetString("None", mod.none)
-	t.RawSetString("ValueError", mod.cls.value)
-	t.RawSetString("OSError", mod.cls.oserror)
-	t.RawSetString("TimeoutError", mod.cls.timeout)
-	t.RawSetString("IMAP4_PORT", lua.LNumber(imaplib.IMAP4Port))
-	t.RawSetString("IMAP4_SSL_PORT", lua.LNumber(imaplib.IMAP4SSLPort))
-	t.RawSetString("Debug", lua.LNumber(0))
+	funcs := make(map[string]lua.LGFunction, len(utilTable)+1)
 	for name, fn := range utilTable {
-		fn := fn
-		t.RawSetString(name, L.NewFunction(func(L *lua.LState) int { return fn(L, mod) }))
+		funcs[name] = func(L *lua.LState) int { return fn(L, mod) }
 	}
-	t.RawSetString("with", L.NewFunction(mod.with))
-	L.Push(t)
+	funcs["with"] = mod.with
+	mod.table = luabind.NewModule(L, funcs, map[string]lua.LValue{
+		"IMAP4":          mod.class(L, "IMAP4", mod.newIMAP4),
+		"IMAP4_SSL":      mod.class(L, "IMAP4_SSL", mod.newIMAP4SSL),
+		"IMAP4_stream":   mod.class(L, "IMAP4_stream", mod.newIMAP4Stream),
+		"None":           mod.none,
+		"ValueError":     mod.cls.value,
+		"OSError":        mod.cls.oserror,
+		"TimeoutError":   mod.cls.timeout,
+		"IMAP4_PORT":     lua.LNumber(imaplib.IMAP4Port),
+		"IMAP4_SSL_PORT": lua.LNumber(imaplib.IMAP4SSLPort),
+		"Debug":          lua.LNumber(0),
+	})
+	L.Push(mod.table)
 	return 1
 }
 
