@@ -19,6 +19,7 @@ import (
 // smtp_error, sender and recipients; its tostring is "Class: message", the
 // message being Python's str() of the exception.
 
+// smtpClass declares smtplib.name, printed "name: message" as before.
 func smtpClass(name string, parent *luabind.Class) *luabind.Class {
 	return &luabind.Class{Name: name, Qualname: "smtplib." + name, Parent: parent, Short: true}
 }
