@@ -28,8 +28,11 @@ type scheduler struct {
 	mu      sync.Mutex
 	pending map[string]*pendingChange
 	targets map[string]*targetState
-	closed  bool
-	wg      sync.WaitGroup
+	// changedRun holds the targets a change made run, so that the first
+	// pass does not run a rule again that a change already ran.
+	changedRun map[string]bool
+	closed     bool
+	wg         sync.WaitGroup
 }
 
 type pendingChange struct {
@@ -47,13 +50,14 @@ func newScheduler(ctx context.Context, debounce time.Duration, parallel int, res
 		parallel = 1
 	}
 	return &scheduler{
-		ctx:      ctx,
-		debounce: debounce,
-		resolve:  resolve,
-		run:      run,
-		slots:    make(chan struct{}, parallel),
-		pending:  make(map[string]*pendingChange),
-		targets:  make(map[string]*targetState),
+		ctx:        ctx,
+		debounce:   debounce,
+		resolve:    resolve,
+		run:        run,
+		slots:      make(chan struct{}, parallel),
+		pending:    make(map[string]*pendingChange),
+		targets:    make(map[string]*targetState),
+		changedRun: make(map[string]bool),
 	}
 }
 
@@ -109,6 +113,9 @@ func (s *scheduler) requestWait(target string, done chan struct{}) {
 			close(done)
 		}
 		return
+	}
+	if done == nil {
+		s.changedRun[target] = true
 	}
 	if st := s.targets[target]; st != nil {
 		st.again = true
@@ -199,6 +206,13 @@ func (s *scheduler) cancelLocked(path string) {
 	if st := s.targets[path]; st != nil {
 		st.again = false
 	}
+}
+
+// ranOnChange reports whether a change has already made target run.
+func (s *scheduler) ranOnChange(target string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.changedRun[target]
 }
 
 // dropPending forgets the pending change of path, if any.

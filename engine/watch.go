@@ -167,6 +167,9 @@ func (wl *watchLoop) firstPass(ctx context.Context, rules []string) {
 	}
 	for _, r := range rules {
 		wl.s.dropPending(r)
+		if wl.s.ranOnChange(r) {
+			continue // written while Watch was starting: it ran already
+		}
 		done := make(chan struct{})
 		wl.s.requestWait(r, done)
 		select {

@@ -125,6 +125,7 @@ func TestUndoStarterRules(t *testing.T) {
 	if len(changed) < 100 {
 		t.Fatalf("the rules changed only %d messages: the test shows nothing\n%s", len(changed), out)
 	}
+	t.Logf("the starter rules changed %d of 2,400 messages", len(changed))
 	undone := undoAll(t, state)
 	if d := diffState(before, mailState(t, srv.Addr(), srv.User, srv.Password)); len(d) > 0 {
 		t.Errorf("%d messages differ after undo (of %d the rules changed), e.g. %q\nundo said:\n%s", len(d), len(changed), d[:min(5, len(d))], undone)

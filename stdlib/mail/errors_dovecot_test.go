@@ -4,55 +4,38 @@ import (
 	"context"
 	"strings"
 	"testing"
-	"time"
-
-	lua "github.com/yuin/gopher-lua"
 
 	"github.com/mailscript/mailscript/engine"
 	"github.com/mailscript/mailscript/internal/testkit/dovecottest"
+	"github.com/mailscript/mailscript/internal/testkit/faultproxy"
 )
 
 // TestErrorClassesDovecot runs a script that tells, by class, a refused
-// login from a dropped connection (doveadm kick between two commands) from a
+// login from a dropped connection (one that drops at every attempt, so the
+// module's retry cannot heal it) from a
 // missing mailbox from a bad argument, against Dovecot. Each check prints
 // the class of the error the script caught; the test compares the lines.
 func TestErrorClassesDovecot(t *testing.T) {
 	srv := dovecottest.Start(t)
 	good := accountURL(srv, srv.Addr(), "alice", "")
 	bad := strings.Replace(good, srv.Users["alice"], "wrong-password", 1)
-	// kick drops alice's sessions and waits until Dovecot has none left.
-	kick := func(L *lua.LState) int {
-		deadline := time.Now().Add(10 * time.Second)
-		for {
-			if err := srv.Kick("alice"); err != nil {
-				L.RaiseError("kick: %v", err)
-			}
-			out, err := srv.Doveadm("who", "-1", "alice")
-			if err != nil {
-				L.RaiseError("who: %v", err)
-			}
-			if !strings.Contains(out, "alice") {
-				return 0
-			}
-			if time.Now().After(deadline) {
-				L.RaiseError("alice still has sessions: %s", out)
-			}
-			// Polling a process table has no event to wait on.
-			time.Sleep(20 * time.Millisecond)
-		}
+	// A connection that drops at its first search, every time: the
+	// module's one transparent retry cannot heal it, so the script sees
+	// the failure.
+	p, err := faultproxy.New(srv.Addr())
+	if err != nil {
+		t.Fatal(err)
 	}
-	env := map[string]string{"GOOD": good, "BAD": bad}
+	defer p.Close()
+	p.Add(faultproxy.Rule{Command: "UID SEARCH", When: faultproxy.BeforeCommand, Action: faultproxy.Cut})
+	cut := accountURL(srv, p.Addr(), "alice", "")
+	env := map[string]string{"GOOD": good, "BAD": bad, "CUT": cut}
 	e := engine.New(
 		engine.WithCapture(),
 		engine.WithEnv(func(k string) (string, bool) { v, ok := env[k]; return v, ok }),
-		engine.WithModule("testctl", func(L *lua.LState) int {
-			L.Push(L.SetFuncs(L.NewTable(), map[string]lua.LGFunction{"kick": kick}))
-			return 1
-		}),
 	)
 	res, err := e.RunString(context.Background(), "classes.lua", `
 local mail = require("mail")
-local testctl = require("testctl")
 local classes = {"LoginError", "ConnectionError", "NoSuchMailbox", "ArgumentError", "PermissionError"}
 local function class(f)
   local ok, e = pcall(f)
@@ -71,8 +54,8 @@ print("refused login:", class(function() refused:mailbox("INBOX"):all() end))
 
 local acct = mail.account(os.getenv("GOOD"))
 print("first search:", class(function() acct:mailbox("INBOX"):all() end))
-testctl.kick()
-print("dropped connection:", class(function() acct:mailbox("INBOX"):all() end))
+local dropping = mail.account(os.getenv("CUT"))
+print("dropped connection:", class(function() dropping:mailbox("INBOX"):all() end))
 
 print("missing mailbox:", class(function() acct:mailbox("No/Such/Box"):all() end))
 print("bad argument:", class(function() acct:mailbox("INBOX"):search{form = "x"} end))

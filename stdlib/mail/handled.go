@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/mailscript/mailscript/stdlib/internal/luabind"
 	lua "github.com/yuin/gopher-lua"
 )
 
@@ -49,14 +50,20 @@ func failedOnConnection(L *lua.LState, err error) bool {
 	if err == nil {
 		return false
 	}
+	text := err.Error()
 	var ae *lua.ApiError
 	if errors.As(err, &ae) {
-		if isAbortValue(ae.Object) {
+		// A classed error value: mail.ConnectionError is what the module
+		// raises for a connection or server failure.
+		if isAbortValue(ae.Object) || luabind.IsError(L, ae.Object, ClassConnectionError) || luabind.IsError(L, ae.Object, luabind.OSError) {
 			return true
+		}
+		if t, ok := ae.Object.(*lua.LTable); ok {
+			text = lua.LVAsString(t.RawGetString("message"))
 		}
 	}
 	note, ok := L.GetField(L.Get(lua.RegistryIndex), failureKey).(lua.LString)
-	return ok && note != "" && strings.Contains(err.Error(), string(note))
+	return ok && note != "" && strings.Contains(text, string(note))
 }
 
 // isAbortValue reports whether v is an error value of the imaplib module

@@ -114,28 +114,12 @@ func (ac *action) transferWithin(p *part, remove bool) error {
 	if err != nil {
 		return fmt.Errorf("mail: %s: search %q: %w", a.Name(), p.mbox.name, a.check(err))
 	}
-	rec, err := a.journalGet(key)
+	done, err := ac.alreadyCopied(p, key, exact)
 	if err != nil {
 		return err
 	}
-	var done imaplib.SeqSet // copied by an earlier attempt, still in the source
-	if rec != nil {
-		copied := parseSet(rec.Copied)
-		if inflight := parseSet(rec.Inflight).Intersect(exact); !inflight.IsEmpty() {
-			found, err := ac.findCopies(p, inflight, rec.DestNext)
-			if err != nil {
-				return err
-			}
-			copied = copied.Union(found)
-		}
-		done = copied.Intersect(exact)
-		if !done.IsEmpty() {
-			a.logger().Info("mail: completing an interrupted "+ac.name, "account", a.Name(), "source", p.mbox.name,
-				"destination", ac.dest.name, "already_copied", done.Len())
-		}
-		if m, err = p.open(false); err != nil {
-			return err
-		}
+	if m, err = p.open(false); err != nil {
+		return err
 	}
 	todo := exact.Difference(done)
 	var copied imaplib.SeqSet
@@ -192,6 +176,31 @@ func (ac *action) transferWithin(p *part, remove bool) error {
 	_, ex := m.Response("EXPUNGE")
 	ac.count += expunges(ex)
 	return a.journalSet(key, nil)
+}
+
+// alreadyCopied returns the UIDs of exact (still in the source) that an
+// earlier, interrupted attempt recorded under key copied to the
+// destination, or whose copy is found there by Message-ID.
+func (ac *action) alreadyCopied(p *part, key string, exact imaplib.SeqSet) (imaplib.SeqSet, error) {
+	a := p.mbox.acct
+	rec, err := a.journalGet(key)
+	if err != nil || rec == nil {
+		return imaplib.SeqSet{}, err
+	}
+	copied := parseSet(rec.Copied)
+	if inflight := parseSet(rec.Inflight).Intersect(exact); !inflight.IsEmpty() {
+		found, err := ac.findCopies(p, inflight, rec.DestNext)
+		if err != nil {
+			return imaplib.SeqSet{}, err
+		}
+		copied = copied.Union(found)
+	}
+	done := copied.Intersect(exact)
+	if !done.IsEmpty() {
+		a.logger().Info("mail: completing an interrupted "+ac.name, "account", a.Name(), "source", p.mbox.name,
+			"destination", ac.dest.name, "already_copied", done.Len())
+	}
+	return done, nil
 }
 
 // findCopies returns the UIDs of uids (in p's mailbox) whose Message-ID

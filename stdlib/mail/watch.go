@@ -608,23 +608,33 @@ func (t *ChangeTrigger) check(ctx context.Context, s host.Sink, m *imaplib.IMAP4
 	if !wasPrimed || (len(changed) == 0 && expunged.IsEmpty()) {
 		return nil
 	}
-	cs := NewSet(t.owner, info.UIDValidity, imaplib.SeqSetOf(changed...))
-	xs := NewSet(t.owner, info.UIDValidity, expunged)
-	handled := true
+	handled, err := t.deliverChanges(s, info.UIDValidity, changed, expunged)
+	if !handled {
+		t.validity, t.modSeq, t.known, t.flags = prevValidity, prevModSeq, prevKnown, prevFlags
+	}
+	return err
+}
+
+// deliverChanges calls the callback with the changed and expunged
+// messages. handled is false when the callback ended on a connection
+// failure: the caller restores its baseline, so the changes come again.
+func (t *ChangeTrigger) deliverChanges(s host.Sink, validity uint32, changed []uint32, expunged imaplib.SeqSet) (handled bool, err error) {
+	cs := NewSet(t.owner, validity, imaplib.SeqSetOf(changed...))
+	xs := NewSet(t.owner, validity, expunged)
+	handled = true
 	err = s.Deliver(func(L *lua.LState) error {
 		var err error
 		handled, err = callback(L, t.fn, push(L, SetType, cs), push(L, SetType, xs))
 		return err
 	})
 	if errors.Is(err, host.ErrStopped) {
-		return err
+		return true, err
 	}
 	if !handled {
 		t.w.logger().Warn("mail: "+t.w.desc+": the callback ended on a connection failure; the changes come again after reconnecting", "err", err.Error())
-		t.validity, t.modSeq, t.known, t.flags = prevValidity, prevModSeq, prevKnown, prevFlags
-		return fmt.Errorf("mail: %s: %w: %v", t.w.desc, ErrConnFailure, err)
+		return false, fmt.Errorf("mail: %s: %w: %v", t.w.desc, ErrConnFailure, err)
 	}
-	return nil
+	return true, nil
 }
 
 // ---- new_since and ack
