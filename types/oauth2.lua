@@ -7,8 +7,9 @@
 local oauth2 = {}
 
 ---A current access token of the sign-in name, refreshed when it is about
----to expire (a rotated refresh token is saved first). Raises an error that
----names the command to run when the provider no longer accepts the sign-in.
+---to expire (a rotated refresh token is saved first). Raises a mail.Error
+---value (mail.Error:is(e); tostring(e) is the message) that names the
+---command to run when the provider no longer accepts the sign-in.
 ---@param name string
 ---@return string
 function oauth2.token(name) end

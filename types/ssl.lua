@@ -18,7 +18,8 @@ local ErrorClass = {}
 ---@param err any the error value pcall returned
 ---@return boolean
 function ErrorClass:is(err) end
----A failed TLS handshake (an OSError).
+---A failed TLS handshake, or a certificate or key that does not load
+---(an OSError; a file that cannot be read raises OSError itself).
 ssl.SSLError = ErrorClass
 ---A certificate that does not verify (an SSLError and a ValueError).
 ssl.SSLCertVerificationError = ErrorClass

@@ -620,7 +620,7 @@ func apiFormatAddr(L *lua.LState) int {
 	}
 	s, err := FormatAddrCharset(a, charset)
 	if err != nil {
-		L.RaiseError("%v", err)
+		raiseEmailError(L, err)
 	}
 	L.Push(lua.LString(s))
 	return 1

@@ -25,10 +25,6 @@ var BuildModules = []string{
 	"email.encoders", "email.policy",
 }
 
-func raise(L *lua.LState, err error) {
-	L.RaiseError("%s", err.Error())
-}
-
 func buildMethods() map[string]lua.LGFunction {
 	return map[string]lua.LGFunction{
 		"set_content":      msgSetContent,
@@ -145,7 +141,7 @@ func pushBuilt(L *lua.LState) func(*Message, error) int {
 
 func pushBuiltMsg(L *lua.LState, m *Message, err error) int {
 	if err != nil {
-		raise(L, err)
+		raiseEmailError(L, err)
 	}
 	m.built = true
 	Push(L, m)
@@ -303,7 +299,7 @@ func msgSetContent(L *lua.LState) int {
 	m := Check(L, 1)
 	c, o := contentArgs(L)
 	if err := m.SetContent(c, o); err != nil {
-		raise(L, err)
+		raiseEmailError(L, err)
 	}
 	return 0
 }
@@ -312,14 +308,14 @@ func msgAddPart(L *lua.LState, fn func(*Message, Content, ContentOptions) error)
 	m := Check(L, 1)
 	c, o := contentArgs(L)
 	if err := fn(m, c, o); err != nil {
-		raise(L, err)
+		raiseEmailError(L, err)
 	}
 	return 0
 }
 
 func msgMake(L *lua.LState, fn func(*Message) error) int {
 	if err := fn(Check(L, 1)); err != nil {
-		raise(L, err)
+		raiseEmailError(L, err)
 	}
 	return 0
 }
@@ -361,7 +357,7 @@ func msgSetPayload(L *lua.LState) int {
 		return 0
 	}
 	if err := m.SetPayload(L.CheckString(2), L.OptString(3, "")); err != nil {
-		raise(L, err)
+		raiseEmailError(L, err)
 	}
 	return 0
 }
@@ -370,7 +366,7 @@ func msgAttach(L *lua.LState) int {
 	m := Check(L, 1)
 	m.built = true
 	if err := m.Attach(Check(L, 2)); err != nil {
-		raise(L, err)
+		raiseEmailError(L, err)
 	}
 	return 0
 }
@@ -391,7 +387,7 @@ func msgSetParam(L *lua.LState) int {
 		o.Replace = lua.LVAsBool(t.RawGetString("replace"))
 	}
 	if err := m.SetParam(param, value, o); err != nil {
-		raise(L, err)
+		raiseEmailError(L, err)
 	}
 	return 0
 }
@@ -409,7 +405,7 @@ func msgDelParam(L *lua.LState) int {
 		}
 	}
 	if err := m.DelParam(L.CheckString(2), header, requote); err != nil {
-		raise(L, err)
+		raiseEmailError(L, err)
 	}
 	return 0
 }
@@ -422,14 +418,14 @@ func msgSetCharset(L *lua.LState) int {
 		return 0
 	}
 	if err := m.SetCharset(L.CheckString(2)); err != nil {
-		raise(L, err)
+		raiseEmailError(L, err)
 	}
 	return 0
 }
 
 func msgSetBoundary(L *lua.LState) int {
 	if err := Check(L, 1).SetBoundary(L.CheckString(2)); err != nil {
-		raise(L, err)
+		raiseEmailError(L, err)
 	}
 	return 0
 }
@@ -438,7 +434,7 @@ func msgReplaceHeaderPy(L *lua.LState) int {
 	m := Check(L, 1)
 	v := headerArg(L, 3)
 	if err := m.ReplaceHeader(L.CheckString(2), v); err != nil {
-		raise(L, err)
+		raiseEmailError(L, err)
 	}
 	return 0
 }
@@ -453,7 +449,7 @@ func msgAddHeaderPy(L *lua.LState) int {
 		value = headerArg(L, 3)
 	}
 	if err := m.AddHeader(name, value, hasValue, namedParams(L, 4)); err != nil {
-		raise(L, err)
+		raiseEmailError(L, err)
 	}
 	return 0
 }
@@ -481,7 +477,7 @@ func buildNewIndex(L *lua.LState, m *Message, key string, v lua.LValue) bool {
 		return true
 	}
 	if err := m.SetItem(key, headerArg(L, 3)); err != nil {
-		raise(L, err)
+		raiseEmailError(L, err)
 	}
 	return true
 }
@@ -525,44 +521,34 @@ func luaMIMEMultipart(L *lua.LState) int {
 
 // --- email.header.Header ----------------------------------------------
 
-func checkHeader(L *lua.LState, n int) *Header {
-	ud := L.CheckUserData(n)
-	if h, ok := ud.Value.(*Header); ok {
-		return h
+// headerType is email.header.Header.
+var headerType = &luabind.Type{
+	Name:   HeaderType,
+	String: func(_ *lua.LState, ud *lua.LUserData) string { return ud.Value.(*Header).String() },
+}
+
+func init() {
+	headerType.Methods = map[string]lua.LGFunction{
+		"append": func(L *lua.LState) int {
+			if err := checkHeader(L, 1).Append(L.CheckString(2), L.OptString(3, "")); err != nil {
+				raiseEmailError(L, err)
+			}
+			return 0
+		},
+		"encode": func(L *lua.LState) int { L.Push(lua.LString(checkHeader(L, 1).Encode())); return 1 },
 	}
-	L.ArgError(n, "email.header.Header expected")
-	return nil
+}
+
+func checkHeader(L *lua.LState, n int) *Header {
+	return luabind.Check[*Header](L, n, headerType)
 }
 
 func luaNewHeader(L *lua.LState) int {
 	h, err := NewHeader(L.OptString(1, ""), L.OptString(2, ""))
 	if err != nil {
-		raise(L, err)
+		raiseEmailError(L, err)
 	}
-	mt := L.GetTypeMetatable(HeaderType)
-	if mt == lua.LNil {
-		t := L.NewTypeMetatable(HeaderType)
-		L.SetField(t, "__index", L.SetFuncs(L.NewTable(), map[string]lua.LGFunction{
-			"append": func(L *lua.LState) int {
-				if err := checkHeader(L, 1).Append(L.CheckString(2), L.OptString(3, "")); err != nil {
-					raise(L, err)
-				}
-				return 0
-			},
-			"encode": func(L *lua.LState) int { L.Push(lua.LString(checkHeader(L, 1).Encode())); return 1 },
-		}))
-		L.SetField(t, "__tostring", L.NewFunction(func(L *lua.LState) int {
-			L.Push(lua.LString(checkHeader(L, 1).String()))
-			return 1
-		}))
-		L.SetField(t, "__name", lua.LString(HeaderType))
-		mt = t
-	}
-	ud := L.NewUserData()
-	ud.Value = h
-	L.SetMetatable(ud, mt)
-	L.Push(ud)
-	return 1
+	return luabind.Push(L, headerType, h)
 }
 
 // luaLocaltime is email.utils.localtime(epoch): the epoch seconds and the

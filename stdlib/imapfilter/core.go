@@ -17,11 +17,16 @@ import (
 
 	"github.com/mailscript/mailscript/host"
 	"github.com/mailscript/mailscript/imaplib"
+	"github.com/mailscript/mailscript/stdlib/internal/luabind"
 	"github.com/mailscript/mailscript/stdlib/mail"
 )
 
-// sessionType is the metatable name of a session userdata.
-const sessionType = "imapfilter.session"
+// sessionType is the session userdata the Lua layer holds for an account:
+// an opaque handle, with no fields or methods of its own.
+var sessionType = &luabind.Type{
+	Name:   "imapfilter.session",
+	String: func(_ *lua.LState, ud *lua.LUserData) string { return "imapfilter.session " + ud.Value.(*session).name },
+}
 
 // session is one logged-in account as the Lua layer sees it.
 type session struct {
@@ -81,8 +86,7 @@ func (c *core) functions() map[string]lua.LGFunction {
 }
 
 func checkSession(L *lua.LState, n int) *session {
-	ud := L.CheckUserData(n)
-	s, ok := ud.Value.(*session)
+	s, ok := luabind.As[*session](L.Get(n))
 	if !ok {
 		L.ArgError(n, "imapfilter session expected")
 	}
@@ -91,7 +95,8 @@ func checkSession(L *lua.LState, n int) *session {
 
 // fail raises the error of a request that broke (not a NO): the
 // connection is dropped and the next request logs in again, as
-// imapfilter does.
+// imapfilter does. Errors of this module are strings, as imapfilter's
+// own are: configurations written for it pcall and print them.
 func (c *core) fail(L *lua.LState, s *session, request string, err error) {
 	if errors.Is(err, imaplib.ErrAbort) {
 		s.acct.Close()
@@ -183,11 +188,7 @@ func (c *core) login(L *lua.LState) int {
 		L.RaiseError("login request to %s failed: %v", name, err)
 	}
 	s := &session{acct: acct, name: name, h: c.h, children: m.HasCapability("CHILDREN")}
-	ud := L.NewUserData()
-	ud.Value = s
-	L.SetMetatable(ud, L.GetTypeMetatable(sessionType))
-	L.Push(ud)
-	return 1
+	return luabind.Push(L, sessionType, s)
 }
 
 // logout(session)

@@ -8,6 +8,7 @@ import (
 	lua "github.com/yuin/gopher-lua"
 
 	"github.com/mailscript/mailscript/host"
+	"github.com/mailscript/mailscript/stdlib/internal/luabind"
 )
 
 // Name is the module's name for require: require("imapfilter") installs
@@ -47,7 +48,7 @@ func Install(L *lua.LState, opts Options) error {
 		return nil
 	}
 	c := &core{h: host.Get(L), opts: opts}
-	L.NewTypeMetatable(sessionType)
+	luabind.Register(L, sessionType)
 	shared := L.NewTable()
 	L.SetField(shared, "core", L.SetFuncs(L.NewTable(), c.functions()))
 	for _, f := range files {

@@ -4,6 +4,7 @@ import (
 	lua "github.com/yuin/gopher-lua"
 
 	"github.com/mailscript/mailscript/imaplib"
+	"github.com/mailscript/mailscript/stdlib/internal/luabind"
 )
 
 // authenticate is authenticate(mechanism, authobject): authobject is a
@@ -13,8 +14,8 @@ import (
 // and is raised again once the server has answered.
 func authenticateMethod(L *lua.LState, mod *module, c *conn) int {
 	a := getArgs(L, "authenticate", 2, []string{"mechanism", "authobject"}, false, true)
-	mech := a.required(0)
-	obj := a.vals[1]
+	mech := a.Required(0)
+	obj := a.Vals[1]
 	if obj == lua.LNil {
 		L.RaiseError("authenticate() missing required argument: 'authobject'")
 	}
@@ -43,7 +44,7 @@ func authenticateMethod(L *lua.LState, mod *module, c *conn) int {
 	typ, data, err := c.m.Authenticate(mech, auth)
 	if cbErr != nil {
 		if _, ok := cbErr.(*lua.ApiError); ok {
-			reraise(L, cbErr)
+			luabind.Reraise(L, cbErr)
 		}
 		mod.raise(L, cbErr)
 	}

@@ -104,7 +104,7 @@ func (mod *module) options(L *lua.LState, c *conn) *imaplib.Options {
 // timeoutArg reads Python's timeout argument: None is no timeout, 0 is
 // refused as Python refuses it.
 func (mod *module) timeoutArg(L *lua.LState, a *args, i int) time.Duration {
-	f, ok := a.number(i)
+	f, ok := a.Number(i)
 	if !ok {
 		return 0
 	}
@@ -120,8 +120,8 @@ func (mod *module) timeoutArg(L *lua.LState, a *args, i int) time.Duration {
 // newIMAP4 is IMAP4(host=”, port=143, timeout=None).
 func (mod *module) newIMAP4(L *lua.LState) int {
 	a := getArgs(L, "IMAP4", 1, []string{"host", "port", "timeout"}, false, true)
-	c := &conn{class: "IMAP4", host: a.str(0, ""), port: imaplib.IMAP4Port}
-	if p, ok := a.number(1); ok {
+	c := &conn{class: "IMAP4", host: a.Str(0, ""), port: imaplib.IMAP4Port}
+	if p, ok := a.Number(1); ok {
 		c.port = int(p)
 	}
 	c.timeout = mod.timeoutArg(L, a, 2)
@@ -132,8 +132,8 @@ func (mod *module) newIMAP4(L *lua.LState) int {
 // timeout=None).
 func (mod *module) newIMAP4SSL(L *lua.LState) int {
 	a := getArgsN(L, "IMAP4_SSL", 1, []string{"host", "port", "ssl_context", "timeout"}, 2, false, true)
-	c := &conn{class: "IMAP4_SSL", host: a.str(0, ""), port: imaplib.IMAP4SSLPort}
-	if p, ok := a.number(1); ok {
+	c := &conn{class: "IMAP4_SSL", host: a.Str(0, ""), port: imaplib.IMAP4SSLPort}
+	if p, ok := a.Number(1); ok {
 		c.port = int(p)
 	}
 	c.tlsConf = mod.sslContext(L, a, 2)
@@ -143,10 +143,10 @@ func (mod *module) newIMAP4SSL(L *lua.LState) int {
 
 // sslContext reads an ssl_context argument (an ssl.SSLContext).
 func (mod *module) sslContext(L *lua.LState, a *args, i int) *tls.Config {
-	if !a.given(i) {
+	if !a.Given(i) {
 		return nil
 	}
-	conf, err := ssl.Config(L, a.vals[i])
+	conf, err := ssl.Config(L, a.Vals[i])
 	if err != nil {
 		L.RaiseError("imaplib: ssl_context: %v", err)
 	}
@@ -157,7 +157,7 @@ func (mod *module) sslContext(L *lua.LState, a *args, i int) *tls.Config {
 // the run permission.
 func (mod *module) newIMAP4Stream(L *lua.LState) int {
 	a := getArgs(L, "IMAP4_stream", 1, []string{"command"}, false, true)
-	c := &conn{class: "IMAP4_stream", command: a.required(0)}
+	c := &conn{class: "IMAP4_stream", command: a.Required(0)}
 	if err := host.Get(L).CheckRun(fmt.Sprintf("IMAP4_stream(%q)", c.command)); err != nil {
 		L.RaiseError("imaplib: %v", err)
 	}

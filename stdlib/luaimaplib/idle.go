@@ -91,7 +91,7 @@ func (mod *module) idleBurst(L *lua.LState) int {
 	i := checkIdler(L)
 	a := getArgs(L, "burst", 2, []string{"interval"}, false, true)
 	interval := imaplib.DefaultBurstInterval
-	if f, ok := a.number(0); ok {
+	if f, ok := a.Number(0); ok {
 		interval = time.Duration(f * float64(time.Second))
 	}
 	list := L.NewTable()
@@ -161,7 +161,7 @@ func idleMethod(L *lua.LState, mod *module, c *conn) int {
 	}
 	a := getArgs(L, "idle", 2, []string{"duration"}, false, true)
 	var d time.Duration
-	if f, ok := a.number(0); ok {
+	if f, ok := a.Number(0); ok {
 		d = time.Duration(f * float64(time.Second))
 	}
 	id, err := c.m.Idle(d)
@@ -187,18 +187,10 @@ func idleMethod(L *lua.LState, mod *module, c *conn) int {
 	c.mu.Lock()
 	cerr := c.endIdle()
 	if perr != nil {
-		reraise(L, perr)
+		luabind.Reraise(L, perr)
 	}
 	if cerr != nil {
 		mod.raise(L, cerr)
 	}
 	return L.GetTop() - base
-}
-
-// reraise raises the error a PCall returned, unchanged.
-func reraise(L *lua.LState, err error) {
-	if ae, ok := err.(*lua.ApiError); ok {
-		L.Error(ae.Object, 0)
-	}
-	L.RaiseError("%v", err)
 }

@@ -17,7 +17,7 @@ func simple(name string, names []string, f func(m *imaplib.IMAP4, s []string) (s
 		a := getArgs(L, name, 2, names, false, true)
 		s := make([]string, len(names))
 		for i := range names {
-			s[i] = a.required(i)
+			s[i] = a.Required(i)
 		}
 		typ, data, err := f(c.m, s)
 		return mod.push(L, typ, data, err)
@@ -31,12 +31,12 @@ func variadic(name string, names []string, f func(m *imaplib.IMAP4, s []string, 
 		a := getArgs(L, name, 2, names, true, false)
 		s := make([]string, len(names))
 		for i := range names {
-			if a.vals[i] == lua.LNil && L.GetTop() < 2+i {
+			if a.Vals[i] == lua.LNil && L.GetTop() < 2+i {
 				L.RaiseError("%s() missing required argument: '%s'", name, names[i])
 			}
-			s[i] = a.str(i, "")
+			s[i] = a.Str(i, "")
 		}
-		typ, data, err := f(c.m, s, a.restStrs())
+		typ, data, err := f(c.m, s, a.RestStrs())
 		return mod.push(L, typ, data, err)
 	}
 }
@@ -49,20 +49,20 @@ func noArgs(name string, f func(m *imaplib.IMAP4) (string, []imaplib.Item, error
 var methodTable = map[string]method{
 	"append": func(L *lua.LState, mod *module, c *conn) int {
 		a := getArgs(L, "append", 2, []string{"mailbox", "flags", "date_time", "message"}, false, true)
-		mailbox := a.str(0, "INBOX")
+		mailbox := a.Str(0, "INBOX")
 		flags := ""
-		if a.truth(1) {
-			flags = a.str(1, "")
+		if a.Truth(1) {
+			flags = a.Str(1, "")
 		}
 		date := ""
-		if a.truth(2) {
-			d, err := mod.time2Internaldate(L, a.vals[2])
+		if a.Truth(2) {
+			d, err := mod.time2Internaldate(L, a.Vals[2])
 			if err != nil {
 				mod.raise(L, err)
 			}
 			date = d
 		}
-		msg := a.required(3)
+		msg := a.Required(3)
 		typ, data, err := c.m.Append(mailbox, flags, date, []byte(msg))
 		return mod.push(L, typ, data, err)
 	},
@@ -96,7 +96,7 @@ var methodTable = map[string]method{
 	}),
 	"getquotaroot": func(L *lua.LState, mod *module, c *conn) int {
 		a := getArgs(L, "getquotaroot", 2, []string{"mailbox"}, false, true)
-		typ, root, quota, err := c.m.GetQuotaRoot(a.required(0))
+		typ, root, quota, err := c.m.GetQuotaRoot(a.Required(0))
 		if err != nil {
 			mod.raise(L, err)
 		}
@@ -109,7 +109,7 @@ var methodTable = map[string]method{
 	},
 	"list": func(L *lua.LState, mod *module, c *conn) int {
 		a := getArgs(L, "list", 2, []string{"directory", "pattern"}, false, true)
-		typ, data, err := c.m.ListVerbatim(a.str(0, `""`), a.str(1, "*"))
+		typ, data, err := c.m.ListVerbatim(a.Str(0, `""`), a.Str(1, "*"))
 		return mod.push(L, typ, data, err)
 	},
 	"login": simple("login", []string{"user", "password"}, func(m *imaplib.IMAP4, s []string) (string, []imaplib.Item, error) {
@@ -123,7 +123,7 @@ var methodTable = map[string]method{
 	},
 	"lsub": func(L *lua.LState, mod *module, c *conn) int {
 		a := getArgs(L, "lsub", 2, []string{"directory", "pattern"}, false, true)
-		typ, data, err := c.m.LsubVerbatim(a.str(0, `""`), a.str(1, "*"))
+		typ, data, err := c.m.LsubVerbatim(a.Str(0, `""`), a.Str(1, "*"))
 		return mod.push(L, typ, data, err)
 	},
 	"myrights": simple("myrights", []string{"mailbox"}, func(m *imaplib.IMAP4, s []string) (string, []imaplib.Item, error) {
@@ -138,13 +138,13 @@ var methodTable = map[string]method{
 			getArgs(L, "open", 2, []string{"host", "port"}, false, true)
 		} else {
 			a := getArgs(L, "open", 2, []string{"host", "port", "timeout"}, false, true)
-			c.host = a.str(0, "")
+			c.host = a.Str(0, "")
 			if c.class == "IMAP4_SSL" {
 				c.port = imaplib.IMAP4SSLPort
 			} else {
 				c.port = imaplib.IMAP4Port
 			}
-			if p, ok := a.number(1); ok {
+			if p, ok := a.Number(1); ok {
 				c.port = int(p)
 			}
 			c.timeout = mod.timeoutArg(L, a, 2)
@@ -176,7 +176,7 @@ var methodTable = map[string]method{
 	}),
 	"read": func(L *lua.LState, mod *module, c *conn) int {
 		a := getArgs(L, "read", 2, []string{"size"}, false, true)
-		n, ok := a.number(0)
+		n, ok := a.Number(0)
 		if !ok || n < 0 {
 			L.RaiseError("read() needs a size of 0 or more")
 		}
@@ -201,7 +201,7 @@ var methodTable = map[string]method{
 	}),
 	"response": func(L *lua.LState, mod *module, c *conn) int {
 		a := getArgs(L, "response", 2, []string{"code"}, false, true)
-		typ, data := c.m.Response(a.required(0))
+		typ, data := c.m.Response(a.Required(0))
 		return mod.push(L, typ, data, nil)
 	},
 	"search": variadic("search", []string{"charset"}, func(m *imaplib.IMAP4, s, rest []string) (string, []imaplib.Item, error) {
@@ -209,12 +209,12 @@ var methodTable = map[string]method{
 	}),
 	"select": func(L *lua.LState, mod *module, c *conn) int {
 		a := getArgs(L, "select", 2, []string{"mailbox", "readonly"}, false, true)
-		typ, data, err := c.m.SelectVerbatim(a.str(0, "INBOX"), a.truth(1))
+		typ, data, err := c.m.SelectVerbatim(a.Str(0, "INBOX"), a.Truth(1))
 		return mod.push(L, typ, data, err)
 	},
 	"send": func(L *lua.LState, mod *module, c *conn) int {
 		a := getArgs(L, "send", 2, []string{"data"}, false, true)
-		if _, err := c.m.Send([]byte(a.required(0))); err != nil {
+		if _, err := c.m.Send([]byte(a.Required(0))); err != nil {
 			mod.raise(L, err)
 		}
 		return 0

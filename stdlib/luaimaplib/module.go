@@ -31,7 +31,6 @@ type module struct {
 // Loader is the gopher-lua loader of the imaplib module.
 func Loader(L *lua.LState) int {
 	mod := &module{cls: newClasses(L), none: luabind.Null(L)}
-	mod.table = L.NewTable()
 	methods := make(map[string]lua.LGFunction, len(methodTable))
 	for name, fn := range methodTable {
 		methods[name] = func(L *lua.LState) int {
@@ -59,48 +58,37 @@ func Loader(L *lua.LState) int {
 	})
 	mod.methods, _ = mod.connMeta.RawGetString("__methods").(*lua.LTable)
 	mod.idlerMeta = newIdlerMeta(L, mod)
-	mod.tupleMeta = L.NewTypeMetatable("imaplib.tuple")
-	mod.tupleMeta.RawSetString("__name", lua.LString("imaplib.tuple"))
+	mod.tupleMeta = luabind.TupleMeta(L, "imaplib.tuple")
 
-	t := mod.table
-	t.RawSetString("IMAP4", mod.class(L, "IMAP4", mod.newIMAP4))
-	t.RawSetString("IMAP4_SSL", mod.class(L, "IMAP4_SSL", mod.newIMAP4SSL))
-	t.RawSetString("IMAP4_stream", mod.class(L, "IMAP4_stream", mod.newIMAP4Stream))
-	t.RawSetString("None", mod.none)
-	t.RawSetString("ValueError", mod.cls.value)
-	t.RawSetString("OSError", mod.cls.oserror)
-	t.RawSetString("TimeoutError", mod.cls.timeout)
-	t.RawSetString("IMAP4_PORT", lua.LNumber(imaplib.IMAP4Port))
-	t.RawSetString("IMAP4_SSL_PORT", lua.LNumber(imaplib.IMAP4SSLPort))
-	t.RawSetString("Debug", lua.LNumber(0))
+	funcs := make(map[string]lua.LGFunction, len(utilTable)+1)
 	for name, fn := range utilTable {
-		fn := fn
-		t.RawSetString(name, L.NewFunction(func(L *lua.LState) int { return fn(L, mod) }))
+		funcs[name] = func(L *lua.LState) int { return fn(L, mod) }
 	}
-	t.RawSetString("with", L.NewFunction(mod.with))
-	L.Push(t)
+	funcs["with"] = mod.with
+	mod.table = luabind.NewModule(L, funcs, map[string]lua.LValue{
+		"IMAP4":          mod.class(L, "IMAP4", mod.newIMAP4),
+		"IMAP4_SSL":      mod.class(L, "IMAP4_SSL", mod.newIMAP4SSL),
+		"IMAP4_stream":   mod.class(L, "IMAP4_stream", mod.newIMAP4Stream),
+		"None":           mod.none,
+		"ValueError":     mod.cls.value,
+		"OSError":        mod.cls.oserror,
+		"TimeoutError":   mod.cls.timeout,
+		"IMAP4_PORT":     lua.LNumber(imaplib.IMAP4Port),
+		"IMAP4_SSL_PORT": lua.LNumber(imaplib.IMAP4SSLPort),
+		"Debug":          lua.LNumber(0),
+	})
+	L.Push(mod.table)
 	return 1
 }
 
 // class makes the callable table that stands for a Python class: calling
 // it constructs a connection, and it holds the exception classes.
-func (mod *module) class(L *lua.LState, name string, ctor func(L *lua.LState) int) *lua.LTable {
-	t := L.NewTable()
-	t.RawSetString("error", mod.cls.error)
-	t.RawSetString("abort", mod.cls.abort)
-	t.RawSetString("readonly", mod.cls.readonly)
-	t.RawSetString("__name", lua.LString(name))
-	mt := L.NewTable()
-	mt.RawSetString("__call", L.NewFunction(func(L *lua.LState) int {
-		L.Remove(1) // the class table itself
-		return ctor(L)
-	}))
-	mt.RawSetString("__tostring", L.NewFunction(func(L *lua.LState) int {
-		L.Push(lua.LString("<class 'imaplib." + name + "'>"))
-		return 1
-	}))
-	L.SetMetatable(t, mt)
-	return t
+func (mod *module) class(L *lua.LState, name string, ctor lua.LGFunction) *lua.LTable {
+	return luabind.NewClass(L, name, "imaplib."+name, ctor, map[string]lua.LValue{
+		"error":    mod.cls.error,
+		"abort":    mod.cls.abort,
+		"readonly": mod.cls.readonly,
+	})
 }
 
 // raise raises err as the Python exception it stands for.

@@ -16,7 +16,7 @@ import (
 var utilTable = map[string]func(L *lua.LState, mod *module) int{
 	"Internaldate2tuple": func(L *lua.LState, mod *module) int {
 		a := getArgs(L, "Internaldate2tuple", 1, []string{"resp"}, false, true)
-		t, ok := imaplib.Internaldate2tuple([]byte(a.required(0)))
+		t, ok := imaplib.Internaldate2tuple([]byte(a.Required(0)))
 		if !ok {
 			L.Push(lua.LNil)
 			return 1
@@ -26,7 +26,7 @@ var utilTable = map[string]func(L *lua.LState, mod *module) int{
 	},
 	"Int2AP": func(L *lua.LState, mod *module) int {
 		a := getArgs(L, "Int2AP", 1, []string{"num"}, false, true)
-		n, ok := a.number(0)
+		n, ok := a.Number(0)
 		if !ok {
 			L.RaiseError("Int2AP() needs a number")
 		}
@@ -35,7 +35,7 @@ var utilTable = map[string]func(L *lua.LState, mod *module) int{
 	},
 	"ParseFlags": func(L *lua.LState, mod *module) int {
 		a := getArgs(L, "ParseFlags", 1, []string{"resp"}, false, true)
-		L.Push(mod.tuple(L, imaplib.ParseFlags([]byte(a.required(0)))))
+		L.Push(mod.tuple(L, imaplib.ParseFlags([]byte(a.Required(0)))))
 		return 1
 	},
 	"Time2Internaldate": func(L *lua.LState, mod *module) int {

@@ -13,16 +13,16 @@ func charsetVariadic(name string, names []string, f func(m *imaplib.IMAP4, first
 	return func(L *lua.LState, mod *module, c *conn) int {
 		a := getArgs(L, name, 2, names, true, false)
 		for i := range names {
-			if a.vals[i] == lua.LNil && L.GetTop() < 2+i {
+			if a.Vals[i] == lua.LNil && L.GetTop() < 2+i {
 				L.RaiseError("%s() missing required argument: '%s'", name, names[i])
 			}
 		}
 		var charset *string
-		if a.given(1) {
-			s := a.str(1, "")
+		if a.Given(1) {
+			s := a.Str(1, "")
 			charset = &s
 		}
-		typ, data, err := f(c.m, a.str(0, ""), charset, a.restStrs()...)
+		typ, data, err := f(c.m, a.Str(0, ""), charset, a.RestStrs()...)
 		return mod.push(L, typ, data, err)
 	}
 }

@@ -2,6 +2,8 @@ package luaimaplib
 
 import (
 	lua "github.com/yuin/gopher-lua"
+
+	"github.com/mailscript/mailscript/stdlib/internal/luabind"
 )
 
 // with is Python's `with` statement for the two context managers of
@@ -38,16 +40,5 @@ func (mod *module) with(L *lua.LState) int {
 	default:
 		L.ArgError(1, "IMAP4 instance or idler expected")
 	}
-	base := L.GetTop()
-	L.Push(fn)
-	L.Push(ud)
-	err := L.PCall(1, lua.MultRet, nil)
-	xerr := exit()
-	if err != nil {
-		reraise(L, err)
-	}
-	if xerr != nil {
-		mod.raise(L, xerr)
-	}
-	return L.GetTop() - base
+	return luabind.With(L, ud, fn, exit, mod.raise)
 }

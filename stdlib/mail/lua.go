@@ -80,7 +80,7 @@ func raise(L *lua.LState, err error) {
 // raiseArg raises a mail.ArgumentError with the message fmt makes of format
 // and args. It does not return.
 func raiseArg(L *lua.LState, format string, args ...any) {
-	luabind.Raise(L, &ArgumentError{Err: fmt.Errorf(format, args...)}, ClassError)
+	luabind.Raise(L, &ArgumentError{Err: fmt.Errorf(format, args...)}, ClassError, classify)
 }
 
 // argErrorAt raises a mail.ArgumentError about argument n, worded as

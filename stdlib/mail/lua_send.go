@@ -107,7 +107,7 @@ func sendOptions(L *lua.LState, n int, what string) SendOptions {
 		return err
 	})
 	if err != nil {
-		L.RaiseError("mail: %s: %v", what, err)
+		raiseArg(L, "mail: %s: %v", what, err)
 	}
 	return o
 }
@@ -169,7 +169,7 @@ func luaReply(L *lua.LState) int {
 		return err
 	})
 	if err != nil {
-		L.RaiseError("mail: reply: %v", err)
+		raiseArg(L, "mail: reply: %v", err)
 	}
 	orig, err := m.Parse()
 	if err != nil {
@@ -238,7 +238,7 @@ func forwardOptions(L *lua.LState, n int, what string) (ForwardOptions, bool, Se
 		err = fmt.Errorf("to is required")
 	}
 	if err != nil {
-		L.RaiseError("mail: %s: %v", what, err)
+		raiseArg(L, "mail: %s: %v", what, err)
 	}
 	return o, send, so, mark
 }
@@ -297,12 +297,12 @@ func luaForwardEach(L *lua.LState) int {
 			_, err = NewSet(m.Mailbox, validity, imaplib.SeqSetOf(m.UID)).Store("add_keyword", imaplib.AddFlags, []string{mark})
 		}
 		if err != nil {
-			L.RaiseError("mail: forward_each: after %d forwarded: %v", n, err)
+			raise(L, fmt.Errorf("mail: forward_each: after %d forwarded: %w", n, err))
 		}
 		n++
 	}
 	if err := it.Err(); err != nil {
-		L.RaiseError("mail: forward_each: after %d forwarded: %v", n, err)
+		raise(L, fmt.Errorf("mail: forward_each: after %d forwarded: %w", n, err))
 	}
 	L.Push(lua.LNumber(n))
 	return 1
@@ -390,7 +390,7 @@ func luaVacation(L *lua.LState) int {
 			return 0
 		})
 		if err := h.AddTrigger(NewMailTriggerFor(h, mbox, fn, poll)); err != nil {
-			L.RaiseError("mail.vacation: %v", err)
+			raise(L, fmt.Errorf("mail.vacation: %w", err))
 		}
 	}
 	L.Push(ud)

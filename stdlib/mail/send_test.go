@@ -243,6 +243,24 @@ func TestSendRefusesInjection(t *testing.T) {
 	}
 }
 
+// TestSendOptionErrors checks that a bad option of send is a
+// mail.ArgumentError a script can tell apart, with its message.
+func TestSendOptionErrors(t *testing.T) {
+	b := newSendBed(t, false)
+	out, _ := b.run(t, `
+		local mail = require("mail")
+		local ok, err = pcall(function() mail.account():send("From: a@example.org\r\nTo: b@example.net\r\n\r\nx\r\n",
+			{to = {"b@example.net"}, sav_sent = true}) end)
+		print(ok, mail.ArgumentError:is(err), tostring(err))
+	`, false, "none")
+	if want := "false\ttrue\tmail: send: unknown option \"sav_sent\" (save_sent, sent_mailbox, from, to)\n"; out != want {
+		t.Errorf("output %q, want %q", out, want)
+	}
+	if len(b.smtp.Messages()) != 0 {
+		t.Error("something was sent")
+	}
+}
+
 // seed puts messages into alice's INBOX.
 func (b *sendBed) seed(t *testing.T, raws ...string) {
 	t.Helper()

@@ -11,6 +11,7 @@
 //
 // oauth2.token(NAME) refreshes the token when it is about to expire and
 // saves a rotated refresh token. A sign-in the provider no longer accepts
-// raises an error that says which command signs in again. Accounts of the
+// raises an error that says which command signs in again: a mail.Error
+// value, as the mail module raises (mail.Error:is(e) is true). Accounts of the
 // mail module need none of this: they take oauth2 = "NAME".
 package oauth2

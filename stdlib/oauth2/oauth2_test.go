@@ -11,6 +11,8 @@ import (
 	"github.com/mailscript/mailscript/host"
 	"github.com/mailscript/mailscript/internal/testkit/authserver"
 	xo "github.com/mailscript/mailscript/oauth2"
+	"github.com/mailscript/mailscript/stdlib/internal/luabind"
+	"github.com/mailscript/mailscript/stdlib/mail"
 	"github.com/mailscript/mailscript/stdlib/oauth2"
 )
 
@@ -41,17 +43,35 @@ func TestToken(t *testing.T) {
 	if got := L.GetGlobal("tok").String(); got != rec.Secrets.AccessToken {
 		t.Error("oauth2.token did not return the stored access token")
 	}
-	tests := []struct{ src, want string }{
-		{`require("oauth2").token("nobody")`, "mailscript auth login nobody"},
-		{`require("oauth2").token("../x")`, "cannot name a sign-in"},
-		{`require("oauth2").token()`, "string expected"},
+	tests := []struct {
+		src, want string
+		classed   bool // raised as a mail.Error value, not a Lua argument error
+	}{
+		{`require("oauth2").token("nobody")`, "mailscript auth login nobody", true},
+		{`require("oauth2").token("../x")`, "cannot name a sign-in", true},
+		{`require("oauth2").token()`, "string expected", false},
 	}
 	for _, tc := range tests {
-		if err := L.DoString(tc.src); err == nil || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("%s: err = %v, want %q", tc.src, err, tc.want)
+		msg, classed := raised(t, L, tc.src)
+		if !strings.Contains(msg, tc.want) || classed != tc.classed {
+			t.Errorf("%s: raised %q (mail.Error: %v), want %q (mail.Error: %v)", tc.src, msg, classed, tc.want, tc.classed)
 		}
 	}
-	if err := state(t, "").DoString(`require("oauth2").token("w")`); err == nil || !strings.Contains(err.Error(), "no state folder") {
-		t.Errorf("without a state folder: %v", err)
+	if msg, classed := raised(t, state(t, ""), `require("oauth2").token("w")`); !strings.Contains(msg, "no state folder") || !classed {
+		t.Errorf("without a state folder: %q (mail.Error: %v)", msg, classed)
 	}
+}
+
+// raised runs src in a pcall and returns tostring of what it raised and
+// whether that is a mail.Error value, as a script would test it.
+func raised(t *testing.T, L *lua.LState, src string) (string, bool) {
+	t.Helper()
+	if err := L.DoString(`ok, e = pcall(function() ` + src + ` end)`); err != nil {
+		t.Fatal(err)
+	}
+	if lua.LVAsBool(L.GetGlobal("ok")) {
+		t.Fatalf("%s: no error", src)
+	}
+	e := L.GetGlobal("e")
+	return L.ToStringMeta(e).String(), luabind.IsError(L, e, mail.ClassError)
 }

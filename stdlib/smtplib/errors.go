@@ -9,117 +9,46 @@ import (
 
 	"github.com/mailscript/mailscript/host"
 	"github.com/mailscript/mailscript/smtplib"
+	"github.com/mailscript/mailscript/stdlib/internal/luabind"
 )
 
 // Error classes mirror Python's: SMTPException (an OSError) and its
-// subclasses, ValueError. A class is a table {name, qualname, parent} with
-// an is(e) method; an error is a table {class, message, args, smtp_code,
-// smtp_error, sender, recipients} whose __tostring is "Class: message", the
+// subclasses, and the built-in ValueError, shared with the other modules
+// through luabind. An error is a luabind error value {class, name,
+// message, args} with, for the classes that carry them, smtp_code,
+// smtp_error, sender and recipients; its tostring is "Class: message", the
 // message being Python's str() of the exception.
 
-const (
-	errorMetaName = "smtplib.exception"
-	classMetaName = "smtplib.class"
+// smtpClass declares smtplib.name, printed "name: message" as before.
+func smtpClass(name string, parent *luabind.Class) *luabind.Class {
+	return &luabind.Class{Name: name, Qualname: "smtplib." + name, Parent: parent, Short: true}
+}
+
+// The classes, declared once for every state.
+var (
+	classException         = smtpClass("SMTPException", luabind.OSError)
+	classNotSupported      = smtpClass("SMTPNotSupportedError", classException)
+	classDisconnected      = smtpClass("SMTPServerDisconnected", classException)
+	classResponse          = smtpClass("SMTPResponseException", classException)
+	classSenderRefused     = smtpClass("SMTPSenderRefused", classResponse)
+	classRecipientsRefused = smtpClass("SMTPRecipientsRefused", classException)
+	classData              = smtpClass("SMTPDataError", classResponse)
+	classConnect           = smtpClass("SMTPConnectError", classResponse)
+	classHelo              = smtpClass("SMTPHeloError", classResponse)
+	classAuthentication    = smtpClass("SMTPAuthenticationError", classResponse)
 )
 
-// classNames lists the classes with their Python parents, parents first.
-var classNames = []struct{ name, parent string }{
-	{"OSError", ""},
-	{"ValueError", ""},
-	{"SMTPException", "OSError"},
-	{"SMTPNotSupportedError", "SMTPException"},
-	{"SMTPServerDisconnected", "SMTPException"},
-	{"SMTPResponseException", "SMTPException"},
-	{"SMTPSenderRefused", "SMTPResponseException"},
-	{"SMTPRecipientsRefused", "SMTPException"},
-	{"SMTPDataError", "SMTPResponseException"},
-	{"SMTPConnectError", "SMTPResponseException"},
-	{"SMTPHeloError", "SMTPResponseException"},
-	{"SMTPAuthenticationError", "SMTPResponseException"},
+// classByName holds the classes the module exposes, by name.
+var classByName = map[string]*luabind.Class{
+	"OSError":    luabind.OSError,
+	"ValueError": luabind.ValueError,
 }
 
-type classes struct {
-	byName  map[string]*lua.LTable
-	errMeta *lua.LTable
-}
-
-func newClasses(L *lua.LState) *classes {
-	c := &classes{byName: map[string]*lua.LTable{}}
-	c.errMeta = L.NewTypeMetatable(errorMetaName)
-	L.SetField(c.errMeta, "__tostring", L.NewFunction(func(L *lua.LState) int {
-		e := L.CheckTable(1)
-		name := "error"
-		if cls, ok := e.RawGetString("class").(*lua.LTable); ok {
-			name = lua.LVAsString(cls.RawGetString("name"))
-		}
-		L.Push(lua.LString(name + ": " + lua.LVAsString(e.RawGetString("message"))))
-		return 1
-	}))
-	clsMeta := L.NewTypeMetatable(classMetaName)
-	L.SetField(clsMeta, "__tostring", L.NewFunction(func(L *lua.LState) int {
-		cls := L.CheckTable(1)
-		L.Push(lua.LString("<class '" + lua.LVAsString(cls.RawGetString("qualname")) + "'>"))
-		return 1
-	}))
-	L.SetField(clsMeta, "__call", L.NewFunction(func(L *lua.LState) int {
-		cls := L.CheckTable(1)
-		msg := ""
-		if L.GetTop() >= 2 {
-			msg = L.ToStringMeta(L.Get(2)).String()
-		}
-		L.Push(c.newError(L, cls, msg))
-		return 1
-	}))
-	isFn := L.NewFunction(func(L *lua.LState) int {
-		cls, _ := L.Get(1).(*lua.LTable)
-		if L.GetTop() < 2 || cls == nil || cls.Metatable != clsMeta {
-			L.RaiseError("smtplib: is() is called as Class:is(e)")
-		}
-		L.Push(lua.LBool(c.isInstance(L.Get(2), cls)))
-		return 1
-	})
-	for _, cn := range classNames {
-		t := L.NewTable()
-		t.RawSetString("name", lua.LString(cn.name))
-		qual := cn.name
-		if strings.HasPrefix(cn.name, "SMTP") {
-			qual = "smtplib." + cn.name
-		}
-		t.RawSetString("qualname", lua.LString(qual))
-		if cn.parent != "" {
-			t.RawSetString("parent", c.byName[cn.parent])
-		}
-		t.RawSetString("is", isFn)
-		L.SetMetatable(t, clsMeta)
-		c.byName[cn.name] = t
+func init() {
+	for _, c := range []*luabind.Class{classException, classNotSupported, classDisconnected, classResponse,
+		classSenderRefused, classRecipientsRefused, classData, classConnect, classHelo, classAuthentication} {
+		classByName[c.Name] = c
 	}
-	return c
-}
-
-func (c *classes) isInstance(v lua.LValue, cls *lua.LTable) bool {
-	e, ok := v.(*lua.LTable)
-	if !ok || e.Metatable != c.errMeta {
-		return false
-	}
-	k, _ := e.RawGetString("class").(*lua.LTable)
-	for depth := 0; k != nil && depth < 10; depth++ {
-		if k == cls {
-			return true
-		}
-		k, _ = k.RawGetString("parent").(*lua.LTable)
-	}
-	return false
-}
-
-func (c *classes) newError(L *lua.LState, cls *lua.LTable, msg string) *lua.LTable {
-	e := L.CreateTable(0, 4)
-	e.RawSetString("class", cls)
-	e.RawSetString("message", lua.LString(msg))
-	args := L.CreateTable(1, 0)
-	args.RawSetInt(1, lua.LString(msg))
-	e.RawSetString("args", args)
-	L.SetMetatable(e, c.errMeta)
-	return e
 }
 
 // luaError converts a Go error into the value Python would raise. order
@@ -132,11 +61,11 @@ func (mod *module) luaError(L *lua.LState, err error, order []string) lua.LValue
 	case errors.As(err, &pe):
 		return lua.LString("smtplib: " + pe.Error())
 	case !errors.As(err, &se):
-		return mod.cls.newError(L, mod.cls.byName["SMTPException"], err.Error())
+		return luabind.NewError(L, classException, err.Error())
 	}
-	cls := mod.cls.byName[se.Kind.String()]
+	cls := classByName[se.Kind.String()]
 	if cls == nil {
-		cls = mod.cls.byName["SMTPException"]
+		cls = classException
 	}
 	switch {
 	case se.Kind == smtplib.KindRecipientsRefused:
@@ -146,7 +75,7 @@ func (mod *module) luaError(L *lua.LState, err error, order []string) lua.LValue
 			r := se.Recipients[k]
 			parts[i] = fmt.Sprintf("%s: (%d, %s)", pyRepr(k, ""), r.Code, pyRepr(r.Msg, "b"))
 		}
-		e := mod.cls.newError(L, cls, "{"+strings.Join(parts, ", ")+"}")
+		e := luabind.NewError(L, cls, "{"+strings.Join(parts, ", ")+"}")
 		e.RawSetString("recipients", mod.refused(L, se.Recipients))
 		args := L.CreateTable(1, 0)
 		args.RawSetInt(1, mod.refused(L, se.Recipients))
@@ -161,7 +90,7 @@ func (mod *module) luaError(L *lua.LState, err error, order []string) lua.LValue
 			msg = fmt.Sprintf("(%d, %s, %s)", se.Code, pyRepr(se.Msg, "b"), pyRepr(se.Sender, ""))
 			args.RawSetInt(3, lua.LString(se.Sender))
 		}
-		e := mod.cls.newError(L, cls, msg)
+		e := luabind.NewError(L, cls, msg)
 		e.RawSetString("smtp_code", lua.LNumber(se.Code))
 		e.RawSetString("smtp_error", lua.LString(se.Msg))
 		e.RawSetString("args", args)
@@ -170,7 +99,7 @@ func (mod *module) luaError(L *lua.LState, err error, order []string) lua.LValue
 		}
 		return e
 	}
-	return mod.cls.newError(L, cls, se.Msg)
+	return luabind.NewError(L, cls, se.Msg)
 }
 
 func orderedKeys(m map[string]smtplib.Reply, order []string) []string {
@@ -221,4 +150,13 @@ func pyRepr(s, prefix string) string {
 	}
 	sb.WriteByte(quote)
 	return sb.String()
+}
+
+// classList is the classes the module exposes.
+func classList() []*luabind.Class {
+	out := make([]*luabind.Class, 0, len(classByName))
+	for _, c := range classByName {
+		out = append(out, c)
+	}
+	return out
 }

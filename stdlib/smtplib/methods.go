@@ -16,27 +16,27 @@ var methodTable = map[string]method{
 	"connect": func(L *lua.LState, mod *module, c *conn) int {
 		a := getArgs(L, "connect", 2, []string{"host", "port", "source_address"}, 3, -1)
 		port := 0
-		if p, ok := a.number(1); ok {
+		if p, ok := a.Number(1); ok {
 			port = int(p)
 		}
-		code, msg, err := c.s.Connect(a.str(0, "localhost"), port)
+		code, msg, err := c.s.Connect(a.Str(0, "localhost"), port)
 		return mod.reply(L, code, msg, err)
 	},
 	"set_debuglevel": func(L *lua.LState, mod *module, c *conn) int {
 		a := getArgs(L, "set_debuglevel", 2, []string{"debuglevel"}, 1, -1)
-		f, _ := a.number(0)
+		f, _ := a.Number(0)
 		c.debug = int(f)
 		c.s.SetDebugLevel(c.debug)
 		return 0
 	},
 	"helo": func(L *lua.LState, mod *module, c *conn) int {
 		a := getArgs(L, "helo", 2, []string{"name"}, 1, -1)
-		code, msg, err := c.s.Helo(a.str(0, ""))
+		code, msg, err := c.s.Helo(a.Str(0, ""))
 		return mod.reply(L, code, msg, err)
 	},
 	"ehlo": func(L *lua.LState, mod *module, c *conn) int {
 		a := getArgs(L, "ehlo", 2, []string{"name"}, 1, -1)
-		code, msg, err := c.s.Ehlo(a.str(0, ""))
+		code, msg, err := c.s.Ehlo(a.Str(0, ""))
 		return mod.reply(L, code, msg, err)
 	},
 	"ehlo_or_helo_if_needed": func(L *lua.LState, mod *module, c *conn) int {
@@ -48,12 +48,12 @@ var methodTable = map[string]method{
 	},
 	"has_extn": func(L *lua.LState, mod *module, c *conn) int {
 		a := getArgs(L, "has_extn", 2, []string{"opt"}, 1, -1)
-		L.Push(lua.LBool(c.s.HasExtn(a.required(0))))
+		L.Push(lua.LBool(c.s.HasExtn(a.Required(0))))
 		return 1
 	},
 	"help": func(L *lua.LState, mod *module, c *conn) int {
 		a := getArgs(L, "help", 2, []string{"args"}, 1, -1)
-		msg, err := c.s.Help(a.str(0, ""))
+		msg, err := c.s.Help(a.Str(0, ""))
 		if err != nil {
 			L.Error(mod.luaError(L, err, nil), 1)
 		}
@@ -65,8 +65,8 @@ var methodTable = map[string]method{
 		var code int
 		var msg string
 		var err error
-		if a.given(0) {
-			code, msg, err = c.s.StartTLS(mod.sslContext(L, a.vals[0]))
+		if a.Given(0) {
+			code, msg, err = c.s.StartTLS(mod.sslContext(L, a.Vals[0]))
 		} else {
 			code, msg, err = c.s.StartTLS(nil)
 		}
@@ -74,11 +74,11 @@ var methodTable = map[string]method{
 	},
 	"login": func(L *lua.LState, mod *module, c *conn) int {
 		a := getArgs(L, "login", 2, []string{"user", "password", "initial_response_ok"}, 2, -1)
-		user, password := a.required(0), a.required(1)
+		user, password := a.Required(0), a.Required(1)
 		var code int
 		var msg string
 		var err error
-		if a.truth(2, true) {
+		if a.TruthOr(2, true) {
 			code, msg, err = c.s.Login(user, password)
 		} else {
 			code, msg, err = c.s.LoginNoInitialResponse(user, password)
@@ -87,25 +87,25 @@ var methodTable = map[string]method{
 	},
 	"auth": func(L *lua.LState, mod *module, c *conn) int {
 		a := getArgs(L, "auth", 2, []string{"mechanism", "authobject", "initial_response_ok"}, 2, -1)
-		mech := a.required(0)
-		fn, ok := a.vals[1].(*lua.LFunction)
+		mech := a.Required(0)
+		fn, ok := a.Vals[1].(*lua.LFunction)
 		if !ok {
 			L.RaiseError("auth(): authobject must be a function")
 		}
-		code, msg, err := c.s.Auth(&luaMech{L: L, name: mech, fn: fn}, a.truth(2, true))
+		code, msg, err := c.s.Auth(&luaMech{L: L, name: mech, fn: fn}, a.TruthOr(2, true))
 		return mod.reply(L, code, msg, err)
 	},
 	"sendmail": func(L *lua.LState, mod *module, c *conn) int {
 		a := getArgs(L, "sendmail", 2, []string{"from_addr", "to_addrs", "msg", "mail_options", "rcpt_options"}, 5, -1)
-		from, to, msg := a.str(0, ""), a.strList(1), a.required(2)
-		if a.vals[0] == lua.LNil {
+		from, to, msg := a.Str(0, ""), a.StrList(1), a.Required(2)
+		if a.Vals[0] == lua.LNil {
 			L.RaiseError("sendmail() missing required argument: 'from_addr'")
 		}
 		if dry(L, "sendmail", from, to, len(msg)) {
 			L.Push(L.NewTable())
 			return 1
 		}
-		refused, err := c.s.Sendmail(from, to, []byte(msg), a.strList(3), a.strList(4))
+		refused, err := c.s.Sendmail(from, to, []byte(msg), a.StrList(3), a.StrList(4))
 		if err != nil {
 			L.Error(mod.luaError(L, err, to), 1)
 		}
@@ -114,11 +114,11 @@ var methodTable = map[string]method{
 	},
 	"send_message": func(L *lua.LState, mod *module, c *conn) int {
 		a := getArgs(L, "send_message", 2, []string{"msg", "from_addr", "to_addrs", "mail_options", "rcpt_options"}, 5, 0)
-		raw := messageBytes(L, a.vals[0])
-		from := a.str(1, "")
+		raw := messageBytes(L, a.Vals[0])
+		from := a.Str(1, "")
 		var to []string
-		if a.given(2) {
-			to = a.strList(2)
+		if a.Given(2) {
+			to = a.StrList(2)
 		}
 		if host.Get(L).DryRun {
 			env, err := smtplib.Envelope(raw)
@@ -141,7 +141,7 @@ var methodTable = map[string]method{
 				order = env.To
 			}
 		}
-		refused, err := c.s.SendMessage(raw, from, to, a.strList(3), a.strList(4))
+		refused, err := c.s.SendMessage(raw, from, to, a.StrList(3), a.StrList(4))
 		if err != nil {
 			L.Error(mod.luaError(L, err, order), 1)
 		}
@@ -150,12 +150,12 @@ var methodTable = map[string]method{
 	},
 	"verify": func(L *lua.LState, mod *module, c *conn) int {
 		a := getArgs(L, "verify", 2, []string{"address"}, 1, -1)
-		code, msg, err := c.s.Verify(a.required(0))
+		code, msg, err := c.s.Verify(a.Required(0))
 		return mod.reply(L, code, msg, err)
 	},
 	"expn": func(L *lua.LState, mod *module, c *conn) int {
 		a := getArgs(L, "expn", 2, []string{"address"}, 1, -1)
-		code, msg, err := c.s.Expn(a.required(0))
+		code, msg, err := c.s.Expn(a.Required(0))
 		return mod.reply(L, code, msg, err)
 	},
 	"noop": func(L *lua.LState, mod *module, c *conn) int {
@@ -170,17 +170,17 @@ var methodTable = map[string]method{
 	},
 	"mail": func(L *lua.LState, mod *module, c *conn) int {
 		a := getArgs(L, "mail", 2, []string{"sender", "options"}, 2, -1)
-		code, msg, err := c.s.Mail(a.required(0), a.strList(1))
+		code, msg, err := c.s.Mail(a.Required(0), a.StrList(1))
 		return mod.reply(L, code, msg, err)
 	},
 	"rcpt": func(L *lua.LState, mod *module, c *conn) int {
 		a := getArgs(L, "rcpt", 2, []string{"recip", "options"}, 2, -1)
-		code, msg, err := c.s.Rcpt(a.required(0), a.strList(1))
+		code, msg, err := c.s.Rcpt(a.Required(0), a.StrList(1))
 		return mod.reply(L, code, msg, err)
 	},
 	"data": func(L *lua.LState, mod *module, c *conn) int {
 		a := getArgs(L, "data", 2, []string{"msg"}, 1, -1)
-		msg := a.required(0)
+		msg := a.Required(0)
 		if dry(L, "data", "", nil, len(msg)) {
 			return mod.reply(L, 250, "dry run: nothing sent", nil)
 		}
@@ -189,12 +189,12 @@ var methodTable = map[string]method{
 	},
 	"docmd": func(L *lua.LState, mod *module, c *conn) int {
 		a := getArgs(L, "docmd", 2, []string{"cmd", "args"}, 2, -1)
-		code, msg, err := c.s.DoCmd(a.required(0), a.str(1, ""))
+		code, msg, err := c.s.DoCmd(a.Required(0), a.Str(1, ""))
 		return mod.reply(L, code, msg, err)
 	},
 	"putcmd": func(L *lua.LState, mod *module, c *conn) int {
 		a := getArgs(L, "putcmd", 2, []string{"cmd", "args"}, 2, -1)
-		if err := c.s.PutCmd(a.required(0), a.str(1, "")); err != nil {
+		if err := c.s.PutCmd(a.Required(0), a.Str(1, "")); err != nil {
 			L.Error(mod.luaError(L, err, nil), 1)
 		}
 		return 0

@@ -26,11 +26,8 @@ const connMetaName = "smtplib.SMTP"
 const quitGrace = 2 * time.Second
 
 type module struct {
-	cls       *classes
-	table     *lua.LTable
-	methods   *lua.LTable
-	connMeta  *lua.LTable
-	tupleMeta *lua.LTable
+	methods  *lua.LTable
+	connMeta *lua.LTable
 }
 
 // conn is one SMTP, SMTP_SSL or LMTP instance seen from Lua.
@@ -60,79 +57,68 @@ func (c *conn) Close() error {
 // Loader is the gopher-lua loader of the smtplib module.
 func Loader(L *lua.LState) int {
 	mod := &module{}
-	mod.tupleMeta = L.NewTypeMetatable("smtplib.tuple")
-	mod.tupleMeta.RawSetString("__name", lua.LString("smtplib.tuple"))
-	mod.cls = newClasses(L)
-	mod.table = L.NewTable()
-	mod.methods = L.NewTable()
+	methods := make(map[string]lua.LGFunction, len(methodTable)+len(methodAliases))
 	for name, fn := range methodTable {
-		fn := fn
-		L.SetField(mod.methods, name, L.NewFunction(func(L *lua.LState) int {
+		methods[name] = func(L *lua.LState) int {
 			c := mod.check(L)
 			c.mu.Lock()
 			defer c.mu.Unlock()
 			return fn(L, mod, c)
-		}))
+		}
 	}
 	for alias, name := range methodAliases {
-		L.SetField(mod.methods, alias, L.GetField(mod.methods, name))
+		methods[alias] = methods[name]
 	}
-	mod.connMeta = L.NewTypeMetatable(connMetaName)
-	L.SetField(mod.connMeta, "__index", L.NewFunction(mod.index))
-	L.SetField(mod.connMeta, "__newindex", L.NewFunction(mod.newindex))
-	L.SetField(mod.connMeta, "__tostring", L.NewFunction(func(L *lua.LState) int {
-		c := mod.check(L)
-		L.Push(lua.LString(fmt.Sprintf("<smtplib.%s %s:%d>", c.class, c.s.Host, c.s.Port)))
-		return 1
-	}))
-	t := mod.table
-	t.RawSetString("SMTP", mod.class(L, "SMTP"))
-	t.RawSetString("SMTP_SSL", mod.class(L, "SMTP_SSL"))
-	t.RawSetString("LMTP", mod.class(L, "LMTP"))
-	for name, cls := range mod.cls.byName {
-		t.RawSetString(name, cls)
+	// The instance type is declared per state: its methods close over the
+	// module's state. Scripts may set attributes of their own on an
+	// instance, and read any attribute (nil when unset), as in Python.
+	mod.connMeta = luabind.Register(L, &luabind.Type{
+		Name:     connMetaName,
+		Methods:  methods,
+		Fields:   fieldNames,
+		Field:    mod.field,
+		SetField: mod.setField,
+		Lenient:  true,
+		String: func(_ *lua.LState, ud *lua.LUserData) string {
+			c := ud.Value.(*conn)
+			return fmt.Sprintf("<smtplib.%s %s:%d>", c.class, c.s.Host, c.s.Port)
+		},
+	})
+	mod.methods, _ = mod.connMeta.RawGetString("__methods").(*lua.LTable)
+	values := luabind.Classes(L, classList()...)
+	for _, class := range []string{"SMTP", "SMTP_SSL", "LMTP"} {
+		values[class] = luabind.NewClass(L, class, "smtplib."+class, func(L *lua.LState) int {
+			return mod.construct(L, class)
+		}, nil)
 	}
-	t.RawSetString("SMTP_PORT", lua.LNumber(smtplib.SMTPPort))
-	t.RawSetString("SMTP_SSL_PORT", lua.LNumber(smtplib.SMTPSSLPort))
-	t.RawSetString("LMTP_PORT", lua.LNumber(smtplib.LMTPPort))
-	t.RawSetString("CRLF", lua.LString("\r\n"))
-	t.RawSetString("None", luabind.Null(L))
-	t.RawSetString("quoteaddr", L.NewFunction(func(L *lua.LState) int {
-		L.Push(lua.LString(smtplib.QuoteAddr(L.CheckString(1))))
-		return 1
-	}))
-	t.RawSetString("quotedata", L.NewFunction(func(L *lua.LState) int {
-		// Python's quotedata: CRLF line ends and doubled leading dots,
-		// without the terminating dot line.
-		out := smtplib.DotStuff([]byte(L.CheckString(1)))
-		in := L.CheckString(1)
-		out = out[:len(out)-3]
-		if len(in) > 0 && in[len(in)-1] != '\n' && in[len(in)-1] != '\r' {
-			out = out[:len(out)-2]
-		}
-		L.Push(lua.LString(out))
-		return 1
-	}))
-	t.RawSetString("with", L.NewFunction(mod.with))
+	values["SMTP_PORT"] = lua.LNumber(smtplib.SMTPPort)
+	values["SMTP_SSL_PORT"] = lua.LNumber(smtplib.SMTPSSLPort)
+	values["LMTP_PORT"] = lua.LNumber(smtplib.LMTPPort)
+	values["CRLF"] = lua.LString("\r\n")
+	values["None"] = luabind.Null(L)
+	t := luabind.NewModule(L, map[string]lua.LGFunction{
+		"quoteaddr": func(L *lua.LState) int {
+			L.Push(lua.LString(smtplib.QuoteAddr(L.CheckString(1))))
+			return 1
+		},
+		"quotedata": quotedata,
+		"with":      mod.with,
+	}, values)
 	L.Push(t)
 	return 1
 }
 
-// class makes the callable table that stands for a Python class.
-func (mod *module) class(L *lua.LState, name string) *lua.LTable {
-	t := L.NewTable()
-	t.RawSetString("__name", lua.LString(name))
-	mt := L.NewTable()
-	mt.RawSetString("__call", L.NewFunction(func(L *lua.LState) int {
-		L.Remove(1)
-		return mod.construct(L, name)
-	}))
-	mt.RawSetString("__tostring", L.NewFunction(func(L *lua.LState) int {
-		L.Push(lua.LString("<class 'smtplib." + name + "'>"))
-		return 1
-	}))
-	L.SetMetatable(t, mt)
-	return t
+// quotedata is Python's quotedata: CRLF line ends and doubled leading
+// dots, without the terminating dot line.
+func quotedata(L *lua.LState) int {
+	out := smtplib.DotStuff([]byte(L.CheckString(1)))
+	in := L.CheckString(1)
+	out = out[:len(out)-3]
+	if len(in) > 0 && in[len(in)-1] != '\n' && in[len(in)-1] != '\r' {
+		out = out[:len(out)-2]
+	}
+	L.Push(lua.LString(out))
+	return 1
 }
 
 // construct is SMTP(host=”, port=0, local_hostname=None, timeout=None,
@@ -150,19 +136,19 @@ func (mod *module) construct(L *lua.LState, class string) int {
 	// The module talks exactly as Python does, one command at a time; the
 	// Go package pipelines MAIL and RCPT for its other callers.
 	o := &smtplib.Options{Context: h.Context, NoPipelining: true}
-	o.LocalHostname = a.str(2, "")
+	o.LocalHostname = a.Str(2, "")
 	ti, si := 3, 4
 	if class == "LMTP" {
 		ti, si = 4, 3
 	}
-	if f, ok := a.number(ti); ok {
+	if f, ok := a.Number(ti); ok {
 		if f <= 0 || math.IsNaN(f) || f > 1e9 {
-			L.Error(mod.cls.newError(L, mod.cls.byName["ValueError"], "Non-blocking socket (timeout=0) is not supported"), 1)
+			L.Error(luabind.NewError(L, luabind.ValueError, "Non-blocking socket (timeout=0) is not supported"), 1)
 		}
 		o.Timeout = time.Duration(f * float64(time.Second))
 	}
-	if a.given(si) {
-		sa, ok := a.vals[si].(*lua.LTable)
+	if a.Given(si) {
+		sa, ok := a.Vals[si].(*lua.LTable)
 		if !ok {
 			L.RaiseError("%s(): source_address must be a (host, port) table", class)
 		}
@@ -170,11 +156,11 @@ func (mod *module) construct(L *lua.LState, class string) int {
 		ps, _ := toStr(sa.RawGetInt(2))
 		o.SourceAddress = hs + ":" + ps
 	}
-	if a.given(5) {
+	if a.Given(5) {
 		if class == "SMTP" || class == "LMTP" {
 			L.RaiseError("%s() got an unexpected keyword argument 'context'", class)
 		}
-		o.TLSConfig = mod.sslContext(L, a.vals[5])
+		o.TLSConfig = mod.sslContext(L, a.Vals[5])
 	}
 	if h.Debug != nil {
 		o.Debug = h.Debug
@@ -193,9 +179,9 @@ func (mod *module) construct(L *lua.LState, class string) int {
 		L.Error(mod.luaError(L, err, nil), 1)
 	}
 	c := &conn{class: class, s: s}
-	if hostName := a.str(0, ""); hostName != "" {
+	if hostName := a.Str(0, ""); hostName != "" {
 		port := 0
-		if p, ok := a.number(1); ok {
+		if p, ok := a.Number(1); ok {
 			port = int(p)
 		}
 		code, msg, err := s.Connect(hostName, port)
@@ -234,67 +220,62 @@ func (mod *module) check(L *lua.LState) *conn {
 	return nil
 }
 
-// index is the __index of an instance: methods, Python's attributes, then
-// attributes the script set.
-func (mod *module) index(L *lua.LState) int {
-	c := mod.check(L)
-	key := L.CheckString(2)
-	if fn := mod.methods.RawGetString(key); fn != lua.LNil {
-		L.Push(fn)
-		return 1
-	}
+// fieldNames are Python's attributes of an instance.
+var fieldNames = []string{"esmtp_features", "does_esmtp", "ehlo_resp", "helo_resp",
+	"local_hostname", "debuglevel", "default_port", "ehlo_msg"}
+
+// field serves an instance's keys that are not methods: Python's
+// attributes, the exception classes, then attributes the script set.
+func (mod *module) field(L *lua.LState, ud *lua.LUserData, key string) (lua.LValue, bool) {
+	c := ud.Value.(*conn)
 	switch key {
 	case "esmtp_features":
 		t := L.NewTable()
 		for k, v := range c.s.ESMTPFeatures() {
 			t.RawSetString(k, lua.LString(v))
 		}
-		L.Push(t)
+		return t, true
 	case "does_esmtp":
-		L.Push(lua.LBool(c.s.DoesESMTP()))
+		return lua.LBool(c.s.DoesESMTP()), true
 	case "ehlo_resp":
-		pushOptional(L, c.s.EhloResp)
+		return optional(L, c.s.EhloResp), true
 	case "helo_resp":
-		pushOptional(L, c.s.HeloResp)
+		return optional(L, c.s.HeloResp), true
 	case "local_hostname":
-		L.Push(lua.LString(c.s.LocalHostname()))
+		return lua.LString(c.s.LocalHostname()), true
 	case "debuglevel":
-		L.Push(lua.LNumber(c.debug))
+		return lua.LNumber(c.debug), true
 	case "default_port":
 		switch c.class {
 		case "SMTP_SSL":
-			L.Push(lua.LNumber(smtplib.SMTPSSLPort))
+			return lua.LNumber(smtplib.SMTPSSLPort), true
 		case "LMTP":
-			L.Push(lua.LNumber(smtplib.LMTPPort))
-		default:
-			L.Push(lua.LNumber(smtplib.SMTPPort))
+			return lua.LNumber(smtplib.LMTPPort), true
 		}
+		return lua.LNumber(smtplib.SMTPPort), true
 	case "ehlo_msg":
 		if c.class == "LMTP" {
-			L.Push(lua.LString("lhlo"))
-		} else {
-			L.Push(lua.LString("ehlo"))
+			return lua.LString("lhlo"), true
 		}
-	default:
-		if cls, ok := mod.cls.byName[key]; ok {
-			L.Push(cls)
-			return 1
-		}
-		if c.fields != nil {
-			L.Push(c.fields.RawGetString(key))
-		} else {
-			L.Push(lua.LNil)
+		return lua.LString("ehlo"), true
+	}
+	if cls, ok := classByName[key]; ok {
+		return luabind.ClassTable(L, cls), true
+	}
+	if c.fields != nil {
+		if v := c.fields.RawGetString(key); v != lua.LNil {
+			return v, true
 		}
 	}
-	return 1
+	return nil, false
 }
 
-func pushOptional(L *lua.LState, get func() (string, bool)) {
+// optional is a value Python may hold as None.
+func optional(L *lua.LState, get func() (string, bool)) lua.LValue {
 	if v, ok := get(); ok {
-		L.Push(lua.LString(v))
-	} else {
-		L.Push(luabind.Null(L))
+		return lua.LString(v)
 	}
+	return luabind.Null(L)
 }
 
 var readOnlyAttrs = map[string]bool{
@@ -302,10 +283,10 @@ var readOnlyAttrs = map[string]bool{
 	"local_hostname": true, "default_port": true, "ehlo_msg": true,
 }
 
-func (mod *module) newindex(L *lua.LState) int {
-	c := mod.check(L)
-	key := L.CheckString(2)
-	v := L.Get(3)
+// setField assigns debuglevel, refuses Python's read-only attributes and
+// the methods, and keeps any other key as the script's own attribute.
+func (mod *module) setField(L *lua.LState, ud *lua.LUserData, key string, v lua.LValue) bool {
+	c := ud.Value.(*conn)
 	switch {
 	case key == "debuglevel":
 		c.debug = int(lua.LVAsNumber(v))
@@ -318,7 +299,7 @@ func (mod *module) newindex(L *lua.LState) int {
 		}
 		c.fields.RawSetString(key, v)
 	}
-	return 0
+	return true
 }
 
 // with is Python's `with smtplib.SMTP(...) as s:` — smtplib.with(s, fn)
@@ -332,27 +313,21 @@ func (mod *module) with(L *lua.LState) int {
 		L.ArgError(1, "SMTP instance expected")
 	}
 	fn := L.CheckFunction(2)
-	base := L.GetTop()
-	L.Push(fn)
-	L.Push(ud)
-	err := L.PCall(1, lua.MultRet, nil)
-	c.mu.Lock()
-	code, msg, qerr := c.s.DoCmd("QUIT", "")
-	c.s.Close()
-	c.mu.Unlock()
-	if err != nil {
-		if ae, ok := err.(*lua.ApiError); ok {
-			L.Error(ae.Object, 0)
+	return luabind.With(L, ud, fn, func() error {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		code, msg, err := c.s.DoCmd("QUIT", "")
+		c.s.Close()
+		switch {
+		case err == nil && code != 221:
+			return &smtplib.Error{Kind: smtplib.KindResponse, Code: code, Msg: msg}
+		case err != nil && !smtplib.KindIs(err, smtplib.KindServerDisconnected):
+			return err
 		}
-		L.RaiseError("%v", err)
-	}
-	if qerr == nil && code != 221 {
-		L.Error(mod.luaError(L, &smtplib.Error{Kind: smtplib.KindResponse, Code: code, Msg: msg}, nil), 1)
-	}
-	if qerr != nil && !smtplib.KindIs(qerr, smtplib.KindServerDisconnected) {
-		L.Error(mod.luaError(L, qerr, nil), 1)
-	}
-	return L.GetTop() - base
+		return nil
+	}, func(L *lua.LState, err error) {
+		L.Error(mod.luaError(L, err, nil), 1)
+	})
 }
 
 // reply pushes Python's (code, msg) as two values, or raises err.
@@ -365,21 +340,11 @@ func (mod *module) reply(L *lua.LState, code int, msg string, err error) int {
 	return 2
 }
 
-// tuple makes a table marked as a Python tuple.
-func (mod *module) tuple(L *lua.LState, vals ...lua.LValue) *lua.LTable {
-	t := L.CreateTable(len(vals), 0)
-	for i, v := range vals {
-		t.RawSetInt(i+1, v)
-	}
-	L.SetMetatable(t, mod.tupleMeta)
-	return t
-}
-
 // refused converts refused recipients to {addr = {code, msg}}.
 func (mod *module) refused(L *lua.LState, m map[string]smtplib.Reply) *lua.LTable {
 	t := L.CreateTable(0, len(m))
 	for k, r := range m {
-		t.RawSetString(k, mod.tuple(L, lua.LNumber(r.Code), lua.LString(r.Msg)))
+		t.RawSetString(k, luabind.NewTuple(L, "smtplib.tuple", lua.LNumber(r.Code), lua.LString(r.Msg)))
 	}
 	return t
 }

@@ -1,7 +1,12 @@
 package ssl
 
 import (
+	"errors"
+	"io/fs"
+
 	lua "github.com/yuin/gopher-lua"
+
+	"github.com/mailscript/mailscript/host"
 
 	"github.com/mailscript/mailscript/stdlib/internal/luabind"
 )
@@ -23,4 +28,22 @@ func setErrorClasses(L *lua.LState, t *lua.LTable) {
 	for name, cls := range luabind.Classes(L, SSLError, SSLCertVerificationError) {
 		t.RawSetString(name, cls)
 	}
+}
+
+// raise raises err of loading certificates as Python does: a file that
+// cannot be read is an OSError, a certificate or key that does not parse
+// an SSLError. A permission the run lacks stays a plain message, as in
+// the other modules. It does not return.
+func raise(L *lua.LState, err error) {
+	var pe *host.PermissionError
+	if errors.As(err, &pe) {
+		L.RaiseError("%v", err)
+	}
+	luabind.Raise(L, err, SSLError, func(err error) (*luabind.Class, string, bool) {
+		var pathErr *fs.PathError
+		if errors.As(err, &pathErr) {
+			return luabind.OSError, err.Error(), true
+		}
+		return nil, "", false
+	})
 }

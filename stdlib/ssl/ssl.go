@@ -197,7 +197,7 @@ func createDefaultContext(L *lua.LState) int {
 	if cafile == "" && capath == "" && cadata == "" {
 		c.System = true
 	} else if err := c.loadVerify(L, cafile, capath, cadata); err != nil {
-		L.RaiseError("%v", err)
+		raise(L, err)
 	}
 	L.Push(newContext(L, c))
 	return 1
@@ -217,7 +217,7 @@ func loadVerifyLocations(L *lua.LState) int {
 		luabind.RaiseClass(L, luabind.TypeError, "cafile, capath and cadata cannot be all omitted")
 	}
 	if err := c.loadVerify(L, cafile, capath, cadata); err != nil {
-		L.RaiseError("%v", err)
+		raise(L, err)
 	}
 	return 0
 }
@@ -317,15 +317,15 @@ func loadCertChain(L *lua.LState) int {
 	h := host.Get(L)
 	cb, err := readFile(h, certfile)
 	if err != nil {
-		L.RaiseError("%v", err)
+		raise(L, err)
 	}
 	kb, err := readFile(h, keyfile)
 	if err != nil {
-		L.RaiseError("%v", err)
+		raise(L, err)
 	}
 	cert, err := tls.X509KeyPair(cb, kb)
 	if err != nil {
-		L.RaiseError("ssl: load_cert_chain: %v", err)
+		raise(L, fmt.Errorf("ssl: load_cert_chain: %w", err))
 	}
 	c.Certs = append(c.Certs, cert)
 	return 0

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"io"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -134,6 +135,21 @@ func TestAttributesAndErrors(t *testing.T) {
 	L2 := newState(t, host.All())
 	L2.SetGlobal("CERT", lua.LString(certFile))
 	L2.SetGlobal("KEY", lua.LString(keyFile))
+	L2.SetGlobal("MISSING", lua.LString(filepath.Join(t.TempDir(), "missing.pem")))
+	if err := L2.DoString(`
+		local ssl = require("ssl")
+		local ctx = ssl.create_default_context()
+		local ok, e = pcall(ctx.load_cert_chain, ctx, MISSING)
+		assert(not ok and e.name == "OSError" and not ssl.SSLError:is(e), tostring(e))
+		assert(e.message:find("missing.pem", 1, true), e.message)
+		ok, e = pcall(ctx.load_cert_chain, ctx, KEY, KEY)
+		assert(not ok and ssl.SSLError:is(e), tostring(e))
+		assert(e.message:find("ssl: load_cert_chain: ", 1, true) == 1, e.message)
+		ok, e = pcall(ctx.load_verify_locations, ctx, {cadata = "not a certificate"})
+		assert(not ok and ssl.SSLError:is(e), tostring(e))
+	`); err != nil {
+		t.Fatal(err)
+	}
 	if err := L2.DoString(`local ctx = require("ssl").create_default_context() ctx:load_cert_chain(CERT, KEY) return ctx`); err != nil {
 		t.Fatal(err)
 	}

@@ -325,3 +325,16 @@ function TestUtilsSmall(t)
   t:eq(H.encode_word("ab cd é"), "=?utf-8?q?ab_cd_=C3=A9?=")
   t:eq(H.decode(H.encode_word("日本語のテキスト")), "日本語のテキスト")
 end
+
+function TestHeaderObject(t)
+  local h = H.Header("Grüße", "utf-8")
+  h:append("and more")
+  t:eq(h:encode():find("=?utf-8?", 1, true) ~= nil, true, h:encode())
+  t:eq(tostring(h):find("^Grüße +and more$") ~= nil, true, tostring(h))
+  local ok, e = pcall(function() return h.encdoe end)
+  t:eq(ok, false)
+  t:eq(tostring(e):find('did you mean "encode"', 1, true) ~= nil, true, tostring(e))
+  ok, e = pcall(h.encode, "not a header")
+  t:eq(ok, false)
+  t:eq(tostring(e):find("email.header.Header expected", 1, true) ~= nil, true, tostring(e))
+end

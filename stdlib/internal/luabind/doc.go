@@ -17,6 +17,13 @@
 //
 // Modules made only of functions are built with NewModule.
 //
+// Modules that mirror a Python API share its calling conventions here:
+// ParseArgs maps a call onto a Python Signature (positional arguments,
+// then keyword arguments in a trailing options table, None as nil or the
+// null value) with Python's TypeError messages; NewClass makes the
+// callable table of a Python class (imaplib.IMAP4, smtplib.SMTP); NewTuple
+// marks a table as a Python tuple; With is Python's with statement.
+//
 // The package also holds the one Lua value that stands for Python's None
 // and JSON's null in every module. Lua's nil cannot be stored in a table,
 // so a list such as imaplib's [b'OK', None] or the JSON array [1, null, 2]

@@ -23,6 +23,9 @@ type Class struct {
 	// messages already name their module ("mail: ..."); otherwise it is
 	// "qualname: message", as Python prints an exception.
 	Bare bool
+	// Short makes tostring(e) "name: message", with the class's name
+	// rather than its qualified name (smtplib's errors print so).
+	Short bool
 }
 
 // An Error is a Go error that carries the class it is raised as in Lua.
@@ -141,6 +144,9 @@ func errorText(e *lua.LTable) string {
 	if lua.LVAsBool(cls.RawGetString("bare")) {
 		return msg
 	}
+	if lua.LVAsBool(cls.RawGetString("short")) {
+		return lua.LVAsString(cls.RawGetString("name")) + ": " + msg
+	}
 	return lua.LVAsString(cls.RawGetString("qualname")) + ": " + msg
 }
 
@@ -165,6 +171,9 @@ func ClassTable(L *lua.LState, c *Class) *lua.LTable {
 	}
 	if c.Bare {
 		t.RawSetString("bare", lua.LTrue)
+	}
+	if c.Short {
+		t.RawSetString("short", lua.LTrue)
 	}
 	t.RawSetString("is", r.isFn)
 	L.SetMetatable(t, r.clsMeta)

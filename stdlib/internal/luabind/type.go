@@ -192,3 +192,54 @@ func SliceIterator[T any](L *lua.LState, items []T, conv func(T) lua.LValue) *lu
 		return []lua.LValue{conv(items[i-1])}, true
 	})
 }
+
+// NewClass returns the callable table that stands for a Python class whose
+// instances are made by ctor: calling the table calls ctor with the call's
+// arguments (the table itself removed), its __name is name, its tostring
+// "<class 'qualname'>", and it holds fields (IMAP4.error, ...).
+func NewClass(L *lua.LState, name, qualname string, ctor lua.LGFunction, fields map[string]lua.LValue) *lua.LTable {
+	t := L.NewTable()
+	for k, v := range fields {
+		t.RawSetString(k, v)
+	}
+	t.RawSetString("__name", lua.LString(name))
+	mt := L.NewTable()
+	mt.RawSetString("__call", L.NewFunction(func(L *lua.LState) int {
+		L.Remove(1) // the class table itself
+		return ctor(L)
+	}))
+	mt.RawSetString("__tostring", L.NewFunction(func(L *lua.LState) int {
+		L.Push(lua.LString("<class '" + qualname + "'>"))
+		return 1
+	}))
+	L.SetMetatable(t, mt)
+	return t
+}
+
+// With is Python's with statement: it calls fn(v) in protected mode, then
+// exit, whether fn returned or raised. It raises fn's error again,
+// unchanged, or else exit's error through raise (which does not return);
+// otherwise it returns the number of fn's results, left on the stack.
+func With(L *lua.LState, v lua.LValue, fn *lua.LFunction, exit func() error, raise func(L *lua.LState, err error)) int {
+	base := L.GetTop()
+	L.Push(fn)
+	L.Push(v)
+	err := L.PCall(1, lua.MultRet, nil)
+	xerr := exit()
+	if err != nil {
+		Reraise(L, err)
+	}
+	if xerr != nil {
+		raise(L, xerr)
+	}
+	return L.GetTop() - base
+}
+
+// Reraise raises the error a PCall returned again, unchanged: the value
+// that was raised, not its text. It does not return.
+func Reraise(L *lua.LState, err error) {
+	if ae, ok := err.(*lua.ApiError); ok {
+		L.Error(ae.Object, 0)
+	}
+	L.RaiseError("%v", err)
+}
