@@ -115,13 +115,22 @@ end
 			t.Fatalf("handled %d of %d: %v", len(seen), len(names)*len(boxes), seen)
 		}
 	}
+	// A callback prints before the trigger counts its messages: read the
+	// counts until they are complete (bounded), as a status page would.
 	calls := 0
-	for _, e := range engines {
-		for _, r := range e.Status() {
-			for _, tr := range r.Triggers {
-				calls += tr.Messages
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		calls = 0
+		for _, e := range engines {
+			for _, r := range e.Status() {
+				for _, tr := range r.Triggers {
+					calls += tr.Messages
+				}
 			}
 		}
+		if calls >= len(names)*len(boxes) || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(10 * time.Millisecond) // the status has no event to wait on
 	}
 	for l, n := range seen {
 		if n != 1 {

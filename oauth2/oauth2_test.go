@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -110,12 +111,21 @@ func TestDeviceLoginSlowDown(t *testing.T) {
 
 // browser follows the authorization URL as a browser would (the server
 // approves at once and redirects to the loopback listener).
+//
+// The sign-in may finish (and its listener close) before the browser has
+// read the redirect's answer, so the browser's own error is only logged:
+// the test checks what the sign-in returned. The test waits for the
+// browser before it ends.
 func browser(t *testing.T) func(string) {
+	var wg sync.WaitGroup
+	t.Cleanup(wg.Wait)
 	return func(u string) {
+		wg.Add(1)
 		go func() {
+			defer wg.Done()
 			resp, err := http.Get(u)
 			if err != nil {
-				t.Errorf("browser: %v", err)
+				t.Logf("browser: %v", err)
 				return
 			}
 			resp.Body.Close()
