@@ -53,6 +53,17 @@ func pyStr(s string) string { return pyRepr(s, "") }
 // pyBytes formats s as Python's repr of a bytes object.
 func pyBytes(s string) string { return pyRepr(s, "b") }
 
+// Repr returns Python's repr of s: of a bytes object when bytes is true
+// (b'...'), else of a str. It is how Python's smtplib shows replies and
+// commands in its messages and debug output, and so how this package and
+// the Lua smtplib module do.
+func Repr(s string, bytes bool) string {
+	if bytes {
+		return pyBytes(s)
+	}
+	return pyStr(s)
+}
+
 func pyRepr(s, prefix string) string {
 	quote := byte('\'')
 	if strings.IndexByte(s, '\'') >= 0 && strings.IndexByte(s, '"') < 0 {

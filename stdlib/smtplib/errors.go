@@ -73,7 +73,7 @@ func (mod *module) luaError(L *lua.LState, err error, order []string) lua.LValue
 		parts := make([]string, len(keys))
 		for i, k := range keys {
 			r := se.Recipients[k]
-			parts[i] = fmt.Sprintf("%s: (%d, %s)", pyRepr(k, ""), r.Code, pyRepr(r.Msg, "b"))
+			parts[i] = fmt.Sprintf("%s: (%d, %s)", smtplib.Repr(k, false), r.Code, smtplib.Repr(r.Msg, true))
 		}
 		e := luabind.NewError(L, cls, "{"+strings.Join(parts, ", ")+"}")
 		e.RawSetString("recipients", mod.refused(L, se.Recipients))
@@ -82,12 +82,12 @@ func (mod *module) luaError(L *lua.LState, err error, order []string) lua.LValue
 		e.RawSetString("args", args)
 		return e
 	case se.Kind.IsA(smtplib.KindResponse):
-		msg := fmt.Sprintf("(%d, %s)", se.Code, pyRepr(se.Msg, "b"))
+		msg := fmt.Sprintf("(%d, %s)", se.Code, smtplib.Repr(se.Msg, true))
 		args := L.CreateTable(3, 0)
 		args.RawSetInt(1, lua.LNumber(se.Code))
 		args.RawSetInt(2, lua.LString(se.Msg))
 		if se.Kind == smtplib.KindSenderRefused {
-			msg = fmt.Sprintf("(%d, %s, %s)", se.Code, pyRepr(se.Msg, "b"), pyRepr(se.Sender, ""))
+			msg = fmt.Sprintf("(%d, %s, %s)", se.Code, smtplib.Repr(se.Msg, true), smtplib.Repr(se.Sender, false))
 			args.RawSetInt(3, lua.LString(se.Sender))
 		}
 		e := luabind.NewError(L, cls, msg)
@@ -119,37 +119,6 @@ func orderedKeys(m map[string]smtplib.Reply, order []string) []string {
 	}
 	sortStrings(rest)
 	return append(keys, rest...)
-}
-
-// pyRepr formats s as Python's repr of a str (prefix "") or bytes ("b").
-func pyRepr(s, prefix string) string {
-	quote := byte('\'')
-	if strings.IndexByte(s, '\'') >= 0 && strings.IndexByte(s, '"') < 0 {
-		quote = '"'
-	}
-	var sb strings.Builder
-	sb.WriteString(prefix)
-	sb.WriteByte(quote)
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c == quote || c == '\\':
-			sb.WriteByte('\\')
-			sb.WriteByte(c)
-		case c == '\t':
-			sb.WriteString(`\t`)
-		case c == '\n':
-			sb.WriteString(`\n`)
-		case c == '\r':
-			sb.WriteString(`\r`)
-		case c < 0x20 || c == 0x7f || (c >= 0x80 && prefix == "b"):
-			fmt.Fprintf(&sb, `\x%02x`, c)
-		default:
-			sb.WriteByte(c)
-		}
-	}
-	sb.WriteByte(quote)
-	return sb.String()
 }
 
 // classList is the classes the module exposes.
