@@ -100,15 +100,16 @@ func (s *lazySession) Poll(w *imapserver.UpdateWriter, allowExpunge bool) error 
 }
 
 // Idle reports first what is pending (as IDLE starts with a look at the
-// mailbox on real servers), then the news as they come.
+// mailbox on real servers), then the news as they come; the view follows
+// what was reported.
 func (s *lazySession) Idle(w *imapserver.UpdateWriter, stop <-chan struct{}) error {
-	if err := s.UserSession.Poll(w, true); err != nil {
-		return err
-	}
-	s.refresh()
-	err := s.UserSession.Idle(w, stop)
-	s.refresh()
-	return err
+	return idle(w, stop, func() error {
+		if err := s.UserSession.Poll(w, true); err != nil {
+			return err
+		}
+		s.refresh()
+		return nil
+	})
 }
 
 func (s *lazySession) Status(name string, options *imap.StatusOptions) (*imap.StatusData, error) {

@@ -61,7 +61,6 @@ const closeTimeout = 10 * time.Second
 // Server is a running in-memory IMAP server. Its methods may be called from
 // several goroutines.
 type Server struct {
-	mem   *imapmemserver.Server
 	srv   *imapserver.Server
 	ln    net.Listener
 	tlsLn net.Listener
@@ -97,7 +96,6 @@ var caps = imap.CapSet{
 // returns, so Addr is ready to dial.
 func New(opts Options) (*Server, error) {
 	s := &Server{
-		mem:   imapmemserver.New(),
 		users: map[string]*imapmemserver.User{},
 	}
 	for name, pass := range opts.Users {
@@ -114,7 +112,7 @@ func New(opts Options) (*Server, error) {
 			if opts.LazyViews {
 				return &lazySession{srv: s}, nil, nil
 			}
-			return s.mem.NewSession(), nil, nil
+			return &session{srv: s}, nil, nil
 		},
 		Caps:         caps,
 		Logger:       logger,
@@ -225,7 +223,6 @@ func (s *Server) AddUser(name, password string) error {
 		return fmt.Errorf("memserver: subscribe INBOX: %w", err)
 	}
 	s.users[name] = u
-	s.mem.AddUser(u)
 	return nil
 }
 
