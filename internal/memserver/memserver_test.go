@@ -272,3 +272,35 @@ func TestCloseLeavesNoGoroutines(t *testing.T) {
 	buf := make([]byte, 1<<16)
 	t.Errorf("goroutines: %d before, %d after Close\n%s", base, n, buf[:runtime.Stack(buf, true)])
 }
+
+// TestIdleReportsNewsQueuedBefore checks that mail which arrived while the
+// session was between commands is reported once IDLE starts, on both kinds
+// of session. imapmemserver's own IDLE waited for the next news instead, so
+// a client that sent IDLE just after an APPEND waited forever.
+func TestIdleReportsNewsQueuedBefore(t *testing.T) {
+	for _, lazy := range []bool{false, true} {
+		t.Run(fmt.Sprintf("lazy=%v", lazy), func(t *testing.T) {
+			s := start(t, memserver.Options{Users: map[string]string{"alice": "secret"}, InsecureAuth: true, LazyViews: lazy})
+			c := dial(t, s.Addr(), nil)
+			c.ok("LOGIN alice secret")
+			c.ok("SELECT INBOX")
+			if _, err := s.Append("alice", "INBOX", []byte("Subject: x\r\n\r\nx\r\n"), nil, time.Time{}); err != nil {
+				t.Fatal(err)
+			}
+			c.tag++
+			fmt.Fprintf(c.c, "a%d IDLE\r\n", c.tag)
+			if l := c.line(); !strings.HasPrefix(l, "+") {
+				t.Fatalf("IDLE: %q", l)
+			}
+			if l := c.line(); l != "* 1 EXISTS" {
+				t.Errorf("first line in IDLE: %q, want * 1 EXISTS", l)
+			}
+			fmt.Fprintf(c.c, "DONE\r\n")
+			for {
+				if l := c.line(); strings.HasPrefix(l, fmt.Sprintf("a%d ", c.tag)) {
+					break
+				}
+			}
+		})
+	}
+}
