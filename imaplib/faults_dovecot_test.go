@@ -235,15 +235,30 @@ func TestFaultsStall(t *testing.T) {
 		faultPoint{"inside the FETCH literal", faultproxy.Rule{Command: "FETCH", When: faultproxy.AfterCommand, Offset: 80, Action: faultproxy.Stall}},
 	)
 	for _, pt := range pts {
-		p, err := faultproxy.New(srv.Addr())
-		if err != nil {
-			t.Fatal(err)
+		// The session's timeout is short, to keep the test quick; on a busy
+		// machine it can expire before the session reaches the stall. Then
+		// the stall never fired, and the point is tried again with a longer
+		// timeout.
+		var (
+			f    *faultproxy.Fault
+			step string
+			err  error
+		)
+		for timeout := 300 * time.Millisecond; ; timeout *= 2 {
+			p, perr := faultproxy.New(srv.Addr())
+			if perr != nil {
+				t.Fatal(perr)
+			}
+			f = p.Add(pt.rule)
+			step, err = runGuarded(t, pt.name, 60*time.Second, func() (string, error) {
+				return faultSession(srv, p.Port(), timeout)
+			})
+			p.Close()
+			if f.Count() != 0 || timeout >= 5*time.Second {
+				break
+			}
+			t.Logf("%s: timed out at %s before the stall (timeout %v); again", pt.name, step, timeout)
 		}
-		f := p.Add(pt.rule)
-		step, err := runGuarded(t, pt.name, 60*time.Second, func() (string, error) {
-			return faultSession(srv, p.Port(), 300*time.Millisecond)
-		})
-		p.Close()
 		var ne net.Error
 		if f.Count() != 1 || !errors.Is(err, imaplib.ErrAbort) || !errors.As(err, &ne) || !ne.Timeout() {
 			t.Errorf("%s: fired %d, %s: %v; want a timeout abort", pt.name, f.Count(), step, err)
