@@ -20,7 +20,8 @@ import (
 //   - package: require finds the standard and host modules, then Lua files
 //     along package.path (initially the script's folder only), each of
 //     which must be readable; package.loadlib always fails.
-//   - string: string.dump is gone (no binary chunks), string.rep is capped.
+//   - string: string.dump is gone (no binary chunks), string.rep is capped,
+//     string.gsub is C Lua's in linear time (gsub.go).
 //   - os: execute needs --allow-run; remove, rename and tmpname need write
 //     permission; exit ends the run, never the program; getenv and setenv
 //     see the run's own view of the environment.
@@ -70,6 +71,7 @@ func (rs *runState) openLibs(L *lua.LState, dir string) {
 	str := L.GetGlobal("string").(*lua.LTable)
 	str.RawSetString("dump", lua.LNil)
 	str.RawSetString("rep", L.NewFunction(rs.strRep))
+	str.RawSetString("gsub", L.NewFunction(rs.strGsub))
 
 	// os
 	osT := L.GetGlobal("os").(*lua.LTable)
