@@ -1,0 +1,406 @@
+package main
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/mailscript/mailscript/imaplib"
+	"github.com/mailscript/mailscript/internal/testkit/authserver"
+	"github.com/mailscript/mailscript/internal/testkit/dovecottest"
+)
+
+// The OAuth2 tests of this file run the mailscript binary as a user does:
+// "mailscript auth login" signs in (the test plays the user who approves
+// the device code), "mailscript watch" runs in a process of its own, and
+// "mailscript status" and /healthz are asked from outside.
+
+// buildMailscript builds the mailscript binary into a folder of the test.
+func buildMailscript(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "mailscript")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// runBin runs the binary to its end and returns its output (standard
+// output, then standard error).
+func runBin(t *testing.T, bin string, args ...string) (string, error) {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	var out, errb syncBuffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	return out.String() + errb.String(), err
+}
+
+// binLogin runs "mailscript auth login NAME" against as and approves the
+// device code it shows as user.
+func binLogin(t *testing.T, bin string, as *authserver.Server, state, name, user string) string {
+	t.Helper()
+	cmd := exec.Command(bin, "--state-dir", state, "auth", "login", name, "--provider", "generic",
+		"--client-id", authserver.ClientID, "--token-url", as.TokenURL(), "--device-url", as.DeviceURL(), "--scope", "imap smtp")
+	var out syncBuffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var code string
+	select {
+	case code = <-as.Pending():
+	case <-time.After(30 * time.Second):
+		cmd.Process.Kill()
+		cmd.Wait()
+		t.Fatalf("auth login made no device request:\n%s", out.String())
+	}
+	// The user reads the code on the terminal before typing it in.
+	waitFor(t, &out, "enter the code "+code)
+	if !as.Approve(code, user) {
+		t.Fatalf("no device request with the code %s", code)
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("auth login %s: %v\n%s", name, err, out.String())
+	}
+	return out.String()
+}
+
+// watchProc is a "mailscript watch" process.
+type watchProc struct {
+	cmd      *exec.Cmd
+	out, err syncBuffer
+	exited   chan struct{}
+	waitErr  error // how it exited, once exited is closed
+}
+
+// startWatchProc starts the binary with args; the process is killed when
+// the test ends if it still runs.
+func startWatchProc(t *testing.T, bin string, args ...string) *watchProc {
+	t.Helper()
+	p := &watchProc{cmd: exec.Command(bin, args...), exited: make(chan struct{})}
+	p.cmd.Stdout, p.cmd.Stderr = &p.out, &p.err
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		p.waitErr = p.cmd.Wait()
+		close(p.exited)
+	}()
+	t.Cleanup(func() {
+		p.cmd.Process.Kill()
+		<-p.exited
+	})
+	return p
+}
+
+// running reports whether the process has not exited.
+func (p *watchProc) running() bool {
+	select {
+	case <-p.exited:
+		return false
+	default:
+		return true
+	}
+}
+
+// kill9 kills the process with SIGKILL and waits for it.
+func (p *watchProc) kill9() {
+	p.cmd.Process.Signal(syscall.SIGKILL)
+	<-p.exited
+}
+
+// stop ends the process with SIGTERM, as a service manager does, and
+// returns how it exited.
+func (p *watchProc) stop(t *testing.T) error {
+	t.Helper()
+	p.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-p.exited:
+	case <-time.After(30 * time.Second):
+		t.Fatalf("watch did not stop within 30s of SIGTERM:\n%s", p.err.String())
+	}
+	return p.waitErr
+}
+
+// binStatus runs "mailscript status" until its output contains every
+// string of want, and returns it.
+func binStatus(t *testing.T, bin, state string, want ...string) string {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	tick := time.NewTicker(100 * time.Millisecond) // polling another process
+	defer tick.Stop()
+	for {
+		out, err := runBin(t, bin, "--state-dir", state, "status")
+		ok := err == nil
+		for _, w := range want {
+			ok = ok && strings.Contains(out, w)
+		}
+		if ok {
+			return out
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("status never showed %q: %v\n%s", want, err, out)
+		}
+		<-tick.C
+	}
+}
+
+// httpGet returns the status code and body of url.
+func httpGet(t *testing.T, url string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body)
+}
+
+// freePort returns a loopback port that was free a moment ago.
+func freePort(t *testing.T) int {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
+}
+
+// readingRule is a rule watching user's INBOX with the sign-in name: it
+// reads each new message's subject through the rule's account, counts
+// the reads in its state ("read SUBJECT") and prints "read USER:
+// SUBJECT".
+func readingRule(srv *dovecottest.Server, user, signIn string) string {
+	h, p, _ := net.SplitHostPort(srv.Addr())
+	return fmt.Sprintf(`local mail, state = require("mail"), require("state")
+local acct = mail.account{host = %q, port = %s, tls = "none", user = %q, oauth2 = %q}
+mail.on_new(acct:mailbox("INBOX"), function(set)
+  for msg in set:messages() do
+    local k = "read " .. msg.subject
+    state.set(k, (state.get(k) or 0) + 1)
+    print("read %s: " .. msg.subject)
+  end
+end)
+`, h, p, user, signIn, user)
+}
+
+// deliverTo appends a message with subject to user's INBOX through a
+// password connection of its own, as a delivery agent does.
+func deliverTo(t *testing.T, srv *dovecottest.Server, user, subject string) {
+	t.Helper()
+	h, p, _ := net.SplitHostPort(srv.Addr())
+	port, _ := strconv.Atoi(p)
+	m, err := imaplib.Dial(h, port, &imaplib.Options{Timeout: 10 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	if _, _, err := m.Login(user, srv.Users[user]); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.AppendMessage("INBOX", nil, time.Time{}, []byte("From: someone@example.org\r\nSubject: "+subject+"\r\n\r\nbody\r\n")); err != nil {
+		t.Fatal(err)
+	}
+	m.Logout()
+}
+
+// readCounts returns the "read SUBJECT" counts a readingRule kept in its
+// state file.
+func readCounts(t *testing.T, state, rule string) map[string]int {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(state, strings.TrimSuffix(rule, ".lua")+"-*.json"))
+	if len(files) != 1 {
+		t.Fatalf("state files of %s: %q", rule, files)
+	}
+	raw, err := os.ReadFile(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var f struct {
+		Values map[string]json.RawMessage `json:"values"`
+	}
+	if err := json.Unmarshal(raw, &f); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]int{}
+	for k, v := range f.Values {
+		if s, ok := strings.CutPrefix(k, "read "); ok {
+			n, _ := strconv.Atoi(string(v))
+			out[s] = n
+		}
+	}
+	return out
+}
+
+// noTokenIn fails the test when any token as issued appears in one of
+// outputs: as it is, as the base64 of an XOAUTH2 or OAUTHBEARER initial
+// response, or a part of it.
+func noTokenIn(t *testing.T, as *authserver.Server, outputs map[string]string) {
+	t.Helper()
+	issued := as.Issued()
+	if len(issued) < 4 {
+		t.Fatalf("only %d tokens issued: the test checks too little", len(issued))
+	}
+	for _, tok := range issued {
+		forms := []string{tok, tok[3:15]}
+		for _, pre := range []string{"auth=Bearer ", "\x01auth=Bearer "} {
+			b64 := base64.StdEncoding.EncodeToString([]byte(pre + tok))
+			forms = append(forms, b64[8:len(b64)-8])
+		}
+		for what, o := range outputs {
+			for _, f := range forms {
+				if strings.Contains(o, f) {
+					t.Fatalf("a token appears in the %s:\n%s", what, o)
+				}
+			}
+		}
+	}
+}
+
+// TestOAuth2RevokedGrantWatchProcess runs "mailscript watch" as a
+// process with two accounts signed in with OAuth2 (alice as "work", bob
+// as "home") against Dovecot validating every token, and revokes alice's
+// grant at the authorization server: alice's trigger stops within one
+// refresh, "mailscript status" and /healthz say why and what to run, bob's
+// rule carries on; after "mailscript auth login work" alice's trigger
+// resumes in the same process and reads the mail that came meanwhile,
+// once.
+func TestOAuth2RevokedGrantWatchProcess(t *testing.T) {
+	const ttl = 3 * time.Second
+	as := authserver.Start(t, authserver.AccessTTL(ttl))
+	srv := dovecottest.Start(t, dovecottest.WithOAuth2(as.IntrospectURL()))
+	bin := buildMailscript(t)
+	state, rules := t.TempDir(), t.TempDir()
+	outputs := map[string]string{}
+	outputs["login work"] = binLogin(t, bin, as, state, "work", "alice")
+	outputs["login home"] = binLogin(t, bin, as, state, "home", "bob")
+	writeFile(t, rules, "alice.lua", readingRule(srv, "alice", "work"))
+	writeFile(t, rules, "bob.lua", readingRule(srv, "bob", "home"))
+
+	port := freePort(t)
+	base := fmt.Sprintf("http://127.0.0.1:%d", port)
+	w := startWatchProc(t, bin, "--state-dir", state, "--debug", "-v", "--log-format=text",
+		"watch", "--listen", fmt.Sprintf("127.0.0.1:%d", port), rules)
+	binStatus(t, bin, state, "on_new INBOX (alice", "on_new INBOX (bob", "sign-in work: ok", "sign-in home: ok")
+	waitHealth := func(code int, want string) string {
+		t.Helper()
+		deadline := time.Now().Add(60 * time.Second)
+		tick := time.NewTicker(100 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			c, body := httpGet(t, base+"/healthz")
+			if c == code && strings.Contains(body, want) {
+				return body
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("/healthz never answered %d %q; last %d %q", code, want, c, body)
+			}
+			<-tick.C
+		}
+	}
+	outputs["healthz ok"] = waitHealth(200, "ok")
+
+	deliverTo(t, srv, "alice", "first for alice")
+	deliverTo(t, srv, "bob", "first for bob")
+	waitFor(t, &w.out, "read alice: first for alice")
+	waitFor(t, &w.out, "read bob: first for bob")
+
+	// Revoked: alice's trigger stops at its next refresh, which comes
+	// before the access token expires.
+	refused := as.Counts().RefusedRefreshes
+	revoked := time.Now()
+	as.Revoke("alice")
+	outputs["status revoked"] = binStatus(t, bin, state, "SIGN-IN NEEDED, run: mailscript auth login work", "sign-in home: ok",
+		`sign-in needed: run "mailscript auth login work"`)
+	d := time.Since(revoked)
+	t.Logf("alice's trigger stopped %s after the revocation (tokens live %s)", d.Round(time.Millisecond), ttl)
+	if d > ttl+5*time.Second {
+		t.Errorf("the trigger stopped %s after the revocation; want within one refresh (tokens live %s)", d.Round(time.Millisecond), ttl)
+	}
+	body := waitHealth(503, "mailscript auth login work")
+	outputs["healthz revoked"] = body
+	if !strings.Contains(body, "alice.lua") || strings.Contains(body, "bob.lua") {
+		t.Errorf("/healthz names the wrong rules:\n%s", body)
+	}
+	_, metrics := httpGet(t, base+"/metrics")
+	outputs["metrics"] = metrics
+	if !strings.Contains(metrics, `state="signin_needed",trigger="on_new INBOX (alice`) {
+		t.Errorf("/metrics shows no signin_needed state for alice's trigger:\n%s", grepLines(metrics, "mailscript_trigger_state"))
+	}
+
+	// Bob carries on; alice's mail waits.
+	deliverTo(t, srv, "alice", "while signed out")
+	deliverTo(t, srv, "bob", "second for bob")
+	waitFor(t, &w.out, "read bob: second for bob")
+	if strings.Contains(w.out.String(), "while signed out") {
+		t.Fatal("alice's rule read mail with a revoked grant")
+	}
+	if n := strings.Count(w.err.String(), "until you run: mailscript auth login work"); n != 1 {
+		t.Errorf("the sign-in error was logged %d times, want once", n)
+	}
+	if n := as.Counts().RefusedRefreshes - refused; n != 1 {
+		t.Errorf("the watch asked the provider %d times with the revoked grant, want once", n)
+	}
+
+	// A new sign-in: the same process picks it up and reads what came.
+	outputs["login work again"] = binLogin(t, bin, as, state, "work", "alice")
+	waitFor(t, &w.out, "read alice: while signed out")
+	outputs["status resumed"] = binStatus(t, bin, state, "sign-in work: ok", "sign-in home: ok")
+	outputs["healthz resumed"] = waitHealth(200, "ok")
+	deliverTo(t, srv, "alice", "after the new sign-in")
+	waitFor(t, &w.out, "read alice: after the new sign-in")
+	if !w.running() {
+		t.Fatal("the watch process ended")
+	}
+	if err := w.stop(t); err != nil {
+		t.Fatalf("watch: %v\n%s", err, w.err.String())
+	}
+
+	for rule, want := range map[string][]string{
+		"alice.lua": {"first for alice", "while signed out", "after the new sign-in"},
+		"bob.lua":   {"first for bob", "second for bob"},
+	} {
+		got := readCounts(t, state, rule)
+		if len(got) != len(want) {
+			t.Errorf("%s read %v, want %q once each", rule, got, want)
+		}
+		for _, s := range want {
+			if got[s] != 1 {
+				t.Errorf("%s read %q %d times, want once", rule, s, got[s])
+			}
+		}
+	}
+	outputs["watch stdout"], outputs["watch stderr"] = w.out.String(), w.err.String()
+	if os.Getenv("SHOWLOG") != "" {
+		t.Logf("status after the revocation:\n%s\n/healthz:\n%s", outputs["status revoked"], outputs["healthz revoked"])
+	}
+	if !strings.Contains(w.err.String(), "AUTHENTICATE OAUTHBEARER") {
+		t.Fatal("the --debug trace shows no OAUTHBEARER login: is the trace checked at all?")
+	}
+	noTokenIn(t, as, outputs)
+}
+
+// grepLines returns the lines of s that contain sub.
+func grepLines(s, sub string) string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if strings.Contains(l, sub) {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
+}
