@@ -5,11 +5,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -19,6 +21,7 @@ import (
 	"github.com/mailscript/mailscript/imaplib"
 	"github.com/mailscript/mailscript/internal/testkit/authserver"
 	"github.com/mailscript/mailscript/internal/testkit/dovecottest"
+	"github.com/mailscript/mailscript/oauth2"
 )
 
 // The OAuth2 tests of this file run the mailscript binary as a user does:
@@ -403,4 +406,153 @@ func grepLines(s, sub string) string {
 		}
 	}
 	return strings.Join(out, "\n")
+}
+
+// deliverLoop appends "m 1", "m 2"... to user's INBOX every pace through
+// a password connection of its own until stop is closed; it returns how
+// many it delivered, or the error that ended it.
+func deliverLoop(srv *dovecottest.Server, user string, pace time.Duration, stop <-chan struct{}) (int, error) {
+	h, p, _ := net.SplitHostPort(srv.Addr())
+	port, _ := strconv.Atoi(p)
+	m, err := imaplib.Dial(h, port, &imaplib.Options{Timeout: 10 * time.Second})
+	if err != nil {
+		return 0, err
+	}
+	defer m.Close()
+	if _, _, err := m.Login(user, srv.Users[user]); err != nil {
+		return 0, err
+	}
+	tick := time.NewTicker(pace)
+	defer tick.Stop()
+	for n := 1; ; n++ {
+		raw := fmt.Sprintf("From: someone@example.org\r\nSubject: m %d\r\n\r\nbody\r\n", n)
+		if _, err := m.AppendMessage("INBOX", nil, time.Time{}, []byte(raw)); err != nil {
+			return n - 1, err
+		}
+		select {
+		case <-stop:
+			m.Logout()
+			return n, nil
+		case <-tick.C:
+		}
+	}
+}
+
+// TestOAuth2WatchKill9 kills "mailscript watch" with SIGKILL at random
+// moments while access tokens expire every 2 s, every refresh rotates the
+// refresh token, and mail arrives all the time; each time it starts the
+// watch again. Each start logs in with a token the servers accept (no
+// refresh refused, no login refused), and the rule, which counts in its
+// state what it read, read every message exactly once.
+//
+// The authorization server keeps the predecessor of a refresh token valid
+// until its successor is first used (authserver.RotationGrace), as
+// providers that rotate do: a process killed after the provider answered
+// a refresh but before it saved the answer has only the predecessor. The
+// test reports how often that happened.
+func TestOAuth2WatchKill9(t *testing.T) {
+	as := authserver.Start(t, authserver.AccessTTL(2*time.Second), authserver.RotationGrace())
+	srv := dovecottest.Start(t, dovecottest.WithOAuth2(as.IntrospectURL()))
+	bin := buildMailscript(t)
+	state, rules := t.TempDir(), t.TempDir()
+	outputs := map[string]string{"login": binLogin(t, bin, as, state, "work", "alice")}
+	writeFile(t, rules, "alice.lua", readingRule(srv, "alice", "work"))
+	args := []string{"--state-dir", state, "--debug", "-v", "--log-format=text", "watch", rules}
+	idle := []string{"on_new INBOX (alice@127.0.0.1): idle", "sign-in work: ok"}
+
+	w := startWatchProc(t, bin, args...)
+	binStatus(t, bin, state, idle...)
+	stopMail := make(chan struct{})
+	type result struct {
+		n   int
+		err error
+	}
+	delivered := make(chan result, 1)
+	go func() {
+		n, err := deliverLoop(srv, "alice", 150*time.Millisecond, stopMail)
+		delivered <- result{n, err}
+	}()
+
+	seed := time.Now().UnixNano()
+	t.Logf("random seed %d", seed)
+	r := rand.New(rand.NewPCG(uint64(seed), 17))
+	const rounds = 5
+	for round := range rounds {
+		// Run a random while: through refreshes (every 1.5 s), callbacks
+		// and logins, then SIGKILL.
+		before := as.Counts()
+		<-time.After(time.Duration(1000+r.IntN(4000)) * time.Millisecond)
+		if !w.running() {
+			t.Fatalf("round %d: the watch ended by itself: %v\n%s", round, w.waitErr, w.err.String())
+		}
+		w.kill9()
+		outputs[fmt.Sprintf("stdout %d", round)], outputs[fmt.Sprintf("stderr %d", round)] = w.out.String(), w.err.String()
+		if as.Counts().Refreshes == before.Refreshes {
+			t.Logf("round %d: no refresh before the kill", round)
+		}
+
+		// The next start logs in with what the store holds.
+		w = startWatchProc(t, bin, args...)
+		binStatus(t, bin, state, idle...)
+		if c := as.Counts(); c.RefusedRefreshes != 0 {
+			t.Fatalf("round %d: after kill -9 the stored refresh token was refused (%d refused)", round, c.RefusedRefreshes)
+		}
+		for _, bad := range []string{"login refused", "retrying once with a refreshed token", "sign-in needed"} {
+			if strings.Contains(w.err.String(), bad) {
+				t.Fatalf("round %d: the start after kill -9 logged %q:\n%s", round, bad, w.err.String())
+			}
+		}
+	}
+	close(stopMail)
+	res := <-delivered
+	if res.err != nil {
+		t.Fatalf("delivering: %v", res.err)
+	}
+	// The last watch reads the rest.
+	deadline := time.Now().Add(60 * time.Second)
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	for len(readCounts(t, state, "alice.lua")) < res.n {
+		if time.Now().After(deadline) {
+			t.Fatalf("the rule read %d of %d messages", len(readCounts(t, state, "alice.lua")), res.n)
+		}
+		<-tick.C
+	}
+	if err := w.stop(t); err != nil {
+		t.Fatalf("watch: %v\n%s", err, w.err.String())
+	}
+	outputs["stdout last"], outputs["stderr last"] = w.out.String(), w.err.String()
+
+	counts := readCounts(t, state, "alice.lua")
+	for i := 1; i <= res.n; i++ {
+		if n := counts[fmt.Sprintf("m %d", i)]; n != 1 {
+			t.Errorf("message m %d read %d times, want once", i, n)
+		}
+	}
+	if len(counts) != res.n {
+		t.Errorf("the rule read %d distinct messages, %d were delivered", len(counts), res.n)
+	}
+	c := as.Counts()
+	t.Logf("%d messages, %d kills, %d refreshes (%d with a predecessor token after a kill), %d refused",
+		res.n, rounds, c.Refreshes, c.GraceRefreshes, c.RefusedRefreshes)
+	if c.Refreshes < rounds {
+		t.Errorf("only %d refreshes: the kills did not fall among refreshes", c.Refreshes)
+	}
+	if tail := srv.LogTail(1 << 20); strings.Contains(tail, "auth failed") {
+		t.Errorf("Dovecot refused a login:\n%s", grepLines(tail, "auth failed"))
+	}
+	// The store holds the refresh token the server accepts now.
+	rec, err := oauth2.NewStore(filepath.Join(state, "oauth2"), "").Load("work")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(as.RefreshTokens(), rec.Secrets.RefreshToken) {
+		t.Error("the store does not hold a refresh token the server accepts")
+	}
+	if out, err := runBin(t, bin, "--state-dir", state, "auth", "show", "work"); err != nil {
+		t.Fatalf("auth show: %v\n%s", err, out)
+	} else {
+		outputs["auth show"] = out
+	}
+	noTokenIn(t, as, outputs)
 }
