@@ -40,7 +40,8 @@ print("sent", next(refused) == nil)
 // message reaches bob's INBOX (read back over IMAP) and the sent copy
 // alice's Sent. The second message is sent with an access token the
 // server has expired early: the refused login is refreshed once and
-// retried. No token appears in the run's output (--debug, -v).
+// retried. After the grant is revoked, sending fails with a message that
+// names the command to run. No token appears in the run's output (--debug, -v).
 func TestOAuth2SendPostfix(t *testing.T) {
 	for _, mech := range []string{"XOAUTH2", "OAUTHBEARER"} {
 		t.Run(mech, func(t *testing.T) {
@@ -82,6 +83,15 @@ func TestOAuth2SendPostfix(t *testing.T) {
 						t.Errorf("%s's %s holds %q, want %q last", user, box, got, subject)
 					}
 				}
+			}
+			// Revoked: sending fails with a message that says what to
+			// run, and nothing is sent.
+			as.Revoke("alice")
+			rule := writeFile(t, rules, "revoked.lua", sendRule(pf, "after revocation "+mech))
+			out, err := runBin(t, bin, "--state-dir", state, "--allow-read="+pf.Dovecot.CertFile(), "--debug", "-v", "--log-format=text", "run", rule)
+			outputs["revoked"] = out
+			if err == nil || !strings.Contains(out, "mailscript auth login work") {
+				t.Errorf("send with a revoked grant: %v\n%s", err, out)
 			}
 			log := pf.LogTail(1 << 20)
 			if n := strings.Count(log, "sasl_method="+mech+", sasl_username=alice"); n != 2 {
