@@ -33,9 +33,12 @@ import (
 // highest UID handled and the newest INTERNALDATE handled. Each check
 // fetches the messages above that UID, hands them to the callback as one
 // set (so a burst makes one call, or a few), and records the new highest
-// UID once the callback has returned. So a message is handled once: not
-// twice across reconnects and restarts, and none is skipped while the
-// rule was disconnected or not running. A callback that fails because
+// UID once the callback has returned, in one write with what the
+// callback recorded with the state module. So a message is handled once:
+// not twice across reconnects, restarts and crashes (a process killed at
+// any moment has recorded both the callback's records and the progress,
+// or neither), and none is skipped while the rule was disconnected or
+// not running. A callback that fails because
 // of the script still counts as handling (its error is logged; it is not
 // called again for the same messages, which could fail forever); a
 // callback that ended on a connection or server failure does not (its
