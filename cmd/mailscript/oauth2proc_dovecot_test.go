@@ -92,7 +92,14 @@ type watchProc struct {
 // the test ends if it still runs.
 func startWatchProc(t *testing.T, bin string, args ...string) *watchProc {
 	t.Helper()
+	return startWatchProcEnv(t, bin, nil, args...)
+}
+
+// startWatchProcEnv is startWatchProc with env added to the environment.
+func startWatchProcEnv(t *testing.T, bin string, env []string, args ...string) *watchProc {
+	t.Helper()
 	p := &watchProc{cmd: exec.Command(bin, args...), exited: make(chan struct{})}
+	p.cmd.Env = append(os.Environ(), env...)
 	p.cmd.Stdout, p.cmd.Stderr = &p.out, &p.err
 	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)
