@@ -38,13 +38,13 @@ import (
 // not twice across reconnects, restarts and crashes (a process killed at
 // any moment has recorded both the callback's records and the progress,
 // or neither), and none is skipped while the rule was disconnected or
-// not running. A callback that fails because
-// of the script still counts as handling (its error is logged; it is not
-// called again for the same messages, which could fail forever); a
-// callback that ended on a connection or server failure does not (its
-// messages come again after the trigger reconnected, with backoff; see
-// handled.go), nor does one cut short because the rule stopped (its
-// messages come again to the next run).
+// not running. A callback that fails because of the script still counts
+// as handling (its error is logged; it is not called again for the same
+// messages, which could fail forever); a callback that ended on a
+// connection or server failure does not (its messages come again after
+// the trigger reconnected, with backoff; see handled.go), nor does one
+// cut short because the rule stopped (its messages come again to the next
+// run; what it recorded in its state before is kept).
 //
 // The first time a rule watches a mailbox, the messages already in it
 // are taken as handled: on_new is about mail that arrives from then on
