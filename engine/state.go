@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -90,6 +91,9 @@ type ruleState struct {
 	// pending holds the changes of a batch (Begin..Commit), a nil value
 	// deleting its key; nil when no batch is open.
 	pending map[string]json.RawMessage
+	// saves holds, for each batch opened inside another (a backfill in an
+	// on_new callback), pending as it was when it began.
+	saves []map[string]json.RawMessage
 }
 
 // stateFile is the content of a state file.
@@ -138,10 +142,16 @@ func (r *ruleState) Get(key string) ([]byte, bool, error) {
 }
 
 // Begin opens a batch: Sets are only recorded until Commit writes them
-// all at once, or Rollback forgets them (host.Batcher).
+// all at once, or Rollback forgets them (host.Batcher). A batch opened
+// inside another is part of it: its Commit keeps its changes for the
+// outer batch's Commit, its Rollback forgets only its own changes.
 func (r *ruleState) Begin() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if r.pending != nil {
+		r.saves = append(r.saves, maps.Clone(r.pending))
+		return
+	}
 	r.pending = map[string]json.RawMessage{}
 }
 
@@ -149,14 +159,23 @@ func (r *ruleState) Begin() {
 func (r *ruleState) Rollback() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if n := len(r.saves); n > 0 {
+		r.pending, r.saves = r.saves[n-1], r.saves[:n-1]
+		return
+	}
 	r.pending = nil
 }
 
 // Commit writes the changes of the open batch in one atomic write and
-// closes it. When writing fails, nothing changes and the batch is closed.
+// closes it (an inner batch leaves them to the outer one). When writing
+// fails, nothing changes and the batch is closed.
 func (r *ruleState) Commit() error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if n := len(r.saves); n > 0 {
+		r.saves = r.saves[:n-1]
+		return nil
+	}
 	changes := r.pending
 	r.pending = nil
 	if len(changes) == 0 {

@@ -66,3 +66,45 @@ func TestStateBatch(t *testing.T) {
 		t.Error("a Set after the batch did not reach the file")
 	}
 }
+
+// TestStateBatchNested: a batch opened inside another (a backfill run by
+// an on_new callback) is part of the outer one: its Commit writes
+// nothing yet, its Rollback forgets only its own changes, and the outer
+// Commit writes everything kept at once.
+func TestStateBatchNested(t *testing.T) {
+	dir := t.TempDir()
+	st := newStateStores(dir).forRule(filepath.Join(dir, "rule.lua"))
+	fromDisk := func(key string) bool {
+		t.Helper()
+		_, ok, err := newStateStores(dir).forRule(filepath.Join(dir, "rule.lua")).Get(key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ok
+	}
+	st.Begin()
+	st.Set("outer", []byte("1"))
+	st.Begin()
+	st.Set("inner kept", []byte("2"))
+	if err := st.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if fromDisk("inner kept") || fromDisk("outer") {
+		t.Fatal("the inner Commit wrote before the outer batch ended")
+	}
+	st.Begin()
+	st.Set("inner dropped", []byte("3"))
+	st.Set("outer", []byte("4"))
+	st.Rollback()
+	if v, _, _ := st.Get("outer"); string(v) != "1" {
+		t.Errorf("after the inner Rollback, outer = %q, want the outer batch's 1", v)
+	}
+	if err := st.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	for key, want := range map[string]bool{"outer": true, "inner kept": true, "inner dropped": false} {
+		if got := fromDisk(key); got != want {
+			t.Errorf("after the outer Commit, %q on disk: %v, want %v", key, got, want)
+		}
+	}
+}

@@ -13,7 +13,10 @@ local mail = {}
 ---brought up to date first). A callback that returns, or fails because of
 ---the script, has handled its messages; one that ended on a connection or
 ---server failure (an imaplib abort, a timeout) has not: its messages come
----again after the trigger reconnects.
+---again after the trigger reconnects. What the callback records with the
+---state module is saved in one write with the trigger's progress, so after
+---a crash (kill -9) both were saved or neither: a rule that counts what it
+---read in its state counts each message once.
 ---@param mbox mail.Mailbox
 ---@param fn fun(new: mail.Set)
 ---@param opts? {poll?: string|number} polling interval where IDLE is missing

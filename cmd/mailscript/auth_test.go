@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -193,5 +194,29 @@ func TestAuthEncryptedStore(t *testing.T) {
 	out, err := authRun(t, "--state-dir", state, "auth", "show", "enc")
 	if err != nil || !strings.Contains(out, "encrypted with "+oauth2.KeyEnv) {
 		t.Errorf("auth show without the passphrase: %v\n%s", err, out)
+	}
+}
+
+// TestTokenLeakFinds checks the leak check of the OAuth2 tests: it finds
+// a token as it is and inside the base64 of XOAUTH2 and OAUTHBEARER
+// initial responses, whatever the length of what comes before it.
+func TestTokenLeakFinds(t *testing.T) {
+	tok := "at-Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0"
+	for _, user := range []string{"a", "al", "ali", "alice"} {
+		for name, resp := range map[string]string{
+			"XOAUTH2":     "user=" + user + "\x01auth=Bearer " + tok + "\x01\x01",
+			"OAUTHBEARER": "n,a=" + user + ",\x01host=127.0.0.1\x01port=587\x01auth=Bearer " + tok + "\x01\x01",
+		} {
+			out := "C: AUTHENTICATE " + name + " " + base64.StdEncoding.EncodeToString([]byte(resp))
+			if _, ok := tokenLeak([]string{tok}, map[string]string{"trace": out}); !ok {
+				t.Errorf("%s for %q: the token in base64 is not found", name, user)
+			}
+		}
+	}
+	if _, ok := tokenLeak([]string{tok}, map[string]string{"log": "token " + tok[:10] + "..."}); ok {
+		t.Error("a harmless output is reported")
+	}
+	if what, ok := tokenLeak([]string{tok}, map[string]string{"log": "x", "status": "refresh " + tok}); !ok || what != "status" {
+		t.Errorf("tokenLeak = %q, %v; want status", what, ok)
 	}
 }

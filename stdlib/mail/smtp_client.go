@@ -45,7 +45,7 @@ func smtpSubmit(ctx context.Context, a *Account, s SMTPConfig, from string, to [
 		return nil, fmt.Errorf("smtp %s:%d: %w", s.Host, s.Port, err)
 	}
 	if c.HasExtn("auth") {
-		if _, _, err := c.Login(s.User, secret); err != nil {
+		if err := smtpLogin(c, a, s.User, secret, oauth); err != nil {
 			return nil, fmt.Errorf("smtp %s:%d: login: %w", s.Host, s.Port, err)
 		}
 	}
@@ -59,6 +59,28 @@ func smtpSubmit(ctx context.Context, a *Account, s SMTPConfig, from string, to [
 		out[k] = fmt.Sprintf("%d %s", r.Code, r.Msg)
 	}
 	return out, nil
+}
+
+// smtpLogin logs in with the password or the OAuth2 token secret. A
+// stored sign-in's token that the server refuses (it may have expired
+// between the check and the login, or been revoked) is refreshed once and
+// the login tried again, as for IMAP.
+func smtpLogin(c *smtplib.SMTP, a *Account, user, secret string, oauth bool) error {
+	_, _, err := c.Login(user, secret)
+	if err == nil || !oauth || !smtplib.KindIs(err, smtplib.KindAuthentication) {
+		return err
+	}
+	if src, serr := a.source(); src == nil || serr != nil {
+		return err
+	}
+	fresh, rerr := a.RefreshOAuth2(secret)
+	if rerr != nil {
+		return fmt.Errorf("%w; refreshing the token: %w", err, rerr)
+	}
+	a.logger().Debug("mail: SMTP login refused; retrying once with a refreshed token", "account", a.Name())
+	c.SetTokenSource(func(context.Context) (string, error) { return fresh, nil })
+	_, _, err = c.Login(user, fresh)
+	return err
 }
 
 // NotSent reports whether a Send error means the server certainly did

@@ -33,15 +33,18 @@ import (
 // highest UID handled and the newest INTERNALDATE handled. Each check
 // fetches the messages above that UID, hands them to the callback as one
 // set (so a burst makes one call, or a few), and records the new highest
-// UID once the callback has returned. So a message is handled once: not
-// twice across reconnects and restarts, and none is skipped while the
-// rule was disconnected or not running. A callback that fails because
-// of the script still counts as handling (its error is logged; it is not
-// called again for the same messages, which could fail forever); a
-// callback that ended on a connection or server failure does not (its
-// messages come again after the trigger reconnected, with backoff; see
-// handled.go), nor does one cut short because the rule stopped (its
-// messages come again to the next run).
+// UID once the callback has returned, in one write with what the
+// callback recorded with the state module. So a message is handled once:
+// not twice across reconnects, restarts and crashes (a process killed at
+// any moment has recorded both the callback's records and the progress,
+// or neither), and none is skipped while the rule was disconnected or
+// not running. A callback that fails because of the script still counts
+// as handling (its error is logged; it is not called again for the same
+// messages, which could fail forever); a callback that ended on a
+// connection or server failure does not (its messages come again after
+// the trigger reconnected, with backoff; see handled.go), nor does one
+// cut short because the rule stopped (its messages come again to the next
+// run; what it recorded in its state before is kept).
 //
 // The first time a rule watches a mailbox, the messages already in it
 // are taken as handled: on_new is about mail that arrives from then on
@@ -458,45 +461,61 @@ func (t *NewMailTrigger) check(ctx context.Context, s host.Sink, m *imaplib.IMAP
 			return saveMark(st, t.key, mk)
 		}
 		// Below the new ones, the mailbox's older messages are handled.
-		mk.UID = top
-		if err := t.deliver(ctx, s, info.UIDValidity, uids); err != nil {
-			return err
-		}
-		mk.Date = max(mk.Date, newest)
-		return saveMark(st, t.key, mk)
+		mk.UID, mk.Date = top, max(mk.Date, newest)
+		return t.deliver(ctx, s, info.UIDValidity, uids, mk)
 	}
 	if len(uids) == 0 {
 		return nil
 	}
-	if err := t.deliver(ctx, s, info.UIDValidity, uids); err != nil {
-		return err
-	}
-	mk.UID = uids[len(uids)-1]
-	mk.Date = max(mk.Date, newest)
-	return saveMark(st, t.key, mk)
+	mk.UID, mk.Date = uids[len(uids)-1], max(mk.Date, newest)
+	return t.deliver(ctx, s, info.UIDValidity, uids, mk)
 }
 
-// deliver runs the callback with the set of uids. Its result is nil when
-// the messages count as handled: the callback returned, or failed because
-// of the script (its error is logged by the engine). It is an error when
-// the rule stopped before or during the callback, or when the callback
-// ended on a connection failure (see handled.go): then they are not
-// handled, and come again after the trigger reconnected.
-func (t *NewMailTrigger) deliver(ctx context.Context, s host.Sink, validity uint32, uids []uint32) error {
+// deliver runs the callback with the set of uids and records next as the
+// progress once they count as handled: the callback returned, or failed
+// because of the script (its error is logged by the engine). It is an
+// error when the rule stopped before or during the callback, or when the
+// callback ended on a connection failure (see handled.go): then they are
+// not handled, and come again after the trigger reconnected.
+//
+// When the rule's state can group changes (host.Batcher), what the
+// callback recorded in it and the progress are written together, in the
+// rule's turn: a process killed at any moment has recorded both or
+// neither, so a callback that counts what it read in its state reads
+// each message once across crashes.
+func (t *NewMailTrigger) deliver(ctx context.Context, s host.Sink, validity uint32, uids []uint32, next *mark) error {
 	set := NewSet(t.owner, validity, imaplib.SeqSetOf(uids...))
-	handled := true
+	st := t.w.h.State
+	handled, stopped := true, false
+	var saveErr error
 	err := s.Deliver(func(L *lua.LState) error {
+		bt, grouped := st.(host.Batcher)
+		if grouped {
+			bt.Begin()
+		}
 		var err error
 		handled, err = callback(L, t.fn, push(L, SetType, set))
+		stopped = err != nil && ctx.Err() != nil
+		if handled && !stopped {
+			saveErr = saveMark(st, t.key, next)
+		}
+		if grouped {
+			if cerr := bt.Commit(); saveErr == nil {
+				saveErr = cerr
+			}
+		}
 		return err
 	})
-	if errors.Is(err, host.ErrStopped) || (err != nil && ctx.Err() != nil) {
+	if errors.Is(err, host.ErrStopped) || stopped {
 		return fmt.Errorf("mail: %s: the rule stopped before the messages were handled: %w", t.w.desc, host.ErrStopped)
 	}
 	if !handled {
 		t.w.logger().Warn("mail: "+t.w.desc+": the callback ended on a connection failure; its messages come again after reconnecting",
 			"uids", set.String(), "err", err.Error())
 		return fmt.Errorf("mail: %s: %w: %v", t.w.desc, ErrConnFailure, err)
+	}
+	if saveErr != nil {
+		return saveErr
 	}
 	countHandled(s, len(uids))
 	return nil

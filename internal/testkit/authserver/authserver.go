@@ -46,6 +46,7 @@ type Server struct {
 	pending   chan string // user codes of new device requests
 	issued    []string    // every token ever issued
 	grace     bool
+	onRefresh func()            // called before a refresh is processed (SetRefreshHook)
 	successor map[string]string // refresh token -> the one issued for it (RotationGrace)
 	counts    Counts
 }
@@ -323,6 +324,14 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := r.PostForm
+	if f.Get("grant_type") == "refresh_token" {
+		s.mu.Lock()
+		hook := s.onRefresh
+		s.mu.Unlock()
+		if hook != nil {
+			hook()
+		}
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	switch f.Get("grant_type") {
@@ -447,6 +456,16 @@ func (s *Server) handleIntrospect(w http.ResponseWriter, r *http.Request) {
 		"active": true, "username": g.user, "email": g.user, "scope": g.scope,
 		"client_id": ClientID, "token_type": "Bearer", "exp": g.expiry.Unix(),
 	})
+}
+
+// SetRefreshHook makes the token endpoint call f when a refresh request
+// arrives, before it rotates the tokens and answers (nil removes it). A
+// test that kills its client in f makes the client lose the answer to a
+// refresh the server carried out.
+func (s *Server) SetRefreshHook(f func()) {
+	s.mu.Lock()
+	s.onRefresh = f
+	s.mu.Unlock()
 }
 
 // Expire makes the access token expire now (a client that still thinks it
