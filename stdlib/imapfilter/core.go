@@ -80,8 +80,10 @@ func (c *core) functions() map[string]lua.LGFunction {
 		"daemon":      c.daemon,
 		"warn":        c.warn,
 		"regex":       c.regexSearch,
+		"match_all":   c.matchAll,
 		"decode":      c.decode,
 		"fields":      c.fields,
+		"fields_of":   c.fieldsOf,
 	}
 }
 

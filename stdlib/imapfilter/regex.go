@@ -169,3 +169,50 @@ func (c *core) decode(L *lua.LState) int {
 	L.Push(lua.LString(mail.DecodeHeader(L.CheckString(1))))
 	return 1
 }
+
+// matchAll(texts, uids, pattern, strip, decode) -> {uid...}
+//
+// It is regex_search over many messages at once, for match_*: the UIDs
+// of uids, in their order, whose text ({uid = text}) matches pattern.
+// With strip the text is a header field and its "Name:" prefix (and one
+// space after it) is left out; with decode its encoded words are decoded
+// first (options.decode_headers).
+func (c *core) matchAll(L *lua.LState) int {
+	texts, uids, pattern := L.CheckTable(1), L.CheckTable(2), L.CheckString(3)
+	strip, decode := L.ToBool(4), L.ToBool(5)
+	r, err := cached(pattern)
+	if err != nil {
+		L.RaiseError("%v", err)
+	}
+	out := L.NewTable()
+	for i := 1; i <= uids.Len(); i++ {
+		m := uids.RawGetInt(i)
+		t, ok := texts.RawGet(m).(lua.LString)
+		if !ok {
+			continue
+		}
+		s := string(t)
+		if strip {
+			s = fieldValue(s)
+		}
+		if decode {
+			s = mail.DecodeHeader(s)
+		}
+		if r.Find(s) != nil {
+			out.Append(m)
+		}
+	}
+	L.Push(out)
+	return 1
+}
+
+// fieldValue is a field's text less its name: what follows the first
+// colon, less one space after it (the Lua pattern '^[^:]*: ?(.*)$'); a
+// text without a colon is kept whole.
+func fieldValue(s string) string {
+	i := strings.IndexByte(s, ':')
+	if i < 0 {
+		return s
+	}
+	return strings.TrimPrefix(s[i+1:], " ")
+}
