@@ -175,16 +175,19 @@ local function cache(self, name)
 end
 
 -- fetch_cached fetches kind (with arg) of the messages not cached yet, in
--- one request, and returns {uid = value}; cname names the cache of the
--- values (nil: never cached).
-local function fetch_cached(self, uids, kind, arg, cname, convert)
+-- one request, and returns {uid = value}, or with positional the values
+-- in the order of uids ({value of uids[1], ...}); cname names the cache
+-- of the values (nil: never cached). Positional results are for the
+-- calls on one message: a table keyed by a large UID costs gopher-lua an
+-- array as long as the UID.
+local function fetch_cached(self, uids, kind, arg, cname, convert, positional)
     if not uids or #uids == 0 then return nil end
     local caching = cname ~= nil and options.cache == true
     local key = kind .. ':' .. (arg or '')
     local c = caching and cache(self, cname)
     local ahead = caching and rawget(self, '_ahead') and self._ahead[key]
-    local results, missing = {}, {}
-    for _, m in ipairs(uids) do
+    local results, missing, at = {}, {}, {}
+    for i, m in ipairs(uids) do
         local v
         if caching then
             v = c[m]
@@ -193,16 +196,20 @@ local function fetch_cached(self, uids, kind, arg, cname, convert)
                 c[m] = v
             end
         end
-        if v ~= nil then results[m] = v else table.insert(missing, m) end
+        if v ~= nil then
+            results[positional and i or m] = v
+        else
+            table.insert(missing, m)
+            table.insert(at, positional and i or m)
+        end
     end
     if #missing > 0 then
-        local wanted = {}
-        for _, m in ipairs(missing) do wanted[m] = true end
         local last = rawget(self, '_last')
-        local fetch = missing
+        local fetch, single = missing, nil
         if caching and #missing == 1 and last and last.pos[missing[1]] then
-            fetch = { missing[1] }
-            local i = last.pos[missing[1]]
+            single = missing[1]
+            fetch = { single }
+            local i = last.pos[single]
             for j = i + 1, math.min(i + readahead - 1, #last.uids) do
                 local u = last.uids[j]
                 if c[u] == nil and not (ahead and ahead[u] ~= nil) then
@@ -215,9 +222,11 @@ local function fetch_cached(self, uids, kind, arg, cname, convert)
         for _, m in ipairs(fetch) do
             local v = got[m]
             if v ~= nil then
-                if convert then v = convert(v) end
-                if wanted[m] then
-                    results[m] = v
+                if convert then
+                    v = convert(v)
+                    got[m] = v
+                end
+                if single == nil or m == single then
                     if caching then c[m] = v end
                 else
                     rawset(self, '_ahead', rawget(self, '_ahead') or {})
@@ -226,46 +235,50 @@ local function fetch_cached(self, uids, kind, arg, cname, convert)
                 end
             end
         end
+        for k, m in ipairs(missing) do
+            if got[m] ~= nil then results[at[k]] = got[m] end
+        end
     end
     after(self)
     return results
 end
 
-function Mailbox._fetch_fast(self, uids)
-    return fetch_cached(self, uids, 'fast')
+function Mailbox._fetch_fast(self, uids, positional)
+    return fetch_cached(self, uids, 'fast', nil, nil, nil, positional)
 end
 
-function Mailbox._fetch_flags(self, uids)
-    return fetch_cached(self, uids, 'flags')
+function Mailbox._fetch_flags(self, uids, positional)
+    return fetch_cached(self, uids, 'flags', nil, nil, nil, positional)
 end
 
-function Mailbox._fetch_date(self, uids)
-    return fetch_cached(self, uids, 'date', nil, 'date')
+function Mailbox._fetch_date(self, uids, positional)
+    return fetch_cached(self, uids, 'date', nil, 'date', nil, positional)
 end
 
-function Mailbox._fetch_size(self, uids)
-    return fetch_cached(self, uids, 'size', nil, 'size')
+function Mailbox._fetch_size(self, uids, positional)
+    return fetch_cached(self, uids, 'size', nil, 'size', nil, positional)
 end
 
-function Mailbox._fetch_header(self, uids)
-    return fetch_cached(self, uids, 'header', nil, 'header')
+function Mailbox._fetch_header(self, uids, positional)
+    return fetch_cached(self, uids, 'header', nil, 'header', nil, positional)
 end
 
-function Mailbox._fetch_body(self, uids)
-    return fetch_cached(self, uids, 'text', nil, 'body')
+function Mailbox._fetch_body(self, uids, positional)
+    return fetch_cached(self, uids, 'text', nil, 'body', nil, positional)
 end
 
-function Mailbox._fetch_structure(self, uids)
-    return fetch_cached(self, uids, 'structure', nil, 'structure')
+function Mailbox._fetch_structure(self, uids, positional)
+    return fetch_cached(self, uids, 'structure', nil, 'structure', nil, positional)
 end
 
-function Mailbox._fetch_message(self, uids)
+function Mailbox._fetch_message(self, uids, positional)
     if not uids or #uids == 0 then return nil end
-    local header = self._fetch_header(self, uids) or {}
-    local body = self._fetch_body(self, uids) or {}
+    local header = self._fetch_header(self, uids, positional) or {}
+    local body = self._fetch_body(self, uids, positional) or {}
     local results = {}
-    for _, m in ipairs(uids) do
-        if header[m] ~= nil then results[m] = header[m] .. (body[m] or '') end
+    for i, m in ipairs(uids) do
+        local k = positional and i or m
+        if header[k] ~= nil then results[k] = header[k] .. (body[k] or '') end
     end
     return results
 end
@@ -284,27 +297,33 @@ local function unblank(v)
     return v
 end
 
-function Mailbox._fetch_fields(self, fields, uids)
+function Mailbox._fetch_fields(self, fields, uids, positional)
     if not uids or #uids == 0 then return nil end
     if #uids >= bulk and options.cache == true then
         local headers = self._fetch_header(self, uids)
         if headers == nil then return nil end
         local caches = {}
         for _, f in ipairs(fields) do caches[f] = cache(self, 'field:' .. f) end
-        return core.fields_of(headers, uids, fields, caches)
+        local r = core.fields_of(headers, uids, fields, caches)
+        if not positional then return r end
+        local p = {}
+        for i, m in ipairs(uids) do p[i] = r[m] end
+        return p
     end
     local results = {}
-    for _, m in ipairs(uids) do results[m] = '' end
+    for i, m in ipairs(uids) do results[positional and i or m] = '' end
     for _, f in ipairs(fields) do
-        local got = fetch_cached(self, uids, 'fields', f, 'field:' .. f, unblank)
+        local got = fetch_cached(self, uids, 'fields', f, 'field:' .. f, unblank, positional)
         if got == nil then break end
-        for _, m in ipairs(uids) do
-            if got[m] then results[m] = results[m] .. got[m] end
+        for i, m in ipairs(uids) do
+            local k = positional and i or m
+            if got[k] then results[k] = results[k] .. got[k] end
         end
     end
-    for _, m in ipairs(uids) do
-        local r = results[m]
-        if string.sub(r, -1) == '\n' then results[m] = string.sub(r, 1, -2) end
+    for i, m in ipairs(uids) do
+        local k = positional and i or m
+        local r = results[k]
+        if string.sub(r, -1) == '\n' then results[k] = string.sub(r, 1, -2) end
     end
     return results
 end
@@ -312,9 +331,9 @@ end
 function Mailbox._fetch_parts(self, parts, uid)
     local results = {}
     for _, part in ipairs(parts) do
-        local got = fetch_cached(self, { uid }, 'part', part, 'part:' .. part)
+        local got = fetch_cached(self, { uid }, 'part', part, 'part:' .. part, nil, true)
         if got == nil then break end
-        results[part] = got[uid] or ''
+        results[part] = got[1] or ''
     end
     return results
 end
