@@ -84,6 +84,8 @@ func (c *core) functions() map[string]lua.LGFunction {
 		"decode":      c.decode,
 		"fields":      c.fields,
 		"fields_of":   c.fieldsOf,
+		"setop":       c.setop,
+		"ranges":      c.ranges,
 	}
 }
 
