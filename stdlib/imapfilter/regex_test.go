@@ -35,6 +35,9 @@ func TestRegexPCRESemantics(t *testing.T) {
 				t.Fatal(err)
 			}
 			got := r.Find(tc.subject)
+			if r.Match(tc.subject) != (got != nil) {
+				t.Fatalf("Match says %v, Find found %q", r.Match(tc.subject), deref(got))
+			}
 			if tc.want == nil {
 				if got != nil {
 					t.Fatalf("matched %q", deref(got))
@@ -89,6 +92,9 @@ func FuzzRegex(f *testing.F) {
 			return
 		}
 		m := r.Find(subject)
+		if r.Match(subject) != (m != nil) {
+			t.Fatalf("Match says %v, Find found %q", r.Match(subject), deref(m))
+		}
 		if m == nil || m[0] == nil {
 			return
 		}
