@@ -23,7 +23,8 @@ import (
 // Compile keeps that too.
 type Regex struct {
 	re     *regexp.Regexp
-	dollar bool // the pattern has a $ outside a class
+	match  *regexp.Regexp // re for Match: without a leading or trailing .* (see matchSource)
+	dollar bool           // the pattern has a $ outside a class
 }
 
 // Compile compiles a PCRE pattern. A pattern Go's RE2 cannot take
@@ -40,7 +41,47 @@ func Compile(pattern string) (*Regex, error) {
 		msg := strings.TrimPrefix(err.Error(), "error parsing regexp: ")
 		return nil, fmt.Errorf("imapfilter: pattern %q: %s: %s", pattern, msg, hint(pattern))
 	}
-	return &Regex{re: re, dollar: strings.Contains(pattern, "$")}, nil
+	r := &Regex{re: re, match: re, dollar: strings.Contains(pattern, "$")}
+	if ms := matchSource(pattern); ms != pattern {
+		if !isASCII(ms) {
+			ms = latin1(ms)
+		}
+		if m, err := regexp.Compile(ms); err == nil {
+			r.match = m
+		}
+	}
+	return r, nil
+}
+
+// matchSource is pattern less a leading and a trailing ".*" (or ".*?"),
+// where they stand alone: they change where a match is, never whether
+// there is one (they can match nothing), and without them RE2 looks for
+// the literal text first instead of trying every position (a hundred
+// times faster on long bodies: match_body('.*all.work.*')). A pattern
+// with \Q quoting is left as it is.
+func matchSource(p string) string {
+	if strings.Contains(p, `\Q`) {
+		return p
+	}
+	quantifier := func(s string) bool { return s != "" && strings.ContainsRune("?*+{", rune(s[0])) }
+	for _, lead := range []string{".*?", ".*"} {
+		if strings.HasPrefix(p, lead) && !quantifier(p[len(lead):]) {
+			p = p[len(lead):]
+			break
+		}
+	}
+	for _, tail := range []string{".*?", ".*"} {
+		if !strings.HasSuffix(p, tail) {
+			continue
+		}
+		rest := p[:len(p)-len(tail)]
+		escapes := len(rest) - len(strings.TrimRight(rest, `\`))
+		if escapes%2 == 0 { // after an odd number of \ the dot is a dot
+			p = rest
+		}
+		break
+	}
+	return p
 }
 
 // hint says what to write instead of a PCRE construct RE2 lacks.
@@ -100,10 +141,10 @@ func (r *Regex) Match(subject string) bool {
 	if !isASCII(s) {
 		s = latin1(s)
 	}
-	if r.re.MatchString(s) {
+	if r.match.MatchString(s) {
 		return true
 	}
-	return r.dollar && strings.HasSuffix(s, "\n") && r.re.MatchString(s[:len(s)-1])
+	return r.dollar && strings.HasSuffix(s, "\n") && r.match.MatchString(s[:len(s)-1])
 }
 
 func isASCII(s string) bool {

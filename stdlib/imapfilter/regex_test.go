@@ -28,6 +28,13 @@ func TestRegexPCRESemantics(t *testing.T) {
 		{"non-ASCII literal", "мир", "привет, мир", []string{"мир"}},
 		{"NUL ends the subject", "b", "a\x00b", nil},
 		{"header match", `^.+MailScanner.*Check: [Ss]pam$`, "X-MailScanner-Check: spam\r\n", nil},
+		{"dots around", ".*all.work.*", "Hi\r\nall work and no play\r\n", []string{"all work and no play\r"}},
+		{"dots around, no match", ".*all.work.*", "All work\r\n", nil},
+		{"lazy dots", ".*?b.*?", "abc", []string{"ab"}},
+		{"escaped dot at the end", `a\.*`, "a...", []string{"a..."}},
+		{"escaped dot, no match", `x\.*`, "a.", nil},
+		{"only dots", ".*", "", []string{""}},
+		{"dots then dollar", ".*x$", "ax\n", []string{"ax"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r, err := Compile(tc.pattern)
@@ -48,6 +55,26 @@ func TestRegexPCRESemantics(t *testing.T) {
 				t.Fatalf("got %q, want %q", deref(got), tc.want)
 			}
 		})
+	}
+}
+
+func TestMatchSource(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{".*abc.*", "abc"},
+		{".*?abc.*?", "abc"},
+		{"abc", "abc"},
+		{".*", ""},
+		{`a\.*`, `a\.*`},
+		{`a\\.*`, `a\\`},
+		{".**", ".**"},
+		{".*+x", ".*+x"},
+		{`\Qa.*`, `\Qa.*`},
+		{"^.*x", "^.*x"},
+		{".*x$", "x$"},
+	} {
+		if got := matchSource(tc.in); got != tc.want {
+			t.Errorf("matchSource(%q) = %q, want %q", tc.in, got, tc.want)
+		}
 	}
 }
 
@@ -86,6 +113,8 @@ func FuzzRegex(f *testing.F) {
 	f.Add("^(a|b)+$", "abab\n")
 	f.Add("[\xd0-\xd1].", "мир")
 	f.Add("x$", "x\n\n")
+	f.Add(".*a.c.*?", "x\nabc\n")
+	f.Add(".*?\\.*", "a.b")
 	f.Fuzz(func(t *testing.T, pattern, subject string) {
 		r, err := Compile(pattern)
 		if err != nil {
