@@ -13,6 +13,7 @@ import (
 
 	"github.com/mailscript/mailscript/host"
 	"github.com/mailscript/mailscript/stdlib"
+	"github.com/mailscript/mailscript/stdlib/imapfilter"
 	"github.com/mailscript/mailscript/types"
 )
 
@@ -228,5 +229,93 @@ func TestAnnotationsAreMeta(t *testing.T) {
 		if m := metaRE.FindStringSubmatch(s); m != nil && n != m[1]+".lua" {
 			t.Errorf("%s declares module %s: name the file %s.lua", n, m[1], m[1])
 		}
+	}
+}
+
+// TestIMAPFilterGlobalsAreAnnotated checks imapfilter.lua against what
+// `mailscript imapfilter` installs: every global function, every method
+// of accounts, mailboxes, messages and results, and every option.
+func TestIMAPFilterGlobalsAreAnnotated(t *testing.T) {
+	d := readDeclarations(t)
+	src, err := fs.ReadFile(types.FS, "imapfilter.lua")
+	if err != nil {
+		t.Fatal(err)
+	}
+	globalRE := regexp.MustCompile(`(?m)^function\s+(\w+)\s*\(`)
+	fieldRE := regexp.MustCompile(`^---@field\s+(\w+)\s`)
+	globals, optionFields := map[string]bool{}, map[string]bool{}
+	inOptions := false
+	for _, line := range strings.Split(string(src), "\n") {
+		if m := globalRE.FindStringSubmatch(line); m != nil {
+			globals[m[1]] = true
+		}
+		if m := classRE.FindStringSubmatch(line); m != nil {
+			inOptions = m[1] == "imapfilter.Options"
+		}
+		if m := fieldRE.FindStringSubmatch(line); m != nil && inOptions {
+			optionFields[m[1]] = true
+		}
+	}
+
+	L := lua.NewState()
+	defer L.Close()
+	host.Set(L, &host.Host{Context: context.Background()})
+	if err := imapfilter.Install(L, imapfilter.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	classes := map[string]string{"Account": "imapfilter.Account", "Mailbox": "imapfilter.Mailbox",
+		"Message": "imapfilter.Message", "Set": "imapfilter.Set"}
+	callables := map[string]bool{"IMAP": true, "imap": true, "Set": true}
+	// Lua 5.2 names of the base library that the layer provides on 5.1:
+	// Lua's own, which LuaLS declares itself.
+	lua52 := map[string]bool{"rawlen": true, "load": true}
+	methods := 0
+	for global, class := range classes {
+		tb, ok := L.GetGlobal(global).(*lua.LTable)
+		if !ok {
+			t.Fatalf("global %s is not a table", global)
+		}
+		tb.ForEach(func(k, v lua.LValue) {
+			name := lua.LVAsString(k)
+			if _, fn := v.(*lua.LFunction); !fn || strings.HasPrefix(name, "_") {
+				return
+			}
+			methods++
+			if !d.funcs[class][name] {
+				t.Errorf("%s:%s has no annotation (function %s:%s(...) in types/imapfilter.lua)", class, name, global, name)
+			}
+		})
+	}
+	L.G.Global.ForEach(func(k, v lua.LValue) {
+		name := lua.LVAsString(k)
+		fn, isFn := v.(*lua.LFunction)
+		if !isFn || strings.HasPrefix(name, "_") || fn.Proto == nil {
+			return // Go functions are Lua's own library
+		}
+		if !strings.HasPrefix(fn.Proto.SourceName, "imapfilter/") || lua52[name] {
+			return
+		}
+		if !globals[name] {
+			t.Errorf("global function %s has no annotation (function %s(...) in types/imapfilter.lua)", name, name)
+		}
+	})
+	for name := range callables {
+		if !globals[name] {
+			t.Errorf("%s{...} has no annotation (function %s(...) in types/imapfilter.lua)", name, name)
+		}
+	}
+	opts, ok := L.GetGlobal("options").(*lua.LTable)
+	if !ok {
+		t.Fatal("no options table")
+	}
+	nopts := 0
+	opts.ForEach(func(k, _ lua.LValue) {
+		nopts++
+		if !optionFields[lua.LVAsString(k)] {
+			t.Errorf("option %s has no ---@field in imapfilter.Options", lua.LVAsString(k))
+		}
+	})
+	if methods < 100 || nopts < 15 {
+		t.Errorf("only %d methods and %d options found: the introspection lost them?", methods, nopts)
 	}
 }

@@ -18,7 +18,9 @@ import (
 // each from the same starting Maildir, and prints the medians of three
 // runs. It is a measurement, not a check: it runs only with
 // MAILSCRIPT_BENCH_IMAPFILTER=1 (see bench/README.md), and reports in the
-// test log; MAILSCRIPT_BENCH_CONFIGS=a,b limits it to those configs.
+// test log; MAILSCRIPT_BENCH_CONFIGS=a,b limits it to those configs, and
+// MAILSCRIPT_BENCH_TRACES=DIR writes a protocol trace of one more run of
+// each (imapfilter's -d) into DIR.
 func TestIMAPFilterSpeed(t *testing.T) {
 	if os.Getenv("MAILSCRIPT_BENCH_IMAPFILTER") != "1" {
 		t.Skip("a measurement: set MAILSCRIPT_BENCH_IMAPFILTER=1 to run it")
@@ -31,7 +33,8 @@ func TestIMAPFilterSpeed(t *testing.T) {
 	}
 	b := newBedWith(t, bigCorpus(time.Now(), n))
 	t.Logf("%-24s %12s %12s %8s", "config", "imapfilter", "mailscript", "speed-up")
-	only := os.Getenv("MAILSCRIPT_BENCH_CONFIGS") // a comma-separated subset
+	only := os.Getenv("MAILSCRIPT_BENCH_CONFIGS")  // a comma-separated subset
+	traces := os.Getenv("MAILSCRIPT_BENCH_TRACES") // a folder for protocol traces
 	for _, c := range ifConfigs {
 		if only != "" && !strings.Contains(","+only+",", ","+strings.TrimSuffix(c.file, ".lua")+",") {
 			continue
@@ -42,7 +45,9 @@ func TestIMAPFilterSpeed(t *testing.T) {
 		if err := os.WriteFile(path, []byte(config), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		timeRun := func(name string, args ...string) time.Duration {
+		// timeRun returns the wall-clock and CPU (user + system) time of
+		// one run of the command from the starting state.
+		timeRun := func(name string, args ...string) (time.Duration, time.Duration) {
 			b.reset(t)
 			cmd := exec.Command(name, args...)
 			cmd.Env = append(os.Environ(), "HOME="+dir)
@@ -51,16 +56,33 @@ func TestIMAPFilterSpeed(t *testing.T) {
 			if out, err := cmd.CombinedOutput(); err != nil {
 				t.Logf("%s: %v\n%s", filepath.Base(name), err, lastLines(string(out), 5))
 			}
-			return time.Since(start)
+			wall := time.Since(start)
+			return wall, cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 		}
-		var real, our []time.Duration
-		for i := 0; i < 3; i++ {
-			real = append(real, timeRun(bin, "-c", path, "-t", b.srv.CertFile()))
+		realArgs := func(extra ...string) []string {
+			return append([]string{"-c", path, "-t", b.srv.CertFile()}, extra...)
+		}
+		ourArgs := func(extra ...string) []string {
 			args := append([]string{"--log-format", "json", "--state-dir", filepath.Join(dir, "state")}, c.args...)
-			our = append(our, timeRun(ours, append(args, "imapfilter", "-c", path, "-t", b.srv.CertFile())...))
+			return append(append(args, "imapfilter", "-c", path, "-t", b.srv.CertFile()), extra...)
+		}
+		name := strings.TrimSuffix(c.file, ".lua")
+		if traces != "" {
+			// One untimed run each with a protocol trace, to count the
+			// commands sent.
+			timeRun(bin, realArgs("-d", filepath.Join(traces, name+".imapfilter.trace"))...)
+			timeRun(ours, ourArgs("-d", filepath.Join(traces, name+".mailscript.trace"))...)
+		}
+		var real, our, realCPU, ourCPU []time.Duration
+		for i := 0; i < 3; i++ {
+			w, c := timeRun(bin, realArgs()...)
+			real, realCPU = append(real, w), append(realCPU, c)
+			w, c = timeRun(ours, ourArgs()...)
+			our, ourCPU = append(our, w), append(ourCPU, c)
 		}
 		mr, mo := median(real), median(our)
-		t.Logf("%-24s %12s %12s %7.1fx", strings.TrimSuffix(c.file, ".lua"), mr.Round(time.Millisecond), mo.Round(time.Millisecond), float64(mr)/float64(mo))
+		t.Logf("%-24s %12s %12s %7.1fx   cpu %s vs %s", name, mr.Round(time.Millisecond), mo.Round(time.Millisecond),
+			float64(mr)/float64(mo), median(realCPU).Round(time.Millisecond), median(ourCPU).Round(time.Millisecond))
 	}
 }
 

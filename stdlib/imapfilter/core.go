@@ -80,8 +80,12 @@ func (c *core) functions() map[string]lua.LGFunction {
 		"daemon":      c.daemon,
 		"warn":        c.warn,
 		"regex":       c.regexSearch,
+		"match_all":   c.matchAll,
 		"decode":      c.decode,
 		"fields":      c.fields,
+		"fields_of":   c.fieldsOf,
+		"setop":       c.setop,
+		"ranges":      c.ranges,
 	}
 }
 

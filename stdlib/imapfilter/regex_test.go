@@ -28,6 +28,13 @@ func TestRegexPCRESemantics(t *testing.T) {
 		{"non-ASCII literal", "мир", "привет, мир", []string{"мир"}},
 		{"NUL ends the subject", "b", "a\x00b", nil},
 		{"header match", `^.+MailScanner.*Check: [Ss]pam$`, "X-MailScanner-Check: spam\r\n", nil},
+		{"dots around", ".*all.work.*", "Hi\r\nall work and no play\r\n", []string{"all work and no play\r"}},
+		{"dots around, no match", ".*all.work.*", "All work\r\n", nil},
+		{"lazy dots", ".*?b.*?", "abc", []string{"ab"}},
+		{"escaped dot at the end", `a\.*`, "a...", []string{"a..."}},
+		{"escaped dot, no match", `x\.*`, "a.", nil},
+		{"only dots", ".*", "", []string{""}},
+		{"dots then dollar", ".*x$", "ax\n", []string{"ax"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r, err := Compile(tc.pattern)
@@ -35,6 +42,9 @@ func TestRegexPCRESemantics(t *testing.T) {
 				t.Fatal(err)
 			}
 			got := r.Find(tc.subject)
+			if r.Match(tc.subject) != (got != nil) {
+				t.Fatalf("Match says %v, Find found %q", r.Match(tc.subject), deref(got))
+			}
 			if tc.want == nil {
 				if got != nil {
 					t.Fatalf("matched %q", deref(got))
@@ -45,6 +55,26 @@ func TestRegexPCRESemantics(t *testing.T) {
 				t.Fatalf("got %q, want %q", deref(got), tc.want)
 			}
 		})
+	}
+}
+
+func TestMatchSource(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{".*abc.*", "abc"},
+		{".*?abc.*?", "abc"},
+		{"abc", "abc"},
+		{".*", ""},
+		{`a\.*`, `a\.*`},
+		{`a\\.*`, `a\\`},
+		{".**", ".**"},
+		{".*+x", ".*+x"},
+		{`\Qa.*`, `\Qa.*`},
+		{"^.*x", "^.*x"},
+		{".*x$", "x$"},
+	} {
+		if got := matchSource(tc.in); got != tc.want {
+			t.Errorf("matchSource(%q) = %q, want %q", tc.in, got, tc.want)
+		}
 	}
 }
 
@@ -83,12 +113,17 @@ func FuzzRegex(f *testing.F) {
 	f.Add("^(a|b)+$", "abab\n")
 	f.Add("[\xd0-\xd1].", "мир")
 	f.Add("x$", "x\n\n")
+	f.Add(".*a.c.*?", "x\nabc\n")
+	f.Add(".*?\\.*", "a.b")
 	f.Fuzz(func(t *testing.T, pattern, subject string) {
 		r, err := Compile(pattern)
 		if err != nil {
 			return
 		}
 		m := r.Find(subject)
+		if r.Match(subject) != (m != nil) {
+			t.Fatalf("Match says %v, Find found %q", r.Match(subject), deref(m))
+		}
 		if m == nil || m[0] == nil {
 			return
 		}

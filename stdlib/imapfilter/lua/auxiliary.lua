@@ -30,6 +30,7 @@ function regex_search(pattern, subject)
     IF.check_required(subject, 'string')
     return core.regex(pattern, subject)
 end
+IF.regex_search = regex_search
 
 function sleep(seconds)
     IF.check_required(seconds, 'number')

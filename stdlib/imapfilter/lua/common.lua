@@ -137,6 +137,11 @@ end
 
 -- Sorted UIDs as IMAP ranges (1:4,7), at most options.range per range.
 function IF.ranges(uids)
+    local limit = options.range or math.huge
+    if type(limit) == 'number' then
+        local r = IF.core.ranges(uids, limit)
+        if r then return r end
+    end
     local sorted = {}
     for i, m in ipairs(uids) do sorted[i] = m end
     table.sort(sorted)

@@ -157,37 +157,62 @@ end
 -- asked for; what was read of a message is forgotten when it is deleted.
 local readahead = 200
 
+-- cache returns the mailbox's cache called name: {uid = value}. What
+-- was fetched of a message is kept by UID in its mailbox (a UID is never
+-- reused), so fetching for many messages builds no message objects.
+local function cache(self, name)
+    local all = rawget(self, '_cache')
+    if all == nil then
+        all = {}
+        rawset(self, '_cache', all)
+    end
+    local c = all[name]
+    if c == nil then
+        c = {}
+        all[name] = c
+    end
+    return c
+end
+
 -- fetch_cached fetches kind (with arg) of the messages not cached yet, in
--- one request, and returns {uid = value}; slot reads and writes the
--- cache of a Message object (nil: never cached).
-local function fetch_cached(self, uids, kind, arg, slot, convert)
+-- one request, and returns {uid = value}, or with positional the values
+-- in the order of uids ({value of uids[1], ...}); cname names the cache
+-- of the values (nil: never cached). Positional results are for the
+-- calls on one message: a table keyed by a large UID costs gopher-lua an
+-- array as long as the UID.
+local function fetch_cached(self, uids, kind, arg, cname, convert, positional)
     if not uids or #uids == 0 then return nil end
-    local caching = slot ~= nil and options.cache == true
+    local caching = cname ~= nil and options.cache == true
     local key = kind .. ':' .. (arg or '')
+    local c = caching and cache(self, cname)
     local ahead = caching and rawget(self, '_ahead') and self._ahead[key]
-    local results, missing = {}, {}
-    for _, m in ipairs(uids) do
+    local results, missing, at = {}, {}, {}
+    for i, m in ipairs(uids) do
         local v
         if caching then
-            v = slot(self[m])
+            v = c[m]
             if v == nil and ahead and ahead[m] ~= nil then
                 v, ahead[m] = ahead[m], nil
-                slot(self[m], v)
+                c[m] = v
             end
         end
-        if v ~= nil then results[m] = v else table.insert(missing, m) end
+        if v ~= nil then
+            results[positional and i or m] = v
+        else
+            table.insert(missing, m)
+            table.insert(at, positional and i or m)
+        end
     end
     if #missing > 0 then
-        local wanted = {}
-        for _, m in ipairs(missing) do wanted[m] = true end
         local last = rawget(self, '_last')
-        local fetch = missing
+        local fetch, single = missing, nil
         if caching and #missing == 1 and last and last.pos[missing[1]] then
-            fetch = { missing[1] }
-            local i = last.pos[missing[1]]
+            single = missing[1]
+            fetch = { single }
+            local i = last.pos[single]
             for j = i + 1, math.min(i + readahead - 1, #last.uids) do
                 local u = last.uids[j]
-                if slot(self[u]) == nil and not (ahead and ahead[u] ~= nil) then
+                if c[u] == nil and not (ahead and ahead[u] ~= nil) then
                     table.insert(fetch, u)
                 end
             end
@@ -197,10 +222,12 @@ local function fetch_cached(self, uids, kind, arg, slot, convert)
         for _, m in ipairs(fetch) do
             local v = got[m]
             if v ~= nil then
-                if convert then v = convert(v) end
-                if wanted[m] then
-                    results[m] = v
-                    if caching then slot(self[m], v) end
+                if convert then
+                    v = convert(v)
+                    got[m] = v
+                end
+                if single == nil or m == single then
+                    if caching then c[m] = v end
                 else
                     rawset(self, '_ahead', rawget(self, '_ahead') or {})
                     self._ahead[key] = self._ahead[key] or {}
@@ -208,53 +235,50 @@ local function fetch_cached(self, uids, kind, arg, slot, convert)
                 end
             end
         end
+        for k, m in ipairs(missing) do
+            if got[m] ~= nil then results[at[k]] = got[m] end
+        end
     end
     after(self)
     return results
 end
 
-local function slot(name)
-    return function(msg, v)
-        if v == nil then return msg[name] end
-        msg[name] = v
-    end
+function Mailbox._fetch_fast(self, uids, positional)
+    return fetch_cached(self, uids, 'fast', nil, nil, nil, positional)
 end
 
-function Mailbox._fetch_fast(self, uids)
-    return fetch_cached(self, uids, 'fast')
+function Mailbox._fetch_flags(self, uids, positional)
+    return fetch_cached(self, uids, 'flags', nil, nil, nil, positional)
 end
 
-function Mailbox._fetch_flags(self, uids)
-    return fetch_cached(self, uids, 'flags')
+function Mailbox._fetch_date(self, uids, positional)
+    return fetch_cached(self, uids, 'date', nil, 'date', nil, positional)
 end
 
-function Mailbox._fetch_date(self, uids)
-    return fetch_cached(self, uids, 'date', nil, slot('_date'))
+function Mailbox._fetch_size(self, uids, positional)
+    return fetch_cached(self, uids, 'size', nil, 'size', nil, positional)
 end
 
-function Mailbox._fetch_size(self, uids)
-    return fetch_cached(self, uids, 'size', nil, slot('_size'))
+function Mailbox._fetch_header(self, uids, positional)
+    return fetch_cached(self, uids, 'header', nil, 'header', nil, positional)
 end
 
-function Mailbox._fetch_header(self, uids)
-    return fetch_cached(self, uids, 'header', nil, slot('_header'))
+function Mailbox._fetch_body(self, uids, positional)
+    return fetch_cached(self, uids, 'text', nil, 'body', nil, positional)
 end
 
-function Mailbox._fetch_body(self, uids)
-    return fetch_cached(self, uids, 'text', nil, slot('_body'))
+function Mailbox._fetch_structure(self, uids, positional)
+    return fetch_cached(self, uids, 'structure', nil, 'structure', nil, positional)
 end
 
-function Mailbox._fetch_structure(self, uids)
-    return fetch_cached(self, uids, 'structure', nil, slot('_structure'))
-end
-
-function Mailbox._fetch_message(self, uids)
+function Mailbox._fetch_message(self, uids, positional)
     if not uids or #uids == 0 then return nil end
-    local header = self._fetch_header(self, uids) or {}
-    local body = self._fetch_body(self, uids) or {}
+    local header = self._fetch_header(self, uids, positional) or {}
+    local body = self._fetch_body(self, uids, positional) or {}
     local results = {}
-    for _, m in ipairs(uids) do
-        if header[m] ~= nil then results[m] = header[m] .. (body[m] or '') end
+    for i, m in ipairs(uids) do
+        local k = positional and i or m
+        if header[k] ~= nil then results[k] = header[k] .. (body[k] or '') end
     end
     return results
 end
@@ -266,55 +290,50 @@ end
 -- messages, not one per field asked for.
 local bulk = 20
 
-function Mailbox._fetch_fields(self, fields, uids)
+-- unblank turns a field's block, "Name: value\r\n\r\n", into
+-- "Name: value\n" (the blank line that ends it becomes one newline).
+local function unblank(v)
+    if string.sub(v, -4) == '\r\n\r\n' then return string.sub(v, 1, -5) .. '\n' end
+    return v
+end
+
+function Mailbox._fetch_fields(self, fields, uids, positional)
     if not uids or #uids == 0 then return nil end
-    local headers
     if #uids >= bulk and options.cache == true then
-        headers = self._fetch_header(self, uids)
+        local headers = self._fetch_header(self, uids)
         if headers == nil then return nil end
+        local caches = {}
+        for _, f in ipairs(fields) do caches[f] = cache(self, 'field:' .. f) end
+        local r = core.fields_of(headers, uids, fields, caches)
+        if not positional then return r end
+        local p = {}
+        for i, m in ipairs(uids) do p[i] = r[m] end
+        return p
     end
     local results = {}
-    for _, m in ipairs(uids) do results[m] = '' end
+    for i, m in ipairs(uids) do results[positional and i or m] = '' end
     for _, f in ipairs(fields) do
-        local got
-        if headers then
-            got = {}
-            for _, m in ipairs(uids) do
-                local msg = self[m]
-                local v = msg._fields[f]
-                if v == nil and headers[m] ~= nil then
-                    v = string.gsub(core.fields(headers[m], f), '\r\n\r\n$', '\n')
-                    msg._fields[f] = v
-                end
-                got[m] = v
-            end
-        else
-            got = fetch_cached(self, uids, 'fields', f,
-                function(msg, v)
-                    if v == nil then return msg._fields[f] end
-                    msg._fields[f] = v
-                end,
-                function(v) return (string.gsub(v, '\r\n\r\n$', '\n')) end)
-        end
+        local got = fetch_cached(self, uids, 'fields', f, 'field:' .. f, unblank, positional)
         if got == nil then break end
-        for _, m in ipairs(uids) do
-            if got[m] then results[m] = results[m] .. got[m] end
+        for i, m in ipairs(uids) do
+            local k = positional and i or m
+            if got[k] then results[k] = results[k] .. got[k] end
         end
     end
-    for _, m in ipairs(uids) do results[m] = (string.gsub(results[m], '\n$', '')) end
+    for i, m in ipairs(uids) do
+        local k = positional and i or m
+        local r = results[k]
+        if string.sub(r, -1) == '\n' then results[k] = string.sub(r, 1, -2) end
+    end
     return results
 end
 
 function Mailbox._fetch_parts(self, parts, uid)
     local results = {}
     for _, part in ipairs(parts) do
-        local got = fetch_cached(self, { uid }, 'part', part,
-            function(msg, v)
-                if v == nil then return msg._parts[part] end
-                msg._parts[part] = v
-            end)
+        local got = fetch_cached(self, { uid }, 'part', part, 'part:' .. part, nil, true)
         if got == nil then break end
-        results[part] = got[uid] or ''
+        results[part] = got[1] or ''
     end
     return results
 end
@@ -354,6 +373,27 @@ local function scope(self, messages)
     return IF.uids(self, messages)
 end
 
+-- matching returns the result of the messages of uids whose text
+-- matches: match(text) in Lua for each, or, while regex_search is still
+-- this layer's own, the same test done in Go for all of them at once
+-- (strip: the text is a field, matched without its "Name: " prefix;
+-- decode: its encoded words decoded first).
+local function matching(self, uids, texts, pattern, match, strip, decode)
+    local results = {}
+    if regex_search == IF.regex_search then
+        for _, m in ipairs(core.match_all(texts, uids, pattern, strip, decode)) do
+            table.insert(results, { self, m })
+        end
+        return IF.Set(results)
+    end
+    for _, m in ipairs(uids) do
+        local t = texts[m]
+        if t ~= nil and strip then t = (string.gsub(t, '^[^:]*: ?(.*)$', '%1')) end
+        if t ~= nil and match(t) then table.insert(results, { self, m }) end
+    end
+    return IF.Set(results)
+end
+
 function Mailbox.match_field(self, field, pattern, messages)
     IF.check_required(field, 'string')
     IF.check_required(pattern, 'string')
@@ -361,14 +401,7 @@ function Mailbox.match_field(self, field, pattern, messages)
     local uids = scope(self, messages)
     local fields = self._fetch_fields(self, { field }, uids)
     if #uids == 0 or fields == nil then return IF.Set({}) end
-    local results = {}
-    for _, m in ipairs(uids) do
-        local f = fields[m]
-        if f ~= nil and match((string.gsub(f, '^[^:]*: ?(.*)$', '%1'))) then
-            table.insert(results, { self, m })
-        end
-    end
-    return IF.Set(results)
+    return matching(self, uids, fields, pattern, match, true, options.decode_headers == true)
 end
 
 for name, field in pairs({ match_bcc = 'Bcc', match_cc = 'Cc', match_from = 'From',
@@ -390,11 +423,8 @@ for name, fetcher in pairs({ match_header = '_fetch_header', match_body = '_fetc
         local uids = scope(self, messages)
         local texts = self[fetcher](self, uids)
         if #uids == 0 or texts == nil then return IF.Set({}) end
-        local results = {}
-        for _, m in ipairs(uids) do
-            if texts[m] ~= nil and match(texts[m]) then table.insert(results, { self, m }) end
-        end
-        return IF.Set(results)
+        return matching(self, uids, texts, pattern, match, false,
+                        name == 'match_header' and options.decode_headers == true)
     end
 end
 

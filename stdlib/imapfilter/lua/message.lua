@@ -29,25 +29,25 @@ local simple = {
 }
 for name, s in pairs(simple) do
     Message[name] = function(self)
-        local r = self._mailbox[s[1]](self._mailbox, { self._uid })
-        if not r or not r[self._uid] then return end
+        local r = self._mailbox[s[1]](self._mailbox, { self._uid }, true)
+        if not r or not r[1] then return end
         IF.info(s[2], self._string)
-        return r[self._uid]
+        return r[1]
     end
 end
 
 function Message.fetch_field(self, field)
-    local r = self._mailbox._fetch_fields(self._mailbox, { field }, { self._uid })
-    if not r or not r[self._uid] then return end
+    local r = self._mailbox._fetch_fields(self._mailbox, { field }, { self._uid }, true)
+    if not r or not r[1] then return end
     IF.info('Fetched field "%s" of %s.', field, self._string)
-    return r[self._uid]
+    return r[1]
 end
 
 function Message.fetch_fields(self, fields)
-    local r = self._mailbox._fetch_fields(self._mailbox, fields, { self._uid })
-    if not r or not r[self._uid] then return end
+    local r = self._mailbox._fetch_fields(self._mailbox, fields, { self._uid }, true)
+    if not r or not r[1] then return end
     IF.info('Fetched some of the fields of %s.', self._string)
-    return r[self._uid]
+    return r[1]
 end
 
 function Message.fetch_part(self, part)

@@ -62,11 +62,23 @@ local function collect(t, order)
     return remember(set)
 end
 
+-- fast returns the result of op done in Go, or nil when a pair is not
+-- {mailbox, number} (the Lua code below then does it).
+local function fast(op, a, b)
+    local got = IF.core.setop(op, a, b)
+    if got == nil then return nil end
+    return remember(new(got))
+end
+
 function Set._union(a, b)
+    local r = fast('union', a, b)
+    if r then return r end
     return collect(index(a, b))
 end
 
 function Set._intersection(a, b)
+    local r = fast('intersection', a, b)
+    if r then return r end
     local ta, order = index(a)
     local tb = index(b)
     for _, box in ipairs(order) do
@@ -78,6 +90,8 @@ function Set._intersection(a, b)
 end
 
 function Set._difference(a, b)
+    local r = fast('difference', a, b)
+    if r then return r end
     local ta, order = index(a)
     local tb = index(b)
     for box, uids in pairs(tb) do

@@ -1,0 +1,148 @@
+package imapfilter
+
+import (
+	"slices"
+
+	lua "github.com/yuin/gopher-lua"
+)
+
+// The set operations of results (+ * -) and the UID ranges of searches,
+// done in Go: the Lua versions in set.lua and common.lua walk and sort
+// tables of thousands of {mailbox, uid} pairs several times per search.
+// Each Go function answers nil when a pair is not a (table, number) one,
+// and the Lua version then does the work, with its own errors.
+
+// setIndex is what set.lua's index builds: per mailbox the UIDs, and
+// the mailboxes in the order they first appear.
+type setIndex struct {
+	order []lua.LValue
+	uids  map[lua.LValue]map[uint64]bool
+}
+
+func newSetIndex() *setIndex {
+	return &setIndex{uids: map[lua.LValue]map[uint64]bool{}}
+}
+
+// add puts the pairs of set into the index; false for a pair that is
+// not {table, non-negative integer}.
+func (x *setIndex) add(set *lua.LTable) bool {
+	for i := 1; ; i++ { // as ipairs: up to the first nil
+		v := set.RawGetInt(i)
+		if v == lua.LNil {
+			return true
+		}
+		pair, ok := v.(*lua.LTable)
+		if !ok {
+			return false
+		}
+		box, isTable := pair.RawGetInt(1).(*lua.LTable)
+		n, isNum := pair.RawGetInt(2).(lua.LNumber)
+		if !isTable || !isNum || n < 0 || float64(n) != float64(uint64(n)) {
+			return false
+		}
+		if x.uids[box] == nil {
+			x.uids[box] = map[uint64]bool{}
+			x.order = append(x.order, box)
+		}
+		x.uids[box][uint64(n)] = true
+	}
+}
+
+// collect makes the array of pairs: mailbox by mailbox in order, UIDs
+// ascending.
+func (x *setIndex) collect(L *lua.LState) *lua.LTable {
+	total := 0
+	for _, b := range x.order {
+		total += len(x.uids[b])
+	}
+	out := L.CreateTable(total, 0)
+	for _, b := range x.order {
+		uids := make([]uint64, 0, len(x.uids[b]))
+		for m := range x.uids[b] {
+			uids = append(uids, m)
+		}
+		slices.Sort(uids)
+		for _, m := range uids {
+			pair := L.CreateTable(2, 0)
+			pair.RawSetInt(1, b)
+			pair.RawSetInt(2, lua.LNumber(m))
+			out.Append(pair)
+		}
+	}
+	return out
+}
+
+// setop(op, a, b) -> pairs | nil: op is "union", "intersection" or
+// "difference".
+func (c *core) setop(L *lua.LState) int {
+	op, a, b := L.CheckString(1), L.CheckTable(2), L.CheckTable(3)
+	xa, xb := newSetIndex(), newSetIndex()
+	if !xa.add(a) {
+		L.Push(lua.LNil)
+		return 1
+	}
+	if op == "union" {
+		if !xa.add(b) {
+			L.Push(lua.LNil)
+			return 1
+		}
+		L.Push(xa.collect(L))
+		return 1
+	}
+	if !xb.add(b) {
+		L.Push(lua.LNil)
+		return 1
+	}
+	for _, box := range xa.order {
+		for m := range xa.uids[box] {
+			if xb.uids[box][m] != (op == "intersection") {
+				delete(xa.uids[box], m)
+			}
+		}
+	}
+	L.Push(xa.collect(L))
+	return 1
+}
+
+// ranges(uids, limit) -> {"1:4", "7", ...} | nil: the sorted UIDs as
+// IMAP ranges, at most limit + 1 UIDs per range (common.lua's
+// IF.ranges).
+func (c *core) ranges(L *lua.LState) int {
+	t := L.CheckTable(1)
+	limit := float64(L.CheckNumber(2))
+	nums := make([]float64, 0, t.Len())
+	for i := 1; t.RawGetInt(i) != lua.LNil; i++ {
+		n, ok := t.RawGetInt(i).(lua.LNumber)
+		if !ok {
+			L.Push(lua.LNil)
+			return 1
+		}
+		nums = append(nums, float64(n))
+	}
+	slices.Sort(nums)
+	out := L.NewTable()
+	str := func(a, z float64) lua.LString {
+		if a == z {
+			return lua.LString(lua.LNumber(a).String())
+		}
+		return lua.LString(lua.LNumber(a).String() + ":" + lua.LNumber(z).String())
+	}
+	var a, z float64
+	started := false
+	for _, m := range nums {
+		switch {
+		case !started:
+			a, z, started = m, m, true
+		case m == z+1 && m-a <= limit:
+			z = m
+		case m != z:
+			out.Append(str(a, z))
+			a, z = m, m
+		}
+	}
+	if started {
+		out.Append(str(a, z))
+	}
+	L.Push(out)
+	return 1
+}
