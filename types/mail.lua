@@ -73,6 +73,7 @@ mail.PermissionError = ErrorClass
 ---@field ca_file? string PEM certificates to trust besides the system's
 ---@field insecure? boolean no certificate verification
 ---@field timeout? number|string seconds, or "30s"
+---@field connections? integer watcher connections on a server without NOTIFY (default 10; the rest is polled)
 ---@field create? boolean create missing destination mailboxes
 ---@field smtp? string|{host?: string, port?: integer, tls?: string, user?: string, from?: string} the outgoing server for acct:send (default: the IMAP host, port 587, STARTTLS)
 ---@field smtp_tls? "starttls"|"implicit"|"none" the outgoing server's TLS
