@@ -214,25 +214,28 @@ func (w *watcher) run(ctx context.Context, s host.Sink) error {
 			bo.reset()
 			continue
 		}
-		var wait time.Duration
-		var state string
-		if errors.Is(err, ErrLoginRefused) {
-			wait = jitter(tun.AuthBackoff)
-			state = fmt.Sprintf("login refused, check the credentials; retrying in %s: %v", wait.Round(time.Second), err)
-			w.logger().Error("mail: "+w.desc+": login refused; waiting long before trying again", "retry_in", wait.Round(time.Second), "err", err)
-		} else {
-			wait = bo.next()
-			state = fmt.Sprintf("reconnecting in %s (attempt %d): %v", wait.Round(time.Millisecond), bo.attempt, err)
-		}
-		s.SetState(state)
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
+		if w.retryWait(ctx, s, bo, err) != nil {
 			return nil
-		case <-t.C:
 		}
 	}
+}
+
+// retryWait says why a session ended and waits before the next one: the
+// backoff, or long after refused credentials. It returns ctx's error when
+// ctx ended first.
+func (w *watcher) retryWait(ctx context.Context, s host.Sink, bo *backoff, err error) error {
+	var wait time.Duration
+	var state string
+	if errors.Is(err, ErrLoginRefused) {
+		wait = jitter(w.h.Tuning.WithDefaults().AuthBackoff)
+		state = fmt.Sprintf("login refused, check the credentials; retrying in %s: %v", wait.Round(time.Second), err)
+		w.logger().Error("mail: "+w.desc+": login refused; waiting long before trying again", "retry_in", wait.Round(time.Second), "err", err)
+	} else {
+		wait = bo.next()
+		state = fmt.Sprintf("reconnecting in %s (attempt %d): %v", wait.Round(time.Millisecond), bo.attempt, err)
+	}
+	s.SetState(state)
+	return sleepCtx(ctx, wait)
 }
 
 // session connects, selects the mailbox, and watches it until the
@@ -431,7 +434,7 @@ func NewMailTriggerFor(h *host.Host, mbox *Mailbox, fn *lua.LFunction, poll time
 func (t *NewMailTrigger) Describe() string { return t.w.desc }
 
 // Run watches the mailbox until ctx is done.
-func (t *NewMailTrigger) Run(ctx context.Context, s host.Sink) error { return t.w.run(ctx, s) }
+func (t *NewMailTrigger) Run(ctx context.Context, s host.Sink) error { return t.w.runHub(ctx, s) }
 
 // check hands the new messages to the callback and records them.
 func (t *NewMailTrigger) check(ctx context.Context, s host.Sink, m *imaplib.IMAP4, info *imaplib.MailboxInfo) error {
@@ -539,7 +542,7 @@ func ChangeTriggerFor(h *host.Host, mbox *Mailbox, fn *lua.LFunction, poll time.
 func (t *ChangeTrigger) Describe() string { return t.w.desc }
 
 // Run watches the mailbox until ctx is done.
-func (t *ChangeTrigger) Run(ctx context.Context, s host.Sink) error { return t.w.run(ctx, s) }
+func (t *ChangeTrigger) Run(ctx context.Context, s host.Sink) error { return t.w.runHub(ctx, s) }
 
 func (t *ChangeTrigger) check(ctx context.Context, s host.Sink, m *imaplib.IMAP4, info *imaplib.MailboxInfo) error {
 	condStore := info.HighestModSeq > 0 && !info.NoModSeq
