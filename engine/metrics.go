@@ -160,7 +160,7 @@ type acctObserver struct {
 
 func (o *acctObserver) Opened() { o.observer.Opened(); o.acct.Inc() }
 func (o *acctObserver) Closed() { o.observer.Closed(); o.acct.Dec() }
-func (o *observer) Closed() { o.open.Dec() }
+func (o *observer) Closed()     { o.open.Dec() }
 func (o *observer) Command(name string, rtt time.Duration, status string) {
 	o.m.commands.WithLabelValues(o.rule, o.trigger, name, status).Inc()
 	if rtt > 0 {

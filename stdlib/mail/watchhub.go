@@ -69,14 +69,14 @@ type member struct {
 	w     *watcher
 	ctx   context.Context
 	s     host.Sink
-	mode  memberMode     // guarded by hub.mu
+	mode  memberMode      // guarded by hub.mu
 	grant chan memberMode // the mode, when assigned
 
 	// Used by the lane goroutine only.
-	polled bool               // polled with STATUS, not told by the server
+	polled bool                // polled with STATUS, not told by the server
 	last   *imaplib.StatusData // taken before the last look
-	due    time.Time          // next poll
-	dirty  bool               // to look at
+	due    time.Time           // next poll
+	dirty  bool                // to look at
 }
 
 // hub is the watchers of one account.

@@ -213,11 +213,11 @@ func (l *lane) uncovered(confirmed []imaplib.StatusData) error {
 		switch {
 		case ok:
 		case l.h.uncovered(r):
-			l.log.Info("mail: "+r.w.desc+": NOTIFY does not report this mailbox; it gets a connection of its own")
+			l.log.Info("mail: " + r.w.desc + ": NOTIFY does not report this mailbox; it gets a connection of its own")
 			continue
 		default:
 			r.polled = true
-			l.log.Info("mail: "+r.w.desc+": NOTIFY does not report this mailbox and the connection budget is used; it is polled")
+			l.log.Info("mail: " + r.w.desc + ": NOTIFY does not report this mailbox and the connection budget is used; it is polled")
 		}
 		kept = append(kept, r)
 	}

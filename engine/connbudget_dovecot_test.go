@@ -1,0 +1,179 @@
+package engine_test
+
+import (
+	"fmt"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mailscript/mailscript/engine"
+	"github.com/mailscript/mailscript/imaplib"
+	"github.com/mailscript/mailscript/internal/testkit/dovecottest"
+)
+
+// budgetRule watches INBOX, Work and Lists of each user with a budget of
+// 2 connections per account, and prints "user/mailbox/subject" for every
+// message it reads in its callbacks.
+func budgetRule(addr string, users []string) string {
+	return fmt.Sprintf(`
+local mail, probe = require("mail"), require("probe")
+for _, u in ipairs{%s} do
+  local acct = mail.account("imap://" .. u .. ":pw@%s?tls=none&connections=2")
+  for _, box in ipairs{"INBOX", "Work", "Lists"} do
+    mail.on_new(acct:mailbox(box), function(new)
+      for msg in new:messages() do probe.send(u .. "/" .. box .. "/" .. msg.subject) end
+    end, {poll = 1})
+  end
+end
+`, `"`+strings.Join(users, `", "`)+`"`, addr)
+}
+
+// TestWatchConnectionBudget: one engine watches 4 accounts × 3
+// mailboxes. With NOTIFY each account holds one connection on the server;
+// without (NOTIFY hidden from the capabilities), its budget of 2: one
+// mailbox idles on a connection of its own, one on the shared connection,
+// which polls the third. /metrics counts the same per account, and the
+// states say each mailbox's mode. Every message delivered, to polled
+// mailboxes too, is read exactly once by the rule.
+func TestWatchConnectionBudget(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		opts   []dovecottest.Option
+		conns  int
+		states map[string]int // per account, by state prefix
+	}{
+		{"notify", nil, 1, map[string]int{"idle with NOTIFY": 3}},
+		{"without notify", []dovecottest.Option{dovecottest.WithoutNotify()}, 2,
+			map[string]int{"idle (uidvalidity": 1, "idle (on the account's shared connection": 1, "polling every 1s": 1}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var users []string
+			opts := tc.opts
+			for i := range 4 {
+				u := fmt.Sprintf("u%d", i)
+				users = append(users, u)
+				opts = append(opts, dovecottest.WithUser(u, "pw"))
+			}
+			srv := dovecottest.Start(t, opts...)
+			delivery := map[string]*imaplib.IMAP4{}
+			for _, u := range users {
+				m := dialUser(t, srv.Addr(), u, "pw")
+				delivery[u] = m
+				for _, b := range []string{"Work", "Lists"} {
+					if err := m.CreateMailbox(b); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			e, ch, _ := startRule(t, budgetRule(srv.Addr(), users), engine.WithMetrics())
+			want := map[string]int{}
+			for p, n := range tc.states {
+				want[p] = n * len(users)
+			}
+			waitStates(t, e, want)
+
+			// Before any callback: only the watchers' connections.
+			conns, err := srv.Connections()
+			if err != nil {
+				t.Fatal(err)
+			}
+			web := httptest.NewServer(e.Handler())
+			defer web.Close()
+			perAccount := map[string]float64{}
+			for _, m := range scrape(t, web.URL)["mailscript_imap_account_connections_open"].GetMetric() {
+				perAccount[m.GetLabel()[0].GetValue()] = m.GetGauge().GetValue()
+			}
+			for _, u := range users {
+				// The delivery connection is one of the server's.
+				if got := conns[u] - 1; got != tc.conns {
+					t.Errorf("%s: %d watch connections on the server, want %d", u, got, tc.conns)
+				}
+				if got := perAccount[u+"@127.0.0.1"]; got != float64(tc.conns) {
+					t.Errorf("%s: /metrics counts %v connections, want %d", u, got, tc.conns)
+				}
+			}
+
+			// Two rounds of one message per mailbox: each subject once.
+			var sent []string
+			for round := range 2 {
+				var batch []string
+				for _, u := range users {
+					for _, b := range []string{"INBOX", "Work", "Lists"} {
+						subj := fmt.Sprintf("r%d", round)
+						appendMsg(t, delivery[u], b, subj, time.Time{})
+						batch = append(batch, u+"/"+b+"/"+subj)
+					}
+				}
+				sent = append(sent, batch...)
+				got := collect(t, ch, len(batch))
+				slices.Sort(got)
+				slices.Sort(batch)
+				if !slices.Equal(got, batch) {
+					t.Fatalf("round %d: the rule read\n%v\nwant\n%v", round, got, batch)
+				}
+			}
+			conns, err = srv.Connections()
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, u := range users {
+				// Now also the rule's own connection, which read the messages.
+				if got := conns[u] - 1; got > tc.conns+1 {
+					t.Errorf("%s: %d connections after the callbacks, want at most %d", u, got, tc.conns+1)
+				}
+			}
+		})
+	}
+}
+
+// collect takes n reports from ch (bounded).
+func collect(t *testing.T, ch <-chan string, n int) []string {
+	t.Helper()
+	var got []string
+	timeout := time.After(60 * time.Second)
+	for len(got) < n {
+		select {
+		case s := <-ch:
+			got = append(got, s)
+		case <-timeout:
+			t.Fatalf("%d of %d reports within 60s: %v", len(got), n, got)
+		}
+	}
+	return got
+}
+
+// waitStates waits until the triggers' states match want: how many
+// triggers have a state starting with each prefix.
+func waitStates(t *testing.T, e *engine.Engine, want map[string]int) {
+	t.Helper()
+	timeout := time.After(60 * time.Second)
+	for {
+		ch := e.StatusChanged()
+		got := map[string]int{}
+		var all []string
+		for _, r := range e.Status() {
+			for _, tr := range r.Triggers {
+				all = append(all, tr.State)
+				for p := range want {
+					if strings.HasPrefix(tr.State, p) {
+						got[p]++
+					}
+				}
+			}
+		}
+		ok := true
+		for p, n := range want {
+			ok = ok && got[p] == n
+		}
+		if ok {
+			return
+		}
+		select {
+		case <-ch:
+		case <-timeout:
+			t.Fatalf("states %v, want %v: %q", got, want, all)
+		}
+	}
+}
