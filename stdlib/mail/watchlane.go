@@ -193,6 +193,15 @@ func (l *lane) notifySet() error {
 		}
 		events = append(events, imaplib.EventFlagChange)
 	}
+	if l.notified {
+		// Dovecot 2.3 reports the changes of a NOTIFY SET that replaces
+		// another only at its mailbox_idle_check_interval (30 s), not at
+		// once; after NOTIFY NONE it reports them at once.
+		if err := l.m.NotifyNone(); err != nil {
+			return err
+		}
+		l.notified = false
+	}
 	if err := l.m.NotifySet(true, imaplib.NotifyFilter{Filter: imaplib.NotifyMailboxes, Mailboxes: boxes, Events: events}); err != nil {
 		return fmt.Errorf("mail: %s: NOTIFY: %w", l.a.Name(), err)
 	}
