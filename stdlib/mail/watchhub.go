@@ -125,19 +125,23 @@ func joinHub(w *watcher, ctx context.Context, s host.Sink) (*hub, *member) {
 	m := &member{w: w, ctx: ctx, s: s, grant: make(chan memberMode, 2)}
 	key := keyOf(w)
 	hubs.Lock()
+	defer hubs.Unlock()
 	h := hubs.m[key]
-	if h == nil {
-		lctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-		h = &hub{key: key, budget: w.cfg.connections(), cancel: cancel, done: make(chan struct{}),
-			changed: make(chan struct{}, 1)}
+	start := h == nil
+	if start {
+		h = &hub{key: key, budget: w.cfg.connections(), done: make(chan struct{}), changed: make(chan struct{}, 1)}
 		hubs.m[key] = h
-		go h.lane(lctx, w)
 	}
 	h.mu.Lock()
 	h.members = append(h.members, m)
 	h.assignLocked(m)
+	h.bumpLocked() // the lane serves it, or tells it its mode
 	h.mu.Unlock()
-	hubs.Unlock()
+	if start {
+		lctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+		h.cancel = cancel
+		go h.lane(lctx, w)
+	}
 	return h, m
 }
 

@@ -69,7 +69,30 @@ func (l *lane) look(r *member) error {
 	if err != nil && (r.ctx.Err() != nil || errors.Is(err, host.ErrStopped)) {
 		return nil // its rule stopped: the messages come again to its next run
 	}
-	return err
+	if err != nil || !l.notify {
+		return err
+	}
+	return l.leave(r)
+}
+
+// leave unselects r's mailbox after a look with NOTIFY and marks r to
+// look again when its STATUS changed since the look began: what arrives
+// while a mailbox is selected is told with EXISTS, which the server may
+// not send when it arrives as the mailbox is left; after that it tells
+// with STATUS. Once a look sees no change, r rests.
+func (l *lane) leave(r *member) error {
+	if err := l.unselect(); err != nil {
+		return err
+	}
+	news(l.m) // of the mailbox left: the STATUS below decides
+	st, err := l.m.MailboxStatus(r.w.mbox, l.items(r)...)
+	if err != nil {
+		return fmt.Errorf("mail: %s: status %q: %w", l.a.Name(), r.w.mbox, err)
+	}
+	if statusChanged(r, r.last, st) {
+		r.dirty = true
+	}
+	return nil
 }
 
 // unselect leaves the selected mailbox, so that NOTIFY tells of changes
