@@ -96,7 +96,6 @@ func TestWatchConnectionBudget(t *testing.T) {
 			}
 
 			// Two rounds of one message per mailbox: each subject once.
-			var sent []string
 			for round := range 2 {
 				var batch []string
 				for _, u := range users {
@@ -106,7 +105,6 @@ func TestWatchConnectionBudget(t *testing.T) {
 						batch = append(batch, u+"/"+b+"/"+subj)
 					}
 				}
-				sent = append(sent, batch...)
 				got := collect(t, ch, len(batch))
 				slices.Sort(got)
 				slices.Sort(batch)

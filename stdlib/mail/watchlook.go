@@ -48,6 +48,7 @@ func (l *lane) lookDirty() error {
 // with a connection of its own. The STATUS compared later is taken first.
 func (l *lane) look(r *member) error {
 	r.dirty = false
+	r.s.SetState("checking")
 	if err := l.takeNotifications(); err != nil {
 		return err
 	}
