@@ -6,8 +6,9 @@
 local mail = {}
 
 ---Runs fn(set) with the messages that arrive in mbox, for as long as the
----rule lives: one IDLE connection per mailbox (STATUS polling where the
----server has no IDLE), bursts coalesced, nothing handled twice across
+---rule lives: one connection per account with NOTIFY, else IDLE per
+---mailbox within the account's `connections` and STATUS polling beyond
+---(or where the server has no IDLE), bursts coalesced, nothing handled twice across
 ---reconnects and restarts. Mail already there counts as seen. The set can
 ---be read and acted on through any connection of the account (views are
 ---brought up to date first). A callback that returns, or fails because of

@@ -18,9 +18,11 @@ import (
 
 // Watching mailboxes: mail.on_new and mail.on_change.
 //
-// Each trigger has a connection of its own, separate from the rule's
-// account (whose connection serves the rule's searches and actions), with
-// the mailbox selected read-only (EXAMINE). With IDLE it waits in IDLE,
+// A trigger watches through connections separate from the rule's account
+// (whose connection serves the rule's searches and actions), with the
+// mailbox selected read-only (EXAMINE): the account's shared connection
+// (watchhub.go), or, as described here, a connection of its own (run).
+// With IDLE it waits in IDLE,
 // re-issued before 29 minutes (imaplib.WaitIdle); without, it polls every
 // host.Tuning.Poll with STATUS and looks closer only when the mailbox
 // changed. A lost connection, a server restart or a failed login is
