@@ -76,8 +76,9 @@ func (l *lane) look(r *member) error {
 	return l.leave(r)
 }
 
-// leave unselects r's mailbox after a look with NOTIFY and marks r to
-// look again when its STATUS changed since the look began: what arrives
+// leave unselects r's mailbox after a look with NOTIFY and marks r (and
+// the other members of that mailbox) to look again when its STATUS
+// changed since their look began: what arrives
 // while a mailbox is selected is told with EXISTS, which the server may
 // not send when it arrives as the mailbox is left; after that it tells
 // with STATUS. Once a look sees no change, r rests.
@@ -90,9 +91,7 @@ func (l *lane) leave(r *member) error {
 	if err != nil {
 		return fmt.Errorf("mail: %s: status %q: %w", l.a.Name(), r.w.mbox, err)
 	}
-	if statusChanged(r, r.last, st) {
-		r.dirty = true
-	}
+	l.changedBox(r.w.mbox, st)
 	return nil
 }
 
@@ -260,10 +259,17 @@ func (l *lane) statusTold(sts []imaplib.StatusData) {
 		if dec, err := imaplib.DecodeMailboxName(name); err == nil {
 			name = dec
 		}
-		for _, r := range l.members {
-			if !r.polled && sameBox(name, r.w.mbox) && statusChanged(r, r.last, &st) {
-				r.dirty = true
-			}
+		l.changedBox(name, &st)
+	}
+}
+
+// changedBox marks the members told of mailbox box whose view is older
+// than st (every one of them: a change made while the lane had the
+// mailbox selected is told to none).
+func (l *lane) changedBox(box string, st *imaplib.StatusData) {
+	for _, r := range l.members {
+		if !r.polled && sameBox(box, r.w.mbox) && statusChanged(r, r.last, st) {
+			r.dirty = true
 		}
 	}
 }
