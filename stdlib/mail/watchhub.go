@@ -93,7 +93,10 @@ type hub struct {
 	notify  bool // the server has NOTIFY
 	idle    bool // the server has IDLE
 	gen     int  // bumped when the shared members change
-	changed chan struct{}
+	// wakeCtx is cancelled, and replaced, at each bump: the lane waits on
+	// the one it took before it looked at the members.
+	wakeCtx context.Context
+	wake    context.CancelFunc
 }
 
 func keyOf(w *watcher) hubKey {
@@ -129,7 +132,7 @@ func joinHub(w *watcher, ctx context.Context, s host.Sink) (*hub, *member) {
 	h := hubs.m[key]
 	start := h == nil
 	if start {
-		h = &hub{key: key, budget: w.cfg.connections(), done: make(chan struct{}), changed: make(chan struct{}, 1)}
+		h = &hub{key: key, budget: w.cfg.connections(), done: make(chan struct{})}
 		hubs.m[key] = h
 	}
 	h.mu.Lock()
@@ -223,10 +226,18 @@ func (h *hub) uncovered(m *member) bool {
 
 func (h *hub) bumpLocked() {
 	h.gen++
-	select {
-	case h.changed <- struct{}{}:
-	default:
+	if h.wake != nil {
+		h.wake()
 	}
+	h.wakeCtx, h.wake = context.WithCancel(context.Background())
+}
+
+// woken returns the context cancelled at the next change of the members,
+// and the generation it belongs to.
+func (h *hub) woken() (context.Context, int) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.wakeCtx, h.gen
 }
 
 // shared returns the members the lane serves (and those still waiting

@@ -26,13 +26,14 @@ func (h *hub) lane(ctx context.Context, proto *watcher) {
 	bo := &backoff{min: tun.BackoffMin, max: tun.BackoffMax}
 	sink := fanout{h}
 	for ctx.Err() == nil {
+		wake, _ := h.woken()
 		if shared, waiting, _ := h.shared(); len(shared)+len(waiting) == 0 {
 			// Nothing to serve (every watcher has a connection of its
 			// own): no connection until that changes.
 			select {
 			case <-ctx.Done():
 				return
-			case <-h.changed:
+			case <-wake.Done():
 			}
 			continue
 		}

@@ -182,7 +182,8 @@ func (l *lane) wait(gen int) error {
 		l.markPrimary()
 		return nil
 	}
-	if err := l.takeNotifications(); err != nil || l.anyDirty() || l.h.generation() != gen {
+	wake, g := l.h.woken()
+	if err := l.takeNotifications(); err != nil || l.anyDirty() || g != gen {
 		return err
 	}
 	wctx, cancel := context.WithCancel(l.ctx)
@@ -192,13 +193,7 @@ func (l *lane) wait(gen int) error {
 		wctx, c2 = context.WithDeadline(wctx, due)
 		defer c2()
 	}
-	go func() {
-		select {
-		case <-l.h.changed:
-			cancel()
-		case <-wctx.Done():
-		}
-	}()
+	defer context.AfterFunc(wake, cancel)()
 	if l.notify || l.primary != "" {
 		rs, err := l.m.WaitIdleEvery(wctx, l.tun.IdleRenew)
 		if err != nil && (wctx.Err() == nil || l.ctx.Err() != nil) {
