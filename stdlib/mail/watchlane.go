@@ -186,7 +186,7 @@ func (l *lane) notifySet() error {
 	}
 	events := []string{imaplib.EventMessageNew, imaplib.EventMessageExpunge}
 	if flags {
-		if !l.enabled {
+		if !l.enabled && l.m.HasCapability("ENABLE") {
 			if _, _, err := l.m.Enable("CONDSTORE"); err != nil {
 				return err
 			}
