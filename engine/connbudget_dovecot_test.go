@@ -34,7 +34,8 @@ end
 // mailboxes. With NOTIFY each account holds one connection on the server;
 // without (NOTIFY hidden from the capabilities), its budget of 2: one
 // mailbox idles on a connection of its own, one on the shared connection,
-// which polls the third. /metrics counts the same per account, and the
+// which polls the third; without IDLE either, one connection polls all
+// three. /metrics counts the same per account, and the
 // states say each mailbox's mode. Every message delivered, to polled
 // mailboxes too, is read exactly once by the rule.
 func TestWatchConnectionBudget(t *testing.T) {
@@ -47,6 +48,8 @@ func TestWatchConnectionBudget(t *testing.T) {
 		{"notify", nil, 1, map[string]int{"idle with NOTIFY": 3}},
 		{"without notify", []dovecottest.Option{dovecottest.WithoutNotify()}, 2,
 			map[string]int{"idle (uidvalidity": 1, "idle (on the account's shared connection": 1, "polling every 1s": 1}},
+		{"without IDLE", []dovecottest.Option{dovecottest.WithConfig("imap_capability = IMAP4rev1 LITERAL+ ID ENABLE UIDPLUS MOVE CONDSTORE UNSELECT\n")}, 1,
+			map[string]int{"polling every 1s (server without IDLE)": 3}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var users []string
