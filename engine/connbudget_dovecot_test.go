@@ -232,3 +232,55 @@ end
 		})
 	}
 }
+
+// TestWatchBudgetFreed: when a rule stops, the connection of the budget
+// it held goes to a mailbox that was polled. Two engines of one process
+// watch one account (budget 2), so they share its connections: the first
+// watches INBOX on a connection of its own; the second's Work and Lists
+// share the other, one idling, one polled. Once the first stops, one of
+// them gets a connection of its own, still 2 in all, and mail delivered
+// to both is read once.
+func TestWatchBudgetFreed(t *testing.T) {
+	srv := dovecottest.Start(t, dovecottest.WithoutNotify(), dovecottest.WithUser("u0", "pw"))
+	m := dialUser(t, srv.Addr(), "u0", "pw")
+	for _, b := range []string{"Work", "Lists"} {
+		if err := m.CreateMailbox(b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rule := func(boxes string) string {
+		return fmt.Sprintf(`
+local mail, probe = require("mail"), require("probe")
+local acct = mail.account("imap://u0:pw@%s?tls=none&connections=2")
+for _, box in ipairs{%s} do
+  mail.on_new(acct:mailbox(box), function(new)
+    for msg in new:messages() do probe.send(box .. "/" .. msg.subject) end
+  end, {poll = 1})
+end
+`, srv.Addr(), boxes)
+	}
+	first, _, stopFirst := startRule(t, rule(`"INBOX"`))
+	waitStates(t, first, map[string]int{"idle (uidvalidity": 1})
+	second, ch, _ := startRule(t, rule(`"Work", "Lists"`))
+	waitStates(t, second, map[string]int{"idle (on the account's shared connection": 1, "polling every 1s": 1})
+	stopFirst()
+	waitStates(t, second, map[string]int{"idle (uidvalidity": 1, "idle (on the account's shared connection, which also polls 0 mailboxes)": 1})
+	conns, err := srv.Connections()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := conns["u0"] - 1; got != 2 {
+		t.Errorf("%d watch connections on the server, want 2", got)
+	}
+	var batch []string
+	for _, b := range []string{"Work", "Lists"} {
+		appendMsg(t, m, b, "after", time.Time{})
+		batch = append(batch, b+"/after")
+	}
+	got := collect(t, ch, len(batch))
+	slices.Sort(got)
+	slices.Sort(batch)
+	if !slices.Equal(got, batch) {
+		t.Fatalf("the rule read %v, want %v", got, batch)
+	}
+}

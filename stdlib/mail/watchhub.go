@@ -160,10 +160,9 @@ func (h *hub) leave(m *member) {
 		}
 	}
 	if m.mode == modeSolo {
-		h.solos--
-	} else {
-		h.bumpLocked()
+		h.solos-- // a slot for a shared member, at the lane's next plan
 	}
+	h.bumpLocked()
 	last := len(h.members) == 0
 	if last && hubs.m[h.key] == h {
 		delete(hubs.m, h.key)
@@ -208,10 +207,12 @@ func (h *hub) setCaps(notify, idle bool) {
 	}
 }
 
-// uncovered moves a shared member that NOTIFY does not cover to a
-// connection of its own when the budget allows; it reports whether it did
-// (the lane must not look at it any more).
-func (h *hub) uncovered(m *member) bool {
+// promote moves a shared member to a connection of its own when the
+// budget allows (one that NOTIFY does not cover, or any without NOTIFY
+// once a connection of the budget is free again); it reports whether it
+// did. Only the lane calls it, between looks: it must not look at the
+// member any more.
+func (h *hub) promote(m *member) bool {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if m.mode != modeShared || !h.idle || h.solos >= h.budget-1 {

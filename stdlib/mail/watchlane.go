@@ -147,14 +147,25 @@ func (l *lane) plan(shared []*member) error {
 	if l.notify {
 		return l.notifySet()
 	}
+	// A connection of the budget freed (a rule stopped): the first
+	// polled mailboxes get it.
+	kept := shared[:0:0]
 	for _, r := range shared {
+		if !l.h.promote(r) {
+			kept = append(kept, r)
+		}
+	}
+	if l.members = kept; len(kept) == 0 {
+		return errLaneIdle
+	}
+	for _, r := range kept {
 		if l.primary == "" && l.idle {
 			l.primary = r.w.mbox
 		}
 		r.polled = !l.idle || r.w.mbox != l.primary
 	}
 	l.log.Info("mail: watch "+l.a.Name()+": connection budget reached; one shared connection idles on a mailbox and polls the others",
-		"budget", l.h.budget, "idle", l.primary, "polled", len(shared)-l.countPrimary())
+		"budget", l.h.budget, "idle", l.primary, "polled", len(kept)-l.countPrimary())
 	return nil
 }
 
@@ -222,7 +233,7 @@ func (l *lane) uncovered(confirmed []imaplib.StatusData) error {
 		ok := r.polled || slices.ContainsFunc(confirmed, func(st imaplib.StatusData) bool { return sameBox(st.Mailbox, r.w.mbox) })
 		switch {
 		case ok:
-		case l.h.uncovered(r):
+		case l.h.promote(r):
 			l.log.Info("mail: " + r.w.desc + ": NOTIFY does not report this mailbox; it gets a connection of its own")
 			continue
 		default:
