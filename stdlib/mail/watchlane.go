@@ -103,6 +103,7 @@ type lane struct {
 	notified bool   // a NOTIFY SET is in force
 	enabled  bool   // CONDSTORE enabled
 	replan   bool   // NOTIFY must be set again (an overflow)
+	settle   bool   // mail arrived during a look: wait a moment before the next
 }
 
 // serve plans the members' modes, then looks at the mailboxes that

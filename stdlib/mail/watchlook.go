@@ -91,7 +91,9 @@ func (l *lane) leave(r *member) error {
 	if err != nil {
 		return fmt.Errorf("mail: %s: status %q: %w", l.a.Name(), r.w.mbox, err)
 	}
-	l.changedBox(r.w.mbox, st)
+	if l.changedBox(r.w.mbox, st) {
+		l.settle = true
+	}
 	return nil
 }
 
@@ -183,12 +185,22 @@ func (l *lane) wait(gen int) error {
 		return nil
 	}
 	wake, g := l.h.woken()
-	if err := l.takeNotifications(); err != nil || l.anyDirty() || g != gen {
+	if err := l.takeNotifications(); err != nil || g != gen {
 		return err
+	}
+	due := l.nextPoll()
+	if l.anyDirty() {
+		if !l.settle {
+			return nil
+		}
+		// Mail arrived while the lane looked: a burst, likely still
+		// coming. Let it settle a moment so that one look takes it.
+		l.settle = false
+		due = time.Now().Add(imaplib.DefaultBurstInterval)
 	}
 	wctx, cancel := context.WithCancel(l.ctx)
 	defer cancel()
-	if due := l.nextPoll(); !due.IsZero() {
+	if !due.IsZero() {
 		var c2 context.CancelFunc
 		wctx, c2 = context.WithDeadline(wctx, due)
 		defer c2()
@@ -261,12 +273,13 @@ func (l *lane) statusTold(sts []imaplib.StatusData) {
 // changedBox marks the members told of mailbox box whose view is older
 // than st (every one of them: a change made while the lane had the
 // mailbox selected is told to none).
-func (l *lane) changedBox(box string, st *imaplib.StatusData) {
+func (l *lane) changedBox(box string, st *imaplib.StatusData) (marked bool) {
 	for _, r := range l.members {
 		if !r.polled && sameBox(box, r.w.mbox) && statusChanged(r, r.last, st) {
-			r.dirty = true
+			r.dirty, marked = true, true
 		}
 	}
+	return marked
 }
 
 // overflow: the server stopped telling; look everywhere and ask again.
