@@ -29,10 +29,13 @@ import (
 //	mailscript_imap_command_duration_seconds{rule,trigger}  round trips (IDLE excluded)
 //	mailscript_imap_connections_open{rule,trigger}
 //	mailscript_imap_connections_opened_total{rule,trigger}
+//	mailscript_imap_account_connections_open{account}  the watchers' connections per account
 //
 // rule is the rule's file, trigger its description ("on_new INBOX
 // (alice@example.org)"); the rule's own connections (its searches and
-// actions) have trigger="".
+// actions) have trigger="". The connections the mail module shares between
+// the watchers of one account (NOTIFY, polling) have rule="" and
+// trigger="watch ACCOUNT".
 
 // WithMetrics makes the engine keep Prometheus metrics, for Handler.
 func WithMetrics() Option {
@@ -48,6 +51,7 @@ type engineMetrics struct {
 	rtt         *prometheus.HistogramVec
 	connsOpen   *prometheus.GaugeVec
 	connsOpened *prometheus.CounterVec
+	acctOpen    *prometheus.GaugeVec
 
 	mu        sync.Mutex
 	observers map[[2]string]*observer
@@ -85,9 +89,12 @@ func newMetrics(e *Engine) *engineMetrics {
 		connsOpened: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "mailscript_imap_connections_opened_total", Help: "IMAP connections opened.",
 		}, []string{"rule", "trigger"}),
+		acctOpen: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "mailscript_imap_account_connections_open", Help: "IMAP connections open by the watchers of each account.",
+		}, []string{"account"}),
 		observers: make(map[[2]string]*observer),
 	}
-	m.reg.MustRegister(m.callbackDur, m.commands, m.rtt, m.connsOpen, m.connsOpened, boardCollector{e},
+	m.reg.MustRegister(m.callbackDur, m.commands, m.rtt, m.connsOpen, m.connsOpened, m.acctOpen, boardCollector{e},
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -99,8 +106,14 @@ func (e *Engine) observe(ctx context.Context, rule, trigger string) context.Cont
 		return ctx
 	}
 	m := e.metrics
+	return connwatch.NewContext(ctx, m.observer(rule, trigger))
+}
+
+// observer returns the observer of rule and trigger, made once.
+func (m *engineMetrics) observer(rule, trigger string) *observer {
 	key := [2]string{rule, trigger}
 	m.mu.Lock()
+	defer m.mu.Unlock()
 	o := m.observers[key]
 	if o == nil {
 		o = &observer{m: m, rule: rule, trigger: trigger,
@@ -108,8 +121,7 @@ func (e *Engine) observe(ctx context.Context, rule, trigger string) context.Cont
 			rtt: m.rtt.WithLabelValues(rule, trigger)}
 		m.observers[key] = o
 	}
-	m.mu.Unlock()
-	return connwatch.NewContext(ctx, o)
+	return o
 }
 
 // callbackDone records a callback's duration.
@@ -130,7 +142,25 @@ type observer struct {
 }
 
 func (o *observer) Opened() { o.open.Inc(); o.opened.Inc() }
-func (o *observer) Closed() { o.open.Dec() }
+
+// ForAccount makes the observer of a watch connection to account.
+func (o *observer) ForAccount(account string, shared bool) connwatch.Observer {
+	base := o
+	if shared {
+		base = o.m.observer("", "watch "+account)
+	}
+	return &acctObserver{observer: base, acct: o.m.acctOpen.WithLabelValues(account)}
+}
+
+// acctObserver counts a connection as its account's too.
+type acctObserver struct {
+	*observer
+	acct prometheus.Gauge
+}
+
+func (o *acctObserver) Opened() { o.observer.Opened(); o.acct.Inc() }
+func (o *acctObserver) Closed() { o.observer.Closed(); o.acct.Dec() }
+func (o *observer) Closed()     { o.open.Dec() }
 func (o *observer) Command(name string, rtt time.Duration, status string) {
 	o.m.commands.WithLabelValues(o.rule, o.trigger, name, status).Inc()
 	if rtt > 0 {

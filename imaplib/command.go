@@ -66,6 +66,9 @@ var commandStates = map[string][]string{
 // allowedIn reports whether command name may be sent in state.
 func (m *IMAP4) allowedIn(name string) error {
 	states, ok := commandStates[name]
+	if !ok && name == "NOTIFY" {
+		states, ok = notifyStates, true
+	}
 	if !ok {
 		states = m.xatoms[name]
 	}

@@ -43,7 +43,13 @@ func (m *IMAP4) MailboxStatus(mailbox string, items ...string) (*StatusData, err
 		return nil, err
 	}
 	wireName := m.encodeMailbox(mailbox)
-	m.takeCodes("STATUS")
+	// STATUS responses already filed (NOTIFY's) stay for Notifications.
+	pending := m.pop("STATUS")
+	defer func() {
+		if len(pending) > 0 {
+			m.untagged["STATUS"] = append(pending, m.untagged["STATUS"]...)
+		}
+	}()
 	if _, err := m.do("STATUS", &command{name: "STATUS", build: func(c *wire.Command) {
 		c.SP()
 		c.AString(wireName)
@@ -51,23 +57,39 @@ func (m *IMAP4) MailboxStatus(mailbox string, items ...string) (*StatusData, err
 	}}); err != nil {
 		return nil, err
 	}
-	all, err := ParseStatus(m.pop("STATUS"))
+	raw := m.pop("STATUS")
+	all, err := ParseStatus(raw)
 	if err != nil {
 		return nil, newError(KindError, err, "%v", err)
 	}
-	// Pick the response about this mailbox (a server may send others).
-	for i := len(all) - 1; i >= 0; i-- {
-		if all[i].Mailbox == wireName || strings.EqualFold(wireName, "INBOX") && strings.EqualFold(all[i].Mailbox, "INBOX") {
-			s := all[i]
-			s.Mailbox = mailbox
-			return &s, nil
+	pick := -1
+	for i := len(all) - 1; i >= 0 && pick < 0; i-- {
+		if sameMailbox(all[i].Mailbox, wireName) {
+			pick = i
 		}
 	}
-	if len(all) == 1 {
-		// One answer, naming the mailbox in another spelling.
-		s := all[0]
-		s.Mailbox = mailbox
-		return &s, nil
+	if pick < 0 && len(all) == 1 {
+		pick = 0 // one answer, naming the mailbox in another spelling
 	}
-	return nil, newError(KindError, nil, "no STATUS response for %s from server", mailbox)
+	if pick < 0 {
+		return nil, newError(KindError, nil, "no STATUS response for %s from server", mailbox)
+	}
+	// Responses about other mailboxes (NOTIFY's, sent meanwhile) stay
+	// filed too.
+	if len(raw) == len(all) {
+		for i, it := range raw {
+			if i != pick && !sameMailbox(all[i].Mailbox, wireName) {
+				pending = append(pending, it)
+			}
+		}
+	}
+	s := all[pick]
+	s.Mailbox = mailbox
+	return &s, nil
+}
+
+// sameMailbox reports whether two wire names name one mailbox (INBOX is
+// case-insensitive).
+func sameMailbox(a, b string) bool {
+	return a == b || strings.EqualFold(a, "INBOX") && strings.EqualFold(b, "INBOX")
 }

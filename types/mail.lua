@@ -6,8 +6,9 @@
 local mail = {}
 
 ---Runs fn(set) with the messages that arrive in mbox, for as long as the
----rule lives: one IDLE connection per mailbox (STATUS polling where the
----server has no IDLE), bursts coalesced, nothing handled twice across
+---rule lives: one connection per account with NOTIFY, else IDLE per
+---mailbox within the account's `connections` and STATUS polling beyond
+---(or where the server has no IDLE), bursts coalesced, nothing handled twice across
 ---reconnects and restarts. Mail already there counts as seen. The set can
 ---be read and acted on through any connection of the account (views are
 ---brought up to date first). A callback that returns, or fails because of
@@ -76,6 +77,7 @@ mail.PermissionError = ErrorClass
 ---@field ca_file? string PEM certificates to trust besides the system's
 ---@field insecure? boolean no certificate verification
 ---@field timeout? number|string seconds, or "30s"
+---@field connections? integer watcher connections on a server without NOTIFY (default 10; the rest is polled)
 ---@field create? boolean create missing destination mailboxes
 ---@field smtp? string|{host?: string, port?: integer, tls?: string, user?: string, from?: string} the outgoing server for acct:send (default: the IMAP host, port 587, STARTTLS)
 ---@field smtp_tls? "starttls"|"implicit"|"none" the outgoing server's TLS

@@ -102,6 +102,15 @@ other rule is working on it, and the account is free again when that run
 or callback ends. So two rules never interleave on one mailbox; rules on
 different accounts run in parallel.
 
+Connections: the triggers of one account (all rules naming the same user
+and server) share its connections. With NOTIFY (RFC 5465, e.g. Dovecot),
+one connection watches every mailbox of the account. Without, each
+mailbox gets an IDLE connection within the account's budget (the account
+key connections, default 10); beyond it, one shared connection polls the
+rest with STATUS every poll interval. A rule's own connection, for its
+searches and actions, comes on top. "mailscript status" and the log say
+which mode each mailbox is in: "idle with NOTIFY", "idle", "polling".
+
 Watch flags:
   --no-initial          do not run every rule at start
   --parallel N          rules running at once (default 4)
@@ -127,7 +136,8 @@ it): a second one refuses to start, unless it is another shard.
 
 Prints the rules of the running "mailscript watch" that uses the same
 --state-dir, with their triggers (mail.on_new, engine.every, ...) and the
-state of each: idle, polling, reconnecting and why, with counts of
+state of each: idle with NOTIFY, idle, polling, reconnecting and why
+(NOTIFY, IDLE and polling say how the mailbox is watched), with counts of
 callbacks run and failed; and the state of the OAuth2 sign-ins its
 accounts use (see "mailscript help auth"). --shard I/N reads the status
 of that shard.

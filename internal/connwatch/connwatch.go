@@ -25,6 +25,27 @@ type Observer interface {
 
 type ctxKey struct{}
 
+// AccountObserver is an Observer that also counts connections per
+// account: those of the watchers of one account, which a module may
+// share between the rules watching it.
+type AccountObserver interface {
+	Observer
+	// ForAccount returns the observer of a connection to account:
+	// counted as the account's, and as this observer's own unless
+	// shared (then as the account's shared watch connections).
+	ForAccount(account string, shared bool) Observer
+}
+
+// ForAccount returns ctx whose observer counts connections as account's
+// (see AccountObserver); ctx itself when its observer does not count per
+// account.
+func ForAccount(ctx context.Context, account string, shared bool) context.Context {
+	if ao, ok := ctx.Value(ctxKey{}).(AccountObserver); ok {
+		return NewContext(ctx, ao.ForAccount(account, shared))
+	}
+	return ctx
+}
+
 // NewContext returns ctx carrying o.
 func NewContext(ctx context.Context, o Observer) context.Context {
 	return context.WithValue(ctx, ctxKey{}, o)

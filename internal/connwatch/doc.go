@@ -10,4 +10,7 @@
 // client writes that starts with a tag, its answer the first line the
 // server writes that starts with the same tag. IDLE commands are counted
 // but not timed (their answer comes when the client ends them).
+//
+// ForAccount relabels a context for the connections of one account's
+// watchers, so that the engine can tell how many each account holds.
 package connwatch

@@ -68,6 +68,9 @@ var accountKeys = []accountKey{
 			c.Timeout, err = ParseTimeout(v)
 			return err
 		}},
+	{name: "connections", param: "connections", lua: "integer", def: "10",
+		doc:     "most connections the account's watchers (on_new, on_change) keep open on a server without NOTIFY; the mailboxes beyond are polled with STATUS",
+		fromLua: connectionsFromLua, fromURL: connectionsFromURL},
 	{name: "create", param: "create", lua: "boolean", def: "false", doc: "create (and subscribe to) missing destination mailboxes",
 		fromLua: luaBool(func(c *Config) *bool { return &c.Create }), fromURL: urlBool(func(c *Config) *bool { return &c.Create })},
 	{name: "smtp", param: "smtp", lua: "string|{host?: string, port?: integer, tls?: string, user?: string, from?: string}",
@@ -238,4 +241,22 @@ func luaSMTPParam(c *Config, key string, v lua.LValue) error {
 		return fmt.Errorf("mail.account: %s must be a string, not %s", key, v.Type())
 	}
 	return c.setSMTPParam(key, string(s))
+}
+
+func connectionsFromLua(c *Config, _ string, v lua.LValue) error {
+	n, ok := v.(lua.LNumber)
+	if !ok || float64(n) != float64(int(n)) || n < 1 {
+		return fmt.Errorf("mail.account: connections must be a whole number of at least 1")
+	}
+	c.Connections = int(n)
+	return nil
+}
+
+func connectionsFromURL(c *Config, key, v string) error {
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		return fmt.Errorf("%s=%q is not a whole number of at least 1", key, v)
+	}
+	c.Connections = n
+	return nil
 }

@@ -26,6 +26,10 @@ const (
 // Config.Timeout is zero.
 const DefaultTimeout = 60 * time.Second
 
+// DefaultConnections is the connection budget of an account's watchers
+// when Config.Connections is zero (Gmail allows 15 per account).
+const DefaultConnections = 10
+
 // AccountEnv is the environment variable holding the URL of the default
 // account (mail.account() without arguments), for example
 // "imaps://alice@imap.example.org" or
@@ -66,6 +70,10 @@ type Config struct {
 	// Create makes actions create a missing destination mailbox (and
 	// subscribe to it) instead of failing.
 	Create bool
+	// Connections bounds the connections the watchers of the account
+	// (mail.on_new, mail.on_change) open when the server has no NOTIFY:
+	// mailboxes beyond them are polled (DefaultConnections when zero).
+	Connections int
 	// Dial, when set, opens the TCP connection (tests and embedders use
 	// it to route or observe traffic); nil means a net.Dialer.
 	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
@@ -185,6 +193,9 @@ func (c *Config) Check() error {
 			return err
 		}
 	}
+	if c.Connections < 0 {
+		return fmt.Errorf("mail: account %s: connections must be at least 1", c.name())
+	}
 	if c.Timeout < 0 {
 		return fmt.Errorf("mail: account %s: negative timeout", c.name())
 	}
@@ -210,6 +221,13 @@ func (c *Config) addr() string {
 		}
 	}
 	return net.JoinHostPort(c.Host, strconv.Itoa(port))
+}
+
+func (c *Config) connections() int {
+	if c.Connections <= 0 {
+		return DefaultConnections
+	}
+	return c.Connections
 }
 
 func (c *Config) timeout() time.Duration {

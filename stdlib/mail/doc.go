@@ -164,13 +164,16 @@
 // call, or a few); on_change hands the messages whose flags changed and
 // the messages expunged (a set of UIDs only: they are gone). Both take an
 // options table {poll = "5m"}: the polling interval for servers without
-// IDLE. Each watched mailbox has a connection of its own, in IDLE
-// (re-issued before 29 minutes) or polling STATUS, reconnecting with
-// backoff after failures; see watch.go for how on_new keeps its progress
+// IDLE. The watched mailboxes of one account share its connections
+// (watchhub.go): with NOTIFY (RFC 5465) one connection watches them all;
+// without, each has a connection of its own in IDLE (re-issued before 29
+// minutes) within the account's budget (Config.Connections), and one
+// shared connection polls the rest with STATUS; all reconnect with
+// backoff after failures. See watch.go for how on_new keeps its progress
 // (UIDVALIDITY, highest UID and newest arrival handled) in the rule's
-// state so that nothing is handled twice or skipped, and how a change of
-// UIDVALIDITY is handled (by arrival time). NOTIFY (RFC 5465) is not
-// used: one IDLE connection per mailbox works with every server.
+// state so that nothing is handled twice or skipped, whichever connection
+// saw the mail, and how a change of UIDVALIDITY is handled (by arrival
+// time).
 //
 // mbox:new_since(key) returns the messages that arrived since the last
 // set:ack(key) (all of them the first time); set:ack(key) records the

@@ -18,9 +18,11 @@ import (
 
 // Watching mailboxes: mail.on_new and mail.on_change.
 //
-// Each trigger has a connection of its own, separate from the rule's
-// account (whose connection serves the rule's searches and actions), with
-// the mailbox selected read-only (EXAMINE). With IDLE it waits in IDLE,
+// A trigger watches through connections separate from the rule's account
+// (whose connection serves the rule's searches and actions), with the
+// mailbox selected read-only (EXAMINE): the account's shared connection
+// (watchhub.go), or, as described here, a connection of its own (run).
+// With IDLE it waits in IDLE,
 // re-issued before 29 minutes (imaplib.WaitIdle); without, it polls every
 // host.Tuning.Poll with STATUS and looks closer only when the mailbox
 // changed. A lost connection, a server restart or a failed login is
@@ -217,25 +219,28 @@ func (w *watcher) run(ctx context.Context, s host.Sink) error {
 			bo.reset()
 			continue
 		}
-		var wait time.Duration
-		var state string
-		if errors.Is(err, ErrLoginRefused) {
-			wait = jitter(tun.AuthBackoff)
-			state = fmt.Sprintf("login refused, check the credentials; retrying in %s: %v", wait.Round(time.Second), err)
-			w.logger().Error("mail: "+w.desc+": login refused; waiting long before trying again", "retry_in", wait.Round(time.Second), "err", err)
-		} else {
-			wait = bo.next()
-			state = fmt.Sprintf("reconnecting in %s (attempt %d): %v", wait.Round(time.Millisecond), bo.attempt, err)
-		}
-		s.SetState(state)
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
+		if w.retryWait(ctx, s, bo, err) != nil {
 			return nil
-		case <-t.C:
 		}
 	}
+}
+
+// retryWait says why a session ended and waits before the next one: the
+// backoff, or long after refused credentials. It returns ctx's error when
+// ctx ended first.
+func (w *watcher) retryWait(ctx context.Context, s host.Sink, bo *backoff, err error) error {
+	var wait time.Duration
+	var state string
+	if errors.Is(err, ErrLoginRefused) {
+		wait = jitter(w.h.Tuning.WithDefaults().AuthBackoff)
+		state = fmt.Sprintf("login refused, check the credentials; retrying in %s: %v", wait.Round(time.Second), err)
+		w.logger().Error("mail: "+w.desc+": login refused; waiting long before trying again", "retry_in", wait.Round(time.Second), "err", err)
+	} else {
+		wait = bo.next()
+		state = fmt.Sprintf("reconnecting in %s (attempt %d): %v", wait.Round(time.Millisecond), bo.attempt, err)
+	}
+	s.SetState(state)
+	return sleepCtx(ctx, wait)
 }
 
 // session connects, selects the mailbox, and watches it until the
@@ -434,7 +439,7 @@ func NewMailTriggerFor(h *host.Host, mbox *Mailbox, fn *lua.LFunction, poll time
 func (t *NewMailTrigger) Describe() string { return t.w.desc }
 
 // Run watches the mailbox until ctx is done.
-func (t *NewMailTrigger) Run(ctx context.Context, s host.Sink) error { return t.w.run(ctx, s) }
+func (t *NewMailTrigger) Run(ctx context.Context, s host.Sink) error { return t.w.runHub(ctx, s) }
 
 // check hands the new messages to the callback and records them.
 func (t *NewMailTrigger) check(ctx context.Context, s host.Sink, m *imaplib.IMAP4, info *imaplib.MailboxInfo) error {
@@ -558,7 +563,7 @@ func ChangeTriggerFor(h *host.Host, mbox *Mailbox, fn *lua.LFunction, poll time.
 func (t *ChangeTrigger) Describe() string { return t.w.desc }
 
 // Run watches the mailbox until ctx is done.
-func (t *ChangeTrigger) Run(ctx context.Context, s host.Sink) error { return t.w.run(ctx, s) }
+func (t *ChangeTrigger) Run(ctx context.Context, s host.Sink) error { return t.w.runHub(ctx, s) }
 
 func (t *ChangeTrigger) check(ctx context.Context, s host.Sink, m *imaplib.IMAP4, info *imaplib.MailboxInfo) error {
 	condStore := info.HighestModSeq > 0 && !info.NoModSeq
