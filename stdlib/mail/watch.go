@@ -289,9 +289,20 @@ func (ws *watchSession) selectBox() error {
 	if err != nil {
 		return fmt.Errorf("mail: %s: examine %q: %w", ws.a.Name(), w.mbox, err)
 	}
+	if ws.info != nil && ws.info.UIDValidity != info.UIDValidity {
+		// The mailbox was replaced while this connection was open: its
+		// server-side state of the mailbox is not to be trusted (see
+		// Account.reselectFresh), so the next session starts afresh.
+		return fmt.Errorf("mail: %s: %q was replaced (UIDVALIDITY %d, now %d): %w",
+			ws.a.Name(), w.mbox, ws.info.UIDValidity, info.UIDValidity, errReplaced)
+	}
 	ws.info = info
 	return nil
 }
+
+// errReplaced ends a watch session whose mailbox was deleted and created
+// again under it; the next session catches up on a new connection.
+var errReplaced = errors.New("mail: mailbox replaced; watching it again on a new connection")
 
 // check looks again when the server reported news while it worked:
 // those reports were taken by its commands and will not wake IDLE.
