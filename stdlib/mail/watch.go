@@ -178,6 +178,10 @@ type watcher struct {
 	// pollChanged tells from two STATUS results whether to look closer.
 	pollItems   []string
 	pollChanged func(prev, cur *imaplib.StatusData) bool
+	// newsAt is when the server's news that woke the watcher from IDLE
+	// was read, during the check it started (zero otherwise): for the
+	// latency of on_new (daemon.go).
+	newsAt time.Time
 }
 
 func (w *watcher) logger() *slog.Logger {
@@ -312,6 +316,7 @@ func (ws *watchSession) check() error {
 		if err := ws.w.check(ws.ctx, ws.s, ws.m, ws.info); err != nil {
 			return err
 		}
+		ws.w.newsAt = time.Time{} // news taken since came with commands
 		if !news(ws.m) {
 			return nil
 		}
@@ -322,7 +327,8 @@ func (ws *watchSession) check() error {
 func (ws *watchSession) idle() error {
 	for {
 		ws.s.SetState(fmt.Sprintf("idle (uidvalidity %d)", ws.info.UIDValidity))
-		rs, err := ws.m.WaitIdleEvery(ws.ctx, ws.w.h.Tuning.WithDefaults().IdleRenew)
+		tun := ws.w.h.Tuning.WithDefaults()
+		rs, err := ws.m.WaitIdleBurst(ws.ctx, tun.IdleRenew, tun.Coalesce)
 		if err != nil {
 			if ws.ctx.Err() != nil {
 				return nil
@@ -337,10 +343,25 @@ func (ws *watchSession) idle() error {
 			}
 		}
 		ws.s.SetState("checking")
-		if err := ws.check(); err != nil {
+		ws.w.newsAt = firstReceived(rs)
+		err = ws.check()
+		ws.w.newsAt = time.Time{}
+		if err != nil {
 			return err
 		}
 	}
+}
+
+// firstReceived returns when the first of rs was read (zero when
+// unknown).
+func firstReceived(rs []imaplib.IdleResponse) time.Time {
+	var t time.Time
+	for _, r := range rs {
+		if !r.Received.IsZero() && (t.IsZero() || r.Received.Before(t)) {
+			t = r.Received
+		}
+	}
+	return t
 }
 
 // poll is the loop of a server without IDLE: poll STATUS outside the
@@ -496,7 +517,9 @@ func (t *NewMailTrigger) check(ctx context.Context, s host.Sink, m *imaplib.IMAP
 func (t *NewMailTrigger) deliver(ctx context.Context, s host.Sink, validity uint32, uids []uint32) error {
 	set := NewSet(t.owner, validity, imaplib.SeqSetOf(uids...))
 	handled := true
+	newsAt := t.w.newsAt
 	err := s.Deliver(func(L *lua.LState) error {
+		timeNews(s, newsAt)
 		var err error
 		handled, err = callback(L, t.fn, push(L, SetType, set))
 		return err
