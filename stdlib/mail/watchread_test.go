@@ -36,6 +36,7 @@ const readRule = `local mail = require("mail")
 local acct = mail.account(os.getenv("ACCOUNT"))
 local box = acct:mailbox(os.getenv("MBOX"))
 mail.on_new(box, function(new)
+  print("batch: " .. #new)
   for msg in new:messages() do print("subject: " .. msg.subject) end
 end)
 `
@@ -389,6 +390,7 @@ func (r *watchRun) waitState(t *testing.T, n int, prefix string) {
 
 var subjectLine = regexp.MustCompile(`(?m)^subject: (.*)$`)
 var flaggedLine = regexp.MustCompile(`(?m)^flagged: (\d+)$`)
+var batchLine = regexp.MustCompile(`(?m)^batch: \d+$`)
 
 // expectOnce waits until every subject was printed, then delivers a last
 // message and waits for it too (so that a late repetition shows), and
@@ -476,6 +478,13 @@ func TestWatchReadsEveryMessage(t *testing.T) {
 		{"burst of 20", func(t *testing.T, ws *watchServer, r *watchRun, mbox string) []string {
 			subj := subjectsN("burst", 20)
 			ws.deliverMany(t, mbox, subj)
+			// Coalesced: a few callbacks, not one per message.
+			out := r.out.wait(t, "the burst read", func(s string) bool { return strings.Contains(s, "subject: burst 19\n") })
+			if calls := len(batchLine.FindAllString(out, -1)); calls > 10 {
+				t.Errorf("20 messages appended at once took %d callbacks; want a few", calls)
+			} else {
+				t.Logf("20 messages appended at once: %d callbacks", calls)
+			}
 			return subj
 		}},
 		{"50 from 5 clients", func(t *testing.T, ws *watchServer, r *watchRun, mbox string) []string {
