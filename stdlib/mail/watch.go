@@ -61,6 +61,12 @@ import (
 // taken as handled: on a reset, mailscript prefers missing such a message
 // to handling one twice. Mail copied in with old dates (a migration)
 // counts as old.
+//
+// A set handed out before the change (kept by a rule between callbacks)
+// names UIDs of the old mailbox: reading or acting on it is an error
+// (ErrUIDValidity), never an action on other messages. Connections that
+// had the old mailbox selected are not asked about the new one: the
+// trigger's session and the rule's account connect again (view.go).
 
 // mark is the progress recorded for a mailbox.
 type mark struct {
