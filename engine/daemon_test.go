@@ -235,6 +235,11 @@ end)
 			t.Errorf("%s = %v (found %v), want %v", c.name, v, ok, c.want)
 		}
 	}
+	// Callbacks woken by IDLE's news have their latency timed (mail
+	// noticed by a command's responses has none).
+	if v, ok := value(fams, "mailscript_trigger_news_latency_seconds", trig); !ok || v < 1 || v > float64(calls) {
+		t.Errorf("news latencies timed: %v (found %v), want 1 to %d", v, ok, calls)
+	}
 	if v, _ := value(fams, "mailscript_trigger_state", map[string]string{"rule": "health.lua", "state": "idle"}); v != 1 {
 		t.Errorf("state idle = %v, want 1", v)
 	}

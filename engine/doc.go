@@ -98,7 +98,8 @@
 // serves them (/metrics) with a health check (/healthz; see Health).
 // host.Tuning bounds every wait: CommandTimeout is the deadline of each
 // IMAP command, IdleRenew the IDLE heartbeat that notices a server that
-// stopped answering. LockStateDir keeps two processes from sharing a
+// stopped answering; Coalesce is how long an on_new trigger listens for
+// further news before it looks (latency.go has the latency it adds). LockStateDir keeps two processes from sharing a
 // state folder, and WithShard splits the accounts' triggers over several
 // processes (Shard, ShardOf).
 package engine

@@ -40,6 +40,8 @@ type Engine struct {
 	locks         *acctlock.Table // per-account serialisation of runs
 	metrics       *engineMetrics  // nil without WithMetrics
 	shard         Shard           // the accounts watched; zero: all
+	// newsHook, when set, receives each latency of new mail (latency.go).
+	newsHook func(rule, trigger string, d time.Duration)
 
 	cache *chunkCache
 }

@@ -25,6 +25,7 @@ import (
 //	mailscript_trigger_callback_errors_total{...}    callbacks failed
 //	mailscript_trigger_messages_total{...}           messages handed to callbacks
 //	mailscript_callback_duration_seconds{...}        histogram of callback times
+//	mailscript_trigger_news_latency_seconds{...}     news of new mail to callback (latency.go)
 //	mailscript_imap_commands_total{rule,trigger,command,status}
 //	mailscript_imap_command_duration_seconds{rule,trigger}  round trips (IDLE excluded)
 //	mailscript_imap_connections_open{rule,trigger}
@@ -52,6 +53,7 @@ type engineMetrics struct {
 	connsOpen   *prometheus.GaugeVec
 	connsOpened *prometheus.CounterVec
 	acctOpen    *prometheus.GaugeVec
+	newsLatency *prometheus.HistogramVec // latency.go
 
 	mu        sync.Mutex
 	observers map[[2]string]*observer
@@ -94,6 +96,7 @@ func newMetrics(e *Engine) *engineMetrics {
 		}, []string{"account"}),
 		observers: make(map[[2]string]*observer),
 	}
+	m.newsLatency = newNewsLatency(m.reg)
 	m.reg.MustRegister(m.callbackDur, m.commands, m.rtt, m.connsOpen, m.connsOpened, m.acctOpen, boardCollector{e},
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m

@@ -67,7 +67,22 @@ type Tuning struct {
 	// stopped answering is noticed within IdleRenew plus the command
 	// timeout. Default 29 minutes, the longest RFC 2177 allows.
 	IdleRenew time.Duration
+	// Coalesce is how long a trigger waiting in IDLE keeps listening
+	// after the server's news before it looks at the mailbox: news that
+	// follows within it (each within Coalesce of the one before) is
+	// handled in the same check, so a burst of deliveries makes one
+	// callback, or a few. It is also the least delay between a message's
+	// announcement and its callback. Default DefaultCoalesce.
+	Coalesce time.Duration
 }
+
+// DefaultCoalesce is the default of Tuning.Coalesce. Servers announce
+// mail that arrives in a burst together or a few milliseconds apart
+// (Dovecot gathers changes for half a second before it tells an IDLE
+// session), and mail that comes while a callback runs is handled in the
+// next one, so a short window keeps bursts together without delaying
+// every message.
+const DefaultCoalesce = 20 * time.Millisecond
 
 // DefaultTuning returns the tuning of a host that sets none (a copy:
 // changing it changes nothing else).
@@ -79,6 +94,7 @@ var defaultTuning = Tuning{
 	BackoffMax:  5 * time.Minute,
 	AuthBackoff: 30 * time.Minute,
 	IdleRenew:   29 * time.Minute,
+	Coalesce:    DefaultCoalesce,
 }
 
 // WithDefaults returns t with its zero fields set from defaultTuning.
@@ -100,6 +116,9 @@ func (t Tuning) WithDefaults() Tuning {
 	}
 	if t.IdleRenew <= 0 {
 		t.IdleRenew = defaultTuning.IdleRenew
+	}
+	if t.Coalesce <= 0 {
+		t.Coalesce = defaultTuning.Coalesce
 	}
 	return t
 }

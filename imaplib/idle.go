@@ -27,6 +27,10 @@ const IdleRenewInterval = 29 * time.Minute
 type IdleResponse struct {
 	Type string
 	Data []Item
+	// Received is when WaitIdle, WaitIdleEvery or WaitIdleBurst read the
+	// response (zero for news filed during an earlier command): the start
+	// of the latency of whatever the caller does about it.
+	Received time.Time
 }
 
 // An Idler is an IDLE command in progress (RFC 2177), Python 3.14's
@@ -422,7 +426,7 @@ func (m *IMAP4) waitIdle(ctx context.Context, renew, burst time.Duration) ([]Idl
 		stop := context.AfterFunc(ctx, idler.Interrupt)
 		var got []IdleResponse
 		for typ, data := range idler.Burst(burst) {
-			got = append(got, IdleResponse{Type: typ, Data: data})
+			got = append(got, IdleResponse{Type: typ, Data: data, Received: time.Now()})
 		}
 		stop()
 		if err := errors.Join(idler.Err(), idler.Close()); err != nil {

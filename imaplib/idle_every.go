@@ -17,6 +17,16 @@ import (
 // responses left in place for Response, rather than waited past: a
 // frequent renewal must not miss mail that arrives at that moment.
 func (m *IMAP4) WaitIdleEvery(ctx context.Context, renew time.Duration) ([]IdleResponse, error) {
+	return m.WaitIdleBurst(ctx, renew, DefaultBurstInterval)
+}
+
+// WaitIdleBurst is WaitIdleEvery returning the burst that follows the
+// first response within burst (see Idler.Burst; WaitIdleEvery waits
+// DefaultBurstInterval): the interval bounds both how long the news of
+// one change is held back and how close together changes must come to be
+// returned at once. Zero returns the first response with those already
+// received.
+func (m *IMAP4) WaitIdleBurst(ctx context.Context, renew, burst time.Duration) ([]IdleResponse, error) {
 	if renew <= 0 || renew > IdleRenewInterval {
 		renew = IdleRenewInterval
 	}
@@ -36,8 +46,8 @@ func (m *IMAP4) WaitIdleEvery(ctx context.Context, renew time.Duration) ([]IdleR
 		}
 		stop := context.AfterFunc(ctx, idler.Interrupt)
 		var got []IdleResponse
-		for typ, data := range idler.Burst(DefaultBurstInterval) {
-			got = append(got, IdleResponse{Type: typ, Data: data})
+		for typ, data := range idler.Burst(burst) {
+			got = append(got, IdleResponse{Type: typ, Data: data, Received: time.Now()})
 		}
 		stop()
 		if err := errors.Join(idler.Err(), idler.Close()); err != nil {

@@ -117,7 +117,7 @@ S: A2 OK Idle completed`, nil)
 	}
 	var batch []IdleResponse
 	for typ, data := range idler.Burst(DefaultBurstInterval) {
-		batch = append(batch, IdleResponse{typ, data})
+		batch = append(batch, IdleResponse{Type: typ, Data: data})
 	}
 	if len(batch) != 4 || batch[0].Type != "EXISTS" || batch[2].Type != "FETCH" || !itemsEqual(batch[2].Data, idleFetchData) || batch[3].Type != "EXISTS" {
 		t.Fatalf("first burst %v", batch)
@@ -129,7 +129,7 @@ S: A2 OK Idle completed`, nil)
 	}
 	batch = batch[:0]
 	for typ, data := range idler.Burst(DefaultBurstInterval) {
-		batch = append(batch, IdleResponse{typ, data})
+		batch = append(batch, IdleResponse{Type: typ, Data: data})
 	}
 	if len(batch) != 2 || string(batch[0].Data[0].Line) != "4" || string(batch[1].Data[0].Line) != "5" {
 		t.Fatalf("second burst %v", batch)
@@ -155,7 +155,7 @@ S: A2 OK Idle completed`, nil)
 	}
 	var got []IdleResponse
 	for typ, data := range idler.Responses() {
-		got = append(got, IdleResponse{typ, data})
+		got = append(got, IdleResponse{Type: typ, Data: data})
 	}
 	if idler.Err() != nil {
 		t.Fatal(idler.Err())

@@ -124,6 +124,10 @@ Watch flags:
   --idle-renew D        end and restart IDLE after D of silence, a heartbeat
                         that notices a server that stopped answering within
                         D plus the command timeout (default 5m)
+  --coalesce D          after the server announces new mail, listen D more
+                        for further news before looking, so that a burst
+                        makes one callback (default 20ms); it is also the
+                        least delay before an on_new callback
   --shard I/N           watch only the accounts (user@host) whose FNV-1a
                         hash modulo N is I, keeping state in the folder
                         shard-I-of-N of the state folder; run N watches,
@@ -450,6 +454,7 @@ type watchFlags struct {
 	listen         string
 	commandTimeout time.Duration
 	idleRenew      time.Duration
+	coalesce       time.Duration
 	shard          string
 }
 

@@ -127,6 +127,7 @@ var commands = map[string]command{
 			fs.StringVar(&f.watch.listen, "listen", "", "")
 			fs.DurationVar(&f.watch.commandTimeout, "command-timeout", 0, "")
 			fs.DurationVar(&f.watch.idleRenew, "idle-renew", defaultIdleRenew, "")
+			fs.DurationVar(&f.watch.coalesce, "coalesce", defaultCoalesce, "")
 			fs.StringVar(&f.watch.shard, "shard", "", "")
 		},
 		run: func(ctx context.Context, c *call, rest []string) error {

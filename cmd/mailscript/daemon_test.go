@@ -88,6 +88,7 @@ func TestWatchUsageErrors(t *testing.T) {
 		{"watch", "--shard", "x", rules},
 		{"watch", "--listen", "nope", rules},
 		{"watch", "--command-timeout", "-1s", rules},
+		{"watch", "--coalesce", "-5ms", rules},
 	} {
 		err := run(t.Context(), append([]string{"--state-dir", t.TempDir()}, args...), io.Discard, io.Discard)
 		if exitCode(err) != 2 {

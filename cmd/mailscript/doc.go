@@ -29,7 +29,10 @@
 // watch also takes --no-initial (do not run every rule at start),
 // --parallel N (rules running at once, default 4), --debounce DURATION
 // (quiet time after a change, default 100ms) and --poll DURATION (list the
-// folders every DURATION instead of using file change notification).
+// folders every DURATION instead of using file change notification); for
+// running as a daemon, --listen, --command-timeout, --idle-renew,
+// --coalesce (how long an on_new trigger listens for further news after
+// the server announced mail, default 20ms) and --shard (see help watch).
 //
 // demo starts an IMAP server inside the process on a loopback port, fills
 // it with a sample mailbox, runs the starter rules of scripts/ (built into

@@ -56,12 +56,15 @@ func serveHTTP(ctx context.Context, e *engine.Engine, addr string, logger *slog.
 // defaultIdleRenew is watch's IDLE heartbeat.
 const defaultIdleRenew = 5 * time.Minute
 
+// defaultCoalesce is watch's coalescing window of on_new.
+const defaultCoalesce = host.DefaultCoalesce
+
 // startDaemon makes the engine of watch with the daemon's flags: the
 // command deadline and IDLE heartbeat, metrics and the HTTP listener
 // when --listen is given. stop ends the listener.
 func startDaemon(ctx context.Context, o *options, w *watchFlags, logger *slog.Logger, stdout, stderr io.Writer) (e *engine.Engine, stop func(), err error) {
-	if w.commandTimeout < 0 || w.idleRenew < 0 {
-		return nil, nil, usagef("--command-timeout and --idle-renew must not be negative")
+	if w.commandTimeout < 0 || w.idleRenew < 0 || w.coalesce < 0 {
+		return nil, nil, usagef("--command-timeout, --idle-renew and --coalesce must not be negative")
 	}
 	var addr string
 	if w.listen != "" {
@@ -69,7 +72,7 @@ func startDaemon(ctx context.Context, o *options, w *watchFlags, logger *slog.Lo
 			return nil, nil, err
 		}
 	}
-	opts := []engine.Option{engine.WithTuning(host.Tuning{CommandTimeout: w.commandTimeout, IdleRenew: w.idleRenew})}
+	opts := []engine.Option{engine.WithTuning(host.Tuning{CommandTimeout: w.commandTimeout, IdleRenew: w.idleRenew, Coalesce: w.coalesce})}
 	if w.shard != "" {
 		sh, err := engine.ParseShard(w.shard)
 		if err != nil {

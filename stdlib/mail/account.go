@@ -40,6 +40,9 @@ type Account struct {
 	validity   uint32
 	viewNext   uint32 // UIDs below it are in m's view of selected (view.go)
 	selects    int    // SELECT and EXAMINE commands sent
+	// opened is the UIDVALIDITY each mailbox had when this connection
+	// selected it (view.go: a mailbox replaced under a connection).
+	opened map[string]uint32
 
 	journal map[string][]byte // records of moves in progress, without a state store
 	failed  int               // connects failed in a row (view.go)
@@ -136,7 +139,7 @@ func (a *Account) drop() {
 	if a.release != nil {
 		a.release()
 	}
-	a.m, a.release, a.selected = nil, nil, ""
+	a.m, a.release, a.selected, a.opened = nil, nil, "", nil
 }
 
 // check drops the connection after an abort (EOF, BYE, timeout...), so the
@@ -353,8 +356,15 @@ func (a *Account) selectBox(name string, readOnly bool) (*imaplib.IMAP4, uint32,
 		a.selected = ""
 		return nil, 0, fmt.Errorf("mail: %s: select %q: %w", a.Name(), name, a.check(err))
 	}
-	a.selected, a.selectedRO, a.validity, a.viewNext = name, info.ReadOnly, info.UIDValidity, info.UIDNext
 	a.selects++
+	if was, ok := a.opened[name]; ok && was != info.UIDValidity {
+		return a.reselectFresh(name, readOnly, was, info.UIDValidity)
+	}
+	if a.opened == nil {
+		a.opened = map[string]uint32{}
+	}
+	a.opened[name] = info.UIDValidity
+	a.selected, a.selectedRO, a.validity, a.viewNext = name, info.ReadOnly, info.UIDValidity, info.UIDNext
 	if !readOnly && info.ReadOnly {
 		return nil, 0, fmt.Errorf("mail: %s: mailbox %q is read-only", a.Name(), name)
 	}

@@ -161,7 +161,9 @@
 //	mail.on_change(acct:mailbox("INBOX"), function(changed, expunged) ... end)
 //
 // on_new hands the messages that arrive to fn as a set (a burst is one
-// call, or a few); on_change hands the messages whose flags changed and
+// call, or a few: after the server's news the trigger listens for more
+// for host.Tuning.Coalesce, 20ms by default, and mail that arrives while
+// a callback runs comes in the next one); on_change hands the messages whose flags changed and
 // the messages expunged (a set of UIDs only: they are gone). Both take an
 // options table {poll = "5m"}: the polling interval for servers without
 // IDLE. The watched mailboxes of one account share its connections

@@ -171,6 +171,14 @@ func (s *Set) Difference(o *Set) *Set {
 // one the UIDs were found under.
 func (p *part) open(readOnly bool) (*imaplib.IMAP4, error) {
 	a := p.mbox.acct
+	if was, ok := a.opened[p.mbox.name]; ok && p.validity != 0 && p.validity != staleValidity && was != p.validity {
+		// The set was found under another UIDVALIDITY than this
+		// connection saw: the mailbox was replaced since the connection
+		// selected it, or the set is older than the connection. Either
+		// way this connection's picture of the mailbox is not to be
+		// trusted (view.go), so the mailbox is selected on a new one.
+		a.replaceConn(p.mbox.name, was, p.validity)
+	}
 	m, v, err := a.selectBox(p.mbox.name, readOnly)
 	if err != nil {
 		return nil, err

@@ -82,6 +82,36 @@ func (a *Account) selectCurrent(name string, readOnly bool) (*imaplib.IMAP4, uin
 	return m, v, nil
 }
 
+// A mailbox replaced under a connection.
+//
+// When a mailbox is deleted and created again (or its index rebuilt), its
+// UIDVALIDITY changes. A server may keep, per session, state of the
+// mailbox it opened: Dovecot keeps a closed mailbox's index open in the
+// session's process for a few seconds for reuse, and a session that
+// selects the new mailbox of the same name through it can get a view that
+// never grows (NOOP reports nothing, STORE confirms nothing) and can
+// damage the new mailbox's index for other sessions. So a connection that
+// selected a mailbox under one UIDVALIDITY is not asked about it under
+// another: it is dropped, and the mailbox is selected on a new one. That
+// happens when a set names a UIDVALIDITY other than the one the
+// connection selected (part.open), or when the connection selects the
+// mailbox again and finds another one (selectBox).
+
+// replaceConn drops the connection, on which name was selected under the
+// UIDVALIDITY was, before the mailbox is selected again under now.
+func (a *Account) replaceConn(name string, was, now uint32) {
+	a.logger().Info("mail: mailbox replaced since this connection selected it; connecting again",
+		"account", a.Name(), "mailbox", name, "old_uidvalidity", was, "new_uidvalidity", now)
+	a.drop()
+}
+
+// reselectFresh selects name on a new connection, this one having found
+// it under another UIDVALIDITY than before.
+func (a *Account) reselectFresh(name string, readOnly bool, was, now uint32) (*imaplib.IMAP4, uint32, error) {
+	a.replaceConn(name, was, now)
+	return a.selectBox(name, readOnly)
+}
+
 // connFailure reports whether err is a failure of the connection or the
 // server (an abort: EOF, BYE, a timeout, a cut; a failed connect or an
 // unavailable server) rather than a refusal or a mistake.

@@ -66,6 +66,12 @@ import (
 // taken as handled: on a reset, mailscript prefers missing such a message
 // to handling one twice. Mail copied in with old dates (a migration)
 // counts as old.
+//
+// A set handed out before the change (kept by a rule between callbacks)
+// names UIDs of the old mailbox: reading or acting on it is an error
+// (ErrUIDValidity), never an action on other messages. Connections that
+// had the old mailbox selected are not asked about the new one: the
+// trigger's session and the rule's account connect again (view.go).
 
 // mark is the progress recorded for a mailbox.
 type mark struct {
@@ -183,6 +189,10 @@ type watcher struct {
 	// pollChanged tells from two STATUS results whether to look closer.
 	pollItems   []string
 	pollChanged func(prev, cur *imaplib.StatusData) bool
+	// newsAt is when the server's news that woke the watcher from IDLE
+	// was read, during the check it started (zero otherwise): for the
+	// latency of on_new (daemon.go).
+	newsAt time.Time
 }
 
 func (w *watcher) logger() *slog.Logger {
@@ -297,9 +307,20 @@ func (ws *watchSession) selectBox() error {
 	if err != nil {
 		return fmt.Errorf("mail: %s: examine %q: %w", ws.a.Name(), w.mbox, err)
 	}
+	if ws.info != nil && ws.info.UIDValidity != info.UIDValidity {
+		// The mailbox was replaced while this connection was open: its
+		// server-side state of the mailbox is not to be trusted (see
+		// Account.reselectFresh), so the next session starts afresh.
+		return fmt.Errorf("mail: %s: %q was replaced (UIDVALIDITY %d, now %d): %w",
+			ws.a.Name(), w.mbox, ws.info.UIDValidity, info.UIDValidity, errReplaced)
+	}
 	ws.info = info
 	return nil
 }
+
+// errReplaced ends a watch session whose mailbox was deleted and created
+// again under it; the next session catches up on a new connection.
+var errReplaced = errors.New("mail: mailbox replaced; watching it again on a new connection")
 
 // check looks again when the server reported news while it worked:
 // those reports were taken by its commands and will not wake IDLE.
@@ -309,6 +330,7 @@ func (ws *watchSession) check() error {
 		if err := ws.w.check(ws.ctx, ws.s, ws.m, ws.info); err != nil {
 			return err
 		}
+		ws.w.newsAt = time.Time{} // news taken since came with commands
 		if !news(ws.m) {
 			return nil
 		}
@@ -319,7 +341,8 @@ func (ws *watchSession) check() error {
 func (ws *watchSession) idle() error {
 	for {
 		ws.s.SetState(fmt.Sprintf("idle (uidvalidity %d)", ws.info.UIDValidity))
-		rs, err := ws.m.WaitIdleEvery(ws.ctx, ws.w.h.Tuning.WithDefaults().IdleRenew)
+		tun := ws.w.h.Tuning.WithDefaults()
+		rs, err := ws.m.WaitIdleBurst(ws.ctx, tun.IdleRenew, tun.Coalesce)
 		if err != nil {
 			if ws.ctx.Err() != nil {
 				return nil
@@ -334,10 +357,25 @@ func (ws *watchSession) idle() error {
 			}
 		}
 		ws.s.SetState("checking")
-		if err := ws.check(); err != nil {
+		ws.w.newsAt = firstReceived(rs)
+		err = ws.check()
+		ws.w.newsAt = time.Time{}
+		if err != nil {
 			return err
 		}
 	}
+}
+
+// firstReceived returns when the first of rs was read (zero when
+// unknown).
+func firstReceived(rs []imaplib.IdleResponse) time.Time {
+	var t time.Time
+	for _, r := range rs {
+		if !r.Received.IsZero() && (t.IsZero() || r.Received.Before(t)) {
+			t = r.Received
+		}
+	}
+	return t
 }
 
 // poll is the loop of a server without IDLE: poll STATUS outside the
@@ -493,7 +531,9 @@ func (t *NewMailTrigger) deliver(ctx context.Context, s host.Sink, validity uint
 	st := t.w.h.State
 	handled, stopped := true, false
 	var saveErr error
+	newsAt := t.w.newsAt
 	err := s.Deliver(func(L *lua.LState) error {
+		timeNews(s, newsAt)
 		bt, grouped := st.(host.Batcher)
 		if grouped {
 			bt.Begin()
