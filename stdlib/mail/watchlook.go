@@ -196,7 +196,7 @@ func (l *lane) wait(gen int) error {
 		// Mail arrived while the lane looked: a burst, likely still
 		// coming. Let it settle a moment so that one look takes it.
 		l.settle = false
-		due = time.Now().Add(imaplib.DefaultBurstInterval)
+		due = time.Now().Add(l.tun.Coalesce)
 	}
 	wctx, cancel := context.WithCancel(l.ctx)
 	defer cancel()
@@ -207,12 +207,21 @@ func (l *lane) wait(gen int) error {
 	}
 	defer context.AfterFunc(wake, cancel)()
 	if l.notify || l.primary != "" {
-		rs, err := l.m.WaitIdleEvery(wctx, l.tun.IdleRenew)
+		rs, err := l.m.WaitIdleBurst(wctx, l.tun.IdleRenew, l.tun.Coalesce)
 		if err != nil && (wctx.Err() == nil || l.ctx.Err() != nil) {
 			return err
 		}
 		if err := l.told(rs); err != nil {
 			return err
+		}
+		// The members told of news time it from when the news came
+		// (the latency metric), as a watcher with its own connection does.
+		if at := firstReceived(rs); !at.IsZero() {
+			for _, r := range l.members {
+				if r.dirty && r.w.newsAt.IsZero() {
+					r.w.newsAt = at
+				}
+			}
 		}
 	} else {
 		<-wctx.Done()
