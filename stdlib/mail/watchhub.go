@@ -77,6 +77,9 @@ type member struct {
 	last   *imaplib.StatusData // taken before the last look
 	due    time.Time           // next poll
 	dirty  bool                // to look at
+	// validity is the UIDVALIDITY the last look found (the state says
+	// it, as a watcher with its own connection's does).
+	validity uint32
 }
 
 // hub is the watchers of one account.

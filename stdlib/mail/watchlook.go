@@ -66,6 +66,7 @@ func (l *lane) look(r *member) error {
 		return err
 	}
 	l.selected = r.w.mbox
+	r.validity = ws.info.UIDValidity
 	err := ws.check()
 	if err != nil && (r.ctx.Err() != nil || errors.Is(err, host.ErrStopped)) {
 		return nil // its rule stopped: the messages come again to its next run
@@ -158,7 +159,7 @@ func (l *lane) setStates() {
 		case r.polled:
 			r.s.SetState(fmt.Sprintf("polling every %s (%s)", l.pollEvery(r), l.pollReason(r)))
 		case l.notify:
-			r.s.SetState(fmt.Sprintf("idle with NOTIFY (one connection watches the account's %d mailboxes)", l.countPrimary()))
+			r.s.SetState(fmt.Sprintf("idle with NOTIFY (uidvalidity %d; one connection watches the account's %d mailboxes)", r.validity, l.countPrimary()))
 		default:
 			r.s.SetState(fmt.Sprintf("idle (on the account's shared connection, which also polls %d mailboxes)", others))
 		}
