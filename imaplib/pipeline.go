@@ -1,0 +1,138 @@
+package imaplib
+
+import (
+	"errors"
+	"strings"
+)
+
+// UIDFetchPipeline fetches items of several batches of messages with up to
+// depth UID FETCH commands in flight on the connection: it sends the first
+// depth batches at once, and each time the oldest command completes it
+// sends the next batch, so the server always has work queued and the
+// client never waits a whole round trip between batches.
+//
+// next hands out the batches (false when there are no more); it is called
+// only between commands, so several connections may draw batches from one
+// shared queue. Each message is handed to message as soon as its response
+// has been read, as UIDFetchStream does (literal, when not nil, receives
+// the literals as they come off the network): nothing waits for a whole
+// batch, and memory stays bounded by one response however many batches
+// are fetched. Messages come in the order the server sends them; FETCH
+// responses about other messages stay filed for Response("FETCH").
+//
+// When a callback returns an error or the server refuses a batch,
+// UIDFetchPipeline sends no more batches, reads the answers of those in
+// flight (the connection stays usable) and returns the first error. A
+// batch too long for one command line is split over several commands.
+// depth of 0 or less means 1: one command at a time.
+func (m *IMAP4) UIDFetchPipeline(next func() (SeqSet, bool), items string, depth int, literal LiteralFunc, message func(*FetchData) error) error {
+	if strings.TrimSpace(items) == "" {
+		return newError(KindValue, nil, "no fetch items")
+	}
+	items = parenthesise(items)
+	depth = max(depth, 1)
+	p := &pipeline{m: m, next: next, items: items, st: &fetchStream{literal: literal, message: message}}
+	return p.run(depth)
+}
+
+// pipeline is the state of one UIDFetchPipeline.
+type pipeline struct {
+	m       *IMAP4
+	next    func() (SeqSet, bool)
+	items   string
+	st      *fetchStream
+	pending []SeqSet // pieces of the current batch not yet sent
+	flight  []string // tags in flight, oldest first
+	sets    []SeqSet // the UIDs of each command in flight
+	err     error    // the first refusal or callback error
+	done    bool     // next said there are no more batches
+}
+
+func (p *pipeline) run(depth int) error {
+	m := p.m
+	for {
+		for p.err == nil && p.st.err == nil && len(p.flight) < depth {
+			set, ok := p.piece()
+			if !ok {
+				break
+			}
+			tag, err := m.send(&command{name: "UID", args: []any{"FETCH", set.String(), p.items}})
+			if err != nil {
+				if errors.Is(err, ErrAbort) {
+					return err
+				}
+				p.err = err
+				break
+			}
+			p.flight = append(p.flight, tag)
+			p.sets = append(p.sets, set)
+			p.watch()
+		}
+		if len(p.flight) == 0 {
+			break
+		}
+		if err := p.await(); err != nil {
+			return err
+		}
+	}
+	if p.err != nil {
+		return p.err
+	}
+	return p.st.err
+}
+
+// piece returns the next command's UIDs: the next piece of the current
+// batch, or of a new one.
+func (p *pipeline) piece() (SeqSet, bool) {
+	for len(p.pending) == 0 {
+		if p.done {
+			return SeqSet{}, false
+		}
+		set, ok := p.next()
+		if !ok {
+			p.done = true
+			return SeqSet{}, false
+		}
+		p.pending = set.Split(setBudget(len("UID FETCH  ") + len(p.items)))
+	}
+	set := p.pending[0]
+	p.pending = p.pending[1:]
+	return set, true
+}
+
+// watch makes the stream accept the messages of every command in flight.
+func (p *pipeline) watch() {
+	var all SeqSet
+	for _, s := range p.sets {
+		all = all.Union(s)
+	}
+	p.st.set, p.st.star = all, all.Contains(Star)
+}
+
+// await reads responses until the oldest command in flight completes.
+func (p *pipeline) await() error {
+	m := p.m
+	tag := p.flight[0]
+	for m.tagged[tag] == nil {
+		if err := m.checkBye(); err != nil {
+			return err
+		}
+		if err := m.streamResponse(p.st); err != nil {
+			return err
+		}
+	}
+	p.flight, p.sets = p.flight[1:], p.sets[1:]
+	p.watch()
+	typ, dat, err := m.complete("UID", tag)
+	switch {
+	case err != nil && errors.Is(err, ErrAbort):
+		return err
+	case err != nil:
+		if p.err == nil {
+			p.err = err
+		}
+	case typ != "OK" && p.err == nil:
+		p.err = refused("UID FETCH", typ, dat)
+	}
+	return nil
+}
