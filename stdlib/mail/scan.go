@@ -1,0 +1,190 @@
+package mail
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/mailscript/mailscript/imaplib"
+)
+
+// Scans: reading an item of every message of a part (the header fields of
+// a match, the bodies of a body match) without holding the mailbox in
+// memory and without waiting on the network more than needed.
+//
+// The part's UIDs are cut into batches; each connection keeps up to
+// scanDepth UID FETCH commands in flight (imaplib.UIDFetchPipeline) and
+// hands each message to the scan's function as soon as its response is
+// read, so decoding and matching overlap the transfer and memory holds a
+// few responses, not the set. A set above scanSplit messages is spread
+// over the account's own connection and connections of its scan pool
+// (pool.go), which draw batches from one queue until it is empty.
+
+// scanBatch is how many messages one UID FETCH of header fields asks for.
+const scanBatch = 1000
+
+// scanDepth is how many UID FETCH commands a connection keeps in flight.
+const scanDepth = 2
+
+// scanSplit is the size of set above which a scan uses pool connections.
+const scanSplit = 4 * scanBatch
+
+// batchQueue hands out the batches of a scan to its connections. A
+// connection that failed puts back the batches it had taken, for another.
+type batchQueue struct {
+	mu      sync.Mutex
+	batches []imaplib.SeqSet
+	stop    bool
+}
+
+func (q *batchQueue) next() (imaplib.SeqSet, bool) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.stop || len(q.batches) == 0 {
+		return imaplib.SeqSet{}, false
+	}
+	b := q.batches[0]
+	q.batches = q.batches[1:]
+	return b, true
+}
+
+func (q *batchQueue) putBack(b []imaplib.SeqSet) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.batches = append(q.batches, b...)
+}
+
+func (q *batchQueue) halt() {
+	q.mu.Lock()
+	q.stop = true
+	q.mu.Unlock()
+}
+
+func (q *batchQueue) empty() bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.stop || len(q.batches) == 0
+}
+
+// scan fetches items of every message of p through m (the account's
+// connection, p's mailbox selected) and calls fn for each, in the order
+// the server sends them. fn may be called from several goroutines at once
+// and, when a pool connection failed midway, more than once for a message.
+func (a *Account) scan(m *imaplib.IMAP4, p *part, items string, batch int, fn func(*imaplib.FetchData) error) error {
+	q := &batchQueue{batches: p.uids.SplitCount(batch)}
+	uids := p.uids
+	var fnErr error // the first error of fn, on whichever connection
+	var mu sync.Mutex
+	each := func(f *imaplib.FetchData) error {
+		if f.UID == 0 || !uids.Contains(f.UID) {
+			return nil
+		}
+		err := fn(f)
+		if err != nil {
+			mu.Lock()
+			if fnErr == nil {
+				fnErr = err
+			}
+			mu.Unlock()
+			q.halt()
+		}
+		return err
+	}
+	var wg sync.WaitGroup
+	if n := a.cfg.scanConnections() - 1; n > 0 && p.uids.Len() > scanSplit {
+		a.helpers(&wg, q, p, n, items, each)
+	}
+	var err error
+	for err == nil {
+		err = m.UIDFetchPipeline(q.next, items, scanDepth, nil, each)
+		if err != nil {
+			q.halt()
+		}
+		wg.Wait()
+		if q.empty() {
+			break
+		}
+		// A helper failed after this connection had drawn its last
+		// batch: fetch what it left.
+	}
+	if fnErr != nil {
+		return fnErr
+	}
+	if err != nil {
+		return fmt.Errorf("mail: %s: fetch %q: %w", a.Name(), p.mbox.name, a.check(err))
+	}
+	return nil
+}
+
+// helpers starts up to n pool connections working on q, each in its own
+// goroutine (counted in wg).
+func (a *Account) helpers(wg *sync.WaitGroup, q *batchQueue, p *part, n int, items string, each func(*imaplib.FetchData) error) {
+	pool := poolOf(&a.cfg)
+	conns, permits := pool.take(n, a.cfg.scanConnections()-1)
+	if len(conns)+permits == 0 {
+		return
+	}
+	secret, oauth, err := a.secret()
+	if err != nil {
+		for range permits {
+			pool.failed(false)
+		}
+		permits = 0
+	}
+	want := a.validity
+	ctx := a.ctx()
+	work := func(c *poolConn) {
+		defer wg.Done()
+		stop := context.AfterFunc(ctx, func() { c.m.Close() })
+		healthy := a.helperScan(c, q, p, want, items, each) == nil
+		pool.give(c, stop() && healthy)
+	}
+	for _, c := range conns {
+		wg.Add(1)
+		go work(c)
+	}
+	for range permits {
+		wg.Add(1)
+		go func() {
+			c, err := a.openPoolConn(secret, oauth)
+			if err != nil {
+				wg.Done()
+				pool.failed(true)
+				a.logger().Info("mail: scan pool: the server refused another connection; scanning with fewer", "account", a.Name(), "err", err.Error())
+				return
+			}
+			work(c)
+		}()
+	}
+}
+
+// errValidity is a pool connection that finds another UIDVALIDITY than the
+// scan's.
+var errValidity = errors.New("mail: pool connection: UIDVALIDITY differs")
+
+// helperScan runs batches of q on a pool connection; on failure it puts
+// back the batches it took, for the others.
+func (a *Account) helperScan(c *poolConn, q *batchQueue, p *part, want uint32, items string, each func(*imaplib.FetchData) error) error {
+	v, err := c.examine(p.mbox.name)
+	if err != nil {
+		return err
+	}
+	if want != 0 && v != want {
+		return errValidity
+	}
+	var taken []imaplib.SeqSet
+	next := func() (imaplib.SeqSet, bool) {
+		b, ok := q.next()
+		if ok {
+			taken = append(taken, b)
+		}
+		return b, ok
+	}
+	err = c.m.UIDFetchPipeline(next, items, scanDepth, nil, each)
+	if err != nil {
+		q.putBack(taken)
+		a.logger().Debug("mail: scan pool: a connection failed; its batches go to the others", "account", a.Name(), "err", err.Error())
+	}
+	return err
+}
