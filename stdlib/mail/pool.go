@@ -113,14 +113,19 @@ func (p *scanPool) take(n, size int) (conns []*poolConn, permits int) {
 }
 
 // failed gives back a permit whose connection could not be opened; when
-// refused, the pool opens no new connection for a while.
-func (p *scanPool) failed(refused bool) {
+// refused, the pool opens no new connection for a while. It reports
+// whether this turned the pool off.
+func (p *scanPool) failed(refused bool) bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.open--
-	if refused {
-		p.off = time.Now().Add(poolOffFor)
+	if !refused {
+		return false
 	}
+	now := time.Now()
+	wasOff := now.Before(p.off)
+	p.off = now.Add(poolOffFor)
+	return !wasOff
 }
 
 // give takes back a lent connection: kept for the next scan when healthy,

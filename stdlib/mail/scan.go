@@ -14,21 +14,23 @@ import (
 // memory and without waiting on the network more than needed.
 //
 // The part's UIDs are cut into batches; each connection keeps up to
-// scanDepth UID FETCH commands in flight (imaplib.UIDFetchPipeline) and
+// scanTuning.depth UID FETCH commands in flight (imaplib.UIDFetchPipeline) and
 // hands each message to the scan's function as soon as its response is
 // read, so decoding and matching overlap the transfer and memory holds a
-// few responses, not the set. A set above scanSplit messages is spread
+// few responses, not the set. A set above scanTuning.split messages is spread
 // over the account's own connection and connections of its scan pool
 // (pool.go), which draw batches from one queue until it is empty.
 
-// scanBatch is how many messages one UID FETCH of header fields asks for.
-const scanBatch = 1000
-
-// scanDepth is how many UID FETCH commands a connection keeps in flight.
-const scanDepth = 2
-
-// scanSplit is the size of set above which a scan uses pool connections.
-const scanSplit = 4 * scanBatch
+// scanTuning sets the shape of scans (a variable so that benchmarks can
+// compare shapes).
+var scanTuning = struct {
+	// batch is how many messages one UID FETCH of header fields asks for.
+	batch int
+	// depth is how many UID FETCH commands a connection keeps in flight.
+	depth int
+	// split is the size of set above which a scan uses pool connections.
+	split int
+}{batch: 1000, depth: 2, split: 4000}
 
 // batchQueue hands out the batches of a scan to its connections. A
 // connection that failed puts back the batches it had taken, for another.
@@ -92,12 +94,12 @@ func (a *Account) scan(m *imaplib.IMAP4, p *part, items string, batch int, fn fu
 		return err
 	}
 	var wg sync.WaitGroup
-	if n := a.cfg.scanConnections() - 1; n > 0 && p.uids.Len() > scanSplit {
+	if n := a.cfg.scanConnections() - 1; n > 0 && p.uids.Len() > scanTuning.split {
 		a.helpers(&wg, q, p, n, items, each)
 	}
 	var err error
 	for err == nil {
-		err = m.UIDFetchPipeline(q.next, items, scanDepth, nil, each)
+		err = m.UIDFetchPipeline(q.next, items, scanTuning.depth, nil, each)
 		if err != nil {
 			q.halt()
 		}
@@ -150,8 +152,10 @@ func (a *Account) helpers(wg *sync.WaitGroup, q *batchQueue, p *part, n int, ite
 			c, err := a.openPoolConn(secret, oauth)
 			if err != nil {
 				wg.Done()
-				pool.failed(true)
-				a.logger().Info("mail: scan pool: the server refused another connection; scanning with fewer", "account", a.Name(), "err", err.Error())
+				if !pool.failed(true) {
+					return
+				}
+				a.logger().Info("mail: scan pool: the server refused another connection; scanning with fewer for a while", "account", a.Name(), "err", err.Error())
 				return
 			}
 			work(c)
@@ -181,7 +185,7 @@ func (a *Account) helperScan(c *poolConn, q *batchQueue, p *part, want uint32, i
 		}
 		return b, ok
 	}
-	err = c.m.UIDFetchPipeline(next, items, scanDepth, nil, each)
+	err = c.m.UIDFetchPipeline(next, items, scanTuning.depth, nil, each)
 	if err != nil {
 		q.putBack(taken)
 		a.logger().Debug("mail: scan pool: a connection failed; its batches go to the others", "account", a.Name(), "err", err.Error())

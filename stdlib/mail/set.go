@@ -359,7 +359,7 @@ func (mt *Match) matchPart(p *part, fields []string, why []journal.Reason) (imap
 	if len(fields) > 0 {
 		item := "(UID BODY.PEEK[HEADER.FIELDS (" + strings.Join(quoteFields(fields), " ") + ")])"
 		var found []uint32
-		err := a.scan(m, p, item, scanBatch, func(f *imaplib.FetchData) error {
+		err := a.scan(m, p, item, scanTuning.batch, func(f *imaplib.FetchData) error {
 			h := email.Parse(headerSection(f))
 			if !mt.matchHeader(h) {
 				return nil

@@ -1,0 +1,17 @@
+package mail
+
+// SetScanTuning sets the batch size, pipeline depth and pool threshold
+// of scans (0 keeps a value) and returns a function that restores them.
+func SetScanTuning(batch, depth, split int) (restore func()) {
+	old := scanTuning
+	if batch != 0 {
+		scanTuning.batch = batch
+	}
+	if depth != 0 {
+		scanTuning.depth = depth
+	}
+	if split != 0 {
+		scanTuning.split = split
+	}
+	return func() { scanTuning = old }
+}
