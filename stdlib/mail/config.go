@@ -73,7 +73,7 @@ type Config struct {
 	// host's submission port with STARTTLS and the same credentials.
 	SMTP *SMTPConfig
 	// ScanConnections is how many connections a scan of a large set
-	// (match, messages) may work over, the account's own included: the
+	// (match) may work over, the account's own included: the
 	// others come from a pool per account shared by the whole process
 	// (DefaultScanConnections when 0; 1 turns the pool off).
 	ScanConnections int
