@@ -7,9 +7,10 @@ import (
 
 // UIDFetchPipeline fetches items of several batches of messages with up to
 // depth UID FETCH commands in flight on the connection: it sends the first
-// depth batches at once, and each time the oldest command completes it
-// sends the next batch, so the server always has work queued and the
-// client never waits a whole round trip between batches.
+// depth batches at once, and each time half of them are answered it sends
+// as many more, so the server always has work queued, the client never
+// waits a whole round trip between batches, and a long scan costs few
+// round trips.
 //
 // next hands out the batches (false when there are no more); it is called
 // only between commands, so several connections may draw batches from one
@@ -46,12 +47,15 @@ type pipeline struct {
 	sets    []SeqSet // the UIDs of each command in flight
 	err     error    // the first refusal or callback error
 	done    bool     // next said there are no more batches
+	filling bool     // sending a burst of commands
 }
 
 func (p *pipeline) run(depth int) error {
 	m := p.m
 	for {
-		for p.err == nil && p.st.err == nil && len(p.flight) < depth {
+		// Refill when half the commands are answered: a burst of
+		// commands costs one round trip however many it holds.
+		for p.err == nil && p.st.err == nil && len(p.flight) < depth && (len(p.flight) <= depth/2 || p.filling) {
 			set, ok := p.piece()
 			if !ok {
 				break
@@ -67,7 +71,9 @@ func (p *pipeline) run(depth int) error {
 			p.flight = append(p.flight, tag)
 			p.sets = append(p.sets, set)
 			p.watch()
+			p.filling = true
 		}
+		p.filling = false
 		if len(p.flight) == 0 {
 			break
 		}

@@ -8,7 +8,7 @@ func SetScanTuning(batch, depth, split int) (restore func()) {
 		scanTuning.batch = batch
 	}
 	if depth != 0 {
-		scanTuning.depth = depth
+		scanTuning.depth, scanTuning.solo = depth, depth
 	}
 	if split != 0 {
 		scanTuning.split = split

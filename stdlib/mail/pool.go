@@ -59,8 +59,10 @@ type scanPool struct {
 	mu   sync.Mutex
 	idle []*poolConn
 	open int       // connections open or being opened
-	peak int       // most connections open at once, for tests
 	off  time.Time // no new connection before then
+	// back is signalled when a connection comes back or a permit is
+	// returned (settle waits on it).
+	back *sync.Cond
 }
 
 // poolConn is a connection of a pool.
@@ -84,6 +86,7 @@ func poolOf(c *Config) *scanPool {
 	p := scanPools.m[key]
 	if p == nil {
 		p = &scanPool{}
+		p.back = sync.NewCond(&p.mu)
 		scanPools.m[key] = p
 	}
 	return p
@@ -108,7 +111,6 @@ func (p *scanPool) take(n, size int) (conns []*poolConn, permits int) {
 		p.open++
 		permits++
 	}
-	p.peak = max(p.peak, p.open)
 	return conns, permits
 }
 
@@ -119,6 +121,7 @@ func (p *scanPool) failed(refused bool) bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.open--
+	p.back.Broadcast()
 	if !refused {
 		return false
 	}
@@ -133,6 +136,7 @@ func (p *scanPool) failed(refused bool) bool {
 func (p *scanPool) give(c *poolConn, healthy bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	defer p.back.Broadcast()
 	if !healthy {
 		p.open--
 		c.m.Close()
@@ -157,6 +161,16 @@ func (p *scanPool) expire(c *poolConn) {
 	p.mu.Unlock()
 }
 
+// settle waits until every connection of the pool is back (none lent or
+// being opened).
+func (p *scanPool) settle() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for p.open > len(p.idle) {
+		p.back.Wait()
+	}
+}
+
 // drain logs out the idle connections (tests, and a host that wants to
 // leave the server nothing open).
 func (p *scanPool) drain() {
@@ -171,10 +185,11 @@ func (p *scanPool) drain() {
 	}
 }
 
-// CloseScanPools logs out the idle connections of every account's scan
-// pool. Connections a scan is using are not touched. A program that
-// embeds the engine may call it when it stops; the pools log out unused
-// connections by themselves after a short while anyway.
+// CloseScanPools waits for the connections of every account's scan pool
+// to come back from the scans using them (or from being opened) and logs
+// them out. A program that embeds the engine may call it when it stops,
+// after its runs ended; the pools log out unused connections by
+// themselves after a short while anyway.
 func CloseScanPools() {
 	scanPools.Lock()
 	pools := make([]*scanPool, 0, len(scanPools.m))
@@ -183,6 +198,7 @@ func CloseScanPools() {
 	}
 	scanPools.Unlock()
 	for _, p := range pools {
+		p.settle()
 		p.drain()
 	}
 }

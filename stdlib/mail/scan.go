@@ -13,8 +13,8 @@ import (
 // a match, the bodies of a body match) without holding the mailbox in
 // memory and without waiting on the network more than needed.
 //
-// The part's UIDs are cut into batches; each connection keeps up to
-// scanTuning.depth UID FETCH commands in flight (imaplib.UIDFetchPipeline) and
+// The part's UIDs are cut into batches; each connection keeps several
+// UID FETCH commands in flight (imaplib.UIDFetchPipeline) and
 // hands each message to the scan's function as soon as its response is
 // read, so decoding and matching overlap the transfer and memory holds a
 // few responses, not the set. A set above scanTuning.split messages is spread
@@ -26,18 +26,26 @@ import (
 var scanTuning = struct {
 	// batch is how many messages one UID FETCH of header fields asks for.
 	batch int
-	// depth is how many UID FETCH commands a connection keeps in flight.
+	// depth is how many UID FETCH commands a connection keeps in flight
+	// while it shares the batches with pool connections: few, so that
+	// the batches spread.
 	depth int
+	// solo is that number for a connection scanning alone: many, so that
+	// the whole scan costs a round trip or a few.
+	solo int
 	// split is the size of set above which a scan uses pool connections.
 	split int
-}{batch: 1000, depth: 2, split: 4000}
+}{batch: 1000, depth: 4, solo: 64, split: 4000}
 
-// batchQueue hands out the batches of a scan to its connections. A
-// connection that failed puts back the batches it had taken, for another.
+// batchQueue hands out the batches of a scan to its connections. A pool
+// connection joins while there is work left and the scan has not ended;
+// one that failed puts back the batches it had taken, for another.
 type batchQueue struct {
 	mu      sync.Mutex
 	batches []imaplib.SeqSet
-	stop    bool
+	stop    bool // halted: no more batches for anyone
+	closed  bool // no more connections join
+	workers sync.WaitGroup
 }
 
 func (q *batchQueue) next() (imaplib.SeqSet, bool) {
@@ -49,6 +57,28 @@ func (q *batchQueue) next() (imaplib.SeqSet, bool) {
 	b := q.batches[0]
 	q.batches = q.batches[1:]
 	return b, true
+}
+
+// join reports whether a pool connection may start working; when it may,
+// it must call leave at the end.
+func (q *batchQueue) join() bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.stop || q.closed || len(q.batches) == 0 {
+		return false
+	}
+	q.workers.Add(1)
+	return true
+}
+
+func (q *batchQueue) leave() { q.workers.Done() }
+
+// close lets no more connections join and waits for those working.
+func (q *batchQueue) close() {
+	q.mu.Lock()
+	q.closed = true
+	q.mu.Unlock()
+	q.workers.Wait()
 }
 
 func (q *batchQueue) putBack(b []imaplib.SeqSet) {
@@ -93,21 +123,23 @@ func (a *Account) scan(m *imaplib.IMAP4, p *part, items string, batch int, fn fu
 		}
 		return err
 	}
-	var wg sync.WaitGroup
+	depth := scanTuning.solo
 	if n := a.cfg.scanConnections() - 1; n > 0 && p.uids.Len() > scanTuning.split {
-		a.helpers(&wg, q, p, n, items, each)
+		if a.helpers(q, p, n, items, each) > 0 {
+			depth = scanTuning.depth
+		}
 	}
 	var err error
-	for err == nil {
-		err = m.UIDFetchPipeline(q.next, items, scanTuning.depth, nil, each)
+	for {
+		err = m.UIDFetchPipeline(q.next, items, depth, nil, each)
 		if err != nil {
 			q.halt()
 		}
-		wg.Wait()
-		if q.empty() {
+		q.close()
+		if err != nil || q.empty() {
 			break
 		}
-		// A helper failed after this connection had drawn its last
+		// A pool connection failed after this one had drawn its last
 		// batch: fetch what it left.
 	}
 	if fnErr != nil {
@@ -119,13 +151,14 @@ func (a *Account) scan(m *imaplib.IMAP4, p *part, items string, batch int, fn fu
 	return nil
 }
 
-// helpers starts up to n pool connections working on q, each in its own
-// goroutine (counted in wg).
-func (a *Account) helpers(wg *sync.WaitGroup, q *batchQueue, p *part, n int, items string, each func(*imaplib.FetchData) error) {
+// helpers starts up to n pool connections for q, each in its own
+// goroutine, and returns how many. A connection that is ready after the
+// scan's end goes back to the pool unused: the scan does not wait for it.
+func (a *Account) helpers(q *batchQueue, p *part, n int, items string, each func(*imaplib.FetchData) error) int {
 	pool := poolOf(&a.cfg)
 	conns, permits := pool.take(n, a.cfg.scanConnections()-1)
 	if len(conns)+permits == 0 {
-		return
+		return 0
 	}
 	secret, oauth, err := a.secret()
 	if err != nil {
@@ -137,30 +170,26 @@ func (a *Account) helpers(wg *sync.WaitGroup, q *batchQueue, p *part, n int, ite
 	want := a.validity
 	ctx := a.ctx()
 	work := func(c *poolConn) {
-		defer wg.Done()
 		stop := context.AfterFunc(ctx, func() { c.m.Close() })
 		healthy := a.helperScan(c, q, p, want, items, each) == nil
 		pool.give(c, stop() && healthy)
 	}
 	for _, c := range conns {
-		wg.Add(1)
 		go work(c)
 	}
 	for range permits {
-		wg.Add(1)
 		go func() {
 			c, err := a.openPoolConn(secret, oauth)
 			if err != nil {
-				wg.Done()
-				if !pool.failed(true) {
-					return
+				if pool.failed(true) {
+					a.logger().Info("mail: scan pool: the server refused another connection; scanning with fewer for a while", "account", a.Name(), "err", err.Error())
 				}
-				a.logger().Info("mail: scan pool: the server refused another connection; scanning with fewer for a while", "account", a.Name(), "err", err.Error())
 				return
 			}
 			work(c)
 		}()
 	}
+	return len(conns) + permits
 }
 
 // errValidity is a pool connection that finds another UIDVALIDITY than the
@@ -177,6 +206,10 @@ func (a *Account) helperScan(c *poolConn, q *batchQueue, p *part, want uint32, i
 	if want != 0 && v != want {
 		return errValidity
 	}
+	if !q.join() {
+		return nil
+	}
+	defer q.leave()
 	var taken []imaplib.SeqSet
 	next := func() (imaplib.SeqSet, bool) {
 		b, ok := q.next()

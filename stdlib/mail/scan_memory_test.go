@@ -23,9 +23,11 @@ import (
 // ("invoice N" for every seventh, "note N" otherwise) padded to about
 // 500 bytes. It answers the few commands a scan sends.
 type bigServer struct {
-	ln net.Listener
-	n  int
-	wg sync.WaitGroup
+	ln    net.Listener
+	n     int
+	wg    sync.WaitGroup
+	mu    sync.Mutex
+	conns []net.Conn
 }
 
 func startBigServer(t *testing.T, n int) *bigServer {
@@ -43,6 +45,9 @@ func startBigServer(t *testing.T, n int) *bigServer {
 			if err != nil {
 				return
 			}
+			s.mu.Lock()
+			s.conns = append(s.conns, c)
+			s.mu.Unlock()
 			s.wg.Add(1)
 			go func() {
 				defer s.wg.Done()
@@ -52,8 +57,13 @@ func startBigServer(t *testing.T, n int) *bigServer {
 		}
 	}()
 	t.Cleanup(func() {
-		ln.Close()
 		mail.CloseScanPools()
+		ln.Close()
+		s.mu.Lock()
+		for _, c := range s.conns {
+			c.Close()
+		}
+		s.mu.Unlock()
 		s.wg.Wait()
 	})
 	return s
