@@ -30,6 +30,9 @@ func (m *IMAP4) UIDFetchPipeline(next func() (SeqSet, bool), items string, depth
 	if strings.TrimSpace(items) == "" {
 		return newError(KindValue, nil, "no fetch items")
 	}
+	if next == nil {
+		return newError(KindValue, nil, "no batches to fetch")
+	}
 	items = parenthesise(items)
 	depth = max(depth, 1)
 	p := &pipeline{m: m, next: next, items: items, st: &fetchStream{literal: literal, message: message}}
@@ -60,7 +63,7 @@ func (p *pipeline) run(depth int) error {
 			if !ok {
 				break
 			}
-			tag, err := m.send(&command{name: "UID", args: []any{"FETCH", set.String(), p.items}})
+			tag, err := m.send(&command{name: "UID", args: []any{"FETCH", set.String(), p.items}, buffered: true})
 			if err != nil {
 				if errors.Is(err, ErrAbort) {
 					return err
@@ -72,6 +75,11 @@ func (p *pipeline) run(depth int) error {
 			p.sets = append(p.sets, set)
 			p.watch()
 			p.filling = true
+		}
+		if p.filling {
+			if err := m.flush(); err != nil {
+				return err
+			}
 		}
 		p.filling = false
 		if len(p.flight) == 0 {

@@ -1,5 +1,7 @@
 package mail
 
+import "time"
+
 // SetScanTuning sets the batch size, pipeline depth and pool threshold
 // of scans (0 keeps a value) and returns a function that restores them.
 func SetScanTuning(batch, depth, split int) (restore func()) {
@@ -14,4 +16,14 @@ func SetScanTuning(batch, depth, split int) (restore func()) {
 		scanTuning.split = split
 	}
 	return func() { scanTuning = old }
+}
+
+// SetScanSlow sets the round trip above which scans stay on one
+// connection and returns a function that restores it: tests that need
+// the pool set it high, so that a busy machine does not look like a slow
+// link.
+func SetScanSlow(d time.Duration) (restore func()) {
+	old := scanTuning.slow
+	scanTuning.slow = d
+	return func() { scanTuning.slow = old }
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/mailscript/mailscript/imaplib"
 )
@@ -19,7 +20,10 @@ import (
 // read, so decoding and matching overlap the transfer and memory holds a
 // few responses, not the set. A set above scanTuning.split messages is spread
 // over the account's own connection and connections of its scan pool
-// (pool.go), which draw batches from one queue until it is empty.
+// (pool.go), which draw batches from one queue until it is empty, unless
+// the link is slow (the connection's last command took longer than
+// scanTuning.slow): then one connection with a deep pipeline is faster
+// and costs fewer round trips.
 
 // scanTuning sets the shape of scans (a variable so that benchmarks can
 // compare shapes).
@@ -35,7 +39,11 @@ var scanTuning = struct {
 	solo int
 	// split is the size of set above which a scan uses pool connections.
 	split int
-}{batch: 1000, depth: 4, solo: 64, split: 4000}
+	// slow is the round trip above which a scan stays on its connection:
+	// over a slow link a deep pipeline on one connection beats several
+	// connections, each of which costs round trips to set up and refill.
+	slow time.Duration
+}{batch: 1000, depth: 4, solo: 64, split: 4000, slow: 5 * time.Millisecond}
 
 // batchQueue hands out the batches of a scan to its connections. A pool
 // connection joins while there is work left and the scan has not ended;
@@ -124,7 +132,7 @@ func (a *Account) scan(m *imaplib.IMAP4, p *part, items string, batch int, fn fu
 		return err
 	}
 	depth := scanTuning.solo
-	if n := a.cfg.scanConnections() - 1; n > 0 && p.uids.Len() > scanTuning.split {
+	if n := a.cfg.scanConnections() - 1; n > 0 && p.uids.Len() > scanTuning.split && m.LastCommandTook() < scanTuning.slow {
 		if a.helpers(q, p, n, items, each) > 0 {
 			depth = scanTuning.depth
 		}

@@ -41,6 +41,7 @@ func BenchmarkScan10000(b *testing.B) {
 		{name: "pool3", conns: 3},
 	}
 	defer mail.CloseScanPools()
+	defer mail.SetScanSlow(time.Hour)()
 	scan := func(i int) time.Duration {
 		sh := &shapes[i]
 		defer mail.SetScanTuning(sh.batch, sh.depth, 0)()

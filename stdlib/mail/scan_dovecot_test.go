@@ -114,6 +114,7 @@ func mailboxIDs(t *testing.T, m *imaplib.IMAP4, box string) map[string]bool {
 // moves leaves exactly the matching messages in Archive, read through a
 // second connection.
 func TestScanPoolShared(t *testing.T) {
+	defer mail.SetScanSlow(time.Hour)()
 	srv := dovecottest.Start(t)
 	inbox, _ := scanMessages("in", 5000)
 	other, wantMoved := scanMessages("other", 5000)
@@ -179,6 +180,7 @@ print(box:all():match{subject = "^invoice"}:move_to("Archive"))`,
 // address refuses the pool's; the scan falls back to the rule's own
 // connection and finds the same messages.
 func TestScanPoolRefused(t *testing.T) {
+	defer mail.SetScanSlow(time.Hour)()
 	srv := dovecottest.Start(t, dovecottest.WithConfig("mail_max_userip_connections = 1"))
 	inbox, want := scanMessages("in", 5000)
 	srv.Seed(t, "alice", "INBOX", inbox)
@@ -192,5 +194,43 @@ print(#box:all():match{subject = "^invoice"})`
 	t.Logf("log:\n%s", log)
 	if !strings.Contains(log, "scan pool") {
 		t.Fatalf("the log does not say the pool was refused:\n%s", log)
+	}
+}
+
+// TestScanOneBurst: on one connection, the batches of a scan go out in
+// one burst, so a scan in five UID FETCH commands costs the client no
+// more round trips (turns, counted by a proxy) than one UID FETCH of the
+// whole set.
+func TestScanOneBurst(t *testing.T) {
+	srv := dovecottest.Start(t)
+	inbox, want := scanMessages("in", 5000)
+	srv.Seed(t, "alice", "INBOX", inbox)
+	src := `local mail = require("mail")
+local box = mail.account(os.getenv("MAILSCRIPT_ACCOUNT") .. "&scan_connections=1"):mailbox("INBOX")
+print(#box:all():match{subject = "^invoice"})`
+	turns := map[string]int{}
+	for _, shape := range []string{"one command", "batches"} {
+		restore := func() {}
+		if shape == "one command" {
+			restore = mail.SetScanTuning(1<<20, 1, 0)
+		}
+		proxy := startProxy(t, srv.Addr())
+		out, log := runRule(t, srv, proxy.Addr(), src, false)
+		restore()
+		if strings.TrimSpace(out) != strconv.Itoa(len(want)) {
+			t.Fatalf("%s: printed %q, want %d\nlog:\n%s", shape, out, len(want), log)
+		}
+		st := proxy.Stats()
+		turns[shape] = st.Turns
+		wantFetch := 1
+		if shape == "batches" {
+			wantFetch = 5
+		}
+		if st.Commands["UID FETCH"] != wantFetch {
+			t.Fatalf("%s: %d UID FETCH commands, want %d: %v", shape, st.Commands["UID FETCH"], wantFetch, st.Log)
+		}
+	}
+	if turns["batches"] > turns["one command"] {
+		t.Fatalf("the batches cost %d round trips, one command %d", turns["batches"], turns["one command"])
 	}
 }
