@@ -234,3 +234,35 @@ print(#box:all():match{subject = "^invoice"})`
 		t.Fatalf("the batches cost %d round trips, one command %d", turns["batches"], turns["one command"])
 	}
 }
+
+// TestScanPoolCut: a pool connection cut in the middle of a batch gives
+// its batches back and the scan still finds every message.
+func TestScanPoolCut(t *testing.T) {
+	defer mail.SetScanSlow(time.Hour)()
+	defer mail.SetScanTuning(100, 0, 0)()
+	srv := dovecottest.Start(t)
+	inbox, want := scanMessages("in", 5000)
+	srv.Seed(t, "alice", "INBOX", inbox)
+	proxy := startProxy(t, srv.Addr())
+	// Connection 1 is the rule's own: its answers stall until the
+	// pool's connection, 2, has been cut in its first batch.
+	stall := proxy.Add(faultproxy.Rule{Name: "stall own", Conn: 1, Command: "UID FETCH", When: faultproxy.AfterCommand, Action: faultproxy.Stall})
+	cut := proxy.Add(faultproxy.Rule{Name: "cut helper", Conn: 2, Command: "UID FETCH", When: faultproxy.AfterCommand, Offset: 3000, Action: faultproxy.Cut})
+	go func() {
+		<-cut.Fired()
+		stall.Release()
+	}()
+	src := `local mail = require("mail")
+local box = mail.account(os.getenv("MAILSCRIPT_ACCOUNT") .. "&scan_connections=2"):mailbox("INBOX")
+print(#box:all():match{subject = "^invoice"})`
+	out, log := runRule(t, srv, proxy.Addr(), src, false)
+	if strings.TrimSpace(out) != strconv.Itoa(len(want)) {
+		t.Fatalf("printed %q, want %d\nlog:\n%s", out, len(want), log)
+	}
+	select {
+	case <-cut.Fired():
+	default:
+		t.Fatalf("the pool connection was not cut: %v", proxy.Stats().Log)
+	}
+	mail.CloseScanPools()
+}
