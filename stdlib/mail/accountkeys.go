@@ -81,7 +81,7 @@ var accountKeys = []accountKey{
 	{name: "smtp_from", param: "smtp_from", lua: "string", def: "the login name when it is an address",
 		doc: "the sender address of mail the account sends (also smtp = {from = ...})", fromLua: luaSMTPParam, fromURL: smtpParam},
 	{name: "scan_connections", param: "scan_connections", lua: "integer", def: strconv.Itoa(DefaultScanConnections),
-		doc: "how many connections a match over a large set may use at once, its own included; the extra ones come from a pool shared by all the rules of the process; 1 turns this off",
+		doc: "how many connections a match over a large set may use at once, its own included; the extra ones come from a pool shared by all the rules of the process; never more than `connections`; 1 turns this off",
 		fromLua: func(c *Config, key string, v lua.LValue) error {
 			n, ok := v.(lua.LNumber)
 			if !ok || float64(n) != float64(int(n)) || n < 1 {

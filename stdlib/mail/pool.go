@@ -24,11 +24,6 @@ const DefaultScanConnections = 3
 // maxScanConnections bounds scan_connections.
 const maxScanConnections = 16
 
-// defaultConnectionBudget is the account's total connection budget in a
-// process when nothing else says (servers commonly allow 10 to 15 per
-// user and address; Dovecot's mail_max_userip_connections is 10).
-const defaultConnectionBudget = 10
-
 // poolIdle is how long an unused pool connection stays open.
 const poolIdle = 30 * time.Second
 
@@ -37,18 +32,15 @@ const poolIdle = 30 * time.Second
 const poolOffFor = 10 * time.Minute
 
 // scanConnections returns how many connections a scan of this account may
-// use, its own included: scan_connections within the connection budget.
+// use, its own included: scan_connections within the account's connection
+// budget (the account key connections).
 func (c *Config) scanConnections() int {
 	n := c.ScanConnections
 	if n == 0 {
 		n = DefaultScanConnections
 	}
-	return max(1, min(n, c.connectionBudget()))
+	return max(1, min(n, c.connections()))
 }
-
-// connectionBudget is the most connections the process opens to the
-// account.
-func (c *Config) connectionBudget() int { return defaultConnectionBudget }
 
 // poolKey names the account's pool: the same server, port, TLS mode and
 // user share one.
