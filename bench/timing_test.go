@@ -9,13 +9,14 @@ import (
 	"time"
 )
 
-// Dovecot ends the text of a tagged reply with the time the command took
-// in the server, as "(0.093 + 0.000 + 0.092 secs)" or "(0.001 + 0.000
-// secs)": the first figure is the whole time from the command's arrival to
-// its reply, the others parts of it (waiting for locks; waiting for the
-// client to read the output). serverTimes reads those first figures off a
-// protocol trace, so a benchmark can set a client's time beside the
-// server's own work.
+// Dovecot (2.3, always; no setting turns it on or off) ends the text of a
+// tagged reply with the time the command took in the server, as "(0.093 +
+// 0.000 + 0.092 secs)" or "(0.001 + 0.000 secs)": the first figure is the
+// time the command spent running, the second the time it waited in the
+// server's I/O loop (for the client to send more or to read the output),
+// the third, when there is one, the time since it last ran. serverTimes
+// reads the first figures off a protocol trace, so a benchmark can set a
+// client's time beside the server's own work.
 
 var (
 	// timingRE finds the timing at the end of a tagged reply.
