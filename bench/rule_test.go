@@ -137,6 +137,7 @@ func (s *suite) measureRule(sz *ruleSize) ruleResult {
 		{"floor", sz.runs, traced, []string{s.python, script("rule.py")}},
 	}
 	r := ruleResult{res: map[string]series{}, failed: map[string]string{}, floor: map[string][]time.Duration{}}
+	first := "" // every run must print what the first printed: the restore works
 	for round := 0; round < sz.warm+sz.runs; round++ {
 		for _, c := range contenders {
 			if r.failed[c.name] != "" || round >= sz.warm+c.runs {
@@ -149,6 +150,11 @@ func (s *suite) measureRule(sz *ruleSize) ruleResult {
 				r.failed[c.name] = rn.fail
 				delete(r.res, c.name)
 				continue
+			}
+			if first == "" {
+				first = rn.out
+			} else if rn.out != first {
+				t.Errorf("rule, %d messages: %s printed %q in round %d, the first run %q", sz.n, c.name, rn.out, round, first)
 			}
 			if round < sz.warm {
 				continue
