@@ -6,8 +6,6 @@ import (
 	"bytes"
 	"io"
 	"net"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -34,36 +32,27 @@ func takeSnapshot(t *testing.T, srv *dovecottest.Server, user string) *snapshot 
 	if err := srv.Stop(); err != nil {
 		t.Fatal(err)
 	}
-	copyTree(t, sn.live, sn.saved)
+	if err := syncTree(sn.live, sn.saved); err != nil {
+		t.Fatal(err)
+	}
 	if err := srv.Restart(); err != nil {
 		t.Fatal(err)
 	}
 	return sn
 }
 
-// restore stops the server, replaces the user's Maildir by a fresh copy of
-// the snapshot (a copy, not hard links: the runs change files in place)
-// and starts the server again.
+// restore stops the server, makes the user's Maildir the snapshot again
+// and starts the server.
 func (sn *snapshot) restore(t *testing.T) {
 	t.Helper()
 	if err := sn.srv.Stop(); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.RemoveAll(sn.live); err != nil {
+	if err := syncTree(sn.saved, sn.live); err != nil {
 		t.Fatal(err)
 	}
-	copyTree(t, sn.saved, sn.live)
 	if err := sn.srv.Restart(); err != nil {
 		t.Fatal(err)
-	}
-}
-
-// copyTree copies the folder src to dst (which must not exist), keeping
-// owners, modes and times: Maildir file times are internal dates.
-func copyTree(t *testing.T, src, dst string) {
-	t.Helper()
-	if out, err := exec.Command("cp", "-a", src, dst).CombinedOutput(); err != nil {
-		t.Fatalf("cp -a %s %s: %v\n%s", src, dst, err, out)
 	}
 }
 
