@@ -85,27 +85,40 @@ func (s *suite) seedRule(sz *ruleSize) {
 
 // ruleResult is what one size measured.
 type ruleResult struct {
-	res    map[string]series          // timed runs by contender
-	failed map[string]string          // contenders stopped or failed, and why
-	floor  map[string][]time.Duration // the server's times by command verb, one per traced run
+	res    map[string]series     // timed runs by contender
+	failed map[string]string     // contenders stopped or failed, and why
+	server map[string][]traceRun // what the server reported, by traced contender
+}
+
+// A traceRun is what the server reported in one traced run: the time of
+// each command verb, summed over the run's connections.
+type traceRun struct {
+	conns int
+	times map[string]time.Duration
 }
 
 // floorVerbs are the commands whose server times make the floor.
 var floorVerbs = []string{"FETCH", "MOVE"}
 
-// floorOf returns the median of a result's floors: the sum of the server's
-// FETCH and MOVE times in one traced run.
-func (r ruleResult) floorOf() time.Duration {
+// serverMedian returns the median over a traced contender's runs of the
+// sum of the times of verbs (all verbs when none are given).
+func (r ruleResult) serverMedian(name string, verbs ...string) time.Duration {
 	var sums []time.Duration
-	for i := range r.floor["FETCH"] {
+	for _, tr := range r.server[name] {
 		var d time.Duration
-		for _, v := range floorVerbs {
-			d += r.floor[v][i]
+		for v, t := range tr.times {
+			if len(verbs) == 0 || slices.Contains(verbs, v) {
+				d += t
+			}
 		}
 		sums = append(sums, d)
 	}
 	return medianOf(sums)
 }
+
+// floorOf returns the floor: the median of the server's FETCH and MOVE
+// times in Python's traced single connection.
+func (r ruleResult) floorOf() time.Duration { return r.serverMedian("floor", floorVerbs...) }
 
 func medianOf(ds []time.Duration) time.Duration {
 	if len(ds) == 0 {
@@ -117,26 +130,31 @@ func medianOf(ds []time.Duration) time.Duration {
 }
 
 // measureRule runs the contenders of a size in turn, each run from the
-// snapshot, and the floor: Python's single connection traced through a
-// proxy, to read the server's FETCH and MOVE times off the replies. A
-// contender that fails or is stopped is not run again.
+// snapshot, and two traced runs through a proxy that keeps the protocol,
+// to read the server's own times off its replies: the floor (Python's
+// single connection: one FETCH, one MOVE) and mailscript's server work
+// (over all its connections). A contender that fails or is stopped is not
+// run again.
 func (s *suite) measureRule(sz *ruleSize) ruleResult {
 	t := s.t
 	env := s.envAs(s.srv.Addr(), sz.user, "Rules")
 	proxy := newTraceProxy(t, s.srv.Addr())
 	traced := s.envAs(proxy.addr(), sz.user, "Rules")
+	mail := []string{s.bin, "run", script("rule.lua")}
+	python := []string{s.python, script("rule.py")}
 	contenders := []struct {
-		name string
-		runs int
-		env  []string
-		argv []string
+		name   string
+		runs   int
+		traced bool // through the proxy: its figures are the server's times
+		argv   []string
 	}{
-		{"mailscript", sz.runs, env, []string{s.bin, "run", script("rule.lua")}},
-		{"python", sz.runs, env, []string{s.python, script("rule.py")}},
-		{"imapfilter", sz.slow, env, []string{s.imapfilter, "-c", script("imapfilter.lua")}},
-		{"floor", sz.runs, traced, []string{s.python, script("rule.py")}},
+		{"mailscript", sz.runs, false, mail},
+		{"python", sz.runs, false, python},
+		{"imapfilter", sz.slow, false, []string{s.imapfilter, "-c", script("imapfilter.lua")}},
+		{"floor", sz.runs, true, python},
+		{"mailscript-traced", sz.runs, true, mail},
 	}
-	r := ruleResult{res: map[string]series{}, failed: map[string]string{}, floor: map[string][]time.Duration{}}
+	r := ruleResult{res: map[string]series{}, failed: map[string]string{}, server: map[string][]traceRun{}}
 	first := "" // every run must print what the first printed: the restore works
 	for round := 0; round < sz.warm+sz.runs; round++ {
 		for _, c := range contenders {
@@ -145,7 +163,11 @@ func (s *suite) measureRule(sz *ruleSize) ruleResult {
 			}
 			sz.sn.restore(t)
 			proxy.take()
-			rn := runLimited(t, sz.limit, c.env, c.argv...)
+			e := env
+			if c.traced {
+				e = traced
+			}
+			rn := runLimited(t, sz.limit, e, c.argv...)
 			if rn.fail != "" {
 				r.failed[c.name] = rn.fail
 				delete(r.res, c.name)
@@ -159,8 +181,9 @@ func (s *suite) measureRule(sz *ruleSize) ruleResult {
 			if round < sz.warm {
 				continue
 			}
-			if c.name == "floor" {
-				s.addFloor(&r, proxy.take())
+			if c.traced {
+				r.server[c.name] = append(r.server[c.name], s.traceRun(c.name, proxy.take()))
+				continue
 			}
 			r.res[c.name] = append(r.res[c.name], rn)
 		}
@@ -169,18 +192,28 @@ func (s *suite) measureRule(sz *ruleSize) ruleResult {
 	return r
 }
 
-// addFloor adds the server times of one traced run to r.
-func (s *suite) addFloor(r *ruleResult, conns []*transcript) {
-	if len(conns) != 1 {
-		s.t.Fatalf("floor: the traced run opened %d connections, want 1", len(conns))
-	}
-	times := serverTimes(conns[0].client.Bytes(), conns[0].server.Bytes())
-	for _, v := range floorVerbs {
-		if _, ok := times[v]; !ok {
-			s.t.Fatalf("floor: no timed %s reply in the trace (times %v)", v, times)
+// traceRun reads the server's times off the transcripts of one traced run
+// of the contender name; the floor's run must be one connection with a
+// FETCH and a MOVE.
+func (s *suite) traceRun(name string, conns []*transcript) traceRun {
+	tr := traceRun{conns: len(conns), times: map[string]time.Duration{}}
+	for _, c := range conns {
+		for v, d := range serverTimes(c.client.Bytes(), c.server.Bytes()) {
+			tr.times[v] += d
 		}
-		r.floor[v] = append(r.floor[v], times[v])
 	}
+	if name != "floor" {
+		return tr
+	}
+	if tr.conns != 1 {
+		s.t.Fatalf("floor: the traced run opened %d connections, want 1", tr.conns)
+	}
+	for _, v := range floorVerbs {
+		if _, ok := tr.times[v]; !ok {
+			s.t.Fatalf("floor: no timed %s reply in the trace (times %v)", v, tr.times)
+		}
+	}
+	return tr
 }
 
 // rules runs benchmarks 3 and 6.
@@ -205,16 +238,35 @@ func (s *suite) rules() {
 
 // reportRule prints the figures of every contender and the floor.
 func (s *suite) reportRule(r ruleResult) {
-	floor := r.res["floor"]
-	delete(r.res, "floor")
 	s.sameOutputs("rule", r.res)
-	if len(floor) > 0 {
-		parts := make([]string, len(floorVerbs))
-		for i, v := range floorVerbs {
-			parts[i] = fmt.Sprintf("%s %s", v, fmtVal(medianOf(r.floor[v]).Seconds(), "s"))
+	// verbs lists the median server time of every verb of a traced
+	// contender (those of a millisecond or more).
+	verbs := func(name string) string {
+		all := map[string]bool{}
+		for _, tr := range r.server[name] {
+			for v := range tr.times {
+				all[v] = true
+			}
 		}
-		s.rep.printf("        floor      median %s: the server's own times in Python's single connection (%s; printed %q)",
-			fmtVal(r.floorOf().Seconds(), "s"), strings.Join(parts, ", "), floor.median().out)
+		var parts []string
+		for _, v := range slices.Sorted(maps.Keys(all)) {
+			if d := r.serverMedian(name, v); d >= time.Millisecond {
+				parts = append(parts, fmt.Sprintf("%s %s", v, fmtVal(d.Seconds(), "s")))
+			}
+		}
+		return strings.Join(parts, ", ")
+	}
+	if len(r.server["floor"]) > 0 {
+		s.rep.printf("        floor      median %s: the server's FETCH and MOVE times in Python's single connection (%s)",
+			fmtVal(r.floorOf().Seconds(), "s"), verbs("floor"))
+	}
+	if trs := r.server["mailscript-traced"]; len(trs) > 0 {
+		conns := make([]time.Duration, len(trs))
+		for i, tr := range trs {
+			conns[i] = time.Duration(tr.conns)
+		}
+		s.rep.printf("        mailscript's server work (traced runs, summed over %d connections): median %s (%s)",
+			int(medianOf(conns)), fmtVal(r.serverMedian("mailscript-traced").Seconds(), "s"), verbs("mailscript-traced"))
 	}
 	for _, name := range slices.Sorted(maps.Keys(r.failed)) {
 		s.rep.printf("        %-10s FAILED: %s", name, r.failed[name])
