@@ -33,9 +33,10 @@ type settings struct {
 	only   map[string]bool // benchmarks to run, all when empty
 	rtt    time.Duration   // round-trip time of the slow link
 	// The big mailbox (benchmark 6).
-	hugeN    int           // messages (200,000)
-	hugeRuns int           // timed runs of each contender
-	limit    time.Duration // a rule's run still going after it is stopped
+	hugeN    int             // messages (200,000)
+	hugeRuns int             // timed runs of each contender
+	limit    time.Duration   // a rule's run still going after it is stopped
+	hugeSkip map[string]bool // contenders not run on it
 }
 
 func envInt(name string, def int) int {
@@ -58,10 +59,18 @@ func loadSettings() settings {
 		hugeRuns: envInt("MAILSCRIPT_BENCH_HUGE_RUNS", 5),
 		limit:    time.Duration(envInt("MAILSCRIPT_BENCH_LIMIT_S", 600)) * time.Second,
 	}
-	for _, f := range strings.FieldsFunc(os.Getenv("MAILSCRIPT_BENCH_ONLY"), func(r rune) bool { return r == ',' || r == ' ' }) {
-		s.only[f] = true
-	}
+	s.only = listEnv("MAILSCRIPT_BENCH_ONLY")
+	s.hugeSkip = listEnv("MAILSCRIPT_BENCH_HUGE_SKIP")
 	return s
+}
+
+// listEnv returns the comma- or space-separated words of a variable.
+func listEnv(name string) map[string]bool {
+	out := map[string]bool{}
+	for _, f := range strings.FieldsFunc(os.Getenv(name), func(r rune) bool { return r == ',' || r == ' ' }) {
+		out[f] = true
+	}
+	return out
 }
 
 func (s settings) want(id string) bool { return len(s.only) == 0 || s.only[id] }

@@ -14,6 +14,8 @@
 # MAILSCRIPT_BENCH_HUGE_COUNT (messages of the big mailbox, default 200000),
 # MAILSCRIPT_BENCH_HUGE_RUNS (its timed runs, default 5),
 # MAILSCRIPT_BENCH_LIMIT_S (a rule's run is stopped after, default 600),
+# MAILSCRIPT_BENCH_HUGE_SKIP (contenders not run on the big mailbox, e.g.
+# "imapfilter,floor" when only mailscript's figures are wanted),
 # MAILSCRIPT_BENCH_ONLY (a comma-separated list of benchmarks, e.g. "1,5";
 # "3,6" for the rule on 10,000 and 200,000 messages).
 set -eu
