@@ -240,18 +240,18 @@ func (s *suite) rules() {
 // reportRule prints the figures of every contender and the floor.
 func (s *suite) reportRule(r ruleResult, skip map[string]bool) {
 	s.sameOutputs("rule", r.res)
-	// verbs lists the median server time of every verb of a traced
-	// contender (those of a millisecond or more).
-	verbs := func(name string) string {
+	// verbs lists the median server time of the verbs of a traced
+	// contender (all when none are given; those of a millisecond or more).
+	verbs := func(name string, only ...string) string {
 		all := map[string]bool{}
 		for _, tr := range r.server[name] {
 			for v := range tr.times {
-				all[v] = true
+				all[v] = len(only) == 0 || slices.Contains(only, v)
 			}
 		}
 		var parts []string
 		for _, v := range slices.Sorted(maps.Keys(all)) {
-			if d := r.serverMedian(name, v); d >= time.Millisecond {
+			if d := r.serverMedian(name, v); all[v] && d >= time.Millisecond {
 				parts = append(parts, fmt.Sprintf("%s %s", v, fmtVal(d.Seconds(), "s")))
 			}
 		}
@@ -259,7 +259,7 @@ func (s *suite) reportRule(r ruleResult, skip map[string]bool) {
 	}
 	if len(r.server["floor"]) > 0 {
 		s.rep.printf("        floor      median %s: the server's FETCH and MOVE times in Python's single connection (%s)",
-			fmtVal(r.floorOf().Seconds(), "s"), verbs("floor"))
+			fmtVal(r.floorOf().Seconds(), "s"), verbs("floor", floorVerbs...))
 	}
 	if trs := r.server["mailscript-traced"]; len(trs) > 0 {
 		conns := make([]time.Duration, len(trs))
