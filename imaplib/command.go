@@ -97,6 +97,9 @@ type command struct {
 	// redactFrom hides the arguments from that index on in the trace.
 	redactFrom int
 	redact     bool
+	// buffered leaves the command in the write buffer (no literal may
+	// wait for a continuation): the caller flushes a burst of them.
+	buffered bool
 }
 
 // simple sends a command and waits for its completion (Python's
@@ -107,12 +110,23 @@ func (m *IMAP4) simple(name string, args ...any) (string, []Item, error) {
 
 // run sends cmd and waits for its completion.
 func (m *IMAP4) run(cmd *command) (string, []Item, error) {
+	start := time.Now()
 	tag, err := m.send(cmd)
 	if err != nil {
 		return "", nil, err
 	}
-	return m.complete(cmd.name, tag)
+	typ, data, err := m.complete(cmd.name, tag)
+	if err == nil {
+		m.lastTook = time.Since(start)
+	}
+	return typ, data, err
 }
+
+// LastCommandTook returns how long the last command that completed took,
+// from sending it to its tagged reply (0 before any): for a cheap command,
+// a measure of the round trip to the server. Pipelined and streamed
+// fetches do not change it.
+func (m *IMAP4) LastCommandTook() time.Duration { return m.lastTook }
 
 func (m *IMAP4) newTag() string {
 	tag := m.tagPrefix + strconv.Itoa(m.tagNum)
@@ -140,7 +154,7 @@ func (m *IMAP4) send(cmd *command) (string, error) {
 			m.traceParts(parts)
 		}
 	}
-	if done, err := m.writeParts(tag, parts); err != nil || done {
+	if done, err := m.writeParts(tag, parts, cmd.buffered); err != nil || done {
 		if err != nil && !done {
 			return "", err
 		}
@@ -246,7 +260,7 @@ func (m *IMAP4) build(tag string, cmd *command) (parts []wire.Part, traceText []
 // continuation before each synchronising literal. done reports that the
 // command completed early (the server refused a literal); err is then the
 // completion's error, and the tag stays valid.
-func (m *IMAP4) writeParts(tag string, parts []wire.Part) (done bool, err error) {
+func (m *IMAP4) writeParts(tag string, parts []wire.Part, buffered bool) (done bool, err error) {
 	for _, p := range parts {
 		if err := m.write(p.Text); err != nil {
 			return false, err
@@ -269,6 +283,9 @@ func (m *IMAP4) writeParts(tag string, parts []wire.Part) (done bool, err error)
 		if err := m.write(p.Literal); err != nil {
 			return false, err
 		}
+	}
+	if buffered {
+		return false, nil
 	}
 	return false, m.flush()
 }

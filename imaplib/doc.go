@@ -69,6 +69,13 @@
 // without either extension it refuses (ErrNoSafeMove). A refusal (NO) is
 // an *Error whose cause is a *ResponseError holding the response code.
 //
+// For large sets, UIDFetchStream hands each message (and each literal) to
+// a function as it comes off the network instead of collecting the
+// responses, and UIDFetchPipeline does so for a sequence of batches with
+// several UID FETCH commands in flight, sent in bursts, so that a scan of
+// a whole mailbox waits neither a round trip per batch nor for a whole
+// response, and holds one response at a time.
+//
 // Extensions used when advertised: MOVE, UIDPLUS (APPENDUID, COPYUID, UID
 // EXPUNGE), CONDSTORE (MODSEQ, CHANGEDSINCE, UNCHANGEDSINCE,
 // HIGHESTMODSEQ), ESEARCH (RETURN MIN MAX COUNT ALL), LIST-STATUS,

@@ -102,6 +102,7 @@ type IMAP4 struct {
 	closeOnce       sync.Once
 	pushed          func(typ string, it Item) // while idling, takes untagged responses instead of untagged
 	xatoms          map[string][]string       // states of commands added by Xatom
+	lastTook        time.Duration             // see LastCommandTook
 }
 
 type tagResult struct {

@@ -415,3 +415,50 @@ func (s SeqSet) Split(maxLen int) []SeqSet {
 	emit()
 	return pieces
 }
+
+// SplitCount cuts the set into pieces of at most n numbers each, in
+// ascending order: the batches of a scan. A range ending in Star is never
+// cut (how many numbers it stands for depends on the mailbox): it is a
+// piece of its own. n of 0 or less gives the whole set as one piece; the
+// empty set gives no pieces.
+func (s SeqSet) SplitCount(n int) []SeqSet {
+	if s.IsEmpty() {
+		return nil
+	}
+	if n <= 0 {
+		return []SeqSet{s}
+	}
+	var pieces []SeqSet
+	var cur []seqRange
+	left := n
+	emit := func() {
+		if len(cur) > 0 {
+			pieces = append(pieces, SeqSet{ranges: cur})
+			cur, left = nil, n
+		}
+	}
+	for _, r := range s.ranges {
+		if r.hi == Star {
+			emit()
+			pieces = append(pieces, SeqSet{ranges: []seqRange{r}})
+			continue
+		}
+		for {
+			size := uint64(r.hi-r.lo) + 1
+			if size <= uint64(left) {
+				cur = append(cur, r)
+				left -= int(size)
+				if left == 0 {
+					emit()
+				}
+				break
+			}
+			head := seqRange{r.lo, r.lo + uint32(left) - 1}
+			cur = append(cur, head)
+			emit()
+			r.lo = head.hi + 1
+		}
+	}
+	emit()
+	return pieces
+}

@@ -77,6 +77,7 @@ mail.PermissionError = ErrorClass
 ---@field smtp? string|{host?: string, port?: integer, tls?: string, user?: string, from?: string} the outgoing server for acct:send (default: the IMAP host, port 587, STARTTLS)
 ---@field smtp_tls? "starttls"|"implicit"|"none" the outgoing server's TLS
 ---@field smtp_from? string the sender address of mail the account sends
+---@field scan_connections? integer how many connections a match over a large set may use at once, its own included (default 3; 1 turns the shared pool off)
 
 ---An account. With no argument, the URL in MAILSCRIPT_ACCOUNT; with a URL
 ---("imaps://user@host", "imap://user:pass@host:port?tls=none") and

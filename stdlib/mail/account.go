@@ -186,11 +186,29 @@ func (a *Account) tlsConfig() (*tls.Config, error) {
 }
 
 func (a *Account) connect() (*imaplib.IMAP4, error) {
-	ctx := a.ctx()
 	secret, oauth, err := a.secret()
 	if err != nil {
 		return nil, err
 	}
+	m, err := a.dialIMAP(a.ctx())
+	if err != nil {
+		return nil, err
+	}
+	if oauth {
+		err = a.loginOAuth2(m, secret)
+	} else {
+		_, _, err = m.Login(a.cfg.User, secret)
+	}
+	if err != nil {
+		m.Close()
+		return nil, &LoginError{Account: a.Name(), Err: err}
+	}
+	return m, nil
+}
+
+// dialIMAP opens a connection to the account's server (TLS as
+// configured), not yet logged in; ctx bounds its life.
+func (a *Account) dialIMAP(ctx context.Context) (*imaplib.IMAP4, error) {
 	tcfg, err := a.tlsConfig()
 	if err != nil {
 		return nil, err
@@ -233,15 +251,6 @@ func (a *Account) connect() (*imaplib.IMAP4, error) {
 	host, port, _ := net.SplitHostPort(a.cfg.addr())
 	m.Host = host
 	fmt.Sscan(port, &m.Port)
-	if oauth {
-		err = a.loginOAuth2(m, secret)
-	} else {
-		_, _, err = m.Login(a.cfg.User, secret)
-	}
-	if err != nil {
-		m.Close()
-		return nil, &LoginError{Account: a.Name(), Err: err}
-	}
 	return m, nil
 }
 

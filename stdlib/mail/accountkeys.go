@@ -77,6 +77,23 @@ var accountKeys = []accountKey{
 		doc: "the outgoing server's TLS (also smtp = {tls = ...})", fromLua: luaSMTPParam, fromURL: smtpParam},
 	{name: "smtp_from", param: "smtp_from", lua: "string", def: "the login name when it is an address",
 		doc: "the sender address of mail the account sends (also smtp = {from = ...})", fromLua: luaSMTPParam, fromURL: smtpParam},
+	{name: "scan_connections", param: "scan_connections", lua: "integer", def: strconv.Itoa(DefaultScanConnections),
+		doc: "how many connections a match over a large set may use at once, its own included; the extra ones come from a pool shared by all the rules of the process; 1 turns this off",
+		fromLua: func(c *Config, key string, v lua.LValue) error {
+			n, ok := v.(lua.LNumber)
+			if !ok || float64(n) != float64(int(n)) || n < 1 {
+				return fmt.Errorf("mail.account: %s must be a whole number from 1 to %d", key, maxScanConnections)
+			}
+			c.ScanConnections = int(n)
+			return nil
+		}, fromURL: func(c *Config, key, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 {
+				return fmt.Errorf("%s=%q is not a whole number from 1 to %d", key, v, maxScanConnections)
+			}
+			c.ScanConnections = n
+			return nil
+		}},
 }
 
 // findAccountKey returns the key named name, or nil.

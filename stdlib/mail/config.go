@@ -72,6 +72,11 @@ type Config struct {
 	// SMTP is the outgoing server (see SMTPConfig); nil means the IMAP
 	// host's submission port with STARTTLS and the same credentials.
 	SMTP *SMTPConfig
+	// ScanConnections is how many connections a scan of a large set
+	// (match) may work over, the account's own included: the
+	// others come from a pool per account shared by the whole process
+	// (DefaultScanConnections when 0; 1 turns the pool off).
+	ScanConnections int
 }
 
 // OAuth2 is an OAuth 2.0 bearer token, given directly, produced by a
@@ -89,7 +94,7 @@ type OAuth2 struct {
 // parameters set the other fields: tls (implicit, starttls, none),
 // password_cmd, password_env, oauth2 (the name of a stored sign-in),
 // ca_file, insecure, timeout (seconds or a Go duration such as "30s"),
-// create. User and password are percent-decoded.
+// create, scan_connections. User and password are percent-decoded.
 func ParseURL(s string) (Config, error) {
 	var c Config
 	u, err := url.Parse(s)
@@ -187,6 +192,9 @@ func (c *Config) Check() error {
 	}
 	if c.Timeout < 0 {
 		return fmt.Errorf("mail: account %s: negative timeout", c.name())
+	}
+	if c.ScanConnections < 0 || c.ScanConnections > maxScanConnections {
+		return fmt.Errorf("mail: account %s: scan_connections must be from 1 to %d, not %d", c.name(), maxScanConnections, c.ScanConnections)
 	}
 	return nil
 }

@@ -105,6 +105,18 @@
 // #set counts, set:is_empty(), set:uids([mbox]) lists UIDs, set:mailboxes()
 // the mailboxes.
 //
+// A match streams: the header fields (then, for a body pattern, the
+// candidates' whole messages) are fetched in batches with several UID
+// FETCH commands in flight, and each message is decoded and matched as
+// its response arrives, so memory is bounded by the batches in flight,
+// not by the mailbox. A set of more than 4,000 messages is spread over
+// the account's connection and connections of a pool per account and
+// process (scan_connections, default 3 in all, 1 for none), shared by
+// every rule of the process and never larger than that; a server that
+// refuses another connection turns the pool off for a while, and over a
+// slow link (a last command slower than 5 ms) a scan stays on one
+// connection. CloseScanPools logs out the pool's connections.
+//
 // # Actions
 //
 // Each action sends one command per mailbox of the set (UID sets compressed
@@ -142,7 +154,8 @@
 // # Messages
 //
 // for msg in set:messages() do ... end fetches UID, flags, size, internal
-// date and envelope for 200 messages per command (set:messages{batch = n}).
+// date and envelope for 200 messages per command (set:messages{batch = n}),
+// reading ahead up to four batches with their commands pipelined.
 // Fields: uid, mailbox, subject (decoded), from, to, cc (decoded, "Name
 // <addr>, ..."), from_addr, message_id, date (epoch seconds of the Date
 // header, else of the arrival), internal_date, size, flags. Methods:

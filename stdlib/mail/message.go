@@ -258,17 +258,25 @@ func Attachments(msg *email.Message) []Attachment {
 
 // Messages iterates over the messages of a set, mailbox by mailbox in UID
 // order, fetching UID, flags, size, internal date and envelope for a batch
-// of messages with one command.
+// of messages with one command. It reads ahead: after the first batch it
+// fetches two, then up to messagesAhead batches at a time, their commands
+// pipelined on the connection, so a long loop waits for the server once per
+// group of batches while it holds at most a group in memory.
 type Messages struct {
 	s     *Set
 	size  int
 	pi    int      // next part
 	uids  []uint32 // UIDs of the current part not yet fetched
 	cur   *batch
+	ahead []*batch // batches fetched and not yet begun
+	group int      // batches the next fetch asks for
 	i     int
 	err   error
 	Fetch int // number of FETCH commands sent, for tests and diagnostics
 }
+
+// messagesAhead is the most batches Messages fetches at once.
+const messagesAhead = 4
 
 // Messages returns an iterator over the set's messages, fetching batchSize
 // messages per command (DefaultBatch when 0 or less).
@@ -276,7 +284,7 @@ func (s *Set) Messages(batchSize int) *Messages {
 	if batchSize <= 0 {
 		batchSize = DefaultBatch
 	}
-	return &Messages{s: s, size: batchSize}
+	return &Messages{s: s, size: batchSize, group: 1}
 }
 
 // Err returns the error that ended the iteration, if any.
@@ -289,6 +297,10 @@ func (it *Messages) Next() *Message {
 			m := it.cur.msgs[it.i]
 			it.i++
 			return m
+		}
+		if len(it.ahead) > 0 {
+			it.cur, it.ahead, it.i = it.ahead[0], it.ahead[1:], 0
+			continue
 		}
 		if len(it.uids) == 0 {
 			if it.pi >= len(it.s.parts) {
@@ -303,25 +315,42 @@ func (it *Messages) Next() *Message {
 			it.pi++
 			continue
 		}
-		n := min(it.size, len(it.uids))
-		chunk := it.uids[:n]
-		it.uids = it.uids[n:]
-		it.cur, it.err = it.fetch(&it.s.parts[it.pi-1], chunk)
-		it.i = 0
+		var chunks [][]uint32
+		for len(chunks) < it.group && len(it.uids) > 0 {
+			n := min(it.size, len(it.uids))
+			chunks = append(chunks, it.uids[:n])
+			it.uids = it.uids[n:]
+		}
+		it.group = min(2*it.group, messagesAhead)
+		it.cur, it.i = nil, 0
+		it.ahead, it.err = it.fetch(&it.s.parts[it.pi-1], chunks)
 	}
 	return nil
 }
 
-func (it *Messages) fetch(p *part, uids []uint32) (*batch, error) {
+// fetch reads the batches of chunks, their commands pipelined.
+func (it *Messages) fetch(p *part, chunks [][]uint32) ([]*batch, error) {
 	a := p.mbox.acct
-	var fd []*imaplib.FetchData
+	byUID := map[uint32]*imaplib.FetchData{}
 	err := a.retryRead("fetch", func() error {
 		m, err := p.open(a.DryRun())
 		if err != nil {
 			return err
 		}
-		it.Fetch++
-		fd, err = m.UIDFetch(imaplib.SeqSetOf(uids...), "(UID FLAGS RFC822.SIZE INTERNALDATE ENVELOPE)")
+		clear(byUID)
+		i := 0
+		next := func() (imaplib.SeqSet, bool) {
+			if i == len(chunks) {
+				return imaplib.SeqSet{}, false
+			}
+			i++
+			it.Fetch++
+			return imaplib.SeqSetOf(chunks[i-1]...), true
+		}
+		err = m.UIDFetchPipeline(next, "(UID FLAGS RFC822.SIZE INTERNALDATE ENVELOPE)", len(chunks), nil, func(f *imaplib.FetchData) error {
+			byUID[f.UID] = f
+			return nil
+		})
 		if err != nil {
 			return fmt.Errorf("mail: %s: fetch %q: %w", a.Name(), p.mbox.name, a.check(err))
 		}
@@ -330,23 +359,20 @@ func (it *Messages) fetch(p *part, uids []uint32) (*batch, error) {
 	if err != nil {
 		return nil, err
 	}
-	want := imaplib.SeqSetOf(uids...)
-	byUID := make(map[uint32]*imaplib.FetchData, len(fd))
-	for _, f := range fd {
-		if f.UID != 0 && want.Contains(f.UID) {
-			byUID[f.UID] = f
+	out := make([]*batch, 0, len(chunks))
+	for _, uids := range chunks {
+		b := &batch{it: it, p: p, asks: map[string]int{}}
+		for _, u := range uids {
+			f, ok := byUID[u]
+			if !ok {
+				continue // expunged meanwhile
+			}
+			b.msgs = append(b.msgs, &Message{UID: u, Mailbox: p.mbox, Flags: f.Flags, Size: f.RFC822Size,
+				InternalDate: f.InternalDate, Envelope: f.Envelope, b: b, idx: len(b.msgs)})
 		}
+		out = append(out, b)
 	}
-	b := &batch{it: it, p: p, asks: map[string]int{}}
-	for _, u := range uids {
-		f, ok := byUID[u]
-		if !ok {
-			continue // expunged meanwhile
-		}
-		b.msgs = append(b.msgs, &Message{UID: u, Mailbox: p.mbox, Flags: f.Flags, Size: f.RFC822Size,
-			InternalDate: f.InternalDate, Envelope: f.Envelope, b: b, idx: len(b.msgs)})
-	}
-	return b, nil
+	return out, nil
 }
 
 // load fetches kind ("header" or "raw") for message idx, and for the rest

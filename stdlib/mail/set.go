@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/mailscript/mailscript/imaplib"
@@ -344,53 +345,54 @@ func (s *Set) Match(mt *Match) (*Set, error) {
 }
 
 // matchPart runs a Match over one part: the UIDs whose fields match. For
-// the journal, it records in why what the patterns saw (explain.go).
+// the journal, it records in why what the patterns saw (explain.go). The
+// header fields, then the candidates' bodies, are scanned (scan.go): in
+// pipelined batches, each message matched as it arrives.
 func (mt *Match) matchPart(p *part, fields []string, why []journal.Reason) (imaplib.SeqSet, error) {
 	a := p.mbox.acct
 	m, err := p.open(a.DryRun())
 	if err != nil {
 		return imaplib.SeqSet{}, err
 	}
+	var mu sync.Mutex
 	cand := p.uids
 	if len(fields) > 0 {
 		item := "(UID BODY.PEEK[HEADER.FIELDS (" + strings.Join(quoteFields(fields), " ") + ")])"
-		fd, err := m.UIDFetch(p.uids, item)
+		var found []uint32
+		err := a.scan(m, p, item, scanTuning.batch, func(f *imaplib.FetchData) error {
+			h := email.Parse(headerSection(f))
+			if !mt.matchHeader(h) {
+				return nil
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			found = append(found, f.UID)
+			mt.record(why, f.UID, h)
+			return nil
+		})
 		if err != nil {
-			return imaplib.SeqSet{}, fmt.Errorf("mail: %s: fetch %q: %w", a.Name(), p.mbox.name, a.check(err))
+			return imaplib.SeqSet{}, err
 		}
-		cand = imaplib.SeqSet{}
-		for _, f := range fd {
-			if f.UID == 0 || !p.uids.Contains(f.UID) {
-				continue
-			}
-			if h := email.Parse(headerSection(f)); mt.matchHeader(h) {
-				cand.Add(f.UID)
-				mt.record(why, f.UID, h)
-			}
-		}
+		cand = imaplib.SeqSetOf(found...)
 	}
 	if mt.Body != nil && !cand.IsEmpty() {
-		nums, err := cand.Nums()
+		var found []uint32
+		bp := *p
+		bp.uids = cand
+		err := a.scan(m, &bp, "(UID BODY.PEEK[])", bodyBatch, func(f *imaplib.FetchData) error {
+			raw := f.Body("")
+			if raw == nil || !mt.Body.MatchString(ReadableText(email.Parse(raw))) {
+				return nil
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			found = append(found, f.UID)
+			return nil
+		})
 		if err != nil {
-			return imaplib.SeqSet{}, fmt.Errorf("mail: %w", err)
+			return imaplib.SeqSet{}, err
 		}
-		cand = imaplib.SeqSet{}
-		for i := 0; i < len(nums); i += bodyBatch {
-			j := min(i+bodyBatch, len(nums))
-			fd, err := m.UIDFetch(imaplib.SeqSetOf(nums[i:j]...), "(UID BODY.PEEK[])")
-			if err != nil {
-				return imaplib.SeqSet{}, fmt.Errorf("mail: %s: fetch %q: %w", a.Name(), p.mbox.name, a.check(err))
-			}
-			for _, f := range fd {
-				raw := f.Body("")
-				if f.UID == 0 || raw == nil {
-					continue
-				}
-				if mt.Body.MatchString(ReadableText(email.Parse(raw))) {
-					cand.Add(f.UID)
-				}
-			}
-		}
+		cand = imaplib.SeqSetOf(found...)
 	}
 	return cand, nil
 }
