@@ -37,6 +37,9 @@ type settings struct {
 	hugeRuns int             // timed runs of each contender
 	limit    time.Duration   // a rule's run still going after it is stopped
 	hugeSkip map[string]bool // contenders not run on it
+	// otherBin is a second mailscript command (built from another commit)
+	// that the rule benchmarks run beside this one, round by round.
+	otherBin string
 }
 
 func envInt(name string, def int) int {
@@ -61,6 +64,7 @@ func loadSettings() settings {
 	}
 	s.only = listEnv("MAILSCRIPT_BENCH_ONLY")
 	s.hugeSkip = listEnv("MAILSCRIPT_BENCH_HUGE_SKIP")
+	s.otherBin = os.Getenv("MAILSCRIPT_BENCH_OTHER_BIN")
 	return s
 }
 

@@ -130,6 +130,14 @@ func medianOf(ds []time.Duration) time.Duration {
 	return ds[len(ds)/2]
 }
 
+// A ruleContender is one program that a rule benchmark runs.
+type ruleContender struct {
+	name   string
+	runs   int  // timed runs
+	traced bool // through the proxy: its figures are the server's times
+	argv   []string
+}
+
 // measureRule runs the contenders of a size in turn, each run from the
 // snapshot, and two traced runs through a proxy that keeps the protocol,
 // to read the server's own times off its replies: the floor (Python's
@@ -143,17 +151,15 @@ func (s *suite) measureRule(sz *ruleSize) ruleResult {
 	traced := s.envAs(proxy.addr(), sz.user, "Rules")
 	mail := []string{s.bin, "run", script("rule.lua")}
 	python := []string{s.python, script("rule.py")}
-	contenders := []struct {
-		name   string
-		runs   int
-		traced bool // through the proxy: its figures are the server's times
-		argv   []string
-	}{
+	contenders := []ruleContender{
 		{"mailscript", sz.runs, false, mail},
 		{"python", sz.runs, false, python},
 		{"imapfilter", sz.slow, false, []string{s.imapfilter, "-c", script("imapfilter.lua")}},
 		{"floor", sz.runs, true, python},
 		{"mailscript-traced", 1, true, mail}, // informative only
+	}
+	if s.set.otherBin != "" {
+		contenders = append(contenders, ruleContender{"mailscript-other", sz.runs, false, []string{s.set.otherBin, "run", script("rule.lua")}})
 	}
 	r := ruleResult{res: map[string]series{}, failed: map[string]string{}, server: map[string][]traceRun{}}
 	first := "" // every run must print what the first printed: the restore works
@@ -271,6 +277,11 @@ func (s *suite) reportRule(r ruleResult, skip map[string]bool) {
 	}
 	for _, name := range slices.Sorted(maps.Keys(r.failed)) {
 		s.rep.printf("        %-10s FAILED: %s", name, r.failed[name])
+	}
+	if o := r.res["mailscript-other"].median(); o.d > 0 {
+		m := r.res["mailscript"].median()
+		s.rep.printf("        mailscript vs the other mailscript (MAILSCRIPT_BENCH_OTHER_BIN): %s vs %s (%.3f×), peak RSS %s vs %s",
+			fmtVal(m.d.Seconds(), "s"), fmtVal(o.d.Seconds(), "s"), m.d.Seconds()/o.d.Seconds(), fmtVal(float64(m.rss), "B"), fmtVal(float64(o.rss), "B"))
 	}
 	for _, name := range slices.Sorted(maps.Keys(skip)) {
 		s.rep.printf("        %-10s not run (MAILSCRIPT_BENCH_HUGE_SKIP)", name)

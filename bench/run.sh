@@ -16,6 +16,9 @@
 # MAILSCRIPT_BENCH_LIMIT_S (a rule's run is stopped after, default 600),
 # MAILSCRIPT_BENCH_HUGE_SKIP (contenders not run on the big mailbox, e.g.
 # "imapfilter,floor" when only mailscript's figures are wanted),
+# MAILSCRIPT_BENCH_OTHER_BIN (a mailscript command built from another commit:
+# the rules on big mailboxes run it too, round by round, for a before/after
+# under the same load),
 # MAILSCRIPT_BENCH_ONLY (a comma-separated list of benchmarks, e.g. "1,5";
 # "3,6" for the rule on 10,000 and 200,000 messages).
 set -eu
