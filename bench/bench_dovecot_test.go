@@ -32,6 +32,14 @@ type settings struct {
 	filter int             // timed runs of imapfilter (slow)
 	only   map[string]bool // benchmarks to run, all when empty
 	rtt    time.Duration   // round-trip time of the slow link
+	// The big mailbox (benchmark 6).
+	hugeN    int             // messages (200,000)
+	hugeRuns int             // timed runs of each contender
+	limit    time.Duration   // a rule's run still going after it is stopped
+	hugeSkip map[string]bool // contenders not run on it
+	// otherBin is a second mailscript command (built from another commit)
+	// that the rule benchmarks run beside this one, round by round.
+	otherBin string
 }
 
 func envInt(name string, def int) int {
@@ -49,11 +57,24 @@ func loadSettings() settings {
 		filter: envInt("MAILSCRIPT_BENCH_IMAPFILTER_RUNS", 1),
 		rtt:    time.Duration(envInt("MAILSCRIPT_BENCH_RTT_MS", 25)) * time.Millisecond,
 		only:   map[string]bool{},
+
+		hugeN:    envInt("MAILSCRIPT_BENCH_HUGE_COUNT", 200000),
+		hugeRuns: envInt("MAILSCRIPT_BENCH_HUGE_RUNS", 5),
+		limit:    time.Duration(envInt("MAILSCRIPT_BENCH_LIMIT_S", 600)) * time.Second,
 	}
-	for _, f := range strings.FieldsFunc(os.Getenv("MAILSCRIPT_BENCH_ONLY"), func(r rune) bool { return r == ',' || r == ' ' }) {
-		s.only[f] = true
-	}
+	s.only = listEnv("MAILSCRIPT_BENCH_ONLY")
+	s.hugeSkip = listEnv("MAILSCRIPT_BENCH_HUGE_SKIP")
+	s.otherBin = os.Getenv("MAILSCRIPT_BENCH_OTHER_BIN")
 	return s
+}
+
+// listEnv returns the comma- or space-separated words of a variable.
+func listEnv(name string) map[string]bool {
+	out := map[string]bool{}
+	for _, f := range strings.FieldsFunc(os.Getenv(name), func(r rune) bool { return r == ',' || r == ' ' }) {
+		out[f] = true
+	}
+	return out
 }
 
 func (s settings) want(id string) bool { return len(s.only) == 0 || s.only[id] }
@@ -74,18 +95,31 @@ type suite struct {
 	rep        *report
 }
 
-// env returns the environment of a contender connecting to addr.
+// env returns the environment of a contender connecting to addr as the
+// default user.
 func (s *suite) env(addr, mailbox string) []string {
+	return s.envAs(addr, s.srv.User, mailbox)
+}
+
+// envAs is env for another user.
+func (s *suite) envAs(addr, user, mailbox string) []string {
 	host, port, _ := net.SplitHostPort(addr)
-	u := url.URL{Scheme: "imap", User: url.UserPassword(s.srv.User, s.srv.Password), Host: addr, RawQuery: "tls=none"}
+	password := s.srv.Users[user]
+	u := url.URL{Scheme: "imap", User: url.UserPassword(user, password), Host: addr, RawQuery: "tls=none"}
 	return append(os.Environ(),
-		"IMAP_HOST="+host, "IMAP_PORT="+port, "IMAP_USER="+s.srv.User, "IMAP_PASSWORD="+s.srv.Password,
+		"IMAP_HOST="+host, "IMAP_PORT="+port, "IMAP_USER="+user, "IMAP_PASSWORD="+password,
 		"MAILSCRIPT_ACCOUNT="+u.String(), "BENCH_MAILBOX="+mailbox, "BENCH_PATTERN="+pattern,
 		"HOME="+s.t.TempDir())
 }
 
-// dial logs in to the server at addr with imaplib.
+// dial logs in to the server at addr with imaplib as the default user.
 func (s *suite) dial(addr string) *imaplib.IMAP4 {
+	s.t.Helper()
+	return s.dialAs(addr, s.srv.User)
+}
+
+// dialAs is dial for another user.
+func (s *suite) dialAs(addr, user string) *imaplib.IMAP4 {
 	s.t.Helper()
 	host, port, _ := net.SplitHostPort(addr)
 	pn, _ := strconv.Atoi(port)
@@ -93,7 +127,7 @@ func (s *suite) dial(addr string) *imaplib.IMAP4 {
 	if err != nil {
 		s.t.Fatal(err)
 	}
-	if _, _, err := m.Login(s.srv.User, s.srv.Password); err != nil {
+	if _, _, err := m.Login(user, s.srv.Users[user]); err != nil {
 		s.t.Fatal(err)
 	}
 	return m
@@ -140,7 +174,7 @@ func TestBench(t *testing.T) {
 		t.Fatal("bench: python3 is needed")
 	}
 	s.python = strings.TrimSpace(string(out))
-	if s.imapfilter, err = exec.LookPath("imapfilter"); err != nil && (s.set.want("3") || s.set.want("4")) {
+	if s.imapfilter, err = exec.LookPath("imapfilter"); err != nil && (s.set.want("3") || s.set.want("4") || s.set.want("6")) {
 		t.Fatal("bench: imapfilter is needed (apt-get install imapfilter)")
 	}
 	s.bin = filepath.Join(t.TempDir(), "mailscript")
@@ -149,7 +183,8 @@ func TestBench(t *testing.T) {
 	}
 	// Login and mail processes started ahead, as on a server in use: the
 	// benchmarks time the client, not process creation.
-	s.srv = dovecottest.Start(t, dovecottest.WithConfig("service imap-login {\n  process_min_avail = 2\n}\nservice imap {\n  process_min_avail = 2\n}"))
+	s.srv = dovecottest.Start(t, append(ruleOptions(),
+		dovecottest.WithConfig("service imap-login {\n  process_min_avail = 2\n}\nservice imap {\n  process_min_avail = 2\n}"))...)
 	s.seed()
 	r := s.rep
 	r.printf("mailscript benchmarks: %d messages, %d timed warm runs each (median), Dovecot on loopback", s.set.n, s.set.runs)
@@ -159,8 +194,8 @@ func TestBench(t *testing.T) {
 	if s.set.want("2") {
 		s.full()
 	}
-	if s.set.want("3") {
-		s.rule()
+	if s.set.want("3") || s.set.want("6") {
+		s.rules() // seeds its own users
 	}
 	if s.set.want("4") {
 		s.slowRule()
@@ -177,7 +212,7 @@ func TestBench(t *testing.T) {
 	r.printf("targets met: %d of %d; missed: %s", len(r.met)-len(missed), len(r.met), strings.Join(missed, " "))
 }
 
-// seed fills the mailboxes: INBOX and Rules with generated mail, Slow with
+// seed fills the mailboxes: INBOX with generated mail, Slow with
 // fewer, Big with large messages.
 func (s *suite) seed() {
 	t := s.t
@@ -191,9 +226,6 @@ func (s *suite) seed() {
 	}
 	if s.set.want("1") || s.set.want("5") {
 		s.srv.Seed(t, s.srv.User, "INBOX", gen(1, s.set.n))
-	}
-	if s.set.want("3") {
-		s.srv.Seed(t, s.srv.User, "Rules", gen(2, s.set.n))
 	}
 	if s.set.want("4") {
 		s.srv.Seed(t, s.srv.User, "Slow", gen(3, s.set.slowN))
@@ -310,26 +342,6 @@ func (s *suite) full() {
 	r.ratio("2c", "Go API UIDFetchStream peak RSS vs 64 MiB", float64(stream.rss), 64<<20, "B", 1)
 	r.printf("        Go API (test binary): UIDFetchStream %s; Fetch, all in memory, %s and peak RSS %s",
 		fmtVal(stream.d.Seconds(), "s"), fmtVal(fetch.d.Seconds(), "s"), fmtVal(float64(fetch.rss), "B"))
-}
-
-// rule is benchmark 3: the rule over 10,000 messages.
-func (s *suite) rule() {
-	t, r, set := s.t, s.rep, s.set
-	r.printf("(3) rule: move messages whose decoded subject matches /%s/ to Archive, %d messages", pattern, set.n)
-	env := s.env(s.srv.Addr(), "Rules")
-	restore := func() { s.restore("Rules") }
-	res := rounds(1, set.runs, restore,
-		contender{"mailscript", func() run { return runProcess(t, env, s.bin, "run", script("rule.lua")) }},
-		contender{"python", func() run { return runProcess(t, env, s.python, script("rule.py")) }})
-	for k, v := range rounds(0, set.filter, restore,
-		contender{"imapfilter", func() run { return runProcess(t, env, s.imapfilter, "-c", script("imapfilter.lua")) }}) {
-		res[k] = v
-	}
-	restore()
-	s.sameOutputs("rule", res)
-	lua, py, filter := res["mailscript"].median(), res["python"].median(), res["imapfilter"].median()
-	r.ratio("3a", "mail vs imapfilter", lua.d.Seconds(), filter.d.Seconds(), "s", 0.1)
-	r.ratio("3b", "mail vs Python imaplib", lua.d.Seconds(), py.d.Seconds(), "s", 0.5)
 }
 
 // slowRule is benchmark 4: the rule over a slow link.

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -21,17 +22,30 @@ import (
 
 // A run is one timed process.
 type run struct {
-	d   time.Duration
-	rss int64         // peak resident set, bytes
-	cpu time.Duration // user and system CPU time (processes only)
-	out string
+	d    time.Duration
+	rss  int64         // peak resident set, bytes
+	cpu  time.Duration // user and system CPU time (processes only)
+	out  string
+	fail string // why the process failed or was stopped; empty when it succeeded
 }
 
-// runProcess runs argv with env and returns its time, peak RSS and output.
+// runProcess runs argv with env and returns its time, peak RSS and output;
+// it fails the test when the process fails.
+func runProcess(t *testing.T, env []string, argv ...string) run {
+	t.Helper()
+	r := runLimited(t, 0, env, argv...)
+	if r.fail != "" {
+		t.Fatalf("%s: %s", strings.Join(argv, " "), r.fail)
+	}
+	return r
+}
+
+// runLimited is runProcess for a process that may fail or run too long: it
+// stops the process after limit (when not zero) and says why in run.fail.
 // The peak RSS comes from /usr/bin/time when it is installed: a process
 // started straight from this (large) test process would report this
 // process's peak as its own, as its memory is shared until exec.
-func runProcess(t *testing.T, env []string, argv ...string) run {
+func runLimited(t *testing.T, limit time.Duration, env []string, argv ...string) run {
 	t.Helper()
 	var rssFile string
 	if _, err := os.Stat("/usr/bin/time"); err == nil {
@@ -47,11 +61,28 @@ func runProcess(t *testing.T, env []string, argv ...string) run {
 	cmd.Env = env
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	// Its own process group, so that a stop reaches the contender under
+	// /usr/bin/time too.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	start := time.Now()
-	err := cmd.Run()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var stopped atomic.Bool
+	if limit > 0 {
+		timer := time.AfterFunc(limit, func() {
+			stopped.Store(true)
+			syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		})
+		defer timer.Stop()
+	}
+	err := cmd.Wait()
 	d := time.Since(start)
-	if err != nil {
-		t.Fatalf("%s: %v\n%s%s", strings.Join(argv, " "), err, stdout.String(), stderr.String())
+	switch {
+	case stopped.Load():
+		return run{d: d, fail: fmt.Sprintf("stopped after %v", limit)}
+	case err != nil:
+		return run{d: d, fail: fmt.Sprintf("%v after %v: %s", err, d.Round(time.Millisecond), lastLine(stderr.String()+stdout.String()))}
 	}
 	var rss int64
 	var cpu time.Duration
@@ -72,6 +103,12 @@ func runProcess(t *testing.T, env []string, argv ...string) run {
 		cpu = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 	}
 	return run{d: d, rss: rss, cpu: cpu, out: strings.Join(strings.Fields(stdout.String()), " ")}
+}
+
+// lastLine returns the last non-empty line of s: a traceback's verdict.
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return strings.TrimSpace(lines[len(lines)-1])
 }
 
 // series is the runs of one contender.
@@ -146,6 +183,15 @@ func (r *report) ratio(id, what string, v, base float64, unit string, max float6
 // ratioAtLeast is ratio for a target that is a minimum.
 func (r *report) ratioAtLeast(id, what string, v, base float64, unit string, min float64) {
 	r.compare(id, what, v, base, unit, ">=", min)
+}
+
+// missed records a target that has no figure to compare, and why.
+func (r *report) missed(id, why string) {
+	if r.met == nil {
+		r.met = map[string]bool{}
+	}
+	r.met[id] = false
+	r.printf("  %-5s MISSED: %s", id, why)
 }
 
 func (r *report) compare(id, what string, v, base float64, unit, op string, target float64) {
