@@ -21,7 +21,7 @@ import (
 // few responses, not the set. A set above scanTuning.split messages is spread
 // over the account's own connection and connections of its scan pool
 // (pool.go), which draw batches from one queue until it is empty, unless
-// the link is slow (the connection's last command took longer than
+// the link is slow (a NOOP's round trip took longer than
 // scanTuning.slow): then one connection with a deep pipeline is faster
 // and costs fewer round trips.
 
@@ -132,7 +132,7 @@ func (a *Account) scan(m *imaplib.IMAP4, p *part, items string, batch int, fn fu
 		return err
 	}
 	depth := scanTuning.solo
-	if n := a.cfg.scanConnections() - 1; n > 0 && p.uids.Len() > scanTuning.split && m.LastCommandTook() < scanTuning.slow {
+	if n := a.cfg.scanConnections() - 1; n > 0 && p.uids.Len() > scanTuning.split && roundTrip(m) < scanTuning.slow {
 		if a.helpers(q, p, n, items, each) > 0 {
 			depth = scanTuning.depth
 		}
@@ -232,4 +232,16 @@ func (a *Account) helperScan(c *poolConn, q *batchQueue, p *part, want uint32, i
 		a.logger().Debug("mail: scan pool: a connection failed; its batches go to the others", "account", a.Name(), "err", err.Error())
 	}
 	return err
+}
+
+// roundTrip times a NOOP on m: the link's round trip without the server's
+// work on the command before (the SEARCH that chose a big set takes the
+// server itself tens of milliseconds, which would pass for a slow link).
+// A failed NOOP counts as a slow link; the fetch then meets the failure.
+func roundTrip(m *imaplib.IMAP4) time.Duration {
+	start := time.Now()
+	if _, _, err := m.Noop(); err != nil {
+		return time.Hour
+	}
+	return time.Since(start)
 }
