@@ -373,6 +373,7 @@ func (a *Account) selectBox(name string, readOnly bool) (*imaplib.IMAP4, uint32,
 		a.opened = map[string]uint32{}
 	}
 	a.opened[name] = info.UIDValidity
+	sawValidity(&a.cfg, name, info.UIDValidity)
 	a.selected, a.selectedRO, a.validity, a.viewNext = name, info.ReadOnly, info.UIDValidity, info.UIDNext
 	if !readOnly && info.ReadOnly {
 		return nil, 0, fmt.Errorf("mail: %s: mailbox %q is read-only", a.Name(), name)

@@ -179,6 +179,12 @@ func (p *part) open(readOnly bool) (*imaplib.IMAP4, error) {
 		// way this connection's picture of the mailbox is not to be
 		// trusted (view.go), so the mailbox is selected on a new one.
 		a.replaceConn(p.mbox.name, was, p.validity)
+	} else if ok && p.validity == was {
+		if now, seen := lastValidity(&a.cfg, p.mbox.name); seen && now != was {
+			// Another connection has seen the mailbox replaced since
+			// this one selected it (validities, view.go).
+			a.replaceConn(p.mbox.name, was, now)
+		}
 	}
 	m, v, err := a.selectBox(p.mbox.name, readOnly)
 	if err != nil {

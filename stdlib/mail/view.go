@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/mailscript/mailscript/imaplib"
@@ -184,4 +185,33 @@ func (a *Account) noteConnect(err error) {
 	bo := backoff{min: tun.BackoffMin, max: tun.BackoffMax, attempt: a.failed}
 	a.retryAt = time.Now().Add(bo.next())
 	a.failed++
+}
+
+// validities holds the UIDVALIDITY each mailbox was last selected with by
+// any connection of the process, a rule's or a watcher's. Dovecot may go
+// on serving a session the mailbox it had selected after another session
+// deleted it and created a new one of the same name (the old index stays
+// open in that session's process): a set of the old mailbox was then read
+// there as if nothing had happened. A connection whose selection is older
+// than what another one saw since is replaced before a set is read on it.
+var validities = struct {
+	sync.Mutex
+	m map[string]uint32
+}{m: map[string]uint32{}}
+
+func validityKey(c *Config, mailbox string) string { return c.poolKey() + "\x00" + mailbox }
+
+// sawValidity records that mailbox was just selected under v.
+func sawValidity(c *Config, mailbox string, v uint32) {
+	validities.Lock()
+	validities.m[validityKey(c, mailbox)] = v
+	validities.Unlock()
+}
+
+// lastValidity returns the UIDVALIDITY mailbox was last selected with.
+func lastValidity(c *Config, mailbox string) (uint32, bool) {
+	validities.Lock()
+	defer validities.Unlock()
+	v, ok := validities.m[validityKey(c, mailbox)]
+	return v, ok
 }

@@ -315,6 +315,7 @@ func (ws *watchSession) selectBox() error {
 			ws.a.Name(), w.mbox, ws.info.UIDValidity, info.UIDValidity, errReplaced)
 	}
 	ws.info = info
+	sawValidity(&ws.a.cfg, w.mbox, info.UIDValidity)
 	return nil
 }
 
