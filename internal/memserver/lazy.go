@@ -5,7 +5,6 @@ import (
 
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapserver"
-	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
 )
 
 // lazySession is a session whose view of the selected mailbox moves only
@@ -15,8 +14,7 @@ import (
 // commands, and FETCH, STORE, SEARCH, COPY, MOVE and UID EXPUNGE do not
 // see them (their UIDs are left out, as if they did not exist yet).
 type lazySession struct {
-	*imapmemserver.UserSession // nil until LOGIN
-	srv                        *Server
+	session // the eager session's LOGIN and state; Idle and the rest below
 
 	mu       sync.Mutex
 	selected string
@@ -25,18 +23,6 @@ type lazySession struct {
 }
 
 var _ imapserver.SessionIMAP4rev2 = (*lazySession)(nil)
-
-func (s *lazySession) Login(username, password string) error {
-	u, err := s.srv.user(username)
-	if err != nil {
-		return imapserver.ErrAuthFailed
-	}
-	if err := u.Login(username, password); err != nil {
-		return err
-	}
-	s.UserSession = imapmemserver.NewUserSession(u)
-	return nil
-}
 
 func (s *lazySession) mark() imap.UID {
 	s.mu.Lock()

@@ -110,7 +110,7 @@ func New(opts Options) (*Server, error) {
 	s.srv = imapserver.New(&imapserver.Options{
 		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
 			if opts.LazyViews {
-				return &lazySession{srv: s}, nil, nil
+				return &lazySession{session: session{srv: s}}, nil, nil
 			}
 			return &session{srv: s}, nil, nil
 		},
