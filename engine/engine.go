@@ -30,6 +30,7 @@ type Engine struct {
 	modules  []module
 	globals  []global
 	setups   []func(*lua.LState) error
+	ends     []func(*lua.LState, error) error
 	grace    time.Duration
 
 	shutdownGrace time.Duration

@@ -273,6 +273,11 @@ func (rs *runState) execute(proto *lua.FunctionProto, dir string, args []string)
 		L.Push(lua.LString(a))
 	}
 	err := L.PCall(len(args), 0, nil)
+	for _, end := range rs.e.ends {
+		if e := end(L, err); e != nil && err == nil {
+			err = e
+		}
+	}
 	rs.locks.ReleaseAll()
 	showError(L, err)
 	trigs := rs.e.ownTriggers(rs.name, rs.h.Seal())

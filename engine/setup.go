@@ -9,3 +9,13 @@ import lua "github.com/yuin/gopher-lua"
 func WithSetup(fn func(L *lua.LState) error) Option {
 	return func(e *Engine) { e.setups = append(e.setups, fn) }
 }
+
+// WithTeardown runs fn on every run's Lua state once its main chunk has
+// ended, whether it returned or failed (err is how it ended, nil when it
+// returned), while the state and the run's connections are still there:
+// a host uses it to finish work its vocabulary deferred (the imapfilter
+// command expunges the messages a config moved). An error of fn fails a
+// run that had not failed already.
+func WithTeardown(fn func(L *lua.LState, err error) error) Option {
+	return func(e *Engine) { e.ends = append(e.ends, fn) }
+}
