@@ -107,8 +107,8 @@ func imapfilterCmd(ctx context.Context, o *options, f *imapfilterFlags, rest []s
 	}
 	logger := newLogger(o, logOut)
 	extra := []engine.Option{engine.WithSetup(func(L *lua.LState) error {
-		return imapfilter.Install(L, imapfilter.Options{TrustFile: f.trust})
-	})}
+		return imapfilter.Install(L, imapfilter.Options{TrustFile: f.trust, DeferExpunge: true})
+	}), engine.WithTeardown(imapfilter.Teardown)}
 	if f.debugFile != "" {
 		df, err := os.OpenFile(f.debugFile, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
 		if err != nil {

@@ -18,6 +18,7 @@ import (
 
 // sleep(seconds): waits, or until the run ends (SIGTERM, Ctrl-C, timeout).
 func (c *core) sleep(L *lua.LState) int {
+	c.flushAllOrFail(L)
 	c.sleepFor(L, time.Duration(float64(L.CheckNumber(1))*float64(time.Second)))
 	L.Push(lua.LNumber(0))
 	return 1
@@ -90,6 +91,7 @@ func exitStatus(err error) int {
 func (c *core) pipeTo(L *lua.LState) int {
 	cmdline, data := L.CheckString(1), L.CheckString(2)
 	cmd := c.command(L, "pipe_to", cmdline)
+	c.flushAllOrFail(L)
 	cmd.Stdin = strings.NewReader(data)
 	out := c.h.Stdout
 	if out == nil {
@@ -103,6 +105,7 @@ func (c *core) pipeTo(L *lua.LState) int {
 // pipe_from(command) -> exit status, output
 func (c *core) pipeFrom(L *lua.LState) int {
 	cmd := c.command(L, "pipe_from", L.CheckString(1))
+	c.flushAllOrFail(L)
 	var buf bytes.Buffer
 	cmd.Stdout = &buf
 	L.Push(lua.LNumber(exitStatus(cmd.Run())))

@@ -36,6 +36,10 @@ type session struct {
 	selected string // mailbox selected, "" for none
 	readonly bool
 	children bool // the server has the CHILDREN capability
+	// uidValidity is the UIDVALIDITY of the selected mailbox.
+	uidValidity uint32
+	// pend is what was deleted and waits for its expunge (pending.go).
+	pend pending
 }
 
 // core holds what the core functions share: the run's host and the
@@ -43,6 +47,10 @@ type session struct {
 type core struct {
 	h    *host.Host
 	opts Options
+	// sessions are the accounts logged in, active the one of the last
+	// request.
+	sessions []*session
+	active   *session
 }
 
 func (c *core) logger() *slog.Logger {
@@ -86,7 +94,16 @@ func (c *core) functions() map[string]lua.LGFunction {
 		"fields_of":   c.fieldsOf,
 		"setop":       c.setop,
 		"ranges":      c.ranges,
+		"flush":       c.flushLua,
 	}
+}
+
+// sess returns the session that is the first argument, the start of a
+// request on it.
+func (c *core) sess(L *lua.LState) *session {
+	s := checkSession(L, 1)
+	c.enter(L, s)
+	return s
 }
 
 func checkSession(L *lua.LState, n int) *session {
@@ -192,12 +209,14 @@ func (c *core) login(L *lua.LState) int {
 		L.RaiseError("login request to %s failed: %v", name, err)
 	}
 	s := &session{acct: acct, name: name, h: c.h, children: m.HasCapability("CHILDREN")}
+	c.sessions = append(c.sessions, s)
 	return luabind.Push(L, sessionType, s)
 }
 
 // logout(session)
 func (c *core) logout(L *lua.LState) int {
-	s := checkSession(L, 1)
+	s := c.sess(L)
+	c.flushOrFail(L, s, "expunge")
 	s.selected = ""
 	if err := s.acct.Close(); err != nil {
 		c.logger().Warn("imapfilter: logout", "account", s.name, "err", err)
@@ -212,6 +231,9 @@ func (c *core) doSelect(L *lua.LState, s *session, mbox string) (*imaplib.IMAP4,
 	if s.selected == mbox {
 		return m, true
 	}
+	if s.pend.mailbox != mbox {
+		c.flushOrFail(L, s, "expunge")
+	}
 	info, err := m.SelectMailbox(wireName(mbox), false)
 	s.acct.Unselected()
 	if err != nil {
@@ -221,13 +243,13 @@ func (c *core) doSelect(L *lua.LState, s *session, mbox string) (*imaplib.IMAP4,
 		}
 		c.fail(L, s, "select", err)
 	}
-	s.selected, s.readonly = mbox, info.ReadOnly
+	s.selected, s.readonly, s.uidValidity = mbox, info.ReadOnly, info.UIDValidity
 	return m, true
 }
 
 // select(session, mbox) -> ok, readonly
 func (c *core) selectBox(L *lua.LState) int {
-	s := checkSession(L, 1)
+	s := c.sess(L)
 	_, ok := c.doSelect(L, s, L.CheckString(2))
 	L.Push(lua.LBool(ok))
 	L.Push(lua.LBool(s.readonly))
@@ -236,7 +258,7 @@ func (c *core) selectBox(L *lua.LState) int {
 
 // close(session): CLOSE the selected mailbox.
 func (c *core) closeBox(L *lua.LState) int {
-	s := checkSession(L, 1)
+	s := c.sess(L)
 	if s.selected == "" {
 		L.Push(lua.LTrue)
 		return 1
@@ -251,6 +273,9 @@ func (c *core) closeBox(L *lua.LState) int {
 		_ = err
 	} else if _, _, err := m.CloseMailbox(); err != nil {
 		c.fail(L, s, "close", err)
+	} else if s.pend.mailbox == s.selected {
+		// CLOSE expunged what was waiting, with the rest of \Deleted.
+		s.pend = pending{}
 	}
 	s.selected = ""
 	s.acct.Unselected()
@@ -260,8 +285,9 @@ func (c *core) closeBox(L *lua.LState) int {
 
 // status(session, mbox) -> exists, recent, unseen, uidnext
 func (c *core) status(L *lua.LState) int {
-	s := checkSession(L, 1)
+	s := c.sess(L)
 	mbox := L.CheckString(2)
+	c.flushOrFail(L, s, "expunge")
 	m := c.conn(L, s, "status")
 	st, err := m.MailboxStatus(wireName(mbox), "MESSAGES", "RECENT", "UNSEEN", "UIDNEXT")
 	if err != nil {
@@ -284,7 +310,7 @@ func (c *core) status(L *lua.LState) int {
 
 // search(session, mbox, query, charset) -> ok, {uids}
 func (c *core) search(L *lua.LState) int {
-	s := checkSession(L, 1)
+	s := c.sess(L)
 	mbox, query, charset := L.CheckString(2), L.CheckString(3), L.OptString(4, "")
 	m, ok := c.doSelect(L, s, mbox)
 	if !ok {
@@ -303,13 +329,18 @@ func (c *core) search(L *lua.LState) int {
 		L.Push(lua.LFalse)
 		return 1
 	}
-	t := L.NewTable()
+	var uids []uint32
 	for _, it := range data {
 		for _, f := range strings.Fields(string(it.Line)) {
 			if n, err := strconv.ParseUint(f, 10, 32); err == nil {
-				t.Append(lua.LNumber(n))
+				uids = append(uids, uint32(n))
 			}
 		}
+	}
+	uids = s.hide(mbox, uids)
+	t := L.CreateTable(len(uids), 0)
+	for _, u := range uids {
+		t.Append(lua.LNumber(u))
 	}
 	m.DiscardUntagged("SEARCH")
 	L.Push(lua.LTrue)
@@ -348,11 +379,15 @@ const internalDate = "02-Jan-2006 15:04:05 -0700"
 // kind is fast, flags, date, size, header, text, fields (arg: a field
 // name), part (arg: a section) or structure.
 func (c *core) fetch(L *lua.LState) int {
-	s := checkSession(L, 1)
+	s := c.sess(L)
 	mbox := L.CheckString(2)
 	set := uidsArg(L, 3)
 	kind, arg := L.CheckString(4), L.OptString(5, "")
 	out := L.NewTable()
+	if s.pend.mailbox == mbox {
+		// Messages waiting for their expunge are gone already.
+		set = set.Difference(s.pend.uids)
+	}
 	if set.IsEmpty() {
 		L.Push(lua.LTrue)
 		L.Push(out)
@@ -441,7 +476,7 @@ func flagsTable(L *lua.LState, flags []string) *lua.LTable {
 // With expunge set and \Deleted among the flags added, exactly those
 // messages are expunged (UID EXPUNGE), never every deleted message.
 func (c *core) store(L *lua.LState) int {
-	s := checkSession(L, 1)
+	s := c.sess(L)
 	mbox := L.CheckString(2)
 	set := uidsArg(L, 3)
 	mode := L.CheckString(4)
@@ -470,6 +505,9 @@ func (c *core) store(L *lua.LState) int {
 		L.Push(lua.LTrue)
 		return 1
 	}
+	if s.pend.has(mbox, set) {
+		c.flushOrFail(L, s, "expunge")
+	}
 	m, ok := c.doSelect(L, s, mbox)
 	if !ok {
 		L.Push(lua.LFalse)
@@ -484,7 +522,11 @@ func (c *core) store(L *lua.LState) int {
 		c.fail(L, s, "store", err)
 	}
 	m.DiscardUntagged("FETCH")
-	if deleting && expunge {
+	if deleting && expunge && c.opts.DeferExpunge && m.HasCapability("UIDPLUS") {
+		if err := c.deferExpunge(s, set); err != nil {
+			c.fail(L, s, "expunge", err)
+		}
+	} else if deleting && expunge {
 		if err := c.expunge(m, set); err != nil {
 			if _, no := refused(err); !no {
 				c.fail(L, s, "expunge", err)
@@ -524,7 +566,7 @@ func (c *core) createMailbox(m *imaplib.IMAP4, mbox string, subscribe bool) erro
 
 // copy(session, mbox, {uids}, dest, subscribe) -> ok
 func (c *core) copy(L *lua.LState) int {
-	s := checkSession(L, 1)
+	s := c.sess(L)
 	mbox := L.CheckString(2)
 	set := uidsArg(L, 3)
 	dest := L.CheckString(4)
@@ -538,6 +580,9 @@ func (c *core) copy(L *lua.LState) int {
 			"destination", dest, "count", set.Len())
 		L.Push(lua.LTrue)
 		return 1
+	}
+	if s.pend.has(mbox, set) {
+		c.flushOrFail(L, s, "expunge")
 	}
 	m, ok := c.doSelect(L, s, mbox)
 	if !ok {
@@ -567,7 +612,7 @@ func (c *core) copy(L *lua.LState) int {
 
 // append(session, mbox, message, flags, date, subscribe) -> ok
 func (c *core) appendMsg(L *lua.LState) int {
-	s := checkSession(L, 1)
+	s := c.sess(L)
 	mbox, msg := L.CheckString(2), L.CheckString(3)
 	flags := strings.Fields(L.OptString(4, ""))
 	dateText := L.OptString(5, "")
@@ -617,7 +662,7 @@ func (c *core) appendMsg(L *lua.LState) int {
 // mailboxOp returns create/delete/rename/subscribe/unsubscribe(session, name[, newname]) -> ok.
 func (c *core) mailboxOp(op string) lua.LGFunction {
 	return func(L *lua.LState) int {
-		s := checkSession(L, 1)
+		s := c.sess(L)
 		name := L.CheckString(2)
 		newName := ""
 		if op == "rename" {
@@ -627,6 +672,9 @@ func (c *core) mailboxOp(op string) lua.LGFunction {
 			c.logger().Info("imapfilter: dry-run: would "+op, "account", s.name, "mailbox", name, "to", newName)
 			L.Push(lua.LTrue)
 			return 1
+		}
+		if (op == "delete" || op == "rename") && !s.pend.uids.IsEmpty() && within(s.pend.mailbox, name) {
+			c.flushOrFail(L, s, "expunge")
 		}
 		m := c.conn(L, s, op)
 		var err error
@@ -663,7 +711,7 @@ func (c *core) mailboxOp(op string) lua.LGFunction {
 // list(session, reference, pattern) -> ok, {mailboxes}, {folders}
 func (c *core) list(subscribed bool) lua.LGFunction {
 	return func(L *lua.LState) int {
-		s := checkSession(L, 1)
+		s := c.sess(L)
 		ref, pattern := L.CheckString(2), L.CheckString(3)
 		m := c.conn(L, s, "list")
 		var entries []imaplib.ListEntry
@@ -714,9 +762,10 @@ func (c *core) list(subscribed bool) lua.LGFunction {
 // It waits in IDLE until new mail arrives (EXISTS or RECENT), or any
 // event with wakeonany; the run's end (SIGTERM, Ctrl-C) interrupts it.
 func (c *core) idle(L *lua.LState) int {
-	s := checkSession(L, 1)
+	s := c.sess(L)
 	mbox := L.CheckString(2)
 	any := L.ToBool(3)
+	c.flushOrFail(L, s, "expunge")
 	m, ok := c.doSelect(L, s, mbox)
 	if !ok {
 		L.Push(lua.LFalse)

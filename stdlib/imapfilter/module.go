@@ -21,6 +21,10 @@ type Options struct {
 	// TrustFile is a PEM file of certificates to trust (imapfilter's -t)
 	// in addition to the system roots.
 	TrustFile string
+	// DeferExpunge puts off the expunge of the messages a config moves or
+	// deletes and sends it for many at once (see pending.go); the host
+	// must then call Teardown when the config has ended.
+	DeferExpunge bool
 }
 
 //go:embed lua/*.lua
@@ -48,6 +52,7 @@ func Install(L *lua.LState, opts Options) error {
 		return nil
 	}
 	c := &core{h: host.Get(L), opts: opts}
+	L.SetField(L.Get(lua.RegistryIndex), registryKey, &lua.LUserData{Value: c})
 	luabind.Register(L, sessionType)
 	shared := L.NewTable()
 	L.SetField(shared, "core", L.SetFuncs(L.NewTable(), c.functions()))
@@ -68,4 +73,24 @@ func Install(L *lua.LState, opts Options) error {
 	}
 	L.SetGlobal("_imapfilter_installed", lua.LTrue)
 	return nil
+}
+
+// registryKey is where Install keeps the state's core in the registry.
+const registryKey = "mailscript.imapfilter.core"
+
+// Teardown ends a config run in L (err is how it ended, nil when it
+// returned): what Options.DeferExpunge put off is expunged now, whether
+// the config returned or failed. It returns the error of an expunge that
+// could not be sent; the messages then stay flagged \Deleted in their
+// mailbox, next to their copies.
+func Teardown(L *lua.LState, err error) error {
+	ud, ok := L.GetField(L.Get(lua.RegistryIndex), registryKey).(*lua.LUserData)
+	if !ok {
+		return nil
+	}
+	c, ok := ud.Value.(*core)
+	if !ok {
+		return nil
+	}
+	return c.flushTeardown(L, err)
 }

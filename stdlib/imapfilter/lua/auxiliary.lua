@@ -63,6 +63,13 @@ function become_daemon(interval, commands, nochdir, noclose)
     IF.check_optional(nochdir, 'boolean')
     IF.check_optional(noclose, 'boolean')
     core.daemon(interval)
+    local pass = commands
+    -- Each pass ends with the expunge of what it moved or deleted.
+    commands = function()
+        local ok, err = pcall(pass)
+        core.flush()
+        if not ok then error(err, 0) end
+    end
     commands()
     local ok, engine = pcall(require, 'engine')
     if not ok then
