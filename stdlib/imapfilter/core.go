@@ -40,6 +40,9 @@ type session struct {
 	uidValidity uint32
 	// pend is what was deleted and waits for its expunge (pending.go).
 	pend pending
+	// canDelete tells that the selected mailbox takes \Deleted for good
+	// (its PERMANENTFLAGS).
+	canDelete bool
 }
 
 // core holds what the core functions share: the run's host and the
@@ -244,6 +247,7 @@ func (c *core) doSelect(L *lua.LState, s *session, mbox string) (*imaplib.IMAP4,
 		c.fail(L, s, "select", err)
 	}
 	s.selected, s.readonly, s.uidValidity = mbox, info.ReadOnly, info.UIDValidity
+	s.canDelete = hasFlag(info.PermanentFlags, `\Deleted`) || hasFlag(info.PermanentFlags, `\*`)
 	return m, true
 }
 
@@ -263,6 +267,7 @@ func (c *core) closeBox(L *lua.LState) int {
 		L.Push(lua.LTrue)
 		return 1
 	}
+	c.flushOrFail(L, s, "expunge")
 	m := c.conn(L, s, "close")
 	if c.h.DryRun {
 		// CLOSE would expunge; a dry run leaves the mailbox with UNSELECT.
@@ -273,9 +278,6 @@ func (c *core) closeBox(L *lua.LState) int {
 		_ = err
 	} else if _, _, err := m.CloseMailbox(); err != nil {
 		c.fail(L, s, "close", err)
-	} else if s.pend.mailbox == s.selected {
-		// CLOSE expunged what was waiting, with the rest of \Deleted.
-		s.pend = pending{}
 	}
 	s.selected = ""
 	s.acct.Unselected()
@@ -514,6 +516,16 @@ func (c *core) store(L *lua.LState) int {
 		return 1
 	}
 	start := time.Now()
+	if deleting && expunge && len(flags) == 1 && op == imaplib.AddFlags && c.canDefer(s, m) {
+		// A move or delete: its STORE waits with its EXPUNGE.
+		if err := c.deferExpunge(s, set, false); err != nil {
+			c.fail(L, s, "expunge", err)
+		}
+		c.logger().Info("imapfilter: store", "account", s.name, "mailbox", mbox, "mode", mode,
+			"flags", strings.Join(flags, " "), "count", set.Len(), "expunged", "deferred", "duration", time.Since(start))
+		L.Push(lua.LTrue)
+		return 1
+	}
 	if _, err := m.UIDStore(set, op, flags, true); err != nil {
 		if _, no := refused(err); no {
 			L.Push(lua.LFalse)
@@ -522,8 +534,8 @@ func (c *core) store(L *lua.LState) int {
 		c.fail(L, s, "store", err)
 	}
 	m.DiscardUntagged("FETCH")
-	if deleting && expunge && c.opts.DeferExpunge && m.HasCapability("UIDPLUS") {
-		if err := c.deferExpunge(s, set); err != nil {
+	if deleting && expunge && c.canDefer(s, m) {
+		if err := c.deferExpunge(s, set, true); err != nil {
 			c.fail(L, s, "expunge", err)
 		}
 	} else if deleting && expunge {

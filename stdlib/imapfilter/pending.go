@@ -15,9 +15,10 @@ package imapfilter
 // would after an expunge; a store or copy naming one of them expunges
 // first, so the server answers for a mailbox without them.
 //
-// Nothing is lost when the expunge never comes (the connection breaks,
-// the process is killed): the copies are in place and the originals stay
-// in the source flagged \Deleted.
+// The STORE of \Deleted of a move or delete waits too, and goes with the
+// EXPUNGE. Nothing is lost when they never come (the connection breaks,
+// the process is killed): the copies are made before, and the originals
+// stay in the source, flagged \Deleted or not.
 
 import (
 	"errors"
@@ -37,6 +38,9 @@ type pending struct {
 	mailbox     string
 	uidValidity uint32
 	uids        imaplib.SeqSet
+	// unflagged are the UIDs among uids whose \Deleted is not stored
+	// yet: a move's or delete's STORE waits with its EXPUNGE.
+	unflagged imaplib.SeqSet
 }
 
 // has reports whether some of the UIDs of set in mbox wait for their
@@ -45,9 +49,10 @@ func (p *pending) has(mbox string, set imaplib.SeqSet) bool {
 	return p.mailbox == mbox && !p.uids.IsEmpty() && !p.uids.Intersect(set).IsEmpty()
 }
 
-// defer_ records the UIDs of set in the selected mailbox as deleted and
-// waiting for their expunge; it expunges at once when too many wait.
-func (c *core) deferExpunge(s *session, set imaplib.SeqSet) error {
+// deferExpunge records the UIDs of set in the selected mailbox as deleted
+// and waiting for their expunge (stored tells whether their \Deleted is
+// stored already); it expunges at once when too many wait.
+func (c *core) deferExpunge(s *session, set imaplib.SeqSet, stored bool) error {
 	if s.pend.mailbox != s.selected || s.pend.uidValidity != s.uidValidity {
 		if err := c.flush(s); err != nil {
 			return err
@@ -55,6 +60,9 @@ func (c *core) deferExpunge(s *session, set imaplib.SeqSet) error {
 		s.pend = pending{mailbox: s.selected, uidValidity: s.uidValidity}
 	}
 	s.pend.uids = s.pend.uids.Union(set)
+	if !stored {
+		s.pend.unflagged = s.pend.unflagged.Union(set)
+	}
 	if s.pend.uids.Len() >= maxPending {
 		return c.flush(s)
 	}
@@ -90,10 +98,24 @@ func (c *core) flush(s *session) error {
 		s.selected, s.readonly, s.uidValidity = p.mailbox, info.ReadOnly, info.UIDValidity
 	}
 	if s.uidValidity != p.uidValidity {
-		c.logger().Warn("imapfilter: the mailbox of deleted messages changed its UIDVALIDITY; they stay flagged \\Deleted",
+		c.logger().Warn("imapfilter: the mailbox of deleted messages changed its UIDVALIDITY; they stay in it",
 			"account", s.name, "mailbox", p.mailbox)
 		s.pend = pending{}
 		return nil
+	}
+	if !p.unflagged.IsEmpty() {
+		_, err = m.UIDStore(p.unflagged, imaplib.AddFlags, []string{`\Deleted`}, true)
+		m.DiscardUntagged("FETCH")
+		if _, no := refused(err); no {
+			c.logger().Warn("imapfilter: storing \\Deleted refused; the messages stay in their mailbox", "account", s.name,
+				"mailbox", p.mailbox, "err", err)
+			s.pend = pending{}
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		s.pend.unflagged = imaplib.SeqSet{}
 	}
 	err = c.expunge(m, p.uids)
 	if _, no := refused(err); err == nil || no {
@@ -173,7 +195,7 @@ func within(b, a string) bool {
 // the config returned or failed.
 func (c *core) flushTeardown(_ *lua.LState, _ error) error {
 	if err := c.flushAll(); err != nil {
-		c.logger().Error("imapfilter: expunging the messages moved or deleted failed; they stay flagged \\Deleted in their mailbox",
+		c.logger().Error("imapfilter: expunging the messages moved or deleted failed; they stay in their mailbox (the copies of moved ones are made)",
 			"err", err)
 		return err
 	}
@@ -189,4 +211,21 @@ func (c *core) flushLua(L *lua.LState) int {
 		c.flushAllOrFail(L)
 	}
 	return 0
+}
+
+// canDefer reports whether the expunge of messages deleted in the selected
+// mailbox of s may wait: the command asked for it, the server can expunge
+// exactly those messages later (UIDPLUS), and the mailbox is writable and
+// takes \Deleted (so that storing it later is not refused).
+func (c *core) canDefer(s *session, m *imaplib.IMAP4) bool {
+	return c.opts.DeferExpunge && m.HasCapability("UIDPLUS") && !s.readonly && s.canDelete
+}
+
+func hasFlag(flags []string, f string) bool {
+	for _, x := range flags {
+		if strings.EqualFold(x, f) {
+			return true
+		}
+	}
+	return false
 }
