@@ -17,7 +17,10 @@
 // options.subscribe). One difference is deliberate: where imapfilter sends
 // a bare EXPUNGE after storing \Deleted, which also destroys mail other
 // clients had marked \Deleted, this package sends UID EXPUNGE of exactly
-// the messages the config acted on.
+// the messages the config acted on. With Options.DeferExpunge (the
+// command's setting), the STORE of \Deleted and the UID EXPUNGE of moved
+// and deleted messages wait and go for many messages at once, before
+// anything could tell the difference (Teardown sends what still waits).
 //
 // Check finds, before a config runs, what would stop it half-way: syntax
 // of Lua 5.3 that gopher-lua (Lua 5.1 with goto) cannot parse (with what to write

@@ -29,8 +29,9 @@ import (
 	"github.com/mailscript/mailscript/imaplib"
 )
 
-// maxPending is how many deleted messages may wait for their expunge.
-const maxPending = 1000
+// maxPending is how many deleted messages may wait for their expunge (a
+// variable for tests).
+var maxPending = 1000
 
 // pending is what a session has deleted and not expunged yet: UIDs of
 // one mailbox, valid for one UIDVALIDITY.
