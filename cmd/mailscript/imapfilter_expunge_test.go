@@ -8,9 +8,14 @@ package main
 // final state of every mailbox and the printed output must be the same.
 
 import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -295,5 +300,80 @@ print('moved', n)
 				t.Errorf("%d messages moved before the cut, want 1", fully)
 			}
 		})
+	}
+}
+
+// signalWriter collects what is written and closes seen once want was
+// written.
+type signalWriter struct {
+	mu   sync.Mutex
+	buf  bytes.Buffer
+	want string
+	seen chan struct{}
+}
+
+func (w *signalWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.buf.Write(p)
+	if w.seen != nil && strings.Contains(w.buf.String(), w.want) {
+		close(w.seen)
+		w.seen = nil
+	}
+	return len(p), nil
+}
+
+// TestIMAPFilterDeferredExpungeInterrupted stops a run (as SIGTERM or
+// Ctrl-C do) while moved messages wait for their expunge: the run ends at
+// once, as imapfilter does, and nothing is lost; the messages moved are in
+// both mailboxes.
+func TestIMAPFilterDeferredExpungeInterrupted(t *testing.T) {
+	needIMAPFilter(t)
+	b := newBed(t)
+	b.reset(t)
+	before := b.messageIDs(t, "INBOX")
+	_, port, _ := strings.Cut(b.srv.Addr(), ":")
+	p, _ := strconv.Atoi(port)
+	config := b.withPort(expungeHead+`n = one_by_one(inbox:contain_from('penguin.land'), acct['Later'])
+print('moved', n)
+while true do end
+`, p)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "config.lua")
+	if err := os.WriteFile(path, []byte(config), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	stdout := &signalWriter{want: "moved\t2\n", seen: make(chan struct{})}
+	seen := stdout.seen
+	var stderr bytes.Buffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"--log-format", "text", "--state-dir", filepath.Join(dir, "state"),
+			"imapfilter", "-c", path, "-t", b.srv.CertFile()}, stdout, &stderr)
+	}()
+	select {
+	case <-seen:
+	case err := <-done:
+		t.Fatalf("the run ended before the moves: %v\n%s", err, stderr.String())
+	case <-time.After(time.Minute):
+		t.Fatal("no moves within a minute")
+	}
+	cancel()
+	if err := <-done; err == nil {
+		t.Error("an interrupted run reported success")
+	}
+	inbox, later := b.messageIDs(t, "INBOX"), b.messageIDs(t, "Later")
+	for _, id := range []string{"<tux1@corpus.test>", "<tux2@corpus.test>"} {
+		if _, ok := later[id]; !ok {
+			t.Errorf("%s was not copied to Later", id)
+		}
+		if _, ok := inbox[id]; !ok {
+			t.Errorf("%s left the INBOX though its expunge was interrupted", id)
+		}
+	}
+	if len(inbox) != len(before) {
+		t.Errorf("the INBOX holds %d messages, want all %d", len(inbox), len(before))
 	}
 }

@@ -31,7 +31,7 @@ import (
 
 // maxPending is how many deleted messages may wait for their expunge (a
 // variable for tests).
-var maxPending = 1000
+var maxPending = 250
 
 // pending is what a session has deleted and not expunged yet: UIDs of
 // one mailbox, valid for one UIDVALIDITY.
