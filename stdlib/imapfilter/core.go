@@ -376,6 +376,20 @@ func stringsArg(L *lua.LState, n int) []string {
 // wrote it, which for the servers of interest is this layout.
 const internalDate = "02-Jan-2006 15:04:05 -0700"
 
+// fetchItems are the FETCH items of each kind of fetch; ARG is the
+// argument of the kind (a field name, a section).
+var fetchItems = map[string]string{
+	"fast":      "(FLAGS INTERNALDATE RFC822.SIZE)",
+	"flags":     "(FLAGS)",
+	"date":      "(INTERNALDATE)",
+	"size":      "(RFC822.SIZE)",
+	"structure": "(BODYSTRUCTURE)",
+	"header":    "(BODY.PEEK[HEADER])",
+	"text":      "(BODY.PEEK[TEXT])",
+	"fields":    "(BODY.PEEK[HEADER.FIELDS (ARG)])",
+	"part":      "(BODY.PEEK[ARG])",
+}
+
 // fetch(session, mbox, {uids}, kind, arg) -> ok, {uid = value}
 //
 // kind is fast, flags, date, size, header, text, fields (arg: a field
@@ -395,29 +409,11 @@ func (c *core) fetch(L *lua.LState) int {
 		L.Push(out)
 		return 2
 	}
-	var items string
-	switch kind {
-	case "fast":
-		items = "(FLAGS INTERNALDATE RFC822.SIZE)"
-	case "flags":
-		items = "(FLAGS)"
-	case "date":
-		items = "(INTERNALDATE)"
-	case "size":
-		items = "(RFC822.SIZE)"
-	case "structure":
-		items = "(BODYSTRUCTURE)"
-	case "header":
-		items = "(BODY.PEEK[HEADER])"
-	case "text":
-		items = "(BODY.PEEK[TEXT])"
-	case "fields":
-		items = "(BODY.PEEK[HEADER.FIELDS (" + arg + ")])"
-	case "part":
-		items = "(BODY.PEEK[" + arg + "])"
-	default:
+	items, known := fetchItems[kind]
+	if !known {
 		L.ArgError(4, "unknown fetch kind "+kind)
 	}
+	items = strings.ReplaceAll(items, "ARG", arg)
 	m, ok := c.doSelect(L, s, mbox)
 	if !ok {
 		L.Push(lua.LFalse)
