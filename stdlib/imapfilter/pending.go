@@ -193,8 +193,17 @@ func within(b, a string) bool {
 }
 
 // flushTeardown is the run's end: whatever waits is expunged, whether
-// the config returned or failed.
-func (c *core) flushTeardown(_ *lua.LState, _ error) error {
+// the config returned or failed; but not when the run was stopped
+// (SIGTERM, Ctrl-C, a timeout: the state's context is done), which ends
+// it at once and closes its connections.
+func (c *core) flushTeardown(L *lua.LState, _ error) error {
+	if ctx := L.Context(); ctx != nil && ctx.Err() != nil {
+		if n := c.waiting(); n > 0 {
+			c.logger().Warn("imapfilter: the run was stopped before the expunge of the messages moved or deleted last; they stay in their mailbox (the copies of moved ones are made)",
+				"messages", n)
+		}
+		return nil
+	}
 	if err := c.flushAll(); err != nil {
 		c.logger().Error("imapfilter: expunging the messages moved or deleted failed; they stay in their mailbox (the copies of moved ones are made)",
 			"err", err)
@@ -229,4 +238,13 @@ func hasFlag(flags []string, f string) bool {
 		}
 	}
 	return false
+}
+
+// waiting is how many messages wait for their expunge, in all sessions.
+func (c *core) waiting() int {
+	n := 0
+	for _, s := range c.sessions {
+		n += s.pend.uids.Len()
+	}
+	return n
 }
