@@ -381,3 +381,59 @@ while true do end
 		t.Errorf("the INBOX holds %d messages, want all %d", len(inbox), len(before))
 	}
 }
+
+// TestIMAPFilterDeferredExpungeDaemonPass checks that each scheduled pass
+// of become_daemon ends with its expunge: while the daemon waits for its
+// next pass, another client finds the moved messages gone.
+func TestIMAPFilterDeferredExpungeDaemonPass(t *testing.T) {
+	needIMAPFilter(t)
+	b := newBed(t)
+	b.reset(t)
+	_, port, _ := strings.Cut(b.srv.Addr(), ":")
+	p, _ := strconv.Atoi(port)
+	config := b.withPort(expungeHead+`passes = 0
+become_daemon(1, function()
+    passes = passes + 1
+    if passes == 2 then
+        print('moved', one_by_one(inbox:contain_from('penguin.land'), acct['Later']))
+    else
+        print('pass', passes)
+    end
+end)
+`, p)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "config.lua")
+	if err := os.WriteFile(path, []byte(config), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	stdout := &signalWriter{want: "pass\t3\n", seen: make(chan struct{})}
+	seen := stdout.seen
+	var stderr bytes.Buffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"--log-format", "text", "--state-dir", filepath.Join(dir, "state"),
+			"imapfilter", "-c", path, "-t", b.srv.CertFile()}, stdout, &stderr)
+	}()
+	select {
+	case <-seen:
+	case err := <-done:
+		t.Fatalf("the run ended: %v\n%s", err, stderr.String())
+	case <-time.After(time.Minute):
+		t.Fatal("no third pass within a minute")
+	}
+	// The third pass has begun: the second one's expunge is done (the
+	// first pass runs in the main chunk, whose end expunges anyway).
+	inbox, later := b.messageIDs(t, "INBOX"), b.messageIDs(t, "Later")
+	cancel()
+	<-done
+	for _, id := range []string{"<tux1@corpus.test>", "<tux2@corpus.test>"} {
+		if _, ok := later[id]; !ok {
+			t.Errorf("%s was not copied to Later", id)
+		}
+		if _, ok := inbox[id]; ok {
+			t.Errorf("%s is still in the INBOX after the pass that moved it", id)
+		}
+	}
+}
