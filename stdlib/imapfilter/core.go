@@ -472,7 +472,8 @@ func flagsTable(L *lua.LState, flags []string) *lua.LTable {
 // store(session, mbox, {uids}, mode, {flags}, expunge) -> ok
 //
 // With expunge set and \Deleted among the flags added, exactly those
-// messages are expunged (UID EXPUNGE), never every deleted message.
+// messages are expunged (UID EXPUNGE), never every deleted message; with
+// Options.DeferExpunge, later and for many at once (pending.go).
 func (c *core) store(L *lua.LState) int {
 	s := c.sess(L)
 	mbox := L.CheckString(2)
@@ -518,7 +519,7 @@ func (c *core) store(L *lua.LState) int {
 			c.fail(L, s, "expunge", err)
 		}
 		c.logger().Info("imapfilter: store", "account", s.name, "mailbox", mbox, "mode", mode,
-			"flags", strings.Join(flags, " "), "count", set.Len(), "expunged", "deferred", "duration", time.Since(start))
+			"flags", strings.Join(flags, " "), "count", set.Len(), "expunged", false, "deferred", true, "duration", time.Since(start))
 		L.Push(lua.LTrue)
 		return 1
 	}
