@@ -437,7 +437,7 @@ func (e *Engine) instrument(h *host.Host, res *Result, name string) (done func()
 	}
 	res.RunID = journal.NewRunID(res.Start)
 	dir := filepath.Join(e.stateDir, JournalDir)
-	if err := journal.Prune(dir, res.Start, journal.MaxAge, journal.MaxBytes); err != nil {
+	if err := journal.PruneDue(dir, res.Start, journal.MaxAge, journal.MaxBytes, journal.PruneEvery); err != nil {
 		e.logger.Warn("journal: prune", "err", err.Error())
 	}
 	h.Journal = journal.Open(dir, res.RunID, name)

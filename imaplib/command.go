@@ -365,7 +365,8 @@ func (m *IMAP4) complete(name, tag string) (string, []Item, error) {
 		}
 	}
 	if typ == "BAD" {
-		return "", nil, newError(KindError, nil, "%s command error: %s %s", name, typ, pyItems(data))
+		// Python's message; the cause says it was a BAD, with its code.
+		return "", nil, newError(KindError, responseError(name, typ, data), "%s command error: %s %s", name, typ, pyItems(data))
 	}
 	return typ, data, nil
 }

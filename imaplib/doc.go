@@ -63,7 +63,10 @@
 // CreateMailbox, DeleteMailbox, RenameMailbox, and the CONDSTORE variants
 // UIDFetchChangedSince and UIDStoreUnchangedSince. Mailbox names are UTF-8,
 // converted to and from modified UTF-7 unless UTF8=ACCEPT is on. UID sets
-// too long for one command line are split over several commands. UIDMove
+// too long for one command line are split over several commands, except
+// that UIDStore, UIDCopy, UIDMove and UIDExpunge, when the server has
+// SEARCHRES, build such a set in the saved search result "$" (searches of
+// one line each, which change nothing) and act once, on "$". UIDMove
 // uses MOVE, or else UID COPY, UID STORE \Deleted and UID EXPUNGE of
 // exactly the UIDs moved (UIDPLUS); it never sends a plain EXPUNGE, and
 // without either extension it refuses (ErrNoSafeMove). A refusal (NO) is

@@ -19,9 +19,11 @@ var ErrNoSafeMove = errors.New("imaplib: server has neither MOVE nor UIDPLUS, so
 // refuses with an error wrapping ErrNoSafeMove, and sends nothing.
 //
 // With UIDPLUS the result says where the messages went (nil without it).
-// A set too long for one command line is moved in several rounds, whose
-// results are merged; when a round fails, the error comes with what the
-// earlier rounds moved. An empty set moves nothing.
+// A set too long for one command line is moved with one UID MOVE of the
+// saved search result "$" when the server has SEARCHRES (see UIDStore);
+// otherwise in several rounds, whose results are merged; when a round
+// fails, the error comes with what the earlier rounds moved. An empty set
+// moves nothing.
 func (m *IMAP4) UIDMove(set SeqSet, dest string) (*CopyUID, error) {
 	if m.HasCapability("MOVE") {
 		return m.uidCopyMove("MOVE", set, dest)
@@ -61,7 +63,7 @@ func (m *IMAP4) UIDMove(set SeqSet, dest string) (*CopyUID, error) {
 // copyDeleteExpunge moves the existing messages of uids with COPY, STORE
 // and UID EXPUNGE.
 func (m *IMAP4) copyDeleteExpunge(uids SeqSet, wireDest string) (*CopyUID, error) {
-	cu, err := m.uidCopyMoveOne("COPY", uids, wireDest)
+	cu, err := m.uidCopyMoveOne("COPY", uids.String(), wireDest)
 	if err != nil {
 		return nil, err
 	}

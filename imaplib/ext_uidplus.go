@@ -153,10 +153,11 @@ func (m *IMAP4) takeCopyUID() (*CopyUID, error) {
 
 // UIDCopy copies the messages whose UIDs are in set to the mailbox dest
 // (UID COPY). With UIDPLUS the server says where the copies went; without
-// it the CopyUID is nil. A set too long for one command line is split over
-// several commands, whose results are merged; when one of them fails, the
-// error comes with what the earlier ones copied. An empty set copies
-// nothing.
+// it the CopyUID is nil. A set too long for one command line is copied
+// with one UID COPY of the saved search result "$" when the server has
+// SEARCHRES (see UIDStore); otherwise it is split over several commands,
+// whose results are merged; when one of them fails, the error comes with
+// what the earlier ones copied. An empty set copies nothing.
 func (m *IMAP4) UIDCopy(set SeqSet, dest string) (*CopyUID, error) {
 	return m.uidCopyMove("COPY", set, dest)
 }
@@ -166,9 +167,16 @@ func (m *IMAP4) uidCopyMove(name string, set SeqSet, dest string) (*CopyUID, err
 		return nil, err
 	}
 	wireDest := m.encodeMailbox(dest)
+	budget := setBudget(len("UID MOVE  ") + len(wireDest) + 2)
+	if saved, err := m.saveUIDs(set, budget); err != nil || saved {
+		if err != nil {
+			return nil, err
+		}
+		return m.uidCopyMoveOne(name, savedSet, wireDest)
+	}
 	var result *CopyUID
-	for _, chunk := range set.Split(setBudget(len("UID MOVE  ") + len(wireDest) + 2)) {
-		cu, err := m.uidCopyMoveOne(name, chunk, wireDest)
+	for _, chunk := range set.Split(budget) {
+		cu, err := m.uidCopyMoveOne(name, chunk.String(), wireDest)
 		result = result.merge(cu)
 		if err != nil {
 			return result, err
@@ -177,9 +185,9 @@ func (m *IMAP4) uidCopyMove(name string, set SeqSet, dest string) (*CopyUID, err
 	return result, nil
 }
 
-func (m *IMAP4) uidCopyMoveOne(name string, chunk SeqSet, wireDest string) (*CopyUID, error) {
+func (m *IMAP4) uidCopyMoveOne(name, set string, wireDest string) (*CopyUID, error) {
 	m.takeCodes("COPYUID")
-	_, err := m.do("UID "+name, &command{name: "UID", args: []any{name, chunk.String()}, build: func(c *wire.Command) {
+	_, err := m.do("UID "+name, &command{name: "UID", args: []any{name, set}, build: func(c *wire.Command) {
 		c.SP()
 		c.AString(wireDest)
 	}})
@@ -261,12 +269,22 @@ func (m *IMAP4) AppendMessage(mailbox string, flags []string, date time.Time, ms
 // UIDExpunge removes, of the messages flagged \Deleted, only those whose
 // UIDs are in set (UID EXPUNGE, RFC 4315); other \Deleted messages stay.
 // It needs UIDPLUS. The EXPUNGE responses stay filed for
-// Response("EXPUNGE"). An empty set expunges nothing.
+// Response("EXPUNGE"). A set too long for one command line is expunged
+// with one command on the saved search result "$" when the server has
+// SEARCHRES (see UIDStore). An empty set expunges nothing.
 func (m *IMAP4) UIDExpunge(set SeqSet) error {
 	if err := m.require("UIDPLUS", "UID EXPUNGE"); err != nil {
 		return err
 	}
-	for _, chunk := range set.Split(setBudget(len("UID EXPUNGE "))) {
+	budget := setBudget(len("UID EXPUNGE "))
+	if saved, err := m.saveUIDs(set, budget); err != nil || saved {
+		if err != nil {
+			return err
+		}
+		_, err := m.do("UID EXPUNGE", &command{name: "UID", args: []any{"EXPUNGE", savedSet}})
+		return err
+	}
+	for _, chunk := range set.Split(budget) {
 		if _, err := m.do("UID EXPUNGE", &command{name: "UID", args: []any{"EXPUNGE", chunk.String()}}); err != nil {
 			return err
 		}

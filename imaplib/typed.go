@@ -19,7 +19,8 @@ import (
 
 // maxCommandLine is the longest command line the typed API builds, in
 // bytes. RFC 7162 asks clients to keep lines under 8192 octets; longer
-// UID sets are split over several commands. Tests lower it.
+// UID sets are split over several commands, or built up in the saved
+// search result "$" (searchres.go). Tests lower it.
 var maxCommandLine = 8000
 
 // setBudget returns how many bytes a sequence set may take in a command
@@ -39,7 +40,8 @@ func setBudget(overhead int) int {
 type ResponseError struct {
 	// Command is the command refused, such as "UID COPY".
 	Command string
-	// Type is the server's answer, "NO".
+	// Type is the server's answer, "NO" (or "BAD", as the cause of an
+	// error of kind error).
 	Type string
 	// Code is the response code's name, "" when there is none; CodeArg its
 	// argument text.
@@ -72,6 +74,12 @@ func (e *ResponseError) Error() string {
 
 // refused turns a tagged NO into an error.
 func refused(label, typ string, dat []Item) error {
+	re := responseError(label, typ, dat)
+	return &Error{Kind: KindError, Message: re.Error(), Err: re}
+}
+
+// responseError splits a tagged NO or BAD into its parts.
+func responseError(label, typ string, dat []Item) *ResponseError {
 	re := &ResponseError{Command: label, Type: typ}
 	text := lastLine(dat)
 	if code, arg, ok := matchResponseCode(text); ok {
@@ -81,7 +89,7 @@ func refused(label, typ string, dat []Item) error {
 		}
 	}
 	re.Text = strings.TrimSpace(string(text))
-	return &Error{Kind: KindError, Message: re.Error(), Err: re}
+	return re
 }
 
 // do runs cmd and returns the data of its tagged OK; a NO becomes an error

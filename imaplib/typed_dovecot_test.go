@@ -202,20 +202,28 @@ func TestTypedDovecotNoSafeMove(t *testing.T) {
 	}
 }
 
-// TestTypedDovecotLongSets sends sets too long for one command line: they
-// are split, and the results merged.
+// TestTypedDovecotLongSets sends sets too long for one command line.
+// FETCH cuts them into several commands, whose results are merged; MOVE,
+// STORE and EXPUNGE build the set in the saved search result ("$",
+// SEARCHRES) with searches of at most one line each and then run once,
+// on "$". A second connection checks what the server holds.
 func TestTypedDovecotLongSets(t *testing.T) {
-	imaplib.SetMaxCommandLine(t, 80)
+	const limit = 80
+	imaplib.SetMaxCommandLine(t, limit)
 	srv := dovecottest.Start(t)
 	srv.Seed(t, srv.User, "INBOX", seedMessages(60))
 	srv.Seed(t, srv.User, "Odd", nil)
 	m, trace := dialTraced(t, srv)
+	if !m.HasCapability("SEARCHRES") {
+		t.Fatal("Dovecot does not advertise SEARCHRES")
+	}
 	if _, err := m.SelectMailbox("INBOX", false); err != nil {
 		t.Fatal(err)
 	}
-	var odd imaplib.SeqSet
+	var odd, even imaplib.SeqSet
 	for u := uint32(1); u <= 60; u += 2 {
 		odd.Add(u)
+		even.Add(u + 1)
 	}
 	fd, err := m.UIDFetch(odd, "(UID)")
 	if err != nil || len(fd) != 30 {
@@ -234,23 +242,53 @@ func TestTypedDovecotLongSets(t *testing.T) {
 	if err != nil || len(mp) != 30 || mp[59] != 30 {
 		t.Fatalf("map: %v %v", mp, err)
 	}
-	var fetches, moves int
+	// Flag the even messages but 2, which another client flags \Deleted:
+	// expunging the set must leave it.
+	rest := even.Difference(imaplib.SeqSetOf(2))
+	fd, err = m.UIDStore(rest, imaplib.AddFlags, []string{`\Flagged`, `\Deleted`}, false)
+	if err != nil || len(fd) != 29 {
+		t.Fatalf("store: %d %v", len(fd), err)
+	}
+	other := dialDovecot(t, srv, srv.User, srv.Password)
+	if _, err := other.SelectMailbox("INBOX", false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := other.UIDStore(imaplib.SeqSetOf(2), imaplib.AddFlags, []string{`\Deleted`}, true); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := other.UIDSearch("FLAGGED"); err != nil || got.String() != rest.String() {
+		t.Fatalf("flagged, seen from another connection: %s %v", got, err)
+	}
+	if err := m.UIDExpunge(rest); err != nil {
+		t.Fatalf("expunge: %v", err)
+	}
+	var fetches, moves, searches int
 	for _, c := range sentCommands(trace.String()) {
-		if len(c)+8 > 80 {
+		if len(c)+8 > limit {
 			t.Errorf("command longer than the limit: %s", c)
 		}
 		switch {
 		case strings.HasPrefix(c, "UID FETCH"):
 			fetches++
-		case strings.HasPrefix(c, "UID MOVE"):
+		case strings.HasPrefix(c, "UID SEARCH RETURN (SAVE)"):
+			searches++
+		case strings.HasPrefix(c, "UID MOVE"), strings.HasPrefix(c, "UID STORE"), strings.HasPrefix(c, "UID EXPUNGE"):
 			moves++
+			if !strings.Contains(c, " $") {
+				t.Errorf("not on the saved set: %s", c)
+			}
 		}
 	}
-	if fetches < 2 || moves < 2 {
-		t.Fatalf("%d fetches and %d moves: the sets were not split", fetches, moves)
+	if fetches < 2 || moves != 3 || searches < 6 {
+		t.Fatalf("%d fetches, %d searches, %d actions: want the fetch cut, each action once on $", fetches, searches, moves)
 	}
-	if got, err := m.UIDSearch(); err != nil || uids(t, got)[0] != 2 || got.Len() != 30 {
-		t.Fatalf("INBOX after the move: %s %v", got, err)
+	for _, c := range []struct{ box, want string }{{"INBOX", "2"}, {"Odd", "1:30"}} {
+		if _, err := other.SelectMailbox(c.box, true); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := other.UIDSearch(); err != nil || got.String() != c.want {
+			t.Fatalf("%s after the move and the expunge: %s %v, want %s", c.box, got, err, c.want)
+		}
 	}
 }
 

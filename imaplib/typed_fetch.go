@@ -129,8 +129,15 @@ const (
 // STORE): op adds, removes or replaces flags such as `\Seen`, `\Deleted`
 // or keywords. Unless silent, the server answers with the new flags, which
 // are returned (a silent STORE may still get FETCH responses, with MODSEQ
-// under CONDSTORE). A set too long for one command line is split over several
-// commands; an empty set changes nothing.
+// under CONDSTORE). An empty set changes nothing.
+//
+// A set too long for one command line is split over several commands,
+// unless the server has SEARCHRES (RFC 5182): then the set is built up in
+// the connection's saved search result "$", with UID SEARCH RETURN (SAVE)
+// commands of at most one line each, and the STORE runs once, on "$". On
+// a big mailbox that saves the server a sync of its index per command.
+// It replaces what "$" held; the searches change nothing, so a refused
+// search stops the call before any change.
 func (m *IMAP4) UIDStore(set SeqSet, op StoreOp, flags []string, silent bool) ([]*FetchData, error) {
 	fd, _, err := m.uidStore(set, op, flags, silent, nil)
 	return fd, err
@@ -157,8 +164,26 @@ func (m *IMAP4) uidStore(set SeqSet, op StoreOp, flags []string, silent bool, un
 	}
 	flagText := "(" + strings.Join(flags, " ") + ")"
 	var out []*FetchData
-	for _, chunk := range set.Split(setBudget(len("UID STORE   ") + len(modifier) + len(item) + len(flagText))) {
-		setText := chunk.String()
+	budget := setBudget(len("UID STORE   ") + len(modifier) + len(item) + len(flagText))
+	saved, err := m.saveUIDs(set, budget)
+	if err != nil {
+		return nil, modified, err
+	}
+	// Each command names its messages by text and keeps, of the FETCH
+	// responses, those of its UIDs ("$" holds set's).
+	type piece struct {
+		text string
+		uids SeqSet
+	}
+	pieces := []piece{{savedSet, set}}
+	if !saved {
+		pieces = pieces[:0]
+		for _, chunk := range set.Split(budget) {
+			pieces = append(pieces, piece{chunk.String(), chunk})
+		}
+	}
+	for _, p := range pieces {
+		setText := p.text
 		m.takeCodes("MODIFIED")
 		before := len(m.untagged["FETCH"])
 		_, err := m.do("UID STORE", &command{name: "UID", args: []any{"STORE", setText}, build: func(c *wire.Command) {
@@ -178,7 +203,7 @@ func (m *IMAP4) uidStore(set SeqSet, op StoreOp, flags []string, silent bool, un
 		if err != nil {
 			return out, modified, err
 		}
-		fd, err := m.takeFetch(chunk, before)
+		fd, err := m.takeFetch(p.uids, before)
 		out = append(out, fd...)
 		if err != nil {
 			return out, modified, err

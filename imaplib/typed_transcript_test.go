@@ -589,3 +589,66 @@ S: A4 OK done`)
 	}
 	tr.check()
 }
+
+// TestTypedTranscriptSavedSet: with SEARCHRES, a set too long for one line
+// is built up in "$" by searches of at most one line each, and the action
+// is one command on "$"; a server that refuses the searches as malformed
+// gets the set cut into pieces instead, and a NO to a search stops the
+// action before anything is sent.
+func TestTypedTranscriptSavedSet(t *testing.T) {
+	SetMaxCommandLine(t, 64)
+	m, tr := playSelected(t, "UIDPLUS MOVE SEARCHRES", `
+C: A2 UID SEARCH RETURN (SAVE) UID 1,3,5,7,9,11,13,15,17
+S: A2 OK done
+C: A3 UID SEARCH RETURN (SAVE) OR UID $ UID 19,21,23,25,27,29,31
+S: A3 OK done
+C: A4 UID SEARCH RETURN (SAVE) OR UID $ UID 33,35,37,39
+S: A4 OK done
+C: A5 UID MOVE $ Trash
+S: * OK [COPYUID 5 1,3,5,7,9,11,13,15,17,19,21,23,25,27,29,31,33,35,37,39 1:20] moved
+S: * 1 EXPUNGE
+S: A5 OK done
+C: A6 UID SEARCH RETURN (SAVE) UID 1,3,5,7,9,11,13,15,17
+S: A6 OK done
+C: A7 UID SEARCH RETURN (SAVE) OR UID $ UID 19,21,23,25,27,29,31
+S: A7 OK done
+C: A8 UID SEARCH RETURN (SAVE) OR UID $ UID 33,35,37,39
+S: A8 OK done
+C: A9 UID STORE $ +FLAGS (\Flagged)
+S: * 2 FETCH (UID 3 FLAGS (\Flagged))
+S: * 9 FETCH (UID 40 FLAGS (\Seen))
+S: A9 OK done
+C: A10 UID SEARCH RETURN (SAVE) UID 1,3,5,7,9,11,13,15,17
+S: A10 OK done
+C: A11 UID SEARCH RETURN (SAVE) OR UID $ UID 19,21,23,25,27,29,31
+S: A11 BAD unknown search key
+C: A12 UID EXPUNGE 1,3,5,7,9,11,13,15,17,19,21,23,25,27
+S: A12 OK done
+C: A13 UID EXPUNGE 29,31,33,35,37,39
+S: A13 OK done
+C: A14 UID SEARCH RETURN (SAVE) UID 1,3,5,7,9,11,13,15,17
+S: A14 NO [NOTSAVED] too busy`)
+	var odd SeqSet
+	for u := uint32(1); u < 40; u += 2 {
+		odd.Add(u)
+	}
+	cu, err := m.UIDMove(odd, "Trash")
+	if err != nil || cu.Source.String() != odd.String() || cu.Dest.String() != "1:20" {
+		t.Fatalf("UIDMove = %+v, %v", cu, err)
+	}
+	fd, err := m.UIDStore(odd, AddFlags, []string{`\Flagged`}, false)
+	if err != nil || len(fd) != 1 || fd[0].UID != 3 {
+		t.Fatalf("UIDStore = %+v, %v", fd, err)
+	}
+	if typ, dat := m.Response("FETCH"); typ != "FETCH" || len(dat) != 1 || string(dat[0].Line) != `9 (UID 40 FLAGS (\Seen))` {
+		t.Fatalf("unsolicited FETCH: %s", pyItems(dat))
+	}
+	if err := m.UIDExpunge(odd); err != nil {
+		t.Fatalf("UIDExpunge after a BAD search: %v", err)
+	}
+	var re *ResponseError
+	if _, err := m.UIDMove(odd, "Trash"); !errors.As(err, &re) || re.Code != "NOTSAVED" {
+		t.Fatalf("UIDMove after a refused search: %v", err)
+	}
+	tr.check()
+}

@@ -13,6 +13,6 @@
 // Messages a run deletes are saved first, byte for byte with their flags
 // and internal date, under RUN-ID/, so that undo can put them back.
 //
-// The folder is pruned when a run starts: runs older than MaxAge, then the
-// oldest runs beyond MaxBytes, are removed.
+// The folder is pruned when a run starts, at most once per PruneEvery: runs
+// older than MaxAge, then the oldest runs beyond MaxBytes, are removed.
 package journal

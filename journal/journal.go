@@ -16,10 +16,12 @@ import (
 	"time"
 )
 
-// Limits of the journal folder, applied by Prune.
+// Limits of the journal folder, applied by Prune; PruneEvery is how often
+// PruneDue applies them.
 const (
-	MaxAge   = 30 * 24 * time.Hour
-	MaxBytes = 512 << 20
+	MaxAge     = 30 * 24 * time.Hour
+	MaxBytes   = 512 << 20
+	PruneEvery = time.Hour
 )
 
 // Phases of an entry.
@@ -357,6 +359,36 @@ func Prune(dir string, now time.Time, maxAge time.Duration, maxBytes int64) erro
 		os.Remove(filepath.Join(dir, id+".jsonl"))
 		os.RemoveAll(filepath.Join(dir, id))
 		total -= sizes[i]
+	}
+	return nil
+}
+
+// pruneStamp is the file whose modification time is the last prune.
+const pruneStamp = ".pruned"
+
+// PruneDue prunes dir as Prune does, unless it was pruned less than every
+// ago (by PruneDue, in this process or another). Pruning sizes every run
+// of the folder, which for a rule run every minute means tens of
+// thousands of files a month; PruneDue keeps that off most runs' start.
+// The folder may hold, beyond the limits, the runs of one period.
+func PruneDue(dir string, now time.Time, maxAge time.Duration, maxBytes int64, every time.Duration) error {
+	stamp := filepath.Join(dir, pruneStamp)
+	if fi, err := os.Stat(stamp); err == nil {
+		if d := now.Sub(fi.ModTime()); d >= 0 && d < every {
+			return nil
+		}
+	}
+	if err := Prune(dir, now, maxAge, maxBytes); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("journal: %w", err)
+	}
+	if err := os.WriteFile(stamp, nil, 0o600); err != nil {
+		return fmt.Errorf("journal: %w", err)
+	}
+	if err := os.Chtimes(stamp, now, now); err != nil {
+		return fmt.Errorf("journal: %w", err)
 	}
 	return nil
 }

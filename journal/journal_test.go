@@ -107,3 +107,55 @@ func TestPrune(t *testing.T) {
 		t.Fatalf("after pruning by size: %q", left)
 	}
 }
+
+// TestPruneDue: the folder is pruned at the first start, then not again
+// until the period has passed, whatever piles up meanwhile.
+func TestPruneDue(t *testing.T) {
+	dir := t.TempDir()
+	now := time.Date(2026, 12, 5, 0, 0, 0, 0, time.UTC)
+	run := func(at time.Time) {
+		t.Helper()
+		w := Open(dir, NewRunID(at), "r.lua")
+		w.Write(Entry{Phase: Begin, Action: "delete", Mailbox: "INBOX", UIDs: []uint32{1}})
+		w.Close()
+	}
+	count := func() int {
+		t.Helper()
+		ids, err := runIDs(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(ids)
+	}
+	old := now.Add(-40 * 24 * time.Hour)
+	run(old)
+	if err := PruneDue(dir, now, MaxAge, MaxBytes, time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(); n != 0 {
+		t.Fatalf("first start: %d runs left, want the old one pruned", n)
+	}
+	run(old)
+	for _, at := range []time.Time{now.Add(time.Minute), now.Add(59 * time.Minute)} {
+		if err := PruneDue(dir, at, MaxAge, MaxBytes, time.Hour); err != nil {
+			t.Fatal(err)
+		}
+		if n := count(); n != 1 {
+			t.Fatalf("%v after the last prune: %d runs, want it left for the next period", at.Sub(now), n)
+		}
+	}
+	if err := PruneDue(dir, now.Add(time.Hour), MaxAge, MaxBytes, time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(); n != 0 {
+		t.Fatalf("a period later: %d runs left", n)
+	}
+	// A clock set back (a stamp from the future) prunes rather than waits.
+	run(old)
+	if err := PruneDue(dir, now, MaxAge, MaxBytes, time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(); n != 0 {
+		t.Fatalf("clock set back: %d runs left", n)
+	}
+}

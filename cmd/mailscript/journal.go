@@ -32,7 +32,8 @@ is recorded (run, watch, demo with --state-dir), except dry-runs.
 
   --ids   print only the run ids, one a line (for scripts)
 
-The journal keeps runs for 30 days (512 MiB at most).
+The journal keeps runs for 30 days (512 MiB at most; checked when a run
+starts, at most once an hour).
 `
 
 const explainHelp = `Usage: mailscript [flags] explain RUN-ID [MESSAGE-ID|UID]

@@ -38,12 +38,17 @@ var scanTuning = struct {
 	// the whole scan costs a round trip or a few.
 	solo int
 	// split is the size of set above which a scan uses pool connections.
+	// Each costs the server a login and a SELECT, and Dovecot fetches
+	// the cached subjects of 10,000 messages in about 60 ms: measured on
+	// 2 cores (bench/README.md), the 10,000-message rule took 0.73-0.74×
+	// the time on one connection that it took with two more, and the
+	// 200,000-message one the same time either way.
 	split int
 	// slow is the round trip above which a scan stays on its connection:
 	// over a slow link a deep pipeline on one connection beats several
 	// connections, each of which costs round trips to set up and refill.
 	slow time.Duration
-}{batch: 1000, depth: 4, solo: 64, split: 4000, slow: 5 * time.Millisecond}
+}{batch: 1000, depth: 4, solo: 64, split: 20000, slow: 5 * time.Millisecond}
 
 // batchQueue hands out the batches of a scan to its connections. A pool
 // connection joins while there is work left and the scan has not ended;

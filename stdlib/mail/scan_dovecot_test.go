@@ -115,6 +115,7 @@ func mailboxIDs(t *testing.T, m *imaplib.IMAP4, box string) map[string]bool {
 // second connection.
 func TestScanPoolShared(t *testing.T) {
 	defer mail.SetScanSlow(time.Hour)()
+	defer mail.SetScanTuning(0, 0, 4000)() // the pool from 4,000 messages on
 	srv := dovecottest.Start(t)
 	inbox, _ := scanMessages("in", 5000)
 	other, wantMoved := scanMessages("other", 5000)
@@ -181,6 +182,7 @@ print(box:all():match{subject = "^invoice"}:move_to("Archive"))`,
 // connection and finds the same messages.
 func TestScanPoolRefused(t *testing.T) {
 	defer mail.SetScanSlow(time.Hour)()
+	defer mail.SetScanTuning(0, 0, 4000)() // the pool from 4,000 messages on
 	srv := dovecottest.Start(t, dovecottest.WithConfig("mail_max_userip_connections = 1"))
 	inbox, want := scanMessages("in", 5000)
 	srv.Seed(t, "alice", "INBOX", inbox)
@@ -239,7 +241,7 @@ print(#box:all():match{subject = "^invoice"})`
 // its batches back and the scan still finds every message.
 func TestScanPoolCut(t *testing.T) {
 	defer mail.SetScanSlow(time.Hour)()
-	defer mail.SetScanTuning(100, 0, 0)()
+	defer mail.SetScanTuning(100, 0, 4000)() // the pool from 4,000 messages on
 	srv := dovecottest.Start(t)
 	inbox, want := scanMessages("in", 5000)
 	srv.Seed(t, "alice", "INBOX", inbox)

@@ -1,0 +1,50 @@
+package imaplib
+
+import "errors"
+
+// Long UID sets and the saved search result (SEARCHRES, RFC 5182).
+//
+// A UID set too long for one command line used to be cut into several
+// commands, each of which the server runs on its own: on a big Maildir
+// mailbox every UID MOVE or UID EXPUNGE ends with a sync of the whole
+// index, so moving 20,000 scattered messages of a 200,000-message mailbox
+// in twenty commands cost the server twenty syncs. With SEARCHRES the set
+// is built up on the server instead, piece by piece, in the connection's
+// search result variable "$" (each UID SEARCH RETURN (SAVE) adds a piece
+// of at most one line to what "$" held), and the action runs once, on
+// "$". The searches change nothing in the mailbox, so the action is still
+// one command: it runs whole or, if the server refuses it, not at all.
+
+// savedSet is the sequence set that names the search result variable.
+const savedSet = "$"
+
+// saveUIDs makes the connection's search result variable ("$") hold the
+// messages of set that exist, when set does not fit in budget bytes and
+// the server has SEARCHRES. It reports whether "$" now holds them; false
+// with a nil error means the caller should cut set into pieces as before
+// (the set fits in one line, the server lacks SEARCHRES, or it refused a
+// search as malformed). It replaces whatever "$" held.
+func (m *IMAP4) saveUIDs(set SeqSet, budget int) (bool, error) {
+	if !m.HasCapability("SEARCHRES") || len(set.String()) <= budget {
+		return false, nil
+	}
+	const more = "UID SEARCH RETURN (SAVE) OR UID $ UID "
+	for i, piece := range set.Split(setBudget(len(more))) {
+		args := []any{"SEARCH", "RETURN", "(SAVE)", "UID", piece.String()}
+		if i > 0 {
+			args = []any{"SEARCH", "RETURN", "(SAVE)", "OR", "UID", savedSet, "UID", piece.String()}
+		}
+		_, err := m.do("UID SEARCH", &command{name: "UID", args: args})
+		m.takeCodes("ESEARCH", "SEARCH")
+		if err != nil {
+			var re *ResponseError
+			if errors.As(err, &re) && re.Type == "BAD" {
+				// A server whose SEARCHRES is not what it says: the
+				// searches changed nothing, so cut the set instead.
+				return false, nil
+			}
+			return false, err
+		}
+	}
+	return true, nil
+}
