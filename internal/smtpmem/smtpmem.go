@@ -61,7 +61,7 @@ type Options struct {
 	// after its data (per recipient in LMTP mode).
 	RefuseData func(m Message, rcpt string) *Refusal
 	// Deliver, when set, receives each accepted message; an error refuses
-	// it with 451.
+	// it with 451. It is called before the message shows in Messages.
 	Deliver func(m Message) error
 	// Host is the loopback address to listen on ("127.0.0.1" by default);
 	// the port is always a free one.
