@@ -167,16 +167,13 @@ func (m *IMAP4) uidCopyMove(name string, set SeqSet, dest string) (*CopyUID, err
 		return nil, err
 	}
 	wireDest := m.encodeMailbox(dest)
-	budget := setBudget(len("UID MOVE  ") + len(wireDest) + 2)
-	if saved, err := m.saveUIDs(set, budget); err != nil || saved {
-		if err != nil {
-			return nil, err
-		}
-		return m.uidCopyMoveOne(name, savedSet, wireDest)
+	pieces, err := m.pieces(set, setBudget(len("UID MOVE  ")+len(wireDest)+2))
+	if err != nil {
+		return nil, err
 	}
 	var result *CopyUID
-	for _, chunk := range set.Split(budget) {
-		cu, err := m.uidCopyMoveOne(name, chunk.String(), wireDest)
+	for _, p := range pieces {
+		cu, err := m.uidCopyMoveOne(name, p.text, wireDest)
 		result = result.merge(cu)
 		if err != nil {
 			return result, err
@@ -276,16 +273,12 @@ func (m *IMAP4) UIDExpunge(set SeqSet) error {
 	if err := m.require("UIDPLUS", "UID EXPUNGE"); err != nil {
 		return err
 	}
-	budget := setBudget(len("UID EXPUNGE "))
-	if saved, err := m.saveUIDs(set, budget); err != nil || saved {
-		if err != nil {
-			return err
-		}
-		_, err := m.do("UID EXPUNGE", &command{name: "UID", args: []any{"EXPUNGE", savedSet}})
+	pieces, err := m.pieces(set, setBudget(len("UID EXPUNGE ")))
+	if err != nil {
 		return err
 	}
-	for _, chunk := range set.Split(budget) {
-		if _, err := m.do("UID EXPUNGE", &command{name: "UID", args: []any{"EXPUNGE", chunk.String()}}); err != nil {
+	for _, p := range pieces {
+		if _, err := m.do("UID EXPUNGE", &command{name: "UID", args: []any{"EXPUNGE", p.text}}); err != nil {
 			return err
 		}
 	}

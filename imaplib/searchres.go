@@ -18,6 +18,32 @@ import "errors"
 // savedSet is the sequence set that names the search result variable.
 const savedSet = "$"
 
+// A setPiece is how one command names some of a set's messages: the text
+// it sends ("$" or UIDs) and the UIDs that text stands for.
+type setPiece struct {
+	text string
+	uids SeqSet
+}
+
+// pieces returns the sets of the commands that act on set, each of which
+// has budget bytes for its set: the one piece "$" when saveUIDs put set
+// there, else set cut into pieces that fit.
+func (m *IMAP4) pieces(set SeqSet, budget int) ([]setPiece, error) {
+	saved, err := m.saveUIDs(set, budget)
+	if err != nil {
+		return nil, err
+	}
+	if saved {
+		return []setPiece{{savedSet, set}}, nil
+	}
+	chunks := set.Split(budget)
+	out := make([]setPiece, len(chunks))
+	for i, c := range chunks {
+		out[i] = setPiece{c.String(), c}
+	}
+	return out, nil
+}
+
 // saveUIDs makes the connection's search result variable ("$") hold the
 // messages of set that exist, when set does not fit in budget bytes and
 // the server has SEARCHRES. It reports whether "$" now holds them; false

@@ -164,24 +164,11 @@ func (m *IMAP4) uidStore(set SeqSet, op StoreOp, flags []string, silent bool, un
 	}
 	flagText := "(" + strings.Join(flags, " ") + ")"
 	var out []*FetchData
-	budget := setBudget(len("UID STORE   ") + len(modifier) + len(item) + len(flagText))
-	saved, err := m.saveUIDs(set, budget)
+	pieces, err := m.pieces(set, setBudget(len("UID STORE   ")+len(modifier)+len(item)+len(flagText)))
 	if err != nil {
 		return nil, modified, err
 	}
-	// Each command names its messages by text and keeps, of the FETCH
-	// responses, those of its UIDs ("$" holds set's).
-	type piece struct {
-		text string
-		uids SeqSet
-	}
-	pieces := []piece{{savedSet, set}}
-	if !saved {
-		pieces = pieces[:0]
-		for _, chunk := range set.Split(budget) {
-			pieces = append(pieces, piece{chunk.String(), chunk})
-		}
-	}
+	// Each command keeps, of the FETCH responses, those of its UIDs.
 	for _, p := range pieces {
 		setText := p.text
 		m.takeCodes("MODIFIED")
