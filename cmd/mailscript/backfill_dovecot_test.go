@@ -74,13 +74,13 @@ func TestBackfillKilled(t *testing.T) {
 	if err != nil {
 		t.Fatalf("last run: %v\n%s", err, stderr)
 	}
-	counts := stateCounts(t, state)
+	counts := stateCounts(t, state, rule, "seen ")
 	if len(counts) != 10000 {
 		t.Errorf("the rule saw %d messages, want 10000", len(counts))
 	}
 	for k, n := range counts {
 		if n != 1 {
-			t.Errorf("%s handled %d times", k, n)
+			t.Errorf("UID %s handled %d times", k, n)
 		}
 	}
 	if !strings.HasPrefix(out, "handled\t") {
@@ -92,12 +92,13 @@ func TestBackfillKilled(t *testing.T) {
 	}
 }
 
-// stateCounts reads the "seen UID" counts the rule kept in its state file.
-func stateCounts(t *testing.T, dir string) map[string]int {
+// stateCounts reads the counts a rule kept in its state file under keys
+// "PREFIX NAME" (such as "seen 17" or "read Hello"), by NAME.
+func stateCounts(t *testing.T, dir, rule, prefix string) map[string]int {
 	t.Helper()
-	files, _ := filepath.Glob(filepath.Join(dir, "backfill-*.json"))
+	files, _ := filepath.Glob(filepath.Join(dir, strings.TrimSuffix(filepath.Base(rule), ".lua")+"-*.json"))
 	if len(files) != 1 {
-		t.Fatalf("state files: %q", files)
+		t.Fatalf("state files of %s: %q", rule, files)
 	}
 	raw, err := os.ReadFile(files[0])
 	if err != nil {
@@ -111,9 +112,9 @@ func stateCounts(t *testing.T, dir string) map[string]int {
 	}
 	out := map[string]int{}
 	for k, v := range f.Values {
-		if strings.HasPrefix(k, "seen ") {
+		if name, ok := strings.CutPrefix(k, prefix); ok {
 			n, _ := strconv.Atoi(string(v))
-			out[k] = n
+			out[name] = n
 		}
 	}
 	return out

@@ -96,6 +96,23 @@ func (b *bed) expand(s string) string {
 	).Replace(s)
 }
 
+// dialAs logs in to the test bed as user, for looking at the server from
+// a connection of its own.
+func (b *bed) dialAs(t *testing.T, user string) *imaplib.IMAP4 {
+	t.Helper()
+	host, port, _ := strings.Cut(b.srv.Addr(), ":")
+	p, _ := strconv.Atoi(port)
+	m, err := imaplib.Dial(host, p, &imaplib.Options{Timeout: 30 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := m.Login(user, b.srv.Users[user]); err != nil {
+		m.Close()
+		t.Fatal(err)
+	}
+	return m
+}
+
 // state lists every message of both users: "user/mailbox message-id
 // flags", sorted. \Recent is left out (it belongs to sessions), and so is
 // mail that was flagged \Deleted before the run (Message-ID starting with
@@ -104,15 +121,7 @@ func (b *bed) state(t *testing.T) []string {
 	t.Helper()
 	var out []string
 	for _, u := range []string{dovecottest.DefaultUser, dovecottest.SecondUser} {
-		host, port, _ := strings.Cut(b.srv.Addr(), ":")
-		p, _ := strconv.Atoi(port)
-		m, err := imaplib.Dial(host, p, &imaplib.Options{Timeout: 30 * time.Second})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, _, err := m.Login(u, b.srv.Users[u]); err != nil {
-			t.Fatal(err)
-		}
+		m := b.dialAs(t, u)
 		boxes, err := m.ListMailboxes("", "*")
 		if err != nil {
 			t.Fatal(err)
@@ -390,16 +399,8 @@ func TestIMAPFilterKeepsOthersDeleted(t *testing.T) {
 account.INBOX:contain_from('amazon.com'):move_messages(account['Shopping'])
 `)
 	survives := func() bool {
-		host, port, _ := strings.Cut(b.srv.Addr(), ":")
-		p, _ := strconv.Atoi(port)
-		m, err := imaplib.Dial(host, p, &imaplib.Options{Timeout: 30 * time.Second})
-		if err != nil {
-			t.Fatal(err)
-		}
+		m := b.dialAs(t, dovecottest.DefaultUser)
 		defer m.Logout()
-		if _, _, err := m.Login(dovecottest.DefaultUser, dovecottest.DefaultPassword); err != nil {
-			t.Fatal(err)
-		}
 		if _, err := m.SelectMailbox("INBOX", true); err != nil {
 			t.Fatal(err)
 		}

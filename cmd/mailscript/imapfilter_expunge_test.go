@@ -148,9 +148,7 @@ print('devel left', #acct['lists/devel']:select_all())
 	for _, tt := range tests {
 		t.Run(strings.ReplaceAll(tt.name, " ", "-"), func(t *testing.T) {
 			b.reset(t)
-			_, port, _ := strings.Cut(b.srv.Addr(), ":")
-			p, _ := strconv.Atoi(port)
-			realOut, realErr := b.runReal(t, bin, b.withPort(expungeHead+tt.config, p))
+			realOut, realErr := b.runReal(t, bin, b.expand(expungeHead+tt.config))
 			realState := b.state(t)
 
 			b.reset(t)
@@ -183,16 +181,8 @@ print('devel left', #acct['lists/devel']:select_all())
 // whether each is flagged \Deleted.
 func (b *bed) messageIDs(t *testing.T, mailbox string) map[string]bool {
 	t.Helper()
-	host, port, _ := strings.Cut(b.srv.Addr(), ":")
-	p, _ := strconv.Atoi(port)
-	m, err := imaplib.Dial(host, p, &imaplib.Options{Timeout: 30 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := b.dialAs(t, dovecottest.DefaultUser)
 	defer m.Logout()
-	if _, _, err := m.Login(dovecottest.DefaultUser, dovecottest.DefaultPassword); err != nil {
-		t.Fatal(err)
-	}
 	out := map[string]bool{}
 	if _, err := m.SelectMailbox(mailbox, true); err != nil {
 		return out
@@ -324,6 +314,43 @@ func (w *signalWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
+// A startedRun is a "mailscript imapfilter" run going on in the
+// background.
+type startedRun struct {
+	cancel context.CancelFunc // stops it, as SIGTERM does
+	done   chan error         // its end
+	stdout *signalWriter
+	stderr *bytes.Buffer
+}
+
+// startUntil starts "mailscript imapfilter" on config and returns once it
+// has printed want; the run is stopped when the test ends.
+func (b *bed) startUntil(t *testing.T, config, want string) *startedRun {
+	t.Helper()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "config.lua")
+	if err := os.WriteFile(path, []byte(config), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	r := &startedRun{cancel: cancel, done: make(chan error, 1),
+		stdout: &signalWriter{want: want, seen: make(chan struct{})}, stderr: &bytes.Buffer{}}
+	seen := r.stdout.seen
+	go func() {
+		r.done <- run(ctx, []string{"--log-format", "text", "--state-dir", filepath.Join(dir, "state"),
+			"imapfilter", "-c", path, "-t", b.srv.CertFile()}, r.stdout, r.stderr)
+	}()
+	select {
+	case <-seen:
+	case err := <-r.done:
+		t.Fatalf("the run ended before printing %q: %v\n%s", want, err, r.stderr.String())
+	case <-time.After(time.Minute):
+		t.Fatalf("%q not printed within a minute", want)
+	}
+	return r
+}
+
 // TestIMAPFilterDeferredExpungeInterrupted stops a run (as SIGTERM or
 // Ctrl-C do) while moved messages wait for their expunge: the run ends at
 // once, as imapfilter does, and nothing is lost; the messages moved are in
@@ -333,36 +360,13 @@ func TestIMAPFilterDeferredExpungeInterrupted(t *testing.T) {
 	b := newBed(t)
 	b.reset(t)
 	before := b.messageIDs(t, "INBOX")
-	_, port, _ := strings.Cut(b.srv.Addr(), ":")
-	p, _ := strconv.Atoi(port)
-	config := b.withPort(expungeHead+`n = one_by_one(inbox:contain_from('penguin.land'), acct['Later'])
+	r := b.startUntil(t, b.expand(expungeHead+`n = one_by_one(inbox:contain_from('penguin.land'), acct['Later'])
 print('moved', n)
 while true do end
-`, p)
-	dir := t.TempDir()
-	path := filepath.Join(dir, "config.lua")
-	if err := os.WriteFile(path, []byte(config), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	stdout := &signalWriter{want: "moved\t2\n", seen: make(chan struct{})}
-	seen := stdout.seen
-	var stderr bytes.Buffer
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"--log-format", "text", "--state-dir", filepath.Join(dir, "state"),
-			"imapfilter", "-c", path, "-t", b.srv.CertFile()}, stdout, &stderr)
-	}()
-	select {
-	case <-seen:
-	case err := <-done:
-		t.Fatalf("the run ended before the moves: %v\n%s", err, stderr.String())
-	case <-time.After(time.Minute):
-		t.Fatal("no moves within a minute")
-	}
-	cancel()
-	if err := <-done; err == nil {
+`), "moved\t2\n")
+	r.cancel()
+	stderr := r.stderr
+	if err := <-r.done; err == nil {
 		t.Error("an interrupted run reported success")
 	}
 	if !strings.Contains(stderr.String(), "stopped before the expunge") {
@@ -389,9 +393,7 @@ func TestIMAPFilterDeferredExpungeDaemonPass(t *testing.T) {
 	needIMAPFilter(t)
 	b := newBed(t)
 	b.reset(t)
-	_, port, _ := strings.Cut(b.srv.Addr(), ":")
-	p, _ := strconv.Atoi(port)
-	config := b.withPort(expungeHead+`passes = 0
+	r := b.startUntil(t, b.expand(expungeHead+`passes = 0
 become_daemon(1, function()
     passes = passes + 1
     if passes == 2 then
@@ -400,34 +402,12 @@ become_daemon(1, function()
         print('pass', passes)
     end
 end)
-`, p)
-	dir := t.TempDir()
-	path := filepath.Join(dir, "config.lua")
-	if err := os.WriteFile(path, []byte(config), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	stdout := &signalWriter{want: "pass\t3\n", seen: make(chan struct{})}
-	seen := stdout.seen
-	var stderr bytes.Buffer
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"--log-format", "text", "--state-dir", filepath.Join(dir, "state"),
-			"imapfilter", "-c", path, "-t", b.srv.CertFile()}, stdout, &stderr)
-	}()
-	select {
-	case <-seen:
-	case err := <-done:
-		t.Fatalf("the run ended: %v\n%s", err, stderr.String())
-	case <-time.After(time.Minute):
-		t.Fatal("no third pass within a minute")
-	}
+`), "pass\t3\n")
 	// The third pass has begun: the second one's expunge is done (the
 	// first pass runs in the main chunk, whose end expunges anyway).
 	inbox, later := b.messageIDs(t, "INBOX"), b.messageIDs(t, "Later")
-	cancel()
-	<-done
+	r.cancel()
+	<-r.done
 	for _, id := range []string{"<tux1@corpus.test>", "<tux2@corpus.test>"} {
 		if _, ok := later[id]; !ok {
 			t.Errorf("%s was not copied to Later", id)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -228,34 +227,6 @@ func deliverTo(t *testing.T, srv *dovecottest.Server, user, subject string) {
 	m.Logout()
 }
 
-// readCounts returns the "read SUBJECT" counts a readingRule kept in its
-// state file.
-func readCounts(t *testing.T, state, rule string) map[string]int {
-	t.Helper()
-	files, _ := filepath.Glob(filepath.Join(state, strings.TrimSuffix(rule, ".lua")+"-*.json"))
-	if len(files) != 1 {
-		t.Fatalf("state files of %s: %q", rule, files)
-	}
-	raw, err := os.ReadFile(files[0])
-	if err != nil {
-		t.Fatal(err)
-	}
-	var f struct {
-		Values map[string]json.RawMessage `json:"values"`
-	}
-	if err := json.Unmarshal(raw, &f); err != nil {
-		t.Fatal(err)
-	}
-	out := map[string]int{}
-	for k, v := range f.Values {
-		if s, ok := strings.CutPrefix(k, "read "); ok {
-			n, _ := strconv.Atoi(string(v))
-			out[s] = n
-		}
-	}
-	return out
-}
-
 // noTokenIn fails the test when any token as issued appears in one of
 // outputs (see tokenLeak).
 func noTokenIn(t *testing.T, as *authserver.Server, outputs map[string]string) {
@@ -395,7 +366,7 @@ func TestOAuth2RevokedGrantWatchProcess(t *testing.T) {
 		"alice.lua": {"first for alice", "while signed out", "after the new sign-in"},
 		"bob.lua":   {"first for bob", "second for bob"},
 	} {
-		got := readCounts(t, state, rule)
+		got := stateCounts(t, state, rule, "read ")
 		if len(got) != len(want) {
 			t.Errorf("%s read %v, want %q once each", rule, got, want)
 		}
@@ -549,9 +520,9 @@ func TestOAuth2WatchKill9(t *testing.T) {
 	deadline := time.Now().Add(60 * time.Second)
 	tick := time.NewTicker(100 * time.Millisecond)
 	defer tick.Stop()
-	for len(readCounts(t, state, "alice.lua")) < res.n {
+	for len(stateCounts(t, state, "alice.lua", "read ")) < res.n {
 		if time.Now().After(deadline) {
-			t.Fatalf("the rule read %d of %d messages", len(readCounts(t, state, "alice.lua")), res.n)
+			t.Fatalf("the rule read %d of %d messages", len(stateCounts(t, state, "alice.lua", "read ")), res.n)
 		}
 		<-tick.C
 	}
@@ -560,7 +531,7 @@ func TestOAuth2WatchKill9(t *testing.T) {
 	}
 	outputs["stdout last"], outputs["stderr last"] = w.out.String(), w.err.String()
 
-	counts := readCounts(t, state, "alice.lua")
+	counts := stateCounts(t, state, "alice.lua", "read ")
 	for i := 1; i <= res.n; i++ {
 		if n := counts[fmt.Sprintf("m %d", i)]; n != 1 {
 			t.Errorf("message m %d read %d times, want once", i, n)

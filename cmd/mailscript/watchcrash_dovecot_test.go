@@ -57,7 +57,7 @@ func TestWatchKilledInCallback(t *testing.T) {
 	if err := w.stop(t); err != nil {
 		t.Fatalf("watch: %v\n%s", err, w.err.String())
 	}
-	got := readCounts(t, state, "alice.lua")
+	got := stateCounts(t, state, "alice.lua", "read ")
 	for _, s := range []string{"one", "two", "three"} {
 		if got[s] != 1 {
 			t.Errorf("%q read %d times by the rule's record, want once (all: %v)", s, got[s], got)

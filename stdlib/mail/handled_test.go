@@ -13,10 +13,7 @@ import (
 // gets its messages again after the trigger reconnected; one that fails
 // because of the script does not.
 func TestHandledMeansHandled(t *testing.T) {
-	for _, sv := range []struct {
-		name  string
-		start func(t *testing.T) *watchServer
-	}{{"lazy", lazyWatch}, {"dovecot", dovecotWatch}} {
+	for _, sv := range watchServers {
 		t.Run(sv.name, func(t *testing.T) {
 			t.Run("connection failure", func(t *testing.T) {
 				ws := sv.start(t)

@@ -10,10 +10,7 @@ import (
 // later one, after the rule's connections were dropped; after the
 // mailbox's UIDVALIDITY changed, reading it is a clear error.
 func TestSetKeptBetweenCallbacks(t *testing.T) {
-	for _, sv := range []struct {
-		name  string
-		start func(t *testing.T) *watchServer
-	}{{"lazy", lazyWatch}, {"dovecot", dovecotWatch}} {
+	for _, sv := range watchServers {
 		t.Run(sv.name, func(t *testing.T) {
 			ws := sv.start(t)
 			ws.create(t, "Lists")

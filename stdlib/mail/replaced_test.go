@@ -15,10 +15,7 @@ import (
 // such a session a view of the new mailbox that never grows), and counts
 // what the server confirmed; a set of the old mailbox is a clear error.
 func TestMailboxReplacedUnderConnection(t *testing.T) {
-	for _, sv := range []struct {
-		name  string
-		start func(t *testing.T) *watchServer
-	}{{"lazy", lazyWatch}, {"dovecot", dovecotWatch}} {
+	for _, sv := range watchServers {
 		t.Run(sv.name, func(t *testing.T) {
 			ws := sv.start(t)
 			ws.create(t, "Lists")

@@ -209,6 +209,13 @@ func proxyDown(p *faultproxy.Proxy) func() {
 	return f.Release
 }
 
+// watchServers are the servers the watch tests run on: Dovecot, and the
+// in-process server that tells of new mail only when asked (as Courier).
+var watchServers = []struct {
+	name  string
+	start func(t *testing.T) *watchServer
+}{{"dovecot", dovecotWatch}, {"lazy", lazyWatch}}
+
 func dovecotWatch(t *testing.T) *watchServer {
 	// IDLE wakes up through inotify; where the machine ran out of inotify
 	// instances, Dovecot checks the mailbox every interval instead.
@@ -467,13 +474,6 @@ func subjectsN(prefix string, n int) []string {
 // Dovecot and on a server with lazy views, with one rule reading and
 // optionally a second one flagging the same messages.
 func TestWatchReadsEveryMessage(t *testing.T) {
-	servers := []struct {
-		name  string
-		start func(t *testing.T) *watchServer
-	}{
-		{"dovecot", dovecotWatch},
-		{"lazy", lazyWatch},
-	}
 	scenarios := []struct {
 		name string
 		run  func(t *testing.T, ws *watchServer, r *watchRun, mbox string) []string
@@ -580,7 +580,7 @@ func TestWatchReadsEveryMessage(t *testing.T) {
 			return append([]string{"before the change"}, subj...)
 		}},
 	}
-	for _, sv := range servers {
+	for _, sv := range watchServers {
 		t.Run(sv.name, func(t *testing.T) {
 			for _, two := range []bool{false, true} {
 				name := "one rule"
