@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -52,6 +53,7 @@ type Server struct {
 	smtpPort       int
 	submissionPort int
 	smtpsPort      int
+	markerPort     int
 	opts           options
 
 	mu     sync.Mutex
@@ -148,11 +150,11 @@ func Start(t testing.TB, opts ...Option) *Server {
 	})
 	var startErr error
 	for attempt := 0; attempt < 3; attempt++ {
-		ports, err := freePorts(3)
+		ports, err := freePorts(4)
 		if err != nil {
 			t.Fatalf("postfixtest: %v", err)
 		}
-		s.smtpPort, s.submissionPort, s.smtpsPort = ports[0], ports[1], ports[2]
+		s.smtpPort, s.submissionPort, s.smtpsPort, s.markerPort = ports[0], ports[1], ports[2], ports[3]
 		if err := s.writeConfig(); err != nil {
 			t.Fatalf("postfixtest: %v", err)
 		}
@@ -319,12 +321,13 @@ func (s *Server) writeConfig() error {
 	if err := os.WriteFile(filepath.Join(s.dir, "main.cf"), []byte(m.String()), 0o644); err != nil {
 		return err
 	}
-	return os.WriteFile(filepath.Join(s.dir, "master.cf"), []byte(masterCF(s.smtpPort, s.submissionPort, s.smtpsPort)), 0o644)
+	return os.WriteFile(filepath.Join(s.dir, "master.cf"), []byte(masterCF(s.smtpPort, s.submissionPort, s.smtpsPort, s.markerPort)), 0o644)
 }
 
 // masterCF lists the services, none chrooted (the private queue has no
-// copy of /etc and /lib for a chroot).
-func masterCF(smtp, submission, smtps int) string {
+// copy of /etc and /lib for a chroot). The marker port is the tests' own:
+// Sessions connects to it to learn that the log has caught up.
+func masterCF(smtp, submission, smtps, marker int) string {
 	return fmt.Sprintf(`# service type private unpriv chroot wakeup maxproc command
 127.0.0.1:%d inet n - n - - smtpd
 127.0.0.1:%d inet n - n - - smtpd
@@ -338,6 +341,8 @@ func masterCF(smtp, submission, smtps int) string {
   -o smtpd_tls_wrappermode=yes
   -o smtpd_client_restrictions=permit_sasl_authenticated,reject
   -o smtpd_relay_restrictions=permit_sasl_authenticated,reject
+127.0.0.1:%d inet n - n - - smtpd
+  -o syslog_name=postfix/marker
 pickup    unix  n       -       n       60      1       pickup
 cleanup   unix  n       -       n       -       0       cleanup
 qmgr      unix  n       -       n       300     1       qmgr
@@ -359,12 +364,12 @@ lmtp      unix  -       -       n       -       -       lmtp
 anvil     unix  -       -       n       -       1       anvil
 scache    unix  -       -       n       -       1       scache
 postlog   unix-dgram n  -       n       -       1       postlogd
-`, smtp, submission, smtps)
+`, smtp, submission, smtps, marker)
 }
 
 // start runs Postfix's master daemon in the foreground as our child (not
 // through postfix-script, whose start-fg only works as PID 1), and waits
-// until the three ports greet.
+// until its ports greet.
 func (s *Server) start() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -432,6 +437,9 @@ func (s *Server) waitReady() error {
 		}
 		if err == nil {
 			err = check(s.smtpsPort, true)
+		}
+		if err == nil {
+			err = check(s.markerPort, false)
 		}
 		if err == nil {
 			return nil
@@ -545,7 +553,7 @@ func (s *Server) LogOffset() int64 {
 }
 
 var (
-	connectRE    = regexp.MustCompile(`smtpd\[\d+\]: connect from `)
+	connectRE    = regexp.MustCompile(`postfix/(?:(\S+)/)?smtpd\[\d+\]: connect from `)
 	disconnectRE = regexp.MustCompile(`postfix/(?:(\S+)/)?smtpd\[\d+\]: disconnect from \S+ (.*)$`)
 )
 
@@ -553,10 +561,19 @@ var (
 // offset from, smtpd's summary of the conversation: the port's name and
 // the commands with their counts ("submission: ehlo=2 starttls=1 auth=1
 // mail=1 rcpt=1 data=1 quit=1 commands=8"; "rcpt=0/1" is one RCPT, none
-// accepted). It waits, up to timeout, until every session that connected
-// has been summarised (smtpd logs through a separate process). Two
-// clients that had the same conversations get the same list.
+// accepted). Two clients that had the same conversations get the same
+// list.
+//
+// smtpd logs through a separate process (postlogd), so the log lags the
+// conversations. Sessions first holds a session of its own on the marker
+// port: postlogd writes in the order it was sent, so once that session's
+// summary is in the log, every session that connected before it has its
+// connect line there too. It then waits, up to timeout, until each of
+// them has been summarised. The marker session is left out.
 func (s *Server) Sessions(from int64, timeout time.Duration) ([]string, error) {
+	if err := s.markLog(); err != nil {
+		return nil, err
+	}
 	deadline := time.Now().Add(timeout)
 	wait := 10 * time.Millisecond
 	for {
@@ -564,32 +581,60 @@ func (s *Server) Sessions(from int64, timeout time.Duration) ([]string, error) {
 		if err != nil {
 			return nil, fmt.Errorf("postfixtest: %w", err)
 		}
-		if from > int64(len(data)) {
-			from = int64(len(data))
-		}
-		connects := 0
-		var sessions []string
-		for _, line := range strings.Split(string(data[from:]), "\n") {
-			if connectRE.MatchString(line) {
-				connects++
-			}
-			if m := disconnectRE.FindStringSubmatch(line); m != nil {
-				port := m[1]
-				if port == "" {
-					port = "smtp"
-				}
-				sessions = append(sessions, port+": "+m[2])
-			}
-		}
-		if len(sessions) >= connects {
+		sessions, connects, marked := summaries(data[min(from, int64(len(data))):])
+		if marked && len(sessions) >= connects {
 			return sessions, nil
 		}
 		if time.Now().After(deadline) {
-			return sessions, fmt.Errorf("postfixtest: %d sessions connected, %d ended after %v", connects, len(sessions), timeout)
+			return sessions, fmt.Errorf("postfixtest: %d sessions connected, %d ended after %v (marker seen: %v)", connects, len(sessions), timeout, marked)
 		}
 		time.Sleep(wait)
 		wait = min(wait*2, 100*time.Millisecond)
 	}
+}
+
+// summaries reads a stretch of the log: the sessions summarised in it,
+// how many sessions connected, and whether the marker session has been
+// summarised. The marker is counted in neither.
+func summaries(log []byte) (sessions []string, connects int, marked bool) {
+	for _, line := range strings.Split(string(log), "\n") {
+		if m := connectRE.FindStringSubmatch(line); m != nil && m[1] != "marker" {
+			connects++
+		}
+		if m := disconnectRE.FindStringSubmatch(line); m != nil {
+			port := m[1]
+			switch port {
+			case "marker":
+				marked = true
+				continue
+			case "":
+				port = "smtp"
+			}
+			sessions = append(sessions, port+": "+m[2])
+		}
+	}
+	return sessions, connects, marked
+}
+
+// markLog holds one short session (greeting, QUIT) on the marker port.
+func (s *Server) markLog() error {
+	c, err := net.DialTimeout("tcp", net.JoinHostPort(s.Host(), strconv.Itoa(s.markerPort)), 5*time.Second)
+	if err != nil {
+		return fmt.Errorf("postfixtest: marker session: %w", err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(10 * time.Second))
+	r := bufio.NewReader(c)
+	if line, err := r.ReadString('\n'); err != nil || !strings.HasPrefix(line, "220 ") {
+		return fmt.Errorf("postfixtest: marker session: greeting %q, %v", line, err)
+	}
+	if _, err := io.WriteString(c, "QUIT\r\n"); err != nil {
+		return fmt.Errorf("postfixtest: marker session: %w", err)
+	}
+	if line, err := r.ReadString('\n'); err != nil || !strings.HasPrefix(line, "221 ") {
+		return fmt.Errorf("postfixtest: marker session: QUIT answered %q, %v", line, err)
+	}
+	return nil
 }
 
 // LogTail returns the last n lines of the Postfix log.
