@@ -1,6 +1,7 @@
 package oauth2_test
 
 import (
+	"bytes"
 	"context"
 	"math/rand/v2"
 	"os"
@@ -52,6 +53,8 @@ func TestKill9KeepsAValidToken(t *testing.T) {
 		before := srv.Counts().Refreshes
 		cmd := exec.Command(os.Args[0], "-test.run=^TestRefresherProcess$", "-test.count=1")
 		cmd.Env = append(os.Environ(), "OAUTH2_REFRESHER_DIR="+dir)
+		var out bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &out
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
@@ -60,13 +63,25 @@ func TestKill9KeepsAValidToken(t *testing.T) {
 		for deadline := time.Now().Add(30 * time.Second); srv.Counts().Refreshes < before+3; <-tick.C {
 			if time.Now().After(deadline) {
 				cmd.Process.Kill()
-				t.Fatal("the refresher does not refresh")
+				cmd.Wait()
+				t.Fatalf("round %d: the refresher does not refresh; it printed:\n%s", round, out.String())
 			}
 		}
-		tick.Stop()
 		<-time.After(time.Duration(rand.N(50)) * time.Millisecond) // the random moment
 		cmd.Process.Signal(syscall.SIGKILL)
 		cmd.Wait()
+		// A refresh the child sent just before it died may still wait in
+		// the server's socket; it must be handled before ours, or it would
+		// take the grace of the token we are about to use, which no
+		// provider would see from a process that is gone. So wait until
+		// the server has closed every connection.
+		srv.Client().CloseIdleConnections()
+		for deadline := time.Now().Add(30 * time.Second); srv.OpenConns() > 0; <-tick.C {
+			if time.Now().After(deadline) {
+				t.Fatalf("round %d: the server still holds %d connections", round, srv.OpenConns())
+			}
+		}
+		tick.Stop()
 
 		// The next start: a fresh source from the file.
 		src := oauth2.NewSource(oauth2.NewStore(dir, ""), "k")

@@ -6,11 +6,13 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -32,6 +34,8 @@ type Server struct {
 	User string
 
 	hs *httptest.Server
+
+	conns atomic.Int64 // connections open on the server side
 
 	mu        sync.Mutex
 	accessTTL time.Duration
@@ -122,7 +126,9 @@ func Start(t testing.TB, opts ...Option) *Server {
 	mux.HandleFunc("POST /token", s.handleToken)
 	mux.HandleFunc("GET /authorize", s.handleAuthorize)
 	mux.HandleFunc("POST /introspect", s.handleIntrospect)
-	s.hs = httptest.NewServer(mux)
+	s.hs = httptest.NewUnstartedServer(mux)
+	s.hs.Config.ConnState = s.track
+	s.hs.Start()
 	s.URL = s.hs.URL
 	t.Cleanup(s.hs.Close)
 	return s
@@ -145,6 +151,22 @@ func (s *Server) VerificationURL() string { return s.URL + "/activate" }
 
 // Client returns an HTTP client for the server.
 func (s *Server) Client() *http.Client { return s.hs.Client() }
+
+// track counts the connections the server holds open.
+func (s *Server) track(_ net.Conn, state http.ConnState) {
+	switch state {
+	case http.StateNew:
+		s.conns.Add(1)
+	case http.StateClosed, http.StateHijacked:
+		s.conns.Add(-1)
+	}
+}
+
+// OpenConns returns how many client connections the server holds open.
+// After every client is gone (a killed process, Client's idle connections
+// closed), it reaches 0 only once the server has read, and answered,
+// every request those clients had sent.
+func (s *Server) OpenConns() int64 { return s.conns.Load() }
 
 // SetAccessTTL changes the lifetime of the access tokens issued from now on.
 func (s *Server) SetAccessTTL(d time.Duration) {
