@@ -303,6 +303,11 @@ func isASCII(s string) bool {
 // DecodeHeaderString decodes every encoded word of a raw header value and
 // returns UTF-8 text: MakeHeader(DecodeHeader(s)).
 func DecodeHeaderString(s string) string {
+	if !strings.Contains(s, "=?") && utf8.ValidString(s) {
+		// No encoded word can start: one unencoded word, whose text is
+		// s (the common case, taken without the regular expression).
+		return s
+	}
 	return MakeHeader(DecodeHeader(s))
 }
 
