@@ -1,6 +1,7 @@
 package mail
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 	"time"
@@ -450,18 +451,39 @@ func (ac *action) across(p *part, remove bool) error {
 	return err
 }
 
-// messageID returns the Message-ID field of a raw message, "" when absent.
+// messageID returns the Message-ID of a header block or a whole message:
+// the first Message-ID field of the header (which ends at the first empty
+// line), unfolded and trimmed; "" when there is none. Journals call it for
+// every message an action touches, so it reads the bytes in place.
 func messageID(raw []byte) string {
-	end := len(raw)
-	for _, sep := range []string{"\r\n\r\n", "\n\n"} {
-		if i := strings.Index(string(raw[:min(len(raw), 1<<16)]), sep); i >= 0 && i < end {
-			end = i
+	var id []string
+	found := false
+	for len(raw) > 0 {
+		line := raw
+		if i := bytes.IndexByte(raw, '\n'); i >= 0 {
+			line, raw = raw[:i], raw[i+1:]
+		} else {
+			raw = nil
+		}
+		line = bytes.TrimSuffix(line, []byte("\r"))
+		switch {
+		case len(line) == 0:
+			return strings.Join(id, " ")
+		case line[0] == ' ' || line[0] == '\t':
+			if v := bytes.TrimSpace(line); found && len(v) > 0 {
+				id = append(id, string(v))
+			}
+			continue
+		case found:
+			return strings.Join(id, " ")
+		}
+		k, v, ok := bytes.Cut(line, []byte(":"))
+		if ok && bytes.EqualFold(bytes.TrimSpace(k), []byte("Message-ID")) {
+			found = true
+			if v = bytes.TrimSpace(v); len(v) > 0 {
+				id = append(id, string(v))
+			}
 		}
 	}
-	for _, line := range strings.Split(string(raw[:end]), "\n") {
-		if k, v, ok := strings.Cut(line, ":"); ok && strings.EqualFold(strings.TrimSpace(k), "Message-ID") {
-			return strings.TrimSpace(v)
-		}
-	}
-	return ""
+	return strings.Join(id, " ")
 }

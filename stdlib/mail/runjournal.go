@@ -3,7 +3,6 @@ package mail
 import (
 	"encoding/json"
 	"fmt"
-	"net/mail"
 	"strings"
 	"time"
 
@@ -119,7 +118,7 @@ func (ac *action) journalBegin(p *part) (*jrec, error) {
 		for _, s := range f.Sections {
 			raw = s.Data
 		}
-		if id := headerMessageID(raw); id != "" {
+		if id := messageID(raw); id != "" {
 			e.MessageIDs[f.UID] = id
 		}
 		if ac.name == "delete" {
@@ -176,7 +175,7 @@ func (b *Mailbox) journalAppend(raw []byte, au *imaplib.AppendUID) {
 		return
 	}
 	e := journal.Entry{Phase: journal.Begin, Action: "append", Where: a.where(), Account: a.Name(), AccountConfig: a.record(), Mailbox: b.name}
-	if id := headerMessageID(raw); id != "" {
+	if id := messageID(raw); id != "" {
 		e.MessageIDs = map[uint32]string{0: id}
 	}
 	seq, err := w.Write(e)
@@ -220,16 +219,4 @@ func withoutRecent(flags []string) []string {
 		}
 	}
 	return out
-}
-
-// headerMessageID returns the Message-ID of a header block or message.
-func headerMessageID(raw []byte) string {
-	if len(raw) == 0 {
-		return ""
-	}
-	msg, err := mail.ReadMessage(strings.NewReader(string(raw) + "\r\n\r\n"))
-	if err != nil {
-		return messageID(raw)
-	}
-	return strings.TrimSpace(msg.Header.Get("Message-Id"))
 }
