@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/mailscript/mailscript/imaplib"
+	"github.com/mailscript/mailscript/internal/refilter"
 	"github.com/mailscript/mailscript/journal"
 	"github.com/mailscript/mailscript/stdlib/email"
 )
@@ -284,24 +285,45 @@ func (mt *Match) fields() []string {
 	return f
 }
 
-// matchHeader tests the header patterns against a parsed header.
-func (mt *Match) matchHeader(h *email.Message) bool {
-	one := func(name string, re *regexp.Regexp) bool {
-		if re == nil {
-			return true
+// fieldTest is one header pattern of a Match, with the filter that spares
+// the regular expression most of the values it cannot match.
+type fieldTest struct {
+	name string
+	re   *regexp.Regexp
+	pf   *refilter.Filter
+}
+
+// fieldTests returns the header patterns of mt in the order matchHeader
+// tries them (the cheap checks of the common fields first).
+func (mt *Match) fieldTests() []fieldTest {
+	var tests []fieldTest
+	add := func(name string, re *regexp.Regexp) {
+		if re != nil {
+			tests = append(tests, fieldTest{name, re, refilter.New(re)})
 		}
-		for _, v := range h.GetAll(name) {
-			if re.MatchString(DecodeHeader(v)) {
-				return true
+	}
+	add("Subject", mt.Subject)
+	add("From", mt.From)
+	add("To", mt.To)
+	add("Cc", mt.Cc)
+	for _, hp := range mt.Header {
+		add(hp.Name, hp.Re)
+	}
+	return tests
+}
+
+// matchHeader tests the header patterns against a parsed header: each
+// must match one of the fields of its name.
+func matchHeader(tests []fieldTest, h *email.Message) bool {
+	for _, ft := range tests {
+		ok := false
+		for _, v := range h.GetAll(ft.name) {
+			if d := DecodeHeader(v); ft.pf.MayMatch(d) && ft.re.MatchString(d) {
+				ok = true
+				break
 			}
 		}
-		return false
-	}
-	if !one("Subject", mt.Subject) || !one("From", mt.From) || !one("To", mt.To) || !one("Cc", mt.Cc) {
-		return false
-	}
-	for _, hp := range mt.Header {
-		if !one(hp.Name, hp.Re) {
+		if !ok {
 			return false
 		}
 	}
@@ -373,9 +395,10 @@ func (mt *Match) matchPart(p *part, fields []string, why []journal.Reason) (imap
 	if len(fields) > 0 {
 		item := "(UID BODY.PEEK[HEADER.FIELDS (" + strings.Join(quoteFields(fields), " ") + ")])"
 		var found []uint32
+		tests := mt.fieldTests()
 		err := a.scan(m, p, item, scanTuning.batch, func(f *imaplib.FetchData) error {
 			h := email.Parse(headerSection(f))
-			if !mt.matchHeader(h) {
+			if !matchHeader(tests, h) {
 				return nil
 			}
 			mu.Lock()
