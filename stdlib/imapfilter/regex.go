@@ -8,6 +8,7 @@ import (
 
 	lua "github.com/yuin/gopher-lua"
 
+	"github.com/mailscript/mailscript/internal/refilter"
 	"github.com/mailscript/mailscript/stdlib/mail"
 )
 
@@ -24,7 +25,8 @@ import (
 type Regex struct {
 	re     *regexp.Regexp
 	match  *regexp.Regexp // re for Match: without a leading or trailing .* (see matchSource)
-	dollar bool           // the pattern has a $ outside a class
+	pf     *refilter.Filter
+	dollar bool // the pattern has a $ outside a class
 }
 
 // Compile compiles a PCRE pattern. A pattern Go's RE2 cannot take
@@ -50,6 +52,7 @@ func Compile(pattern string) (*Regex, error) {
 			r.match = m
 		}
 	}
+	r.pf = refilter.New(r.match)
 	return r, nil
 }
 
@@ -140,6 +143,11 @@ func (r *Regex) Match(subject string) bool {
 	s := subject
 	if !isASCII(s) {
 		s = latin1(s)
+	}
+	// A match of s less its final newline lies in s too: one filter
+	// serves both tries.
+	if !r.pf.MayMatch(s) {
+		return false
 	}
 	if r.match.MatchString(s) {
 		return true
