@@ -90,6 +90,7 @@ type fetchStream struct {
 	set     SeqSet
 	star    bool
 	err     error // the first error of a callback
+	fp      fetchParser
 }
 
 // streamResponse reads one response: a FETCH response with its literals
@@ -186,6 +187,18 @@ func (m *IMAP4) deliverFetch(st *fetchStream, resp *wire.Response, streamed []st
 		}
 	}
 	_, dat, _ := matchUntagged(resp.Text[0])
+	if fd, ok := st.parse(resp, dat); ok && (st.star || st.set.Contains(fd.UID)) {
+		for i := range fd.Sections {
+			s := &fd.Sections[i]
+			if len(s.Data) == 0 && slices.ContainsFunc(streamed, func(n string) bool { return sameItem(n, s) }) {
+				s.Data = nil
+			}
+		}
+		if st.message != nil && st.err == nil {
+			st.err = st.message(fd)
+		}
+		return
+	}
 	items := make([]Item, 0, len(resp.Text))
 	if len(resp.Literals) == 0 {
 		items = append(items, LineItem(dat))
@@ -196,22 +209,24 @@ func (m *IMAP4) deliverFetch(st *fetchStream, resp *wire.Response, streamed []st
 		}
 		items = append(items, LineItem(resp.Text[len(resp.Text)-1]))
 	}
-	fd, perr := ParseFetch(items)
-	if perr == nil && len(fd) == 1 && fd[0].UID != 0 && (st.star || st.set.Contains(fd[0].UID)) {
-		for i := range fd[0].Sections {
-			s := &fd[0].Sections[i]
-			if len(s.Data) == 0 && slices.ContainsFunc(streamed, func(n string) bool { return sameItem(n, s) }) {
-				s.Data = nil
-			}
-		}
-		if st.message != nil && st.err == nil {
-			st.err = st.message(fd[0])
-		}
-		return
-	}
 	for _, it := range items {
 		m.appendUntagged("FETCH", it)
 	}
+}
+
+// parse parses a FETCH response whose first line, less "* ", is dat, as
+// ParseFetch would, with a parser the stream keeps from one response to
+// the next. It reports whether the response parsed and has a UID.
+func (st *fetchStream) parse(resp *wire.Response, dat []byte) (*FetchData, bool) {
+	if st.fp.p == nil {
+		st.fp.p = newParser()
+	}
+	first := resp.Text[0]
+	resp.Text[0] = dat
+	fd := new(FetchData)
+	err := st.fp.parse(resp, fd)
+	resp.Text[0] = first
+	return fd, err == nil && fd.UID != 0
 }
 
 // fetchSeq reports whether line starts a FETCH response, "* n FETCH ",
