@@ -2,7 +2,6 @@ package email
 
 import (
 	"encoding/base64"
-	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
@@ -17,9 +16,51 @@ type Word struct {
 	Charset string
 }
 
-// encodedWord matches an RFC 2047 encoded word the way Python's
-// email.header does: anywhere in a line, charset and text non-greedy.
-var encodedWord = regexp.MustCompile(`=\?([^?]*?)\?([qQbB])\?(.*?)\?=`)
+// findEncodedWords finds the RFC 2047 encoded words of s the way Python's
+// email.header does, by the regular expression
+// `=\?([^?]*?)\?([qQbB])\?(.*?)\?=` (anywhere in a line, charset and text
+// non-greedy), and returns what FindAllStringSubmatchIndex would: for
+// each word, the offsets of the word, its charset, its encoding letter
+// and its text. Every header of every scanned message goes through it,
+// so it reads s directly instead of running the expression.
+func findEncodedWords(s string) [][]int {
+	var out [][]int
+	for from := 0; ; {
+		i := strings.Index(s[from:], "=?")
+		if i < 0 {
+			return out
+		}
+		i += from
+		if w := encodedWordAt(s, i); w != nil {
+			out = append(out, w)
+			from = w[1]
+			continue
+		}
+		from = i + 1
+	}
+}
+
+// encodedWordAt matches encodedWord at offset i of s, where "=?" starts.
+func encodedWordAt(s string, i int) []int {
+	// The charset cannot hold a '?': it ends at the first one.
+	j := strings.IndexByte(s[i+2:], '?')
+	if j < 0 {
+		return nil
+	}
+	j += i + 2
+	if j+2 >= len(s) || !strings.ContainsRune("qQbB", rune(s[j+1])) || s[j+2] != '?' {
+		return nil
+	}
+	// The text is the shortest run without a line feed ('.') that "?="
+	// ends.
+	text := s[j+3:]
+	k := strings.Index(text, "?=")
+	if k < 0 || strings.IndexByte(text[:k], '\n') >= 0 {
+		return nil
+	}
+	end := j + 3 + k
+	return []int{i, end + 2, i + 2, j, j + 1, j + 2, j + 3, end}
+}
 
 // headerLines splits s at line ends the way Python's str.splitlines does
 // for ASCII text.
@@ -60,7 +101,7 @@ func DecodeHeader(s string) []Word {
 // decodeHeader is DecodeHeader; strict makes a broken base64 word a
 // *HeaderParseError, as in Python, instead of text kept as it is.
 func decodeHeader(s string, strict bool) ([]Word, error) {
-	if !encodedWord.MatchString(s) {
+	if !strings.Contains(s, "=?") || findEncodedWords(s) == nil {
 		return []Word{{Bytes: s}}, nil
 	}
 	decoded, err := decodeWords(splitWords(s), strict)
@@ -78,7 +119,7 @@ func splitWords(s string) []rawWord {
 	for _, line := range headerLines(s) {
 		first := true
 		pos := 0
-		for _, m := range encodedWord.FindAllStringSubmatchIndex(line, -1) {
+		for _, m := range findEncodedWords(line) {
 			un := line[pos:m[0]]
 			if first {
 				un = strings.TrimLeftFunc(un, isPySpaceRune)
