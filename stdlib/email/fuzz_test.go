@@ -3,6 +3,7 @@ package email_test
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -87,5 +88,21 @@ func FuzzParseWalk(f *testing.F) {
 			t.Fatalf("as_string grew %d octets into %d", len(data), len(s))
 		}
 		email.ParseString(s)
+	})
+}
+
+// FuzzHeaderFields: HeaderFields reads the fields Parse reads.
+func FuzzHeaderFields(f *testing.F) {
+	for _, s := range []string{
+		"Subject: x\r\n\r\n", "From nobody\r\nSubject: a\r\n b\r\n\r\nbody", " lead\r\nA: 1\r\n", ":x\r\nB:2\n\rC: 3",
+		"To: a\r\nnot a header\r\nCc: b\r\n", "X: 1\r\nFrom y\r\n", "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nA: 1\r\n",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		got, want := email.HeaderFields(data), email.Parse(data).Fields
+		if len(got) != len(want) || (len(got) > 0 && !reflect.DeepEqual(got, want)) {
+			t.Fatalf("HeaderFields(%q) = %q, Parse finds %q", data, got, want)
+		}
 	})
 }

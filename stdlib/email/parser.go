@@ -18,6 +18,33 @@ func ParseString(s string) *Message {
 	return p.root
 }
 
+// HeaderFields returns the header fields of a message, or of a header
+// block as a FETCH of header fields returns it, as Parse(data).Fields holds
+// them, without parsing the rest: scans that test a field of every message
+// of a mailbox call it for each.
+func HeaderFields(data []byte) []Field {
+	s := string(data)
+	var lines []string
+	for len(s) > 0 {
+		line := s
+		if i := strings.IndexAny(s, "\r\n"); i >= 0 {
+			end := i + 1
+			if s[i] == '\r' && end < len(s) && s[end] == '\n' {
+				end++
+			}
+			line = s[:end]
+		}
+		if !isHeaderLine(line) {
+			break
+		}
+		lines = append(lines, line)
+		s = s[len(line):]
+	}
+	p := &parser{cur: &Message{}}
+	p.parseHeaders(lines)
+	return p.cur.Fields
+}
+
 // splitLines splits s after each \r\n, \r or \n, keeping the line ends;
 // the last line may have none.
 func splitLines(s string) []string {
