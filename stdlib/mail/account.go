@@ -176,16 +176,48 @@ func (a *Account) tlsConfig() (*tls.Config, error) {
 		if err != nil {
 			return nil, fmt.Errorf("mail: %s: ca_file: %w", a.Name(), err)
 		}
-		pool, err := x509.SystemCertPool()
-		if err != nil || pool == nil {
-			pool = x509.NewCertPool()
-		}
-		if !pool.AppendCertsFromPEM(pem) {
+		own := x509.NewCertPool()
+		if !own.AppendCertsFromPEM(pem) {
 			return nil, fmt.Errorf("mail: %s: ca_file %s holds no PEM certificate", a.Name(), a.cfg.CAFile)
 		}
-		cfg.RootCAs = pool
+		if !cfg.InsecureSkipVerify {
+			// crypto/tls skips only its own check: verifyWith checks.
+			cfg.InsecureSkipVerify = true
+			cfg.VerifyConnection = verifyWith(own)
+		}
 	}
 	return cfg, nil
+}
+
+// verifyWith checks a server's certificate chain and name against the
+// roots of ca_file and the system's, as crypto/tls would with both in
+// RootCAs, but loads the system's only when ca_file's do not vouch for
+// the certificate: parsing them costs every run that connects 20-35 ms of
+// CPU, and a server trusted through ca_file never needs them.
+func verifyWith(own *x509.CertPool) func(tls.ConnectionState) error {
+	return func(cs tls.ConnectionState) error {
+		if len(cs.PeerCertificates) == 0 {
+			return errors.New("tls: the server sent no certificate")
+		}
+		opts := x509.VerifyOptions{DNSName: cs.ServerName, Roots: own, Intermediates: x509.NewCertPool()}
+		for _, c := range cs.PeerCertificates[1:] {
+			opts.Intermediates.AddCert(c)
+		}
+		leaf := cs.PeerCertificates[0]
+		_, err := leaf.Verify(opts)
+		var unknown x509.UnknownAuthorityError
+		if err != nil && errors.As(err, &unknown) {
+			// A chain ends at one root: trusted by ca_file or the
+			// system's, it verifies against that pool alone.
+			opts.Roots = nil
+			_, err = leaf.Verify(opts)
+		}
+		if err != nil {
+			// The error crypto/tls gives when it checks.
+			return &tls.CertificateVerificationError{UnverifiedCertificates: cs.PeerCertificates, Err: err}
+		}
+		return nil
+	}
 }
 
 func (a *Account) connect() (*imaplib.IMAP4, error) {

@@ -15,6 +15,7 @@ import (
 	"github.com/mailscript/mailscript/host"
 	"github.com/mailscript/mailscript/internal/memserver"
 	"github.com/mailscript/mailscript/internal/testkit/dovecottest"
+	"github.com/mailscript/mailscript/internal/testkit/testcert"
 )
 
 func runWithEnv(t *testing.T, src string, env map[string]string, readable ...string) (string, error) {
@@ -46,6 +47,14 @@ local acct = mail.account{host = "localhost", port = %s, tls = %q, %s user = %q,
 print(acct:mailbox("INBOX"):status().messages)
 `, port, tlsMode, ca, srv.User, srv.Password)
 	}
+	oc, err := testcert.Generate(testcert.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, _, err := oc.WriteFiles(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct{ mode, port string }{{"implicit", tlsPort}, {"starttls", plainPort}} {
 		// Reading the CA file is a file read like any other: it needs
 		// the read permission.
@@ -56,6 +65,12 @@ print(acct:mailbox("INBOX"):status().messages)
 		_, err = runWithEnv(t, rule(tc.mode, tc.port, ""), nil)
 		if err == nil || !strings.Contains(err.Error(), "certificate") {
 			t.Errorf("%s with the system roots: %v, want a certificate error", tc.mode, err)
+		}
+		// A ca_file that vouches for another server does not make this
+		// one trusted (nor do the system's roots, then consulted).
+		_, err = runWithEnv(t, rule(tc.mode, tc.port, other), nil, other)
+		if err == nil || !strings.Contains(err.Error(), "certificate signed by unknown authority") {
+			t.Errorf("%s with another ca_file: %v, want a certificate error", tc.mode, err)
 		}
 	}
 }
