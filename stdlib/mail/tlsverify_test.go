@@ -3,7 +3,6 @@ package mail
 import (
 	"crypto/tls"
 	"errors"
-	"net"
 	"strings"
 	"testing"
 
@@ -35,7 +34,7 @@ func TestVerifyWith(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := &tls.Config{ServerName: tc.serverName, InsecureSkipVerify: true, VerifyConnection: verifyWith(tc.trust.Pool)}
-			err := handshake(t, server, cfg)
+			err := server.Handshake(t, cfg)
 			if tc.want == "" {
 				if err != nil {
 					t.Fatalf("refused: %v", err)
@@ -48,33 +47,4 @@ func TestVerifyWith(t *testing.T) {
 			}
 		})
 	}
-}
-
-// handshake runs a TLS handshake between a server presenting cert and a
-// client with cfg, over loopback TCP.
-func handshake(t *testing.T, cert *testcert.Cert, cfg *tls.Config) error {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		s, err := ln.Accept()
-		if err != nil {
-			return
-		}
-		defer s.Close()
-		tls.Server(s, cert.ServerConfig()).Handshake()
-	}()
-	c, err := net.Dial("tcp", ln.Addr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = tls.Client(c, cfg).Handshake()
-	c.Close()
-	<-done
-	return err
 }

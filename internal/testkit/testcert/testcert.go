@@ -9,10 +9,12 @@ import (
 	"crypto/x509/pkix"
 	"encoding/pem"
 	"fmt"
+	"io"
 	"math/big"
 	"net"
 	"os"
 	"path/filepath"
+	"testing"
 	"time"
 )
 
@@ -142,4 +144,45 @@ func (c *Cert) WriteFiles(dir string) (certFile, keyFile string, err error) {
 		return "", "", fmt.Errorf("testcert: write key: %w", err)
 	}
 	return certFile, keyFile, nil
+}
+
+// Handshake runs a TLS handshake between a loopback server presenting c
+// and a client using cfg, and returns the client's error; after a
+// handshake that worked it checks that data flows.
+func (c *Cert) Handshake(t testing.TB, cfg *tls.Config) error {
+	t.Helper()
+	ln, err := tls.Listen("tcp", "127.0.0.1:0", c.ServerConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		sc, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer sc.Close()
+		sc.SetDeadline(time.Now().Add(10 * time.Second))
+		if sc.(*tls.Conn).Handshake() == nil {
+			sc.Write([]byte("hi"))
+		}
+	}()
+	raw, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw.SetDeadline(time.Now().Add(10 * time.Second))
+	cc := tls.Client(raw, cfg)
+	err = cc.Handshake()
+	if err == nil {
+		buf := make([]byte, 2)
+		if _, rerr := io.ReadFull(cc, buf); rerr != nil || string(buf) != "hi" {
+			t.Errorf("read after handshake: %q, %v", buf, rerr)
+		}
+	}
+	cc.Close()
+	<-done
+	return err
 }

@@ -4,51 +4,9 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
-	"io"
-	"net"
 	"testing"
 	"time"
 )
-
-// handshake runs a TLS handshake between a loopback server presenting srv
-// and a client using cfg, and returns the client's error.
-func handshake(t *testing.T, srv *Cert, cfg *tls.Config) error {
-	t.Helper()
-	ln, err := tls.Listen("tcp", "127.0.0.1:0", srv.ServerConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		c, err := ln.Accept()
-		if err != nil {
-			return
-		}
-		defer c.Close()
-		c.SetDeadline(time.Now().Add(10 * time.Second))
-		if c.(*tls.Conn).Handshake() == nil {
-			c.Write([]byte("hi"))
-		}
-	}()
-	raw, err := net.Dial("tcp", ln.Addr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw.SetDeadline(time.Now().Add(10 * time.Second))
-	c := tls.Client(raw, cfg)
-	err = c.Handshake()
-	if err == nil {
-		buf := make([]byte, 2)
-		if _, rerr := io.ReadFull(c, buf); rerr != nil || string(buf) != "hi" {
-			t.Errorf("read after handshake: %q, %v", buf, rerr)
-		}
-	}
-	c.Close()
-	<-done
-	return err
-}
 
 func TestHandshake(t *testing.T) {
 	def, err := Generate(Options{})
@@ -84,7 +42,7 @@ func TestHandshake(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := handshake(t, tt.srv, tt.pool.ClientConfig(tt.sni))
+			err := tt.srv.Handshake(t, tt.pool.ClientConfig(tt.sni))
 			switch want := tt.wantErr.(type) {
 			case nil:
 				if err != nil {
