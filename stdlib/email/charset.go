@@ -2,6 +2,7 @@ package email
 
 import (
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding"
@@ -23,9 +24,20 @@ var (
 // charsets maps normalised charset names (lower case, runs of characters
 // other than letters, digits and '.' turned into '_', as Python's codec
 // lookup does) to decoders.
+// It is filled on first use (loadCharsets): building its decoders costs
+// every process that never decodes a charset 3 ms at start.
 var charsets = map[string]encoding.Encoding{}
 
-func init() {
+var charsetsOnce sync.Once
+
+// loadCharsets fills charsets: the names of charset.go, then those of
+// charset_py.go (which also adds Python's aliases of names known by then).
+func loadCharsets() {
+	addCharsets()
+	addPyCharsets()
+}
+
+func addCharsets() {
 	add := func(e encoding.Encoding, names ...string) {
 		for _, n := range names {
 			charsets[n] = e
@@ -121,6 +133,7 @@ func normCharset(name string) string {
 }
 
 func lookupCharset(name string) encoding.Encoding {
+	charsetsOnce.Do(loadCharsets)
 	if e, ok := charsets[normCharset(name)]; ok {
 		return e
 	}

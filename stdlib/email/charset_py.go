@@ -99,7 +99,7 @@ func (t *tableEncoder) Transform(dst, src []byte, atEOF bool) (nDst, nSrc int, e
 	return nDst, nSrc, nil
 }
 
-func init() {
+func addPyCharsets() {
 	for _, m := range pyCharmaps {
 		e := newTableEncoding(m.table)
 		for _, n := range m.names {
