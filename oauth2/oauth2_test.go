@@ -290,6 +290,8 @@ func TestCheckName(t *testing.T) {
 	}{
 		{"work", true}, {"me@gmail.com", true}, {"a_b-c.d+e", true},
 		{"", false}, {".hidden", false}, {"a/b", false}, {"../x", false}, {"x.lock", false}, {"sp ace", false},
+		{"9x", true}, {"-x", false}, {"é", false}, {"a\x00", false}, {"a\n", false},
+		{strings.Repeat("a", 128), true}, {strings.Repeat("a", 129), false},
 	} {
 		if err := oauth2.CheckName(tc.name); (err == nil) != tc.ok {
 			t.Errorf("CheckName(%q) = %v", tc.name, err)
