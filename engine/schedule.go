@@ -31,8 +31,12 @@ type scheduler struct {
 	// changedRun holds the targets a change made run, so that the first
 	// pass does not run a rule again that a change already ran.
 	changedRun map[string]bool
-	closed     bool
-	wg         sync.WaitGroup
+	// fired holds the paths whose debounce has ended: the runs they
+	// make are requested, or about to be (fire resolves them outside
+	// the lock).
+	fired  map[string]bool
+	closed bool
+	wg     sync.WaitGroup
 }
 
 type pendingChange struct {
@@ -58,6 +62,7 @@ func newScheduler(ctx context.Context, debounce time.Duration, parallel int, res
 		pending:    make(map[string]*pendingChange),
 		targets:    make(map[string]*targetState),
 		changedRun: make(map[string]bool),
+		fired:      make(map[string]bool),
 	}
 }
 
@@ -89,6 +94,7 @@ func (s *scheduler) fire(path string, gen uint64) {
 		return
 	}
 	delete(s.pending, path)
+	s.fired[path] = true
 	s.mu.Unlock()
 	for _, t := range s.resolve(path) {
 		s.request(t)
@@ -208,21 +214,19 @@ func (s *scheduler) cancelLocked(path string) {
 	}
 }
 
-// ranOnChange reports whether a change has already made target run.
-func (s *scheduler) ranOnChange(target string) bool {
+// claimFirst is the first pass's turn at target: it forgets a pending
+// change of target and reports whether the first pass should run it,
+// false when a change has made it run already or is about to (its
+// debounce ended: fire is resolving it). In one step, so that a change
+// whose debounce ends meanwhile cannot make the rule run twice.
+func (s *scheduler) claimFirst(target string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.changedRun[target]
-}
-
-// dropPending forgets the pending change of path, if any.
-func (s *scheduler) dropPending(path string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if p := s.pending[path]; p != nil {
+	if p := s.pending[target]; p != nil {
 		p.timer.Stop()
-		delete(s.pending, path)
+		delete(s.pending, target)
 	}
+	return !s.changedRun[target] && !s.fired[target]
 }
 
 // cancelUnder cancels every path below dir.

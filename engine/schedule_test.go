@@ -217,3 +217,45 @@ func TestCloseWaitsAndStops(t *testing.T) {
 		}
 	})
 }
+
+// TestClaimFirstWhileAChangeFires: the first pass asks for a rule just as
+// the debounce of a change of it ends, while the change is being resolved
+// into runs: the rule runs once, for the change (twice before, when the
+// first pass looked between the end of the debounce and the request).
+func TestClaimFirstWhileAChangeFires(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		rec := &recorder{}
+		resolving, resume := make(chan struct{}), make(chan struct{})
+		resolve := func(p string) []string {
+			close(resolving)
+			<-resume
+			return []string{p}
+		}
+		s := newScheduler(t.Context(), debounce, 4, resolve, rec.run)
+		defer s.close()
+		s.changed("a.lua")
+		<-resolving // the debounce ended; the run is not requested yet
+		if s.claimFirst("a.lua") {
+			t.Error("the first pass claimed a rule whose change is about to run it")
+		}
+		close(resume)
+		synctest.Wait()
+		if got := rec.runs(); !slices.Equal(got, []string{"a.lua"}) {
+			t.Errorf("ran %v, want a.lua once", got)
+		}
+		// A change still in its debounce is the first pass's: dropped,
+		// and the first pass runs the rule.
+		s.changed("b.lua")
+		if !s.claimFirst("b.lua") {
+			t.Error("the first pass may not run a rule whose change is still in its debounce")
+		}
+		time.Sleep(2 * debounce)
+		synctest.Wait()
+		if got := rec.runs(); !slices.Equal(got, []string{"a.lua"}) {
+			t.Errorf("ran %v after the dropped change, want a.lua once", got)
+		}
+		if !s.claimFirst("c.lua") {
+			t.Error("the first pass may not run a rule nothing changed")
+		}
+	})
+}

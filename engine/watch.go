@@ -166,8 +166,7 @@ func (wl *watchLoop) firstPass(ctx context.Context, rules []string) {
 		return
 	}
 	for _, r := range rules {
-		wl.s.dropPending(r)
-		if wl.s.ranOnChange(r) {
+		if !wl.s.claimFirst(r) {
 			continue // written while Watch was starting: it ran already
 		}
 		done := make(chan struct{})
