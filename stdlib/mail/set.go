@@ -268,19 +268,13 @@ type HeaderPattern struct {
 	Re   *regexp.Regexp
 }
 
+// fields returns the header fields mt's patterns read, to fetch.
 func (mt *Match) fields() []string {
 	var f []string
-	add := func(name string, re *regexp.Regexp) {
-		if re != nil {
-			f = append(f, name)
+	for _, p := range mt.patterns() {
+		if p.field != "" {
+			f = append(f, p.field)
 		}
-	}
-	add("Subject", mt.Subject)
-	add("From", mt.From)
-	add("To", mt.To)
-	add("Cc", mt.Cc)
-	for _, h := range mt.Header {
-		f = append(f, h.Name)
 	}
 	return f
 }
@@ -293,21 +287,14 @@ type fieldTest struct {
 	pf   *refilter.Filter
 }
 
-// fieldTests returns the header patterns of mt in the order matchHeader
-// tries them (the cheap checks of the common fields first).
+// fieldTests returns the header patterns of mt (patterns, less the body
+// and any header without a pattern) in the order matchHeader tries them.
 func (mt *Match) fieldTests() []fieldTest {
 	var tests []fieldTest
-	add := func(name string, re *regexp.Regexp) {
-		if re != nil {
-			tests = append(tests, fieldTest{name, re, refilter.New(re)})
+	for _, p := range mt.patterns() {
+		if p.field != "" && p.re != nil {
+			tests = append(tests, fieldTest{p.field, p.re, refilter.New(p.re)})
 		}
-	}
-	add("Subject", mt.Subject)
-	add("From", mt.From)
-	add("To", mt.To)
-	add("Cc", mt.Cc)
-	for _, hp := range mt.Header {
-		add(hp.Name, hp.Re)
 	}
 	return tests
 }
