@@ -26,14 +26,7 @@ func HeaderFields(data []byte) []Field {
 	s := string(data)
 	var lines []string
 	for len(s) > 0 {
-		line := s
-		if i := strings.IndexAny(s, "\r\n"); i >= 0 {
-			end := i + 1
-			if s[i] == '\r' && end < len(s) && s[end] == '\n' {
-				end++
-			}
-			line = s[:end]
-		}
+		line := firstLine(s)
 		if !isHeaderLine(line) {
 			break
 		}
@@ -50,19 +43,25 @@ func HeaderFields(data []byte) []Field {
 func splitLines(s string) []string {
 	var lines []string
 	for len(s) > 0 {
-		i := strings.IndexAny(s, "\r\n")
-		if i < 0 {
-			lines = append(lines, s)
-			break
-		}
-		end := i + 1
-		if s[i] == '\r' && end < len(s) && s[end] == '\n' {
-			end++
-		}
-		lines = append(lines, s[:end])
-		s = s[end:]
+		line := firstLine(s)
+		lines = append(lines, line)
+		s = s[len(line):]
 	}
 	return lines
+}
+
+// firstLine returns s up to and with its first \r\n, \r or \n; all of s
+// when it has none.
+func firstLine(s string) string {
+	i := strings.IndexAny(s, "\r\n")
+	if i < 0 {
+		return s
+	}
+	end := i + 1
+	if s[i] == '\r' && end < len(s) && s[end] == '\n' {
+		end++
+	}
+	return s[:end]
 }
 
 // lineReader hands out lines and pretends to be at the end whenever the
