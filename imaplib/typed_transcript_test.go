@@ -445,10 +445,7 @@ C: A7 UID EXPUNGE 23
 S: A7 NO stop
 C: A8 UID STORE 1,3,5,7 -FLAGS (\Seen)
 S: A8 OK done`)
-	var odd SeqSet
-	for u := uint32(1); u < 24; u += 2 {
-		odd.Add(u)
-	}
+	odd := oddUIDs(24)
 	cu, err := m.UIDCopy(odd, "Trash")
 	if err != nil || cu.Source.String() != odd.String() || cu.Dest.String() != "1:12" {
 		t.Fatalf("UIDCopy = %+v, %v", cu, err)
@@ -628,10 +625,7 @@ C: A13 UID EXPUNGE 29,31,33,35,37,39
 S: A13 OK done
 C: A14 UID SEARCH RETURN (SAVE) UID 1,3,5,7,9,11,13,15,17
 S: A14 NO [NOTSAVED] too busy`)
-	var odd SeqSet
-	for u := uint32(1); u < 40; u += 2 {
-		odd.Add(u)
-	}
+	odd := oddUIDs(40)
 	cu, err := m.UIDMove(odd, "Trash")
 	if err != nil || cu.Source.String() != odd.String() || cu.Dest.String() != "1:20" {
 		t.Fatalf("UIDMove = %+v, %v", cu, err)
@@ -651,4 +645,13 @@ S: A14 NO [NOTSAVED] too busy`)
 		t.Fatalf("UIDMove after a refused search: %v", err)
 	}
 	tr.check()
+}
+
+// oddUIDs returns the odd UIDs below n.
+func oddUIDs(n uint32) SeqSet {
+	var odd SeqSet
+	for u := uint32(1); u < n; u += 2 {
+		odd.Add(u)
+	}
+	return odd
 }
