@@ -36,8 +36,9 @@ type session struct {
 	selected string // mailbox selected, "" for none
 	readonly bool
 	children bool // the server has the CHILDREN capability
-	// uidValidity is the UIDVALIDITY of the selected mailbox.
-	uidValidity uint32
+	// uidValidity is the UIDVALIDITY of the selected mailbox; exists its
+	// number of messages when selected.
+	uidValidity, exists uint32
 	// pend is what was deleted and waits for its expunge (pending.go).
 	pend pending
 	// canDelete tells that the selected mailbox takes \Deleted for good
@@ -173,10 +174,13 @@ func (c *core) login(L *lua.LState) int {
 	port, _ := strconv.Atoi(str("port"))
 	timeout := time.Duration(lua.LVAsNumber(L.GetField(t, "timeout"))) * time.Second
 	starttls := lua.LVAsBool(L.GetField(t, "starttls"))
+	// scan_connections is ours: how many connections a big search may
+	// use, this account's own included (1: no other; split.go).
+	scans := int(lua.LVAsNumber(L.GetField(t, "scan_connections")))
 	name := user + "@" + server
 	mk := func(tlsMode string) (*mail.Account, error) {
 		cfg := mail.Config{Host: server, Port: port, TLS: tlsMode, User: user, Password: pass,
-			CAFile: c.opts.TrustFile, Timeout: timeout}
+			CAFile: c.opts.TrustFile, Timeout: timeout, ScanConnections: scans}
 		if timeout == 0 {
 			cfg.Timeout = 24 * time.Hour
 		}
@@ -246,7 +250,7 @@ func (c *core) doSelect(L *lua.LState, s *session, mbox string) (*imaplib.IMAP4,
 		}
 		c.fail(L, s, "select", err)
 	}
-	s.selected, s.readonly, s.uidValidity = mbox, info.ReadOnly, info.UIDValidity
+	s.selected, s.readonly, s.uidValidity, s.exists = mbox, info.ReadOnly, info.UIDValidity, info.Exists
 	s.canDelete = hasFlag(info.PermanentFlags, `\Deleted`) || hasFlag(info.PermanentFlags, `\*`)
 	return m, true
 }
@@ -319,11 +323,7 @@ func (c *core) search(L *lua.LState) int {
 		L.Push(lua.LFalse)
 		return 1
 	}
-	args := []string{query}
-	if charset != "" {
-		args = []string{"CHARSET", charset, query}
-	}
-	typ, data, err := m.UID("SEARCH", args...)
+	typ, uids, err := s.searchUIDs(m, mbox, charset, query)
 	if err != nil {
 		c.fail(L, s, "search", err)
 	}
@@ -331,20 +331,11 @@ func (c *core) search(L *lua.LState) int {
 		L.Push(lua.LFalse)
 		return 1
 	}
-	var uids []uint32
-	for _, it := range data {
-		for _, f := range strings.Fields(string(it.Line)) {
-			if n, err := strconv.ParseUint(f, 10, 32); err == nil {
-				uids = append(uids, uint32(n))
-			}
-		}
-	}
 	uids = s.hide(mbox, uids)
 	t := L.CreateTable(len(uids), 0)
 	for _, u := range uids {
 		t.Append(lua.LNumber(u))
 	}
-	m.DiscardUntagged("SEARCH")
 	L.Push(lua.LTrue)
 	L.Push(t)
 	return 2
@@ -419,7 +410,7 @@ func (c *core) fetch(L *lua.LState) int {
 		L.Push(lua.LFalse)
 		return 1
 	}
-	fds, err := m.UIDFetch(set, items)
+	fds, err := s.fetchUIDs(m, mbox, set, kind, items)
 	if err != nil {
 		if _, no := refused(err); no {
 			L.Push(lua.LFalse)

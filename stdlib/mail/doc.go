@@ -109,13 +109,15 @@
 // candidates' whole messages) are fetched in batches with several UID
 // FETCH commands in flight, and each message is decoded and matched as
 // its response arrives, so memory is bounded by the batches in flight,
-// not by the mailbox. A set of more than 4,000 messages is spread over
+// not by the mailbox. A set of more than 20,000 messages is spread over
 // the account's connection and connections of a pool per account and
 // process (scan_connections, default 3 in all, 1 for none), shared by
 // every rule of the process and never larger than that; a server that
 // refuses another connection turns the pool off for a while, and over a
 // slow link (a last command slower than 5 ms) a scan stays on one
-// connection. CloseScanPools logs out the pool's connections.
+// connection. Aside lends a pool connection to other work of the same
+// kind (stdlib/imapfilter cuts big searches in two with it).
+// CloseScanPools logs out the pool's connections.
 //
 // # Actions
 //

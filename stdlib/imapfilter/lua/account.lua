@@ -23,6 +23,7 @@ setmetatable(Account, {
         IF.check_optional(arg.oauth2, 'string')
         IF.check_optional(arg.port, 'number')
         IF.check_optional(arg.ssl, 'string')
+        IF.check_optional(arg.scan_connections, 'number')
 
         local object = {}
         object._type = 'account'
@@ -38,6 +39,7 @@ setmetatable(Account, {
             oauth2 = arg.oauth2,
             port = tostring(arg.port or (arg.ssl and 993 or 143)),
             ssl = arg.ssl,
+            scan_connections = arg.scan_connections,
             session = nil,
         }
         object._string = username .. '@' .. arg.server
@@ -72,6 +74,7 @@ function Account.login(self)
         server = a.server, port = a.port, ssl = a.ssl, username = a.username,
         password = a.password, oauth2 = a.oauth2,
         timeout = options.timeout, starttls = options.starttls,
+        scan_connections = a.scan_connections,
     })
     return true
 end
