@@ -204,8 +204,10 @@ func middleUID(m *imaplib.IMAP4, exists uint32) (uint32, error) {
 	return fds[0].UID, nil
 }
 
-// Search keys by how many arguments they take, and whether they read the
-// messages' text (a header or the body) rather than the index.
+// Search keys by how many arguments they take, and whether they may make
+// the server read every message (a header, the body; on a cold Maildir
+// even the internal date and the size, from each file) rather than the
+// flags in its index.
 var (
 	searchKeys0 = map[string]bool{"ALL": true, "ANSWERED": true, "DELETED": true, "DRAFT": true, "FLAGGED": true,
 		"SEEN": true, "UNANSWERED": true, "UNDELETED": true, "UNDRAFT": true, "UNFLAGGED": true, "UNSEEN": true,
@@ -214,21 +216,22 @@ var (
 		"KEYWORD": true, "LARGER": true, "ON": true, "SENTBEFORE": true, "SENTON": true, "SENTSINCE": true,
 		"SINCE": true, "SMALLER": true, "SUBJECT": true, "TEXT": true, "TO": true, "UID": true,
 		"UNKEYWORD": true, "OLDER": true, "YOUNGER": true}
-	textKeys = map[string]bool{"BCC": true, "BODY": true, "CC": true, "FROM": true, "HEADER": true,
-		"SUBJECT": true, "TEXT": true, "TO": true}
+	readKeys = map[string]bool{"BCC": true, "BODY": true, "CC": true, "FROM": true, "HEADER": true,
+		"SUBJECT": true, "TEXT": true, "TO": true, "SENTBEFORE": true, "SENTON": true, "SENTSINCE": true,
+		"BEFORE": true, "ON": true, "SINCE": true, "OLDER": true, "YOUNGER": true, "LARGER": true, "SMALLER": true}
 )
 
 // splittable reports whether search criteria may be cut by UID range and
 // run on another session: every key is one the tables above know (none
 // of RECENT, NEW, OLD, a sequence set, $, a literal), and one of them
-// reads the messages' text, which is what makes a search slow enough to
+// may read every message, which is what makes a search slow enough to
 // share.
 func splittable(criteria string) bool {
 	toks, ok := searchTokens(criteria)
 	if !ok {
 		return false
 	}
-	text := false
+	reads := false
 	for i := 0; i < len(toks); i++ {
 		k := strings.ToUpper(toks[i])
 		args := 0
@@ -248,9 +251,9 @@ func splittable(criteria string) bool {
 			return false // the session's saved result
 		}
 		i += args
-		text = text || textKeys[k]
+		reads = reads || readKeys[k]
 	}
-	return text
+	return reads
 }
 
 // searchTokens cuts search criteria into atoms, quoted strings (kept with

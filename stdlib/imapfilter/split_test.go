@@ -26,8 +26,10 @@ func TestSplittable(t *testing.T) {
 		{`SINCE 01-Jan-2020 SUBJECT "x"`, true},
 		{`UID 1:5,9 FROM "x"`, true},
 		{`UNSEEN FLAGGED TEXT "a\"b"`, true},
-		{`UNSEEN`, false},                      // nothing that reads the messages
-		{`LARGER 1000 SMALLER 5000`, false},    // sizes are in the index
+		{`UNSEEN`, false},                  // nothing that reads the messages
+		{`LARGER 1000 SMALLER 5000`, true}, // a cold Maildir: a stat per file
+		{`BEFORE 01-Jan-2000`, true},
+		{`UNSEEN KEYWORD $Important`, false},   // flags are in the index
 		{`RECENT FROM "x"`, false},             // \Recent belongs to the session
 		{`NEW SUBJECT "x"`, false},             //
 		{`SUBJECT "x" OLD`, false},             //
