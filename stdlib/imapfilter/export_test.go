@@ -1,5 +1,7 @@
 package imapfilter
 
+import "time"
+
 // SetMaxPending changes how many deleted messages may wait for their
 // expunge, until restore is called.
 func SetMaxPending(n int) (restore func()) {
@@ -9,12 +11,13 @@ func SetMaxPending(n int) (restore func()) {
 }
 
 // SetSplit cuts searches and fetches of mailboxes from n messages on in
-// two, and makes the account's connection wait for the pool connection
-// to do the second half, until restore is called.
+// two whatever the round trip, and makes the account's connection wait
+// for the pool connection to do the second half, until restore is
+// called.
 func SetSplit(n uint32) (restore func()) {
-	oldMin, oldWait := splitMin, waitAside
-	splitMin, waitAside = n, true
-	return func() { splitMin, waitAside = oldMin, oldWait }
+	oldMin, oldWait, oldRTT := splitMin, waitAside, slowRTT
+	splitMin, waitAside, slowRTT = n, true, time.Hour
+	return func() { splitMin, waitAside, slowRTT = oldMin, oldWait, oldRTT }
 }
 
 // Splittable is splittable.

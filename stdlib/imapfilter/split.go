@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"github.com/mailscript/mailscript/imaplib"
 	"github.com/mailscript/mailscript/stdlib/mail"
@@ -39,6 +40,21 @@ var splitMin uint32 = 4000
 // connection does the second half).
 var waitAside = false
 
+// slowRTT is the round trip from which a request is not cut: over a slow
+// link the round trips a second connection costs (its login, its SELECT,
+// a NOOP before each request) outweigh what it saves.
+var slowRTT = 5 * time.Millisecond
+
+// slowLink times a NOOP on m: the link's round trip. A failed NOOP counts
+// as a slow link; the request then meets the failure.
+func slowLink(m *imaplib.IMAP4) bool {
+	start := time.Now()
+	if _, _, err := m.Noop(); err != nil {
+		return true
+	}
+	return time.Since(start) >= slowRTT
+}
+
 // errHalfRefused is a half of a search that the server refused.
 var errHalfRefused = errors.New("imapfilter: search refused")
 
@@ -50,7 +66,7 @@ var errHalfRefused = errors.New("imapfilter: search refused")
 // or not; its results are not to be used).
 func (s *session) halves(m *imaplib.IMAP4, mbox, what string, first, second func(*imaplib.IMAP4) error) error {
 	var claimed atomic.Bool
-	wait := s.acct.Aside(m, wireName(mbox), s.uidValidity, func(h *imaplib.IMAP4) error {
+	wait := s.acct.Aside(wireName(mbox), s.uidValidity, func(h *imaplib.IMAP4) error {
 		if !claimed.CompareAndSwap(false, true) {
 			return mail.ErrNoAside
 		}
@@ -104,7 +120,7 @@ func uidSearch(m *imaplib.IMAP4, charset, query string) (string, []uint32, error
 func (s *session) searchUIDs(m *imaplib.IMAP4, mbox, charset, query string) (string, []uint32, error) {
 	var lowerScope, upperScope, criteria string
 	if rest, all := strings.CutPrefix(query, "ALL "); all {
-		if s.exists < splitMin || !splittable(rest) {
+		if s.exists < splitMin || !splittable(rest) || slowLink(m) {
 			return uidSearch(m, charset, query)
 		}
 		mid, err := middleUID(m, s.exists)
@@ -117,7 +133,7 @@ func (s *session) searchUIDs(m *imaplib.IMAP4, mbox, charset, query string) (str
 	} else if rest, uid := strings.CutPrefix(query, "UID "); uid {
 		setText, rest, _ := strings.Cut(rest, " ")
 		set, err := imaplib.ParseSeqSet(setText)
-		if err != nil || strings.Contains(setText, "*") || set.Len() < int(splitMin) || !splittable(rest) {
+		if err != nil || strings.Contains(setText, "*") || set.Len() < int(splitMin) || !splittable(rest) || slowLink(m) {
 			return uidSearch(m, charset, query)
 		}
 		parts := set.SplitCount((set.Len() + 1) / 2)
@@ -162,7 +178,7 @@ func (s *session) searchUIDs(m *imaplib.IMAP4, mbox, charset, query string) (str
 // messages' text. The FETCH responses come in no particular order.
 func (s *session) fetchUIDs(m *imaplib.IMAP4, mbox string, set imaplib.SeqSet, kind, items string) ([]*imaplib.FetchData, error) {
 	n := set.Len()
-	if n < int(splitMin) || !textFetches[kind] {
+	if n < int(splitMin) || !textFetches[kind] || slowLink(m) {
 		return m.UIDFetch(set, items)
 	}
 	parts := set.SplitCount((n + 1) / 2)

@@ -14,16 +14,16 @@ var ErrNoAside = errors.New("mail: no pool connection did the work")
 
 // Aside runs job on a connection of the account's scan pool (the pool of
 // scan.go), in a goroutine of its own, so that the server works on it in
-// another process while the caller goes on with m, the account's own
+// another process while the caller goes on with the account's own
 // connection. job gets the pool connection with mailbox examined
 // (read-only), and runs only if the mailbox's UIDVALIDITY there is
 // validity.
 //
 // It returns nil, and runs nothing, when the account's budget leaves no
-// connection for the pool (scan_connections or connections of 1), when
-// the pool lends none (all busy, or off after the server refused one),
-// or when the link to the server is slow (then one connection is
-// faster). Otherwise it returns a function that waits for job and
+// connection for the pool (scan_connections or connections of 1), or
+// when the pool lends none (all busy, or off after the server refused
+// one). Whether the work is worth a second connection (its size, the
+// link's round trip) is the caller's to judge. Otherwise it returns a function that waits for job and
 // reports its error, or ErrNoAside when the connection could not be
 // opened or the mailbox differed.
 //
@@ -32,8 +32,8 @@ var ErrNoAside = errors.New("mail: no pool connection did the work")
 // its work is still to be done (see stdlib/imapfilter's searches).
 // job must not change the mailbox: the connection is read-only, and
 // \Recent belongs to the account's own session.
-func (a *Account) Aside(m *imaplib.IMAP4, mailbox string, validity uint32, job func(*imaplib.IMAP4) error) (wait func() error) {
-	if a.cfg.scanConnections() < 2 || roundTrip(m) >= scanTuning.slow {
+func (a *Account) Aside(mailbox string, validity uint32, job func(*imaplib.IMAP4) error) (wait func() error) {
+	if a.cfg.scanConnections() < 2 {
 		return nil
 	}
 	pool := poolOf(&a.cfg)
