@@ -2,11 +2,9 @@ package imapfilter
 
 import (
 	"errors"
-	"log/slog"
 	"slices"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/mailscript/mailscript/imaplib"
@@ -19,7 +17,7 @@ import (
 // work is done in one server process per connection. From splitMin
 // messages on, such a request is cut in two by UID: the account's own
 // connection does the first half while a connection of the account's
-// scan pool (mail.Account.Aside) does the second, so the server works on
+// scan pool (mail.Account.Halves) does the second, so the server works on
 // both at once. The answer is the same as the whole request's: the halves
 // cover the same messages, the pool connection sees the same mailbox
 // (read-only, so \Recent and \Seen are untouched), and whatever goes
@@ -35,7 +33,7 @@ import (
 // reads the messages' text is cut in two (a variable for tests).
 var splitMin uint32 = 4000
 
-// waitAside makes halves wait for the pool connection even when it is not
+// waitAside makes mail.Account.Halves wait for the pool connection even when it is not
 // ready by the time the first half is done (tests, to know which
 // connection does the second half).
 var waitAside = false
@@ -57,38 +55,6 @@ func slowLink(m *imaplib.IMAP4) bool {
 
 // errHalfRefused is a half of a search that the server refused.
 var errHalfRefused = errors.New("imapfilter: search refused")
-
-// halves runs first on m and second on a pool connection when the
-// account lends one and second has not started on m yet. second runs
-// once on the connection that ends up doing it, or again on m after it
-// failed on the pool connection; it must set its results, not add to
-// them. An error of first is returned at once (second may then have run
-// or not; its results are not to be used).
-func (s *session) halves(m *imaplib.IMAP4, mbox, what string, first, second func(*imaplib.IMAP4) error) error {
-	var claimed atomic.Bool
-	wait := s.acct.Aside(wireName(mbox), s.uidValidity, func(h *imaplib.IMAP4) error {
-		if !claimed.CompareAndSwap(false, true) {
-			return mail.ErrNoAside
-		}
-		return second(h)
-	})
-	if err := first(m); err != nil {
-		if wait != nil && !claimed.CompareAndSwap(false, true) {
-			wait() // let it end before its results are dropped
-		}
-		return err
-	}
-	if wait == nil || !waitAside && claimed.CompareAndSwap(false, true) {
-		// The pool connection was not ready: it is quicker to go on here.
-		return second(m)
-	}
-	if err := wait(); err != nil {
-		s.logger().Debug("imapfilter: the second half of a "+what+" is done on the account's connection", "account", s.name, "mailbox", mbox, "err", err.Error())
-		return second(m)
-	}
-	s.logger().Debug("imapfilter: half of a "+what+" was done on a pool connection", "account", s.name, "mailbox", mbox)
-	return nil
-}
 
 // uidSearch sends UID SEARCH [CHARSET charset] query and returns the
 // server's answer ("OK", "NO", "BAD") and the UIDs found.
@@ -114,7 +80,7 @@ func uidSearch(m *imaplib.IMAP4, charset, query string) (string, []uint32, error
 }
 
 // searchUIDs is uidSearch on the selected mailbox mbox, cut in two
-// (halves) when the query reads the messages' text over many messages:
+// (mail.Account.Halves) when the query reads the messages' text over many messages:
 // all of a big mailbox ("ALL ..."), or a big set of UIDs ("UID set ...",
 // a search within an earlier result).
 func (s *session) searchUIDs(m *imaplib.IMAP4, mbox, charset, query string) (string, []uint32, error) {
@@ -143,7 +109,7 @@ func (s *session) searchUIDs(m *imaplib.IMAP4, mbox, charset, query string) (str
 		return uidSearch(m, charset, query)
 	}
 	var lower, upper []uint32
-	err := s.halves(m, mbox, "search", func(m *imaplib.IMAP4) error {
+	err := s.acct.Halves(m, wireName(mbox), s.uidValidity, mail.HalvesOptions{What: "search", Wait: waitAside}, func(m *imaplib.IMAP4) error {
 		typ, uids, err := uidSearch(m, charset, lowerScope+" "+criteria)
 		if err == nil && typ != "OK" {
 			err = errHalfRefused
@@ -174,7 +140,7 @@ func (s *session) searchUIDs(m *imaplib.IMAP4, mbox, charset, query string) (str
 }
 
 // fetchUIDs is UID FETCH set items on the selected mailbox mbox, cut in
-// two (halves) when the set is big and the kind of fetch reads the
+// two (mail.Account.Halves) when the set is big and the kind of fetch reads the
 // messages' text. The FETCH responses come in no particular order.
 func (s *session) fetchUIDs(m *imaplib.IMAP4, mbox string, set imaplib.SeqSet, kind, items string) ([]*imaplib.FetchData, error) {
 	n := set.Len()
@@ -183,7 +149,7 @@ func (s *session) fetchUIDs(m *imaplib.IMAP4, mbox string, set imaplib.SeqSet, k
 	}
 	parts := set.SplitCount((n + 1) / 2)
 	var first, second []*imaplib.FetchData
-	err := s.halves(m, mbox, "fetch", func(m *imaplib.IMAP4) (err error) {
+	err := s.acct.Halves(m, wireName(mbox), s.uidValidity, mail.HalvesOptions{What: "fetch", Wait: waitAside}, func(m *imaplib.IMAP4) (err error) {
 		first, err = m.UIDFetch(parts[0], items)
 		return err
 	}, func(m *imaplib.IMAP4) (err error) {
@@ -307,11 +273,4 @@ func searchTokens(s string) ([]string, bool) {
 		}
 	}
 	return toks, true
-}
-
-func (s *session) logger() *slog.Logger {
-	if s.h != nil && s.h.Logger != nil {
-		return s.h.Logger
-	}
-	return slog.New(slog.DiscardHandler)
 }

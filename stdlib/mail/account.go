@@ -39,6 +39,7 @@ type Account struct {
 	selectedRO bool
 	validity   uint32
 	viewNext   uint32 // UIDs below it are in m's view of selected (view.go)
+	exists     uint32 // messages in selected when it was selected (searchsplit.go)
 	selects    int    // SELECT and EXAMINE commands sent
 	// opened is the UIDVALIDITY each mailbox had when this connection
 	// selected it (view.go: a mailbox replaced under a connection).
@@ -406,7 +407,7 @@ func (a *Account) selectBox(name string, readOnly bool) (*imaplib.IMAP4, uint32,
 	}
 	a.opened[name] = info.UIDValidity
 	sawValidity(&a.cfg, name, info.UIDValidity)
-	a.selected, a.selectedRO, a.validity, a.viewNext = name, info.ReadOnly, info.UIDValidity, info.UIDNext
+	a.selected, a.selectedRO, a.validity, a.viewNext, a.exists = name, info.ReadOnly, info.UIDValidity, info.UIDNext, info.Exists
 	if !readOnly && info.ReadOnly {
 		return nil, 0, fmt.Errorf("mail: %s: mailbox %q is read-only", a.Name(), name)
 	}

@@ -94,6 +94,12 @@
 // older and newer compare to the second where the server has WITHIN
 // (RFC 5032), else by day. The result is a set of (mailbox, UID).
 //
+// On a mailbox of 4,000 messages or more and a fast link, a search with a
+// key that may make the server read every message (the text keys,
+// header, dates, sizes, ages) and none of recent is cut in two by UID: the
+// account's connection searches one half while a connection of the scan
+// pool (below) searches the other, so that the server reads both at once.
+//
 // # Sets
 //
 // set:search{...} narrows a set on the server (one SEARCH per mailbox);
@@ -115,7 +121,7 @@
 // every rule of the process and never larger than that; a server that
 // refuses another connection turns the pool off for a while, and over a
 // slow link (a last command slower than 5 ms) a scan stays on one
-// connection. Aside lends a pool connection to other work of the same
+// connection. Halves lends a pool connection to other work of the same
 // kind (stdlib/imapfilter cuts big searches in two with it).
 // CloseScanPools logs out the pool's connections.
 //

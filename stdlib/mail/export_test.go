@@ -27,3 +27,15 @@ func SetScanSlow(d time.Duration) (restore func()) {
 	scanTuning.slow = d
 	return func() { scanTuning.slow = old }
 }
+
+// SetSearchSplit cuts searches of mailboxes from n messages on in two and
+// makes them wait for the pool connection to do its half, until restore
+// is called.
+func SetSearchSplit(n int) (restore func()) {
+	old, oldWait := scanTuning.search, splitWait
+	scanTuning.search, splitWait = n, true
+	return func() { scanTuning.search, splitWait = old, oldWait }
+}
+
+// Splittable is splittable.
+func (q *Query) Splittable() bool { return q.splittable() }

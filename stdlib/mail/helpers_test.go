@@ -169,6 +169,12 @@ func runRule(t *testing.T, srv *dovecottest.Server, addr, src string, dryRun boo
 // runRuleErr is runRule for a rule that may fail.
 func runRuleErr(t *testing.T, srv *dovecottest.Server, addr, src string, dryRun bool) (string, string, error) {
 	t.Helper()
+	return runRuleLevel(t, srv, addr, src, dryRun, slog.LevelInfo)
+}
+
+// runRuleLevel is runRuleErr logging from level on.
+func runRuleLevel(t *testing.T, srv *dovecottest.Server, addr, src string, dryRun bool, level slog.Level) (string, string, error) {
+	t.Helper()
 	env := map[string]string{
 		"MAILSCRIPT_ACCOUNT": accountURL(srv, addr, "alice", "&create=true"),
 		"BOB_URL":            accountURL(srv, addr, "bob", "&create=true"),
@@ -177,7 +183,7 @@ func runRuleErr(t *testing.T, srv *dovecottest.Server, addr, src string, dryRun 
 	e := engine.New(
 		engine.WithCapture(),
 		engine.WithEnv(func(k string) (string, bool) { v, ok := env[k]; return v, ok }),
-		engine.WithLogger(slog.New(slog.NewTextHandler(&logs, nil))),
+		engine.WithLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: level}))),
 		engine.WithDryRun(dryRun),
 		engine.WithTimeout(5*time.Minute),
 	)

@@ -125,17 +125,23 @@ func (b *Mailbox) withCreate(f func(m *imaplib.IMAP4) error) error {
 // All returns every message of the mailbox.
 func (b *Mailbox) All() (*Set, error) { return b.SearchCriteria() }
 
-// Search runs q as one SEARCH command and returns the messages found.
+// Search runs q as one SEARCH command and returns the messages found. On
+// a big mailbox, a search that may make the server read every message is
+// cut in two by UID, half of it on a connection of the scan pool
+// (searchsplit.go).
 func (b *Mailbox) Search(q *Query) (*Set, error) {
 	m, err := b.acct.Conn()
 	if err != nil {
 		return nil, err
 	}
-	return b.SearchCriteria(q.Criteria(time.Now(), m.HasCapability("WITHIN"))...)
+	return b.search(q.Criteria(time.Now(), m.HasCapability("WITHIN")), q.splittable())
 }
 
 // SearchCriteria runs a search given as imaplib.UIDSearch criteria.
-func (b *Mailbox) SearchCriteria(criteria ...any) (*Set, error) {
+func (b *Mailbox) SearchCriteria(criteria ...any) (*Set, error) { return b.search(criteria, false) }
+
+// search runs criteria, cut in two when splittable allows.
+func (b *Mailbox) search(criteria []any, splittable bool) (*Set, error) {
 	a := b.acct
 	var set *Set
 	err := a.retryRead("search", func() error {
@@ -143,7 +149,12 @@ func (b *Mailbox) SearchCriteria(criteria ...any) (*Set, error) {
 		if err != nil {
 			return err
 		}
-		uids, err := m.UIDSearch(criteria...)
+		var uids imaplib.SeqSet
+		if splittable {
+			uids, err = a.uidSearchHalves(m, b.name, validity, criteria)
+		} else {
+			uids, err = m.UIDSearch(criteria...)
+		}
 		if err != nil {
 			return fmt.Errorf("mail: %s: search %q: %w", a.Name(), b.name, a.check(err))
 		}
