@@ -328,21 +328,30 @@ func TestIMAPFilterDifferential(t *testing.T) {
 			b.reset(t)
 			ourOut, ourErr := b.runOurs(t, config, c.args...)
 			ourState := b.state(t)
-			if d := diffLines(realState, ourState); d != "" {
-				t.Errorf("final mailbox state differs (- imapfilter, + mailscript):\n%s", d)
-			}
-			ro, oo := lines(timings.ReplaceAllString(realOut, "")), lines(timings.ReplaceAllString(ourOut, ""))
-			if c.unordered {
-				sort.Strings(ro)
-				sort.Strings(oo)
-			}
-			if d := diffLines(ro, oo); d != "" {
-				t.Errorf("printed output differs (- imapfilter, + mailscript):\n%s\nimapfilter stderr:\n%s\nmailscript stderr:\n%s", d, realErr, ourErr)
-			}
+			sameAsIMAPFilter(t, c, realState, ourState, realOut, ourOut, "imapfilter stderr:\n"+realErr+"\nmailscript stderr:\n"+ourErr)
 			if testing.Verbose() {
 				t.Logf("output:\n%s", ourOut)
 			}
 		})
+	}
+}
+
+// sameAsIMAPFilter checks that a run of config c by mailscript ended as
+// imapfilter's did: the same final state of every mailbox and the same
+// printed output (timings aside; in any order when c.unordered). stderrs
+// is shown with a difference of output.
+func sameAsIMAPFilter(t *testing.T, c ifConfig, realState, ourState []string, realOut, ourOut, stderrs string) {
+	t.Helper()
+	if d := diffLines(realState, ourState); d != "" {
+		t.Errorf("final mailbox state differs (- imapfilter, + mailscript):\n%s", d)
+	}
+	ro, oo := lines(timings.ReplaceAllString(realOut, "")), lines(timings.ReplaceAllString(ourOut, ""))
+	if c.unordered {
+		sort.Strings(ro)
+		sort.Strings(oo)
+	}
+	if d := diffLines(ro, oo); d != "" {
+		t.Errorf("printed output differs (- imapfilter, + mailscript):\n%s\n%s", d, stderrs)
 	}
 }
 

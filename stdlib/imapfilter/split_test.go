@@ -101,6 +101,17 @@ end
 print('fetch_fields', #all, table.concat(each, ';'))
 `
 
+// runLuaLogged is runLua with the debug log of the run.
+func runLuaLogged(t *testing.T, src string) (out, log string) {
+	t.Helper()
+	var logs bytes.Buffer
+	out, err := runLua(t, &host.Host{Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}, src)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, logs.String())
+	}
+	return out, logs.String()
+}
+
 func splitAccount(srv *dovecottest.Server) string {
 	_, port, _ := strings.Cut(srv.Addr(), ":")
 	return fmt.Sprintf("acct = IMAP { server = '127.0.0.1', port = %s, username = '%s', password = '%s' }\noptions.starttls = false\n",
@@ -116,10 +127,7 @@ func TestSplitDovecot(t *testing.T) {
 	t.Cleanup(mail.CloseScanPools)
 	src := splitAccount(srv) + splitRules
 
-	whole, err := runLua(t, &host.Host{}, src)
-	if err != nil {
-		t.Fatal(err)
-	}
+	whole, _ := runLuaLogged(t, src)
 	for _, line := range strings.Split(strings.TrimSpace(whole), "\n") {
 		if f := strings.Fields(line); len(f) < 3 {
 			t.Fatalf("a search found nothing, so it tests nothing: %q", line)
@@ -127,32 +135,23 @@ func TestSplitDovecot(t *testing.T) {
 	}
 
 	defer imapfilter.SetSplit(50)()
-	var logs bytes.Buffer
-	cut, err := runLua(t, &host.Host{Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}, src)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cut, log := runLuaLogged(t, src)
 	if cut != whole {
 		t.Fatalf("cut in two:\n%s\nwhole:\n%s", cut, whole)
 	}
 	for _, what := range []string{"search", "fetch"} {
-		if !strings.Contains(logs.String(), "half of a "+what+" was done on a pool connection") {
-			t.Errorf("no %s was shared with a pool connection:\n%s", what, logs.String())
+		if !strings.Contains(log, "half of a "+what+" was done on a pool connection") {
+			t.Errorf("no %s was shared with a pool connection:\n%s", what, log)
 		}
 	}
 
 	// An account with scan_connections = 1 keeps to its own connection.
-	logs.Reset()
-	one := strings.Replace(src, "password = ", "scan_connections = 1, password = ", 1)
-	alone, err := runLua(t, &host.Host{Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}, one)
-	if err != nil {
-		t.Fatal(err)
-	}
+	alone, log := runLuaLogged(t, strings.Replace(src, "password = ", "scan_connections = 1, password = ", 1))
 	if alone != whole {
 		t.Fatalf("with scan_connections = 1:\n%s\nwhole:\n%s", alone, whole)
 	}
-	if strings.Contains(logs.String(), "pool connection") {
-		t.Fatalf("scan_connections = 1, yet a pool connection did work:\n%s", logs.String())
+	if strings.Contains(log, "pool connection") {
+		t.Fatalf("scan_connections = 1, yet a pool connection did work:\n%s", log)
 	}
 }
 
@@ -164,23 +163,16 @@ func TestSplitDovecotRefused(t *testing.T) {
 	splitCorpus(t, srv, 120)
 	t.Cleanup(mail.CloseScanPools)
 	src := splitAccount(srv) + splitRules
-	whole, err := runLua(t, &host.Host{}, src)
-	if err != nil {
-		t.Fatal(err)
-	}
+	whole, _ := runLuaLogged(t, src)
 	defer imapfilter.SetSplit(50)()
-	var logs bytes.Buffer
-	cut, err := runLua(t, &host.Host{Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}, src)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cut, log := runLuaLogged(t, src)
 	if cut != whole {
 		t.Fatalf("with the pool refused:\n%s\nwhole:\n%s", cut, whole)
 	}
-	if strings.Contains(logs.String(), "was done on a pool connection") {
-		t.Fatalf("a pool connection did work on a server that refuses it:\n%s", logs.String())
+	if strings.Contains(log, "was done on a pool connection") {
+		t.Fatalf("a pool connection did work on a server that refuses it:\n%s", log)
 	}
-	if !strings.Contains(logs.String(), "the server refused another connection") {
-		t.Fatalf("the refusal is not logged:\n%s", logs.String())
+	if !strings.Contains(log, "the server refused another connection") {
+		t.Fatalf("the refusal is not logged:\n%s", log)
 	}
 }

@@ -77,16 +77,28 @@ func BenchmarkScan10000(b *testing.B) {
 		}
 	}
 	b.StopTimer()
+	names := make([]string, len(shapes))
+	times := make([][]time.Duration, len(shapes))
+	for i, sh := range shapes {
+		names[i], times[i] = sh.name, sh.times
+	}
+	reportMedians(b, names, times)
+}
+
+// reportMedians reports the median time of each shape of a benchmark, in
+// milliseconds, and its ratio to the first shape's, the baseline.
+func reportMedians(b *testing.B, names []string, times [][]time.Duration) {
+	b.Helper()
 	median := func(d []time.Duration) time.Duration {
 		s := slices.Clone(d)
 		slices.Sort(s)
 		return s[len(s)/2]
 	}
-	base := median(shapes[0].times)
-	for _, sh := range shapes {
-		m := median(sh.times)
-		b.ReportMetric(float64(m.Microseconds())/1000, sh.name+"-ms")
-		b.ReportMetric(float64(m)/float64(base), sh.name+"-ratio")
+	base := median(times[0])
+	for i, name := range names {
+		m := median(times[i])
+		b.ReportMetric(float64(m.Microseconds())/1000, name+"-ms")
+		b.ReportMetric(float64(m)/float64(base), name+"-ratio")
 	}
 	b.ReportMetric(0, "ns/op")
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -185,16 +184,5 @@ func BenchmarkSearchHalves10000(b *testing.B) {
 		}
 	}
 	b.StopTimer()
-	median := func(d []time.Duration) time.Duration {
-		s := slices.Clone(d)
-		slices.Sort(s)
-		return s[len(s)/2]
-	}
-	base := median(shapes[0].times)
-	for _, sh := range shapes {
-		m := median(sh.times)
-		b.ReportMetric(float64(m.Microseconds())/1000, sh.name+"-ms")
-		b.ReportMetric(float64(m)/float64(base), sh.name+"-ratio")
-	}
-	b.ReportMetric(0, "ns/op")
+	reportMedians(b, []string{shapes[0].name, shapes[1].name}, [][]time.Duration{shapes[0].times, shapes[1].times})
 }
