@@ -213,7 +213,8 @@ const searchBudget = 7000
 
 // Search narrows the set on the server: the messages of s that also match q,
 // with one SEARCH per mailbox (split only where the UID list is too long for
-// one command line).
+// one command line), or for a big part and a query that may read every
+// message, two at once, one on a pool connection (searchsplit.go).
 func (s *Set) Search(q *Query) (*Set, error) {
 	r := &Set{}
 	for _, p := range s.parts {
@@ -230,14 +231,9 @@ func (s *Set) Search(q *Query) (*Set, error) {
 				return err
 			}
 			crit = q.Criteria(time.Now(), m.HasCapability("WITHIN"))
-			found = imaplib.SeqSet{}
-			for _, chunk := range p.uids.Split(searchBudget) {
-				c := append([]any{"UID", chunk}, crit...)
-				got, err := m.UIDSearch(c...)
-				if err != nil {
-					return fmt.Errorf("mail: %s: search %q: %w", a.Name(), p.mbox.name, a.check(err))
-				}
-				found = found.Union(got)
+			found, err = a.narrowHalves(m, p.mbox.name, p.uids, q, crit)
+			if err != nil {
+				return fmt.Errorf("mail: %s: search %q: %w", a.Name(), p.mbox.name, a.check(err))
 			}
 			return nil
 		})
