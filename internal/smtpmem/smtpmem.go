@@ -277,20 +277,31 @@ func (ss *session) LMTPData(r io.Reader, status smtp.StatusCollector) error {
 	}
 	m := ss.cur
 	m.Data = data
+	rcpts := m.To
+	refused := map[string]error{}
 	var ok []string
-	for _, rcpt := range m.To {
+	for _, rcpt := range rcpts {
 		if f := ss.s.opts.RefuseData; f != nil {
 			if r := f(m, rcpt); r != nil {
-				status.SetStatus(rcpt, r.err())
+				refused[rcpt] = r.err()
 				continue
 			}
 		}
 		ok = append(ok, rcpt)
-		status.SetStatus(rcpt, nil)
 	}
+	// The message is stored before any reply goes out: a client that has
+	// read its replies finds it in Messages.
+	var delivered error
 	if len(ok) > 0 {
 		m.To = ok
-		return ss.s.accept(m)
+		delivered = ss.s.accept(m)
+	}
+	for _, rcpt := range rcpts {
+		if err, no := refused[rcpt]; no {
+			status.SetStatus(rcpt, err)
+		} else {
+			status.SetStatus(rcpt, delivered)
+		}
 	}
 	return nil
 }
