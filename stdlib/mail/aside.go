@@ -24,9 +24,9 @@ var ErrNoAside = errors.New("mail: no pool connection did the work")
 // connection for the pool (scan_connections or connections of 1), or
 // when the pool lends none (all busy, or off after the server refused
 // one). Whether the work is worth a second connection (its size, the
-// link's round trip) is the caller's to judge. Otherwise it returns a function that waits for job and
-// reports its error, or ErrNoAside when the connection could not be
-// opened or the mailbox differed.
+// link's round trip) is the caller's to judge. Otherwise it returns a
+// function that waits for job and reports its error, or ErrNoAside when
+// the connection could not be opened or the mailbox differed.
 //
 // Opening a pool connection takes a login and a SELECT; a caller that
 // would rather not wait for them lets job check, before it starts, that

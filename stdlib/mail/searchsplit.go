@@ -2,6 +2,7 @@ package mail
 
 import (
 	"errors"
+	"time"
 
 	"github.com/mailscript/mailscript/imaplib"
 )
@@ -53,13 +54,15 @@ func (q *Query) splittable() bool {
 // uidSearchHalves is m.UIDSearch(criteria...) on the selected mailbox
 // name, cut in two when the mailbox is big and the link fast.
 func (a *Account) uidSearchHalves(m *imaplib.IMAP4, name string, validity uint32, criteria []any) (imaplib.SeqSet, error) {
-	if a.exists < uint32(scanTuning.search) || roundTrip(m) >= scanTuning.slow {
+	if a.exists < uint32(scanTuning.search) {
 		return m.UIDSearch(criteria...)
 	}
-	// The UID of the message in the middle of the mailbox.
+	// The UID of the message in the middle of the mailbox; the question's
+	// round trip tells whether the link is fast enough for a cut.
+	start := time.Now()
 	mid, err := m.UIDSearch(imaplib.SeqSetOf(a.exists / 2))
 	nums, _ := mid.Nums()
-	if err != nil || len(nums) != 1 {
+	if err != nil || len(nums) != 1 || time.Since(start) >= scanTuning.slow {
 		return m.UIDSearch(criteria...)
 	}
 	var below, above imaplib.SeqSet
