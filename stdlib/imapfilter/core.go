@@ -98,6 +98,10 @@ func (c *core) functions() map[string]lua.LGFunction {
 		"fields_of":   c.fieldsOf,
 		"setop":       c.setop,
 		"ranges":      c.ranges,
+		"mailboxes":   c.mailboxes,
+		"uids":        c.uids,
+		"result":      c.result,
+		"remember":    c.remember,
 		"flush":       c.flushLua,
 	}
 }

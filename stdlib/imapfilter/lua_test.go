@@ -127,6 +127,47 @@ news:move_messages(acct['Lists/news'])
 	}
 }
 
+// TestSearchWithinResults checks searches on results (meta-searching):
+// the answer is the result's own pairs that match, in the order of a set
+// operation's (mailboxes as they first appear, UIDs ascending), whether
+// the result holds one mailbox (searched within its UIDs, no intersection
+// needed) or several, and also when options.limit makes the search cover
+// the whole mailbox.
+func TestSearchWithinResults(t *testing.T) {
+	tests := []struct{ name, setup, expr, want string }{
+		{"one mailbox", "", "acct.INBOX:select_all():contain_from('news')", "INBOX1 INBOX3"},
+		{"a chain", "", "acct.INBOX:select_all():is_undeleted():contain_from('news'):contain_subject('more')", "INBOX3"},
+		{"out of order", "", "Set{{acct.INBOX, 3}, {acct.INBOX, 2}, {acct.INBOX, 1}}:contain_from('news')", "INBOX1 INBOX3"},
+		{"twice the same pair", "", "Set{{acct.INBOX, 3}, {acct.INBOX, 3}}:contain_from('news')", "INBOX3"},
+		{"limit: the whole mailbox is searched", "options.limit = 1", "Set{{acct.INBOX, 1}, {acct.INBOX, 2}}:contain_from('news')", "INBOX1"},
+		{"two mailboxes", "acct.INBOX:select_all():copy_messages(acct['Other'])",
+			"(Set{{acct.Other, 3}, {acct.Other, 1}} + acct.INBOX:select_all()):contain_from('news')", "Other1 Other3 INBOX1 INBOX3"},
+		{"client-side match", "", "acct.INBOX:select_all():match_from('^news@')", "INBOX1 INBOX3"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, port := bed(t)
+			out, err := runLua(t, &host.Host{}, account(port)+tt.setup+`
+local function list(r)
+    local out = {}
+    for _, p in ipairs(r) do table.insert(out, p[1]._mailbox .. p[2]) end
+    return table.concat(out, ' ')
+end
+local r = `+tt.expr+`
+assert(r.move_messages, 'the result has no methods')
+print(list(r))
+`)
+			if err != nil {
+				t.Fatal(err)
+			}
+			lines := strings.Split(strings.TrimSpace(out), "\n")
+			if got := lines[len(lines)-1]; got != tt.want {
+				t.Errorf("%s = %q, want %q", tt.expr, got, tt.want)
+			}
+		})
+	}
+}
+
 func TestDryRunChangesNothing(t *testing.T) {
 	_, port := bed(t)
 	var logs bytes.Buffer

@@ -146,3 +146,130 @@ func (c *core) ranges(L *lua.LState) int {
 	L.Push(out)
 	return 1
 }
+
+// plainPair returns the first two elements of v when v is a table with
+// no metatable (so v[1] and v[2] are its raw fields); ok is false for
+// anything else, and the Lua version then does the work.
+func plainPair(L *lua.LState, v lua.LValue) (first, second lua.LValue, ok bool) {
+	t, isTable := v.(*lua.LTable)
+	if !isTable || L.GetMetatable(t) != lua.LNil {
+		return nil, nil, false
+	}
+	return t.RawGetInt(1), t.RawGetInt(2), true
+}
+
+// mailboxes(set) -> {mailbox, ...} | nil: the first elements of the
+// pairs of a result, each once, in the order they first appear
+// (common.lua's IF.mailboxes).
+func (c *core) mailboxes(L *lua.LState) int {
+	set := L.CheckTable(1)
+	seen := map[lua.LValue]bool{}
+	out := L.NewTable()
+	for i := 1; ; i++ { // as ipairs: up to the first nil
+		v := set.RawGetInt(i)
+		if v == lua.LNil {
+			break
+		}
+		b, _, ok := plainPair(L, v)
+		if !ok {
+			L.Push(lua.LNil)
+			return 1
+		}
+		if b != lua.LNil && !seen[b] {
+			seen[b] = true
+			out.Append(b)
+		}
+	}
+	L.Push(out)
+	return 1
+}
+
+// uids(mailbox, set) -> {uid, ...} | nil: the second elements of the
+// pairs of a result whose first is mailbox (common.lua's IF.uids).
+func (c *core) uids(L *lua.LState) int {
+	mbox, set := L.CheckAny(1), L.CheckTable(2)
+	out := L.NewTable()
+	for i := 1; ; i++ {
+		v := set.RawGetInt(i)
+		if v == lua.LNil {
+			break
+		}
+		b, n, ok := plainPair(L, v)
+		if !ok {
+			L.Push(lua.LNil)
+			return 1
+		}
+		if b == mbox && n != lua.LNil {
+			out.Append(n)
+		}
+	}
+	L.Push(out)
+	return 1
+}
+
+// result(mailbox, uids) -> pairs, ascending: the result of a search of
+// mailbox, {{mailbox, uid}, ...}, and whether the UIDs are strictly
+// ascending, so that the result is already in the order of a set
+// operation's.
+func (c *core) result(L *lua.LState) int {
+	mbox, uids := L.CheckTable(1), L.CheckTable(2)
+	n := uids.Len()
+	pairs := L.CreateTable(n, 0)
+	ascending := true
+	var prev lua.LNumber
+	for i := 1; i <= n; i++ {
+		u, ok := uids.RawGetInt(i).(lua.LNumber)
+		if !ok {
+			L.ArgError(2, "UIDs expected")
+		}
+		if i > 1 && u <= prev {
+			ascending = false
+		}
+		prev = u
+		pair := L.CreateTable(2, 0)
+		pair.RawSetInt(1, mbox)
+		pair.RawSetInt(2, u)
+		pairs.Append(pair)
+	}
+	L.Push(pairs)
+	L.Push(lua.LBool(ascending))
+	return 2
+}
+
+// remember(set) -> true | nil: tells each mailbox of a result its UIDs
+// there, in order, as {uids = {...}} in its field _last (set.lua's
+// remember); nil when a pair is not a plain table.
+func (c *core) remember(L *lua.LState) int {
+	set := L.CheckTable(1)
+	per := map[*lua.LTable]*lua.LTable{}
+	var order []*lua.LTable
+	for i := 1; ; i++ {
+		v := set.RawGetInt(i)
+		if v == lua.LNil {
+			break
+		}
+		b, n, ok := plainPair(L, v)
+		if !ok {
+			L.Push(lua.LNil)
+			return 1
+		}
+		box, isTable := b.(*lua.LTable)
+		if !isTable || box.RawGetString("_type") != lua.LString("mailbox") {
+			continue
+		}
+		if per[box] == nil {
+			per[box] = L.NewTable()
+			order = append(order, box)
+		}
+		if n != lua.LNil {
+			per[box].Append(n)
+		}
+	}
+	for _, box := range order {
+		last := L.CreateTable(0, 1)
+		last.RawSetString("uids", per[box])
+		box.RawSetString("_last", last)
+	}
+	L.Push(lua.LTrue)
+	return 1
+}

@@ -115,6 +115,8 @@ end
 
 -- The mailboxes of a result table, in the order they first appear.
 function IF.mailboxes(messages)
+    local fast = IF.core.mailboxes(messages)
+    if fast then return fast end
     local seen, order = {}, {}
     for _, v in ipairs(messages) do
         local b = v[1]
@@ -128,6 +130,8 @@ end
 
 -- The UIDs of a result table that belong to mailbox.
 function IF.uids(mailbox, messages)
+    local fast = IF.core.uids(mailbox, messages)
+    if fast then return fast end
     local t = {}
     for _, v in ipairs(messages) do
         if v[1] == mailbox then table.insert(t, v[2]) end

@@ -44,6 +44,7 @@ function Mailbox._send_query(self, criteria, messages)
     else
         scope = 'UID ' .. table.concat(IF.ranges(mesgs), ',')
     end
+    local within = scope ~= 'ALL' and messages or nil
     local query
     if criteria == nil then
         query = scope
@@ -56,17 +57,19 @@ function Mailbox._send_query(self, criteria, messages)
     local ok, uids = core.search(session(self), self._mailbox, query, charset)
     if not ok then return {} end
     after(self)
-    local t, pos = {}, {}
-    for i, n in ipairs(uids) do
-        table.insert(t, { self, n })
-        pos[n] = i
+    local t, ascending = core.result(self, uids)
+    rawset(self, '_last', { uids = uids })
+    if within and ascending then
+        -- Every pair is one of messages', in their order: a search
+        -- within a result need not intersect with it (set.lua).
+        IF.within[t] = within
     end
-    rawset(self, '_last', { uids = uids, pos = pos })
     return t
 end
 
 function Mailbox.send_query(self, criteria, messages)
-    return IF.Set(self._send_query(self, criteria, messages))
+    -- _send_query has told self the UIDs of its result already.
+    return IF.SetOf(self._send_query(self, criteria, messages))
 end
 
 function Mailbox.select_all(self)
@@ -174,6 +177,17 @@ local function cache(self, name)
     return c
 end
 
+-- positions returns the position of each UID in the result a mailbox
+-- remembers (_last: set.lua's remember), {uid = i}, made on first use.
+local function positions(last)
+    if last.pos == nil then
+        local pos = {}
+        for i, u in ipairs(last.uids) do pos[u] = i end
+        last.pos = pos
+    end
+    return last.pos
+end
+
 -- fetch_cached fetches kind (with arg) of the messages not cached yet, in
 -- one request, and returns {uid = value}, or with positional the values
 -- in the order of uids ({value of uids[1], ...}); cname names the cache
@@ -206,7 +220,7 @@ local function fetch_cached(self, uids, kind, arg, cname, convert, positional)
     if #missing > 0 then
         local last = rawget(self, '_last')
         local fetch, single = missing, nil
-        if caching and #missing == 1 and last and last.pos[missing[1]] then
+        if caching and #missing == 1 and last and positions(last)[missing[1]] then
             single = missing[1]
             fetch = { single }
             local i = last.pos[single]

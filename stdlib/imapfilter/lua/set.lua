@@ -19,6 +19,7 @@ end
 -- the result that fetches message by message then reads ahead along them
 -- (see mailbox.lua).
 local function remember(set)
+    if IF.core.remember(set) then return set end
     local per = {}
     for _, v in ipairs(set) do
         local b = v[1]
@@ -28,9 +29,7 @@ local function remember(set)
         end
     end
     for b, uids in pairs(per) do
-        local pos = {}
-        for i, u in ipairs(uids) do pos[u] = i end
-        rawset(b, '_last', { uids = uids, pos = pos })
+        rawset(b, '_last', { uids = uids })
     end
     return set
 end
@@ -168,8 +167,23 @@ for name, nargs in pairs(searches) do
             if nargs >= 1 then IF.check_required(a, name:match('larger') and 'number' or name:match('smaller') and 'number' or name:match('newer') and 'number' or name:match('older') and 'number' or 'string') end
             if nargs == 2 then IF.check_required(b, 'string') end
         end
+        local boxes = IF.mailboxes(self)
+        if #boxes == 1 and name ~= 'select_all' then
+            -- One mailbox: the search runs within self's messages there,
+            -- and a result that says so (mailbox.lua) is self * result.
+            local mbox, r = boxes[1], nil
+            if nargs == 0 then
+                r = mbox[name](mbox, self)
+            elseif nargs == 1 then
+                r = mbox[name](mbox, a, self)
+            else
+                r = mbox[name](mbox, a, b, self)
+            end
+            if IF.within[r] == self then return r end
+            return self * r
+        end
         local set = new()
-        for _, mbox in ipairs(IF.mailboxes(self)) do
+        for _, mbox in ipairs(boxes) do
             if name == 'select_all' then
                 set = set + mbox.select_all(mbox)
             elseif nargs == 0 then
@@ -186,3 +200,10 @@ end
 
 setmetatable(Set, { __call = function(_, values) return new(values) end })
 IF.Set = function(values) return remember(new(values)) end
+-- SetOf makes a result of values without telling its mailboxes their
+-- UIDs, for a caller that has.
+IF.SetOf = new
+-- within[result] is the result a search ran within, when every pair of
+-- result is one of its pairs, in its order (weak keys: results come and
+-- go).
+IF.within = setmetatable({}, { __mode = 'k' })
