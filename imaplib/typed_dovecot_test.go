@@ -3,6 +3,7 @@ package imaplib_test
 import (
 	"bytes"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -299,4 +300,65 @@ func mustSet(t *testing.T, s string) imaplib.SeqSet {
 		t.Fatal(err)
 	}
 	return set
+}
+
+// TestTypedDovecotMultiAppend appends three messages in one command and
+// reads them back: UIDs in order, flags, internal dates and bodies as
+// given. A MULTIAPPEND to a mailbox that does not exist is refused with
+// TRYCREATE and leaves nothing.
+func TestTypedDovecotMultiAppend(t *testing.T) {
+	srv := dovecottest.Start(t)
+	m := dialDovecot(t, srv, srv.User, srv.Password)
+	if !m.HasCapability("MULTIAPPEND") {
+		t.Fatal("Dovecot does not advertise MULTIAPPEND")
+	}
+	_, err := m.MultiAppend("Nowhere", []imaplib.AppendItem{{Msg: []byte("Subject: x\n\nx\n")}})
+	var re *imaplib.ResponseError
+	if !errors.As(err, &re) || re.Code != "TRYCREATE" {
+		t.Fatalf("MultiAppend to a missing mailbox = %v", err)
+	}
+	if err := m.CreateMailbox("Archive"); err != nil {
+		t.Fatal(err)
+	}
+	d1 := time.Date(2024, 4, 1, 12, 0, 0, 0, time.UTC)
+	d2 := time.Date(2023, 1, 2, 3, 4, 5, 0, time.UTC)
+	items := []imaplib.AppendItem{
+		{Flags: []string{`\Seen`}, Date: d1, Msg: []byte("Subject: one\n\nfirst\n")},
+		{Flags: []string{`\Flagged`, "$Work"}, Date: d2, Msg: []byte("Subject: two\r\n\r\nsecond\r\n")},
+		{Msg: []byte("Subject: three\n\nthird\n")},
+	}
+	au, err := m.MultiAppend("Archive", items)
+	if err != nil || au == nil || au.UIDs.String() != "1:3" {
+		t.Fatalf("MultiAppend = %+v, %v", au, err)
+	}
+	info, err := m.SelectMailbox("Archive", true)
+	if err != nil || info.Exists != 3 || info.UIDValidity != au.UIDValidity {
+		t.Fatalf("Archive: %+v %v (APPENDUID %+v)", info, err, au)
+	}
+	fds, err := m.UIDFetch(au.UIDs, "(FLAGS INTERNALDATE BODY.PEEK[])")
+	if err != nil || len(fds) != 3 {
+		t.Fatalf("fetch: %d %v", len(fds), err)
+	}
+	want := []struct {
+		flags string
+		date  time.Time
+		body  string
+	}{
+		{`\Seen`, d1, "Subject: one\r\n\r\nfirst\r\n"},
+		{`$Work \Flagged`, d2, "Subject: two\r\n\r\nsecond\r\n"},
+		{"", time.Time{}, "Subject: three\r\n\r\nthird\r\n"},
+	}
+	for i, fd := range fds {
+		var flags []string
+		for _, f := range fd.Flags {
+			if f != `\Recent` {
+				flags = append(flags, f)
+			}
+		}
+		slices.Sort(flags)
+		if fd.UID != uint32(i+1) || strings.Join(flags, " ") != want[i].flags || string(fd.Body("")) != want[i].body ||
+			!want[i].date.IsZero() && !fd.InternalDate.Equal(want[i].date) {
+			t.Errorf("message %d: UID %d flags %v date %v body %q", i+1, fd.UID, fd.Flags, fd.InternalDate, fd.Body(""))
+		}
+	}
 }

@@ -655,3 +655,85 @@ func oddUIDs(n uint32) SeqSet {
 	}
 	return odd
 }
+
+// TestTypedTranscriptMultiAppend: each message of a MULTIAPPEND waits for
+// the server's go-ahead without LITERAL+, and a refusal of the second
+// ends the command (RFC 3502: nothing of it is kept).
+func TestTypedTranscriptMultiAppend(t *testing.T) {
+	m, tr, err := play(t, greetingSync+`
+C: A1 LOGIN u "p"
+S: A1 OK [CAPABILITY IMAP4rev1 UIDPLUS MULTIAPPEND] ok
+C: A2 APPEND Archive (\Seen) "02-Mar-2024 10:04:05 +0100" {3}
+S: + go ahead
+C: a\r\n (\Flagged $Work) {3}
+S: + go ahead
+C: b\r\n {1}
+S: + go ahead
+C: c
+S: A2 OK [APPENDUID 38505 20:22] APPEND completed
+C: A3 APPEND Archive {1}
+S: + go ahead
+C: a {5000}
+S: A3 NO [TOOBIG] too big
+C: A4 APPEND Archive {1}
+S: + go ahead
+C: x
+S: A4 OK [APPENDUID 38505 23] APPEND completed`, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := m.Login("u", "p"); err != nil {
+		t.Fatal(err)
+	}
+	date := time.Date(2024, 3, 2, 10, 4, 5, 0, time.FixedZone("", 3600))
+	au, err := m.MultiAppend("Archive", []AppendItem{
+		{Flags: []string{`\Seen`}, Date: date, Msg: []byte("a\n")},
+		{Flags: []string{`\Flagged`, "$Work"}, Msg: []byte("b\r\n")},
+		{Msg: []byte("c")},
+	})
+	if err != nil || au.UIDValidity != 38505 || au.UIDs.String() != "20:22" {
+		t.Fatalf("MultiAppend = %+v, %v", au, err)
+	}
+	_, err = m.MultiAppend("Archive", []AppendItem{{Msg: []byte("a")}, {Msg: []byte(strings.Repeat("x", 5000))}})
+	var re *ResponseError
+	if !errors.As(err, &re) || re.Code != "TOOBIG" {
+		t.Fatalf("refused MultiAppend = %v", err)
+	}
+	// The session goes on; one message is a MULTIAPPEND of one.
+	if au, err := m.MultiAppend("Archive", []AppendItem{{Msg: []byte("x")}}); err != nil || au.UIDs.String() != "23" {
+		t.Fatalf("MultiAppend of one = %+v, %v", au, err)
+	}
+	// Nothing is sent for bad flags, or for none.
+	if _, err := m.MultiAppend("Archive", []AppendItem{{Msg: []byte("x")}, {Flags: []string{"a b"}}}); !errors.Is(err, ErrValue) {
+		t.Errorf("bad flags: %v", err)
+	}
+	if au, err := m.MultiAppend("Archive", nil); au != nil || err != nil {
+		t.Errorf("MultiAppend of none = %+v, %v", au, err)
+	}
+	tr.check()
+}
+
+func TestParseMultiAppendUID(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		n    int
+		want string
+	}{
+		{"9 4:6", 3, "9 4:6"},
+		{"9 4,7", 2, "9 4,7"},
+		{"9 4:6", 2, "error"},
+		{"9 4:*", 1, "error"},
+		{"0 4", 1, "error"},
+		{"9", 1, "error"},
+		{"9 x", 1, "error"},
+	} {
+		au, err := parseMultiAppendUID([]byte(tt.in), tt.n)
+		got := "error"
+		if err == nil {
+			got = itoa(au.UIDValidity) + " " + au.UIDs.String()
+		}
+		if got != tt.want {
+			t.Errorf("parseMultiAppendUID(%q, %d) = %s, want %s", tt.in, tt.n, got, tt.want)
+		}
+	}
+}

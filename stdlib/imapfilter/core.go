@@ -76,6 +76,7 @@ func (c *core) functions() map[string]lua.LGFunction {
 		"store":       c.store,
 		"copy":        c.copy,
 		"append":      c.appendMsg,
+		"append_all":  c.appendAll,
 		"create":      c.mailboxOp("create"),
 		"delete":      c.mailboxOp("delete"),
 		"rename":      c.mailboxOp("rename"),
@@ -618,38 +619,21 @@ func (c *core) copy(L *lua.LState) int {
 func (c *core) appendMsg(L *lua.LState) int {
 	s := c.sess(L)
 	mbox, msg := L.CheckString(2), L.CheckString(3)
-	flags := strings.Fields(L.OptString(4, ""))
-	dateText := L.OptString(5, "")
+	it, err := appendItem(msg, L.OptString(4, ""), L.OptString(5, ""))
+	if err != nil {
+		L.ArgError(5, err.Error())
+	}
 	subscribe := L.ToBool(6)
-	var date time.Time
-	if dateText != "" {
-		d, err := time.Parse(internalDate, strings.TrimSpace(dateText))
-		if err != nil {
-			d, err = time.Parse("2-Jan-2006 15:04:05 -0700", strings.TrimSpace(dateText))
-		}
-		if err != nil {
-			L.ArgError(5, fmt.Sprintf("date %q is not dd-Mon-yyyy hh:mm:ss +zzzz", dateText))
-		}
-		date = d
-	}
-	var kept []string
-	for _, f := range flags {
-		if !strings.EqualFold(f, `\Recent`) {
-			kept = append(kept, f)
-		}
-	}
 	if c.h.DryRun {
 		c.logger().Info("imapfilter: dry-run: would append", "account", s.name, "mailbox", mbox, "size", len(msg))
 		L.Push(lua.LTrue)
 		return 1
 	}
 	m := c.conn(L, s, "append")
-	_, err := m.AppendMessage(wireName(mbox), kept, date, []byte(msg))
-	if re, no := refused(err); no && strings.EqualFold(re.Code, "TRYCREATE") {
-		if err = c.createMailbox(m, mbox, subscribe); err == nil {
-			_, err = m.AppendMessage(wireName(mbox), kept, date, []byte(msg))
-		}
-	}
+	err = c.retryCreated(m, mbox, subscribe, func() error {
+		_, err := m.AppendMessage(wireName(mbox), it.Flags, it.Date, it.Msg)
+		return err
+	})
 	if err != nil {
 		if _, no := refused(err); no {
 			c.logger().Error("imapfilter: append failed", "account", s.name, "mailbox", mbox, "err", err)
@@ -659,6 +643,110 @@ func (c *core) appendMsg(L *lua.LState) int {
 		c.fail(L, s, "append", err)
 	}
 	c.logger().Info("imapfilter: append", "account", s.name, "mailbox", mbox, "size", len(msg))
+	L.Push(lua.LTrue)
+	return 1
+}
+
+// appendItem is a message to append with its flags (as imapfilter's
+// Lua code joins them, \Recent dropped: no client may set it) and its
+// internal date as configs write it ("" for the server's clock).
+func appendItem(msg, flags, dateText string) (imaplib.AppendItem, error) {
+	it := imaplib.AppendItem{Msg: []byte(msg)}
+	for _, f := range strings.Fields(flags) {
+		if !strings.EqualFold(f, `\Recent`) {
+			it.Flags = append(it.Flags, f)
+		}
+	}
+	if dateText != "" {
+		d, err := time.Parse(internalDate, strings.TrimSpace(dateText))
+		if err != nil {
+			d, err = time.Parse("2-Jan-2006 15:04:05 -0700", strings.TrimSpace(dateText))
+		}
+		if err != nil {
+			return it, fmt.Errorf("date %q is not dd-Mon-yyyy hh:mm:ss +zzzz", dateText)
+		}
+		it.Date = d
+	}
+	return it, nil
+}
+
+// retryCreated runs do, and when the server answers [TRYCREATE] creates
+// mbox (and subscribes it when subscribe), as imapfilter does whatever
+// options.create says, and runs do once more.
+func (c *core) retryCreated(m *imaplib.IMAP4, mbox string, subscribe bool, do func() error) error {
+	err := do()
+	if re, no := refused(err); no && strings.EqualFold(re.Code, "TRYCREATE") {
+		if err = c.createMailbox(m, mbox, subscribe); err == nil {
+			err = do()
+		}
+	}
+	return err
+}
+
+// Appends of many messages (a move or copy to another account) go in
+// batches of at most multiAppendCount messages and multiAppendBytes
+// bytes per MULTIAPPEND command, when the server has it.
+const (
+	multiAppendCount = 500
+	multiAppendBytes = 16 << 20
+)
+
+// append_all(session, mbox, {{message, flags, date}, ...}, subscribe) -> ok:
+// the messages appended in order, as append would one by one. With
+// MULTIAPPEND (RFC 3502) a batch costs the server one transaction
+// instead of one per message, and a refused batch leaves none of its
+// messages behind; without it, the first refusal stops the appends, as
+// under imapfilter.
+func (c *core) appendAll(L *lua.LState) int {
+	s := c.sess(L)
+	mbox, list, subscribe := L.CheckString(2), L.CheckTable(3), L.ToBool(4)
+	var items []imaplib.AppendItem
+	for i := 1; i <= list.Len(); i++ {
+		e, ok := list.RawGetInt(i).(*lua.LTable)
+		if !ok {
+			L.ArgError(3, "{message, flags, date} expected")
+		}
+		it, err := appendItem(lua.LVAsString(e.RawGetInt(1)), lua.LVAsString(e.RawGetInt(2)), lua.LVAsString(e.RawGetInt(3)))
+		if err != nil {
+			L.ArgError(3, err.Error())
+		}
+		items = append(items, it)
+	}
+	if c.h.DryRun {
+		for _, it := range items {
+			c.logger().Info("imapfilter: dry-run: would append", "account", s.name, "mailbox", mbox, "size", len(it.Msg))
+		}
+		L.Push(lua.LTrue)
+		return 1
+	}
+	m := c.conn(L, s, "append")
+	multi := m.HasCapability("MULTIAPPEND")
+	for len(items) > 0 {
+		n, size := 1, len(items[0].Msg)
+		for multi && n < len(items) && n < multiAppendCount && size+len(items[n].Msg) <= multiAppendBytes {
+			size += len(items[n].Msg)
+			n++
+		}
+		batch := items[:n]
+		err := c.retryCreated(m, mbox, subscribe, func() error {
+			if multi {
+				_, err := m.MultiAppend(wireName(mbox), batch)
+				return err
+			}
+			_, err := m.AppendMessage(wireName(mbox), batch[0].Flags, batch[0].Date, batch[0].Msg)
+			return err
+		})
+		if err != nil {
+			if _, no := refused(err); no {
+				c.logger().Error("imapfilter: append failed", "account", s.name, "mailbox", mbox, "count", n, "err", err)
+				L.Push(lua.LFalse)
+				return 1
+			}
+			c.fail(L, s, "append", err)
+		}
+		c.logger().Info("imapfilter: append", "account", s.name, "mailbox", mbox, "count", n, "size", size)
+		items = items[n:]
+	}
 	L.Push(lua.LTrue)
 	return 1
 }

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -165,6 +166,60 @@ print(list(r))
 				t.Errorf("%s = %q, want %q", tt.expr, got, tt.want)
 			}
 		})
+	}
+}
+
+// TestMoveToAnotherAccount moves messages to an account on a server
+// without MULTIAPPEND (the in-process one): one APPEND per message, into
+// a mailbox created on [TRYCREATE], keeping flags and internal dates, in
+// order; the messages leave the source.
+func TestMoveToAnotherAccount(t *testing.T) {
+	srv, port := bed(t)
+	if err := srv.AddUser("bob", "pw"); err != nil {
+		t.Fatal(err)
+	}
+	out, err := runLua(t, &host.Host{}, account(port)+`
+other = IMAP { server = '127.0.0.1', port = `+port+`, username = 'bob', password = 'pw' }
+local news = acct.INBOX:contain_from('news@letter.example')
+news:mark_seen()
+print(news:move_messages(other['Archive/news']))
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasSuffix(out, "true\n") {
+		t.Errorf("printed %q", out)
+	}
+	if got := subjects(t, port, "INBOX"); strings.Join(got, ",") != "lunch,hallo" {
+		t.Errorf("alice's INBOX holds %q", got)
+	}
+	var p int
+	fmt.Sscan(port, &p)
+	m, err := imaplib.Dial("127.0.0.1", p, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Logout()
+	if _, _, err := m.Login("bob", "pw"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.SelectMailbox("Archive/news", true); err != nil {
+		t.Fatal(err)
+	}
+	all, _ := imaplib.ParseSeqSet("1:*")
+	fds, err := m.UIDFetch(all, "(FLAGS INTERNALDATE BODY.PEEK[HEADER.FIELDS (SUBJECT)])")
+	if err != nil || len(fds) != 2 {
+		t.Fatalf("bob's Archive/news: %d messages, %v", len(fds), err)
+	}
+	for i, want := range []struct {
+		subject string
+		day     int
+	}{{"weekly news", 1}, {"more news", 3}} {
+		fd := fds[i]
+		if got := strings.TrimSpace(strings.TrimPrefix(string(fd.Sections[0].Data), "Subject:")); got != want.subject ||
+			!slices.ContainsFunc(fd.Flags, func(f string) bool { return strings.EqualFold(f, `\Seen`) }) || !fd.InternalDate.Equal(time.Date(2025, 1, want.day, 9, 0, 0, 0, time.UTC)) {
+			t.Errorf("message %d: %q flags %v date %v", i+1, got, fd.Flags, fd.InternalDate)
+		}
 	}
 }
 

@@ -473,20 +473,13 @@ function Mailbox._copy_messages(self, dest, uids)
     local fast = self._fetch_fast(self, uids)
     local mesgs = self._fetch_message(self, uids)
     if fast == nil or mesgs == nil then return false end
-    local r = true
-    local dsession = session(dest)
+    local batch = {}
     for _, m in ipairs(uids) do
         if fast[m] and mesgs[m] then
-            local flags = {}
-            for _, f in ipairs(fast[m].flags) do
-                if string.lower(f) ~= '\\recent' then table.insert(flags, f) end
-            end
-            r = core.append(dsession, dest._mailbox, mesgs[m], table.concat(flags, ' '),
-                            fast[m].date, options.subscribe == true)
-            if not r then break end
+            table.insert(batch, { mesgs[m], table.concat(fast[m].flags, ' '), fast[m].date })
         end
     end
-    return r
+    return core.append_all(session(dest), dest._mailbox, batch, options.subscribe == true)
 end
 
 local flagactions = {

@@ -1,0 +1,88 @@
+package imapfilter_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/mailscript/mailscript/imaplib"
+	"github.com/mailscript/mailscript/internal/testkit/dovecottest"
+)
+
+// TestMoveToAnotherAccountDovecot moves messages to another account on a
+// server with MULTIAPPEND. Within the destination's quota they all arrive,
+// with their flags, in one command; beyond it the server refuses the
+// batch, so nothing arrives, move_messages answers false, and the source
+// keeps every message, none flagged \Deleted.
+func TestMoveToAnotherAccountDovecot(t *testing.T) {
+	srv := dovecottest.Start(t, dovecottest.WithQuota("*:messages=100"))
+	splitCorpus(t, srv, 120)
+	_, port, _ := strings.Cut(srv.Addr(), ":")
+	other := fmt.Sprintf("other = IMAP { server = '127.0.0.1', port = %s, username = '%s', password = '%s' }\n",
+		port, dovecottest.SecondUser, dovecottest.SecondPassword)
+
+	out, log := runLuaLogged(t, splitAccount(srv)+other+`
+local some = acct.INBOX:select_all() - acct.INBOX:select_all():is_larger(0):is_seen()
+print(#some, some:move_messages(other['Archive']))
+`)
+	moved := 0
+	if _, err := fmt.Sscanf(lastLine(out), "%d\ttrue", &moved); err != nil || moved == 0 {
+		t.Fatalf("printed %q (%v)\n%s", out, err, log)
+	}
+	if n := strings.Count(log, `msg="imapfilter: append"`); n != 1 {
+		t.Errorf("%d appends logged, want one for the batch:\n%s", n, log)
+	}
+	m := dialUser(t, srv, dovecottest.SecondUser, dovecottest.SecondPassword)
+	info, err := m.SelectMailbox("Archive", true)
+	if err != nil || int(info.Exists) != moved {
+		t.Fatalf("Archive of %s: %+v %v, want %d messages", dovecottest.SecondUser, info, err, moved)
+	}
+	if seen, err := m.UIDSearch("SEEN"); err != nil || !seen.IsEmpty() {
+		t.Errorf("unseen messages arrived seen: %s %v", seen, err)
+	}
+
+	// Beyond the quota (100 messages): the batch of the rest is refused.
+	out, log = runLuaLogged(t, splitAccount(srv)+other+`
+local rest = acct.INBOX:select_all()
+print(#rest, rest:move_messages(other['Archive']))
+`)
+	if want := fmt.Sprintf("%d\tfalse", 120-moved); lastLine(out) != want {
+		t.Fatalf("printed %q, want %q\n%s", out, want, log)
+	}
+	if !strings.Contains(log, "imapfilter: append failed") {
+		t.Errorf("the refusal is not logged:\n%s", log)
+	}
+	if info, err := m.SelectMailbox("Archive", true); err != nil || int(info.Exists) != moved {
+		t.Errorf("Archive after the refused batch: %+v %v, want %d messages", info, err, moved)
+	}
+	a := dialUser(t, srv, dovecottest.DefaultUser, dovecottest.DefaultPassword)
+	if info, err := a.SelectMailbox("INBOX", true); err != nil || int(info.Exists) != 120-moved {
+		t.Fatalf("INBOX: %+v %v, want %d messages", info, err, 120-moved)
+	}
+	if deleted, err := a.UIDSearch("DELETED"); err != nil || !deleted.IsEmpty() {
+		t.Errorf("the source was flagged \\Deleted: %s %v", deleted, err)
+	}
+}
+
+// lastLine is the last line of out.
+func lastLine(out string) string {
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	return lines[len(lines)-1]
+}
+
+// dialUser logs in to srv as user.
+func dialUser(t *testing.T, srv *dovecottest.Server, user, password string) *imaplib.IMAP4 {
+	t.Helper()
+	host, port, _ := strings.Cut(srv.Addr(), ":")
+	var p int
+	fmt.Sscan(port, &p)
+	m, err := imaplib.Dial(host, p, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { m.Logout() })
+	if _, _, err := m.Login(user, password); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
