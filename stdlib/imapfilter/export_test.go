@@ -10,10 +10,9 @@ func SetMaxPending(n int) (restore func()) {
 	return func() { maxPending = old }
 }
 
-// SetSplit cuts searches and fetches of mailboxes from n messages on in
-// two whatever the round trip, and makes the account's connection wait
-// for the pool connection to do the second half, until restore is
-// called.
+// SetSplit cuts searches and fetches of mailboxes from n messages on
+// into pieces whatever the round trip, and makes the account's connection
+// wait for the pool connection to do its share, until restore is called.
 func SetSplit(n uint32) (restore func()) {
 	oldMin, oldWait, oldRTT := splitMin, waitAside, slowRTT
 	splitMin, waitAside, slowRTT = n, true, time.Hour

@@ -15,11 +15,13 @@ import (
 // mailbox (contain_from over 10,000 messages, match_header, fetching
 // fields) cost the server the reading of every message file, and that
 // work is done in one server process per connection. From splitMin
-// messages on, such a request is cut in two by UID: the account's own
-// connection does the first half while a connection of the account's
-// scan pool (mail.Account.Halves) does the second, so the server works on
-// both at once. The answer is the same as the whole request's: the halves
-// cover the same messages, the pool connection sees the same mailbox
+// messages on, such a request is cut into pieces by UID (up to 8): the
+// account's own connection does them from the first up while a
+// connection of the account's scan pool does them from the last down
+// (mail.Account.Pieces), so the server works on two at once, and a pool
+// connection that is late for its login still takes its share. The
+// answer is the same as the whole request's: the pieces cover the same
+// messages, the pool connection sees the same mailbox
 // (read-only, so \Recent and \Seen are untouched), and whatever goes
 // wrong there (no connection, a refusal, a cut) is redone on the
 // account's own connection. Searches that depend on the session (RECENT,
@@ -33,9 +35,8 @@ import (
 // reads the messages' text is cut in two (a variable for tests).
 var splitMin uint32 = 4000
 
-// waitAside makes mail.Account.Halves wait for the pool connection even
-// when it is not ready by the time the first half is done (tests, to know
-// which connection does the second half).
+// waitAside makes mail.Account.Pieces wait for the pool connection to do
+// the second half of the pieces (tests, to know that it worked).
 var waitAside = false
 
 // slowRTT is the round trip from which a request is not cut: over a slow
@@ -53,7 +54,7 @@ func slowLink(m *imaplib.IMAP4) bool {
 	return time.Since(start) >= slowRTT
 }
 
-// errHalfRefused is a half of a search that the server refused.
+// errHalfRefused is a piece of a search that the server refused.
 var errHalfRefused = errors.New("imapfilter: search refused")
 
 // uidSearch sends UID SEARCH [CHARSET charset] query and returns the
@@ -79,49 +80,46 @@ func uidSearch(m *imaplib.IMAP4, charset, query string) (string, []uint32, error
 	return typ, uids, nil
 }
 
-// searchUIDs is uidSearch on the selected mailbox mbox, cut in two
-// (mail.Account.Halves) when the query reads the messages' text over many
-// messages: all of a big mailbox ("ALL ..."), or a big set of UIDs ("UID
-// set ...", a search within an earlier result).
+// searchUIDs is uidSearch on the selected mailbox mbox, cut into pieces
+// by UID (mail.Account.Pieces) when the query reads the messages' text
+// over many messages: all of a big mailbox ("ALL ..."), or a big set of
+// UIDs ("UID set ...", a search within an earlier result).
 func (s *session) searchUIDs(m *imaplib.IMAP4, mbox, charset, query string) (string, []uint32, error) {
-	var lowerScope, upperScope, criteria string
+	var scopes []string
+	var criteria string
 	if rest, all := strings.CutPrefix(query, "ALL "); all {
 		if s.exists < splitMin || !splittable(rest) {
 			return uidSearch(m, charset, query)
 		}
-		mid, slow := middleUID(m, s.exists)
-		if mid == 0 || slow {
+		pivots, slow := mail.UIDPivots(m, s.exists, mail.PieceCount(int(s.exists)), slowRTT)
+		if pivots == nil || slow {
 			return uidSearch(m, charset, query)
 		}
 		criteria = rest
-		lowerScope = "UID 1:" + strconv.FormatUint(uint64(mid), 10)
-		upperScope = "UID " + strconv.FormatUint(uint64(mid)+1, 10) + ":*"
+		for _, r := range mail.UIDRanges(pivots) {
+			scopes = append(scopes, "UID "+r.String())
+		}
 	} else if rest, uid := strings.CutPrefix(query, "UID "); uid {
 		setText, rest, _ := strings.Cut(rest, " ")
 		set, err := imaplib.ParseSeqSet(setText)
 		if err != nil || strings.Contains(setText, "*") || set.Len() < int(splitMin) || !splittable(rest) || slowLink(m) {
 			return uidSearch(m, charset, query)
 		}
-		parts := set.SplitCount((set.Len() + 1) / 2)
 		criteria = rest
-		lowerScope, upperScope = "UID "+parts[0].String(), "UID "+parts[1].String()
+		k := mail.PieceCount(set.Len())
+		for _, part := range set.SplitCount((set.Len() + k - 1) / k) {
+			scopes = append(scopes, "UID "+part.String())
+		}
 	} else {
 		return uidSearch(m, charset, query)
 	}
-	var lower, upper []uint32
-	err := s.acct.Halves(m, wireName(mbox), s.uidValidity, mail.HalvesOptions{What: "search", Wait: waitAside}, func(m *imaplib.IMAP4) error {
-		typ, uids, err := uidSearch(m, charset, lowerScope+" "+criteria)
+	found := make([][]uint32, len(scopes))
+	err := s.acct.Pieces(m, wireName(mbox), s.uidValidity, mail.PiecesOptions{What: "search", Wait: waitAside}, len(scopes), func(m *imaplib.IMAP4, i int) error {
+		typ, uids, err := uidSearch(m, charset, scopes[i]+" "+criteria)
 		if err == nil && typ != "OK" {
 			err = errHalfRefused
 		}
-		lower = uids
-		return err
-	}, func(m *imaplib.IMAP4) error {
-		typ, uids, err := uidSearch(m, charset, upperScope+" "+criteria)
-		if err == nil && typ != "OK" {
-			err = errHalfRefused
-		}
-		upper = uids
+		found[i] = uids
 		return err
 	})
 	if errors.Is(err, errHalfRefused) {
@@ -131,31 +129,31 @@ func (s *session) searchUIDs(m *imaplib.IMAP4, mbox, charset, query string) (str
 	if err != nil {
 		return "", nil, err
 	}
-	// The UID range "mid+1:*" also takes the last message when its UID is
-	// below mid (RFC 3501: "*" is the largest UID in use), so the halves
-	// may share it.
-	uids := append(lower, upper...)
+	// The UID range "p+1:*" also takes the last message when its UID is
+	// below p (RFC 3501: "*" is the largest UID in use), so pieces may
+	// share it.
+	uids := slices.Concat(found...)
 	slices.Sort(uids)
 	return "OK", slices.Compact(uids), nil
 }
 
-// fetchUIDs is UID FETCH set items on the selected mailbox mbox, cut in
-// two (mail.Account.Halves) when the set is big and the kind of fetch
-// reads the messages' text. The FETCH responses come in no particular
-// order.
+// fetchUIDs is UID FETCH set items on the selected mailbox mbox, cut
+// into pieces (mail.Account.Pieces) when the set is big and the kind of
+// fetch reads the messages' text. The FETCH responses come in no
+// particular order.
 func (s *session) fetchUIDs(m *imaplib.IMAP4, mbox string, set imaplib.SeqSet, kind, items string) ([]*imaplib.FetchData, error) {
 	n := set.Len()
 	if n < int(splitMin) || !textFetches[kind] || slowLink(m) {
 		return m.UIDFetch(set, items)
 	}
-	parts := set.SplitCount((n + 1) / 2)
-	var first, second []*imaplib.FetchData
-	err := s.acct.Halves(m, wireName(mbox), s.uidValidity, mail.HalvesOptions{What: "fetch", Wait: waitAside}, func(m *imaplib.IMAP4) (err error) {
-		first, err = m.UIDFetch(parts[0], items)
-		return err
-	}, func(m *imaplib.IMAP4) (err error) {
-		second, err = m.UIDFetch(parts[1], items)
-		m.DiscardUntagged("FETCH")
+	k := mail.PieceCount(n)
+	parts := set.SplitCount((n + k - 1) / k)
+	got := make([][]*imaplib.FetchData, len(parts))
+	err := s.acct.Pieces(m, wireName(mbox), s.uidValidity, mail.PiecesOptions{What: "fetch", Wait: waitAside}, len(parts), func(h *imaplib.IMAP4, i int) (err error) {
+		got[i], err = h.UIDFetch(parts[i], items)
+		if h != m {
+			h.DiscardUntagged("FETCH")
+		}
 		return err
 	})
 	if err != nil {
@@ -165,27 +163,12 @@ func (s *session) fetchUIDs(m *imaplib.IMAP4, mbox string, set imaplib.SeqSet, k
 		}
 		return nil, err
 	}
-	return append(first, second...), nil
+	return slices.Concat(got...), nil
 }
 
 // textFetches are the kinds of fetch (fetchItems) that read the messages'
 // files; the others come from the server's index.
 var textFetches = map[string]bool{"header": true, "text": true, "fields": true, "part": true, "structure": true}
-
-// middleUID returns the UID of the message in the middle of a mailbox of
-// exists messages (0 when there is none, or the question failed), and
-// whether the link is slow: the question's round trip is the probe, so
-// that a cut costs no NOOP of its own.
-func middleUID(m *imaplib.IMAP4, exists uint32) (uid uint32, slow bool) {
-	start := time.Now()
-	found, err := m.UIDSearch(imaplib.SeqSetOf(exists / 2))
-	slow = time.Since(start) >= slowRTT
-	nums, _ := found.Nums()
-	if err != nil || len(nums) != 1 {
-		return 0, slow
-	}
-	return nums[0], slow
-}
 
 // Search keys by how many arguments they take, and whether they may make
 // the server read every message (a header, the body; on a cold Maildir

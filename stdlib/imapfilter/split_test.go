@@ -119,8 +119,8 @@ func splitAccount(srv *dovecottest.Server) string {
 }
 
 // TestSplitDovecot: the searches and matches of a config find the same
-// messages when they are cut in two and half of each is done on a pool
-// connection as when they are not.
+// messages when they are cut into pieces, some of them done on a pool
+// connection, as when they are not.
 func TestSplitDovecot(t *testing.T) {
 	srv := dovecottest.Start(t)
 	splitCorpus(t, srv, 120)
@@ -137,10 +137,10 @@ func TestSplitDovecot(t *testing.T) {
 	defer imapfilter.SetSplit(50)()
 	cut, log := runLuaLogged(t, src)
 	if cut != whole {
-		t.Fatalf("cut in two:\n%s\nwhole:\n%s", cut, whole)
+		t.Fatalf("cut into pieces:\n%s\nwhole:\n%s", cut, whole)
 	}
 	for _, what := range []string{"search", "fetch"} {
-		if !strings.Contains(log, "half of a "+what+" was done on a pool connection") {
+		if !strings.Contains(log, "part of a "+what+" was done on a pool connection") {
 			t.Errorf("no %s was shared with a pool connection:\n%s", what, log)
 		}
 	}

@@ -3,7 +3,8 @@ package mail
 import (
 	"context"
 	"errors"
-	"sync/atomic"
+	"sync"
+	"time"
 
 	"github.com/mailscript/mailscript/imaplib"
 )
@@ -30,7 +31,7 @@ var ErrNoAside = errors.New("mail: no pool connection did the work")
 //
 // Opening a pool connection takes a login and a SELECT; a caller that
 // would rather not wait for them lets job check, before it starts, that
-// its work is still to be done (Halves does). job must not change the
+// its work is still to be done (Pieces does). job must not change the
 // mailbox: the connection is read-only, and \Recent belongs to the
 // account's own session.
 func (a *Account) aside(mailbox string, validity uint32, job func(*imaplib.IMAP4) error) (wait func() error) {
@@ -88,50 +89,200 @@ func (a *Account) asideJob(c *poolConn, mailbox string, validity uint32, job fun
 	return job(c.m)
 }
 
-// HalvesOptions tune Halves.
-type HalvesOptions struct {
+// PiecesOptions tune Pieces.
+type PiecesOptions struct {
 	// What names the work in the log ("search", "fetch").
 	What string
-	// Wait makes the account's connection wait for the pool connection to
-	// do the second half even when it is not ready by the time the first
-	// half is done, for a caller that must know which connection did it
-	// (tests). Otherwise the account's connection goes on with it.
+	// Wait makes the account's connection do the first half of the
+	// pieces only, then wait for the pool connection to do the rest (or
+	// fail to), for a caller that must know that the pool connection
+	// worked (tests). Otherwise the account's connection goes on until
+	// no piece is left.
 	Wait bool
 }
 
-// Halves does a piece of read-only work in two halves at once: first on
-// m, the account's connection with mailbox selected at UIDVALIDITY
-// validity, and second on a connection of the account's scan pool (see
-// aside), unless the pool lends none or the account's connection is done
-// with first before the pool connection is ready; then second runs on m
-// after first. When second fails on the pool connection (a refusal, a
-// cut), it runs again on m, so it must set its results, not add to them.
-// An error of first is returned at once, and the results of second are
-// then not to be used. The answer must not depend on the session: the
-// pool connection sees the same mailbox, but not this session's \Recent
-// or sequence numbers.
-func (a *Account) Halves(m *imaplib.IMAP4, mailbox string, validity uint32, o HalvesOptions, first, second func(*imaplib.IMAP4) error) error {
-	var claimed atomic.Bool
+// Pieces does n pieces of read-only work, numbered 0 to n-1, on two
+// connections at once: m, the account's connection with mailbox selected
+// at UIDVALIDITY validity, takes them from the first up, and a connection
+// of the account's scan pool (see aside) takes them from the last down,
+// until none is left. A pool connection that is late (its login and
+// SELECT), slow or missing thus never holds m up: m does what the pool
+// connection has not taken, and waits only for the pieces it is doing.
+//
+// A piece that fails on the pool connection (a refusal, a cut) is done
+// again on m, and the pool connection takes no more, so piece must set
+// its results (by i), not add to them. An error of a piece on m ends the
+// work and is returned, once the pool connection's piece under way has
+// ended; the results are then not to be used. The answer must not depend
+// on the session: the pool connection sees the same mailbox, but not this
+// session's \Recent or sequence numbers.
+func (a *Account) Pieces(m *imaplib.IMAP4, mailbox string, validity uint32, o PiecesOptions, n int, piece func(m *imaplib.IMAP4, i int) error) error {
+	q := newPieceQueue(n)
 	wait := a.aside(mailbox, validity, func(h *imaplib.IMAP4) error {
-		if !claimed.CompareAndSwap(false, true) {
-			return ErrNoAside
+		for {
+			i, ok := q.takeLast()
+			if !ok {
+				return nil
+			}
+			err := piece(h, i)
+			q.done(i, err)
+			if err != nil {
+				return err
+			}
 		}
-		return second(h)
 	})
-	if err := first(m); err != nil {
-		if wait != nil && !claimed.CompareAndSwap(false, true) {
-			wait() // let it end before its results are dropped
+	limit := n
+	if wait != nil && o.Wait {
+		limit = (n + 1) / 2
+	}
+	run := func(limit int) error {
+		for {
+			i, ok := q.takeFirst(limit)
+			if !ok {
+				return nil
+			}
+			if err := piece(m, i); err != nil {
+				q.stop()
+				return err
+			}
 		}
+	}
+	err := run(limit)
+	if err == nil && wait != nil && o.Wait {
+		wait() // the pool connection took the rest, or failed to
+	}
+	if err == nil {
+		err = run(n)
+	}
+	failed, pooled, poolErr := q.end()
+	if err != nil {
 		return err
 	}
-	if wait == nil || !o.Wait && claimed.CompareAndSwap(false, true) {
-		// The pool connection was not ready: it is quicker to go on here.
-		return second(m)
+	if poolErr != nil {
+		a.logger().Debug("mail: a piece of a "+o.What+" failed on a pool connection; the account's connection does it", "account", a.Name(), "mailbox", mailbox, "err", poolErr.Error())
 	}
-	if err := wait(); err != nil {
-		a.logger().Debug("mail: the second half of a "+o.What+" is done on the account's connection", "account", a.Name(), "mailbox", mailbox, "err", err.Error())
-		return second(m)
+	for _, i := range failed {
+		if err := piece(m, i); err != nil {
+			return err
+		}
 	}
-	a.logger().Debug("mail: half of a "+o.What+" was done on a pool connection", "account", a.Name(), "mailbox", mailbox)
+	if pooled > 0 {
+		a.logger().Debug("mail: part of a "+o.What+" was done on a pool connection", "account", a.Name(), "mailbox", mailbox, "pieces", pooled, "of", n)
+	}
 	return nil
+}
+
+// pieceQueue hands out the pieces of Pieces: the account's connection
+// takes them from the first up, the pool connection from the last down.
+type pieceQueue struct {
+	mu         sync.Mutex
+	next, upto int            // the pieces [next, upto) are left
+	busy       sync.WaitGroup // pieces the pool connection is doing
+	failed     []int          // pieces that failed on the pool connection
+	pooled     int            // pieces done on the pool connection
+	err        error          // the pool connection's first error
+}
+
+func newPieceQueue(n int) *pieceQueue { return &pieceQueue{upto: n} }
+
+// takeFirst hands out the first piece left, if it is below limit.
+func (q *pieceQueue) takeFirst(limit int) (int, bool) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.next >= q.upto || q.next >= limit {
+		return 0, false
+	}
+	q.next++
+	return q.next - 1, true
+}
+
+// takeLast hands out the last piece left, to the pool connection.
+func (q *pieceQueue) takeLast() (int, bool) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.next >= q.upto || q.err != nil {
+		return 0, false
+	}
+	q.upto--
+	q.busy.Add(1)
+	return q.upto, true
+}
+
+// done records the end of a piece of the pool connection.
+func (q *pieceQueue) done(i int, err error) {
+	q.mu.Lock()
+	if err != nil {
+		q.failed = append(q.failed, i)
+		if q.err == nil {
+			q.err = err
+		}
+	} else {
+		q.pooled++
+	}
+	q.mu.Unlock()
+	q.busy.Done()
+}
+
+// stop leaves no piece to take.
+func (q *pieceQueue) stop() {
+	q.mu.Lock()
+	q.upto = q.next
+	q.mu.Unlock()
+}
+
+// end waits for the pieces the pool connection is doing, leaves it none
+// to take, and reports the pieces it failed, how many it did, and its
+// error.
+func (q *pieceQueue) end() (failed []int, pooled int, err error) {
+	q.stop()
+	q.busy.Wait()
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.failed, q.pooled, q.err
+}
+
+// PieceCount is how many pieces Pieces should cut work over n messages
+// into: one per 1,250 messages, at least 2 and at most 8. Pieces of that
+// size keep the cost of each command small beside the server's work,
+// and let a pool connection that starts late still take its share.
+func PieceCount(n int) int {
+	return min(8, max(2, n/1250))
+}
+
+// UIDPivots asks the server, on m with a mailbox of exists messages
+// selected, for the UIDs that cut it into k ranges of about the same
+// number of messages: the UIDs of the messages at positions exists*j/k,
+// j = 1 to k-1, ascending; nil when the question failed or a UID is
+// missing. slow reports whether the question's round trip took slowRTT
+// or more, so that it also serves as the probe of the link.
+func UIDPivots(m *imaplib.IMAP4, exists uint32, k int, slowRTT time.Duration) (pivots []uint32, slow bool) {
+	var at imaplib.SeqSet
+	for j := 1; j < k; j++ {
+		at.Add(uint32(uint64(exists) * uint64(j) / uint64(k)))
+	}
+	start := time.Now()
+	found, err := m.UIDSearch(at)
+	slow = time.Since(start) >= slowRTT
+	nums, _ := found.Nums()
+	if err != nil || len(nums) != k-1 || at.Len() != k-1 {
+		return nil, slow
+	}
+	return nums, slow
+}
+
+// UIDRanges returns the k ranges of UIDs that pivots (ascending, as
+// UIDPivots gives them) cut a mailbox into: 1:p1, p1+1:p2, ..., the last
+// up to "*".
+func UIDRanges(pivots []uint32) []imaplib.SeqSet {
+	out := make([]imaplib.SeqSet, 0, len(pivots)+1)
+	lo := uint32(1)
+	for _, p := range pivots {
+		var r imaplib.SeqSet
+		r.AddRange(lo, p)
+		out = append(out, r)
+		lo = p + 1
+	}
+	var last imaplib.SeqSet
+	last.AddRange(lo, imaplib.Star)
+	return append(out, last)
 }

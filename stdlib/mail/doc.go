@@ -96,9 +96,10 @@
 //
 // On a mailbox of 4,000 messages or more and a fast link, a search with a
 // key that may make the server read every message (the text keys,
-// header, dates, sizes, ages) and none of recent is cut in two by UID: the
-// account's connection searches one half while a connection of the scan
-// pool (below) searches the other, so that the server reads both at once;
+// header, dates, sizes, ages) and none of recent is cut into pieces by UID
+// (8 on 10,000 messages): the account's connection searches them from the
+// first up while a connection of the scan pool (below) searches them from
+// the last down, so that the server reads two at once;
 // set:search{...} cuts a part of 4,000 messages or more the same way.
 //
 // # Sets
@@ -122,8 +123,8 @@
 // every rule of the process and never larger than that; a server that
 // refuses another connection turns the pool off for a while, and over a
 // slow link (a last command slower than 5 ms) a scan stays on one
-// connection. Halves lends a pool connection to other work of the same
-// kind (stdlib/imapfilter cuts big searches in two with it).
+// connection. Pieces lends a pool connection to other work of the same
+// kind (stdlib/imapfilter cuts big searches and fetches with it).
 // CloseScanPools logs out the pool's connections.
 //
 // # Actions

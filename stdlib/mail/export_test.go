@@ -28,9 +28,9 @@ func SetScanSlow(d time.Duration) (restore func()) {
 	return func() { scanTuning.slow = old }
 }
 
-// SetSearchSplit cuts searches of mailboxes from n messages on in two and
-// makes them wait for the pool connection to do its half, until restore
-// is called.
+// SetSearchSplit cuts searches of mailboxes from n messages on into
+// pieces and makes them wait for the pool connection to do its share,
+// until restore is called.
 func SetSearchSplit(n int) (restore func()) {
 	old, oldWait := scanTuning.search, splitWait
 	scanTuning.search, splitWait = n, true

@@ -127,8 +127,8 @@ func (b *Mailbox) All() (*Set, error) { return b.SearchCriteria() }
 
 // Search runs q as one SEARCH command and returns the messages found. On
 // a big mailbox, a search that may make the server read every message is
-// cut in two by UID, half of it on a connection of the scan pool
-// (searchsplit.go).
+// cut into pieces by UID, some of them searched on a connection of the
+// scan pool (searchsplit.go).
 func (b *Mailbox) Search(q *Query) (*Set, error) {
 	m, err := b.acct.Conn()
 	if err != nil {
@@ -151,7 +151,7 @@ func (b *Mailbox) search(criteria []any, splittable bool) (*Set, error) {
 		}
 		var uids imaplib.SeqSet
 		if splittable {
-			uids, err = a.uidSearchHalves(m, b.name, validity, criteria)
+			uids, err = a.uidSearchPieces(m, b.name, validity, criteria)
 		} else {
 			uids, err = m.UIDSearch(criteria...)
 		}

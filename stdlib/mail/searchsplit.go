@@ -2,7 +2,6 @@ package mail
 
 import (
 	"errors"
-	"time"
 
 	"github.com/mailscript/mailscript/imaplib"
 )
@@ -11,16 +10,18 @@ import (
 // message (a header or the body; on a cold Maildir the arrival date and
 // the size too, from each file) costs Dovecot 0.2-0.4 s over 10,000
 // messages, in the one server process of the connection. From
-// scanTuning.search messages on, such a search is cut in two by UID: the
-// account's connection searches the lower half while a connection of the
-// scan pool searches the upper one (Halves), so that the server reads
-// both at once. A narrowing search (set:search{...}) of a part of 4,000
-// messages or more is cut the same way, by halves of the part's UIDs. The
-// result is the same as the whole search's; searches that depend on the
-// session (recent) are not cut.
+// scanTuning.search messages on, such a search is cut into pieces by UID
+// range (PieceCount: 8 on 10,000 messages): the account's connection
+// searches them from the lowest up while a connection of the scan pool
+// searches them from the highest down (Pieces), so that the server reads
+// two at once, and a pool connection that starts late still takes its
+// share. A narrowing search (set:search{...}) of a part of 4,000 messages
+// or more is cut the same way, by pieces of the part's UIDs. The result
+// is the same as the whole search's; searches that depend on the session
+// (recent) are not cut.
 
 // splitWait makes a cut search wait for the pool connection (tests, to
-// know that it did its half).
+// know that it did its share).
 var splitWait = false
 
 // splittable reports whether q may be cut by UID range and searched on
@@ -51,44 +52,37 @@ func (q *Query) splittable() bool {
 	return walk(q) && reads
 }
 
-// uidSearchHalves is m.UIDSearch(criteria...) on the selected mailbox
-// name, cut in two when the mailbox is big and the link fast.
-func (a *Account) uidSearchHalves(m *imaplib.IMAP4, name string, validity uint32, criteria []any) (imaplib.SeqSet, error) {
+// uidSearchPieces is m.UIDSearch(criteria...) on the selected mailbox
+// name, cut into pieces by UID range (Pieces) when the mailbox is big and
+// the link fast.
+func (a *Account) uidSearchPieces(m *imaplib.IMAP4, name string, validity uint32, criteria []any) (imaplib.SeqSet, error) {
 	if a.exists < uint32(scanTuning.search) {
 		return m.UIDSearch(criteria...)
 	}
-	// The UID of the message in the middle of the mailbox; the question's
-	// round trip tells whether the link is fast enough for a cut.
-	start := time.Now()
-	mid, err := m.UIDSearch(imaplib.SeqSetOf(a.exists / 2))
-	nums, _ := mid.Nums()
-	if err != nil || len(nums) != 1 || time.Since(start) >= scanTuning.slow {
+	// The question of the UIDs to cut at is also the probe of the link.
+	pivots, slow := UIDPivots(m, a.exists, PieceCount(int(a.exists)), scanTuning.slow)
+	if pivots == nil || slow {
 		return m.UIDSearch(criteria...)
 	}
-	var below, above imaplib.SeqSet
-	below.AddRange(1, nums[0])
-	above.AddRange(nums[0]+1, imaplib.Star)
-	search := func(scope imaplib.SeqSet) func(*imaplib.IMAP4) (imaplib.SeqSet, error) {
-		return func(m *imaplib.IMAP4) (imaplib.SeqSet, error) {
+	var pieces []func(*imaplib.IMAP4) (imaplib.SeqSet, error)
+	for _, scope := range UIDRanges(pivots) {
+		pieces = append(pieces, func(m *imaplib.IMAP4) (imaplib.SeqSet, error) {
 			return m.UIDSearch(append([]any{"UID", scope}, criteria...)...)
-		}
+		})
 	}
-	return a.searchInHalves(m, name, validity, search(below), search(above), func(m *imaplib.IMAP4) (imaplib.SeqSet, error) {
+	return a.searchInPieces(m, name, validity, pieces, func(m *imaplib.IMAP4) (imaplib.SeqSet, error) {
 		return m.UIDSearch(criteria...)
 	})
 }
 
-// searchInHalves runs a search as two, lower on m and upper on a pool
-// connection (Halves), and returns the union of what they found. When the
-// server refuses a half, it runs whole on m instead, for the server's own
-// answer to the search as written.
-func (a *Account) searchInHalves(m *imaplib.IMAP4, name string, validity uint32, lower, upper, whole func(*imaplib.IMAP4) (imaplib.SeqSet, error)) (imaplib.SeqSet, error) {
-	var low, up imaplib.SeqSet
-	err := a.Halves(m, name, validity, HalvesOptions{What: "search", Wait: splitWait}, func(m *imaplib.IMAP4) (err error) {
-		low, err = lower(m)
-		return err
-	}, func(m *imaplib.IMAP4) (err error) {
-		up, err = upper(m)
+// searchInPieces runs the pieces of a search on m and a pool connection
+// (Pieces), and returns the union of what they found. When the server
+// refuses a piece, whole runs on m instead, for the server's own answer
+// to the search as written.
+func (a *Account) searchInPieces(m *imaplib.IMAP4, name string, validity uint32, pieces []func(*imaplib.IMAP4) (imaplib.SeqSet, error), whole func(*imaplib.IMAP4) (imaplib.SeqSet, error)) (imaplib.SeqSet, error) {
+	found := make([]imaplib.SeqSet, len(pieces))
+	err := a.Pieces(m, name, validity, PiecesOptions{What: "search", Wait: splitWait}, len(pieces), func(m *imaplib.IMAP4, i int) (err error) {
+		found[i], err = pieces[i](m)
 		return err
 	})
 	var refused *imaplib.ResponseError
@@ -98,7 +92,11 @@ func (a *Account) searchInHalves(m *imaplib.IMAP4, name string, validity uint32,
 	if err != nil {
 		return imaplib.SeqSet{}, err
 	}
-	return low.Union(up), nil
+	var all imaplib.SeqSet
+	for _, f := range found {
+		all = all.Union(f)
+	}
+	return all, nil
 }
 
 // searchWithin searches crit among uids, in commands whose UID lists fit
@@ -115,16 +113,19 @@ func searchWithin(m *imaplib.IMAP4, uids imaplib.SeqSet, crit []any) (imaplib.Se
 	return found, nil
 }
 
-// narrowHalves is searchWithin, cut in two when the set is big, the
-// query splittable and the link fast.
-func (a *Account) narrowHalves(m *imaplib.IMAP4, name string, uids imaplib.SeqSet, q *Query, crit []any) (imaplib.SeqSet, error) {
+// narrowInPieces is searchWithin, cut into pieces when the set is big,
+// the query splittable and the link fast.
+func (a *Account) narrowInPieces(m *imaplib.IMAP4, name string, uids imaplib.SeqSet, q *Query, crit []any) (imaplib.SeqSet, error) {
 	n := uids.Len()
 	if n < scanTuning.search || !q.splittable() || roundTrip(m) >= scanTuning.slow {
 		return searchWithin(m, uids, crit)
 	}
-	halves := uids.SplitCount((n + 1) / 2)
-	within := func(scope imaplib.SeqSet) func(*imaplib.IMAP4) (imaplib.SeqSet, error) {
-		return func(m *imaplib.IMAP4) (imaplib.SeqSet, error) { return searchWithin(m, scope, crit) }
+	k := PieceCount(n)
+	var pieces []func(*imaplib.IMAP4) (imaplib.SeqSet, error)
+	for _, scope := range uids.SplitCount((n + k - 1) / k) {
+		pieces = append(pieces, func(m *imaplib.IMAP4) (imaplib.SeqSet, error) { return searchWithin(m, scope, crit) })
 	}
-	return a.searchInHalves(m, name, a.validity, within(halves[0]), within(halves[1]), within(uids))
+	return a.searchInPieces(m, name, a.validity, pieces, func(m *imaplib.IMAP4) (imaplib.SeqSet, error) {
+		return searchWithin(m, uids, crit)
+	})
 }

@@ -60,7 +60,7 @@ narrow("all:from", box:all(), {from = "ci@"})
 narrow("unseen:subject", box:search{unseen = true}, {subject = "report 1"})
 `
 
-// TestSearchSplitDovecot: searches cut in two, half on a pool connection,
+// TestSearchSplitDovecot: searches cut into pieces, some on a pool connection,
 // find the same messages as whole ones. (\Recent is left out: the first
 // session takes it, so two runs cannot compare it.)
 func TestSearchSplitDovecot(t *testing.T) {
@@ -82,11 +82,11 @@ func TestSearchSplitDovecot(t *testing.T) {
 		t.Fatalf("%v\n%s", err, log)
 	}
 	if cut != whole {
-		t.Fatalf("cut in two:\n%s\nwhole:\n%s", cut, whole)
+		t.Fatalf("cut into pieces:\n%s\nwhole:\n%s", cut, whole)
 	}
 	// Six searches and two narrowing ones; box:search{unseen = true}
 	// (flags only) is not cut.
-	if n := strings.Count(log, "half of a search was done on a pool connection"); n != 8 {
+	if n := strings.Count(log, "part of a search was done on a pool connection"); n != 8 {
 		t.Fatalf("%d searches were shared with a pool connection, want 8:\n%s", n, log)
 	}
 }
@@ -141,8 +141,8 @@ func TestQuerySplittable(t *testing.T) {
 // BenchmarkSearchHalves10000 times a search of a header field Dovecot has
 // not cached (a new field each round, so that the server reads every
 // message file, as a first search of a field does) over 10,000 messages,
-// whole on one connection (the baseline) and cut in two over the
-// account's connection and one of its scan pool. The two take turns in
+// whole on one connection (the baseline) and cut into pieces shared by
+// the account's connection and one of its scan pool (Pieces). The two take turns in
 // every round, so that a busy machine slows them alike; it reports the
 // median time of each and the ratio of the cut one to the baseline.
 //

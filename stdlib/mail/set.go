@@ -231,7 +231,7 @@ func (s *Set) Search(q *Query) (*Set, error) {
 				return err
 			}
 			crit = q.Criteria(time.Now(), m.HasCapability("WITHIN"))
-			found, err = a.narrowHalves(m, p.mbox.name, p.uids, q, crit)
+			found, err = a.narrowInPieces(m, p.mbox.name, p.uids, q, crit)
 			if err != nil {
 				return fmt.Errorf("mail: %s: search %q: %w", a.Name(), p.mbox.name, a.check(err))
 			}
