@@ -15,6 +15,7 @@ import (
 
 	"github.com/mailscript/mailscript/engine"
 	"github.com/mailscript/mailscript/host"
+	mailpkg "github.com/mailscript/mailscript/stdlib/mail"
 )
 
 // version is set at build time with -ldflags "-X main.version=v1.2.3";
@@ -264,6 +265,7 @@ func parse(fs *flag.FlagSet, o *options, args []string) ([]string, error) {
 // run is the whole program: tests call it as main does.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	err := dispatch(ctx, args, stdout, stderr)
+	closeScanPools(poolLogout)
 	var ue *usageError
 	var rep reported
 	switch {
@@ -276,6 +278,26 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stderr, "mailscript: %v\n", err)
 	}
 	return err
+}
+
+// poolLogout bounds how long the end of a command waits for the scan
+// pools' connections to log out.
+const poolLogout = 3 * time.Second
+
+// closeScanPools logs out the connections the accounts' scan pools kept
+// open for the next big search or scan, so that the server sees them
+// leave instead of drop when the process ends; a server that does not
+// answer within d does not hold the exit up.
+func closeScanPools(d time.Duration) {
+	done := make(chan struct{})
+	go func() {
+		mailpkg.CloseScanPools()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(d):
+	}
 }
 
 func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) error {

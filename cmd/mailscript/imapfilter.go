@@ -117,6 +117,9 @@ func imapfilterCmd(ctx context.Context, o *options, f *imapfilterFlags, rest []s
 		defer df.Close()
 		extra = append(extra, engine.WithDebug(df))
 	}
+	// The pools' connections log out while the trace (-d) and log
+	// files are still open, so that they show it.
+	defer closeScanPools(poolLogout)
 	e := newEngine(o, logger, stdout, stderr, extra...)
 	defer publishWhenDaemon(e, o, logger)()
 	if f.exec != "" || f.config == "-" {

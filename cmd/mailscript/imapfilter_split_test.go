@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -32,11 +34,14 @@ func TestIMAPFilterDifferentialBig(t *testing.T) {
 			realOut, realErr := b.runReal(t, bin, config)
 			realState := b.state(t)
 			b.reset(t)
-			ourOut, ourErr := b.runOursWith(t, config, c.args, []string{"-v"})
-			// The pool's connections are of this Dovecot, which the next
-			// reset restarts.
-			mailpkg.CloseScanPools()
+			trace := filepath.Join(t.TempDir(), "trace")
+			ourOut, ourErr := b.runOursWith(t, config, c.args, []string{"-v", "-d", trace})
 			ourState := b.state(t)
+			// Every connection, the pool's too, was logged out before the
+			// command returned.
+			if opened, closed := countLogins(t, trace); opened != closed {
+				t.Errorf("%d connections logged in, %d logged out", opened, closed)
+			}
 			if len(realState) < 4000 {
 				t.Fatalf("the state lists %d messages, fewer than the INBOX had (4,500, some of them deleted before the run, which the state leaves out)", len(realState))
 			}
@@ -48,4 +53,27 @@ func TestIMAPFilterDifferentialBig(t *testing.T) {
 		t.Errorf("no search or fetch was shared with a second connection")
 	}
 	t.Logf("%d searches and fetches were shared with a second connection", shared)
+}
+
+// countLogins counts the connections of a protocol trace (-d) that logged
+// in and those that logged out.
+func countLogins(t *testing.T, trace string) (opened, closed int) {
+	t.Helper()
+	data, err := os.ReadFile(trace)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if _, cmd, ok := strings.Cut(line, "> b'"); ok {
+			if f := strings.Fields(cmd); len(f) > 1 && (f[1] == "LOGIN" || f[1] == "AUTHENTICATE") {
+				opened++
+			} else if len(f) > 1 && strings.TrimSuffix(f[1], "'") == "LOGOUT" {
+				closed++
+			}
+		}
+	}
+	if opened == 0 {
+		t.Fatalf("no login in the trace %s", trace)
+	}
+	return opened, closed
 }
