@@ -91,7 +91,8 @@ func (s *session) searchUIDs(m *imaplib.IMAP4, mbox, charset, query string) (str
 		if s.exists < splitMin || !splittable(rest) {
 			return uidSearch(m, charset, query)
 		}
-		pivots, slow := mail.UIDPivots(m, s.exists, mail.PieceCount(int(s.exists)), slowRTT)
+		pivots, size, slow := mail.UIDPivots(m, s.exists, mail.PieceCount(int(s.exists)), slowRTT)
+		s.exists = size
 		if pivots == nil || slow {
 			return uidSearch(m, charset, query)
 		}

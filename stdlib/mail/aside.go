@@ -249,25 +249,46 @@ func PieceCount(n int) int {
 	return min(8, max(2, n/1250))
 }
 
-// UIDPivots asks the server, on m with a mailbox of exists messages
-// selected, for the UIDs that cut it into k ranges of about the same
-// number of messages: the UIDs of the messages at positions exists*j/k,
-// j = 1 to k-1, ascending; nil when the question failed or a UID is
-// missing. slow reports whether the question's round trip took slowRTT
-// or more, so that it also serves as the probe of the link.
-func UIDPivots(m *imaplib.IMAP4, exists uint32, k int, slowRTT time.Duration) (pivots []uint32, slow bool) {
+// UIDPivots asks the server, on m with a mailbox selected, for the UIDs
+// that cut it into k ranges of about the same number of messages: the
+// UIDs of the messages at positions exists*j/k, j = 1 to k-1, ascending.
+// exists is what the caller knows of the mailbox's size (from its
+// SELECT); when messages went since and a position is past the end, the
+// size is asked for and the question asked again. It returns the pivots
+// (nil when the questions failed), the mailbox's size they were taken
+// from, for the caller to keep, and whether the first question's round
+// trip took slowRTT or more, so that it also serves as the probe of the
+// link.
+func UIDPivots(m *imaplib.IMAP4, exists uint32, k int, slowRTT time.Duration) (pivots []uint32, size uint32, slow bool) {
+	start := time.Now()
+	pivots = askPivots(m, exists, k)
+	slow = time.Since(start) >= slowRTT
+	if pivots != nil || slow {
+		return pivots, exists, slow
+	}
+	all, err := m.SearchMessages("ALL")
+	if err != nil || all.Len() == int(exists) {
+		return nil, exists, slow
+	}
+	size = uint32(all.Len())
+	return askPivots(m, size, k), size, slow
+}
+
+// askPivots is one question of UIDPivots.
+func askPivots(m *imaplib.IMAP4, exists uint32, k int) []uint32 {
 	var at imaplib.SeqSet
 	for j := 1; j < k; j++ {
 		at.Add(uint32(uint64(exists) * uint64(j) / uint64(k)))
 	}
-	start := time.Now()
-	found, err := m.UIDSearch(at)
-	slow = time.Since(start) >= slowRTT
-	nums, _ := found.Nums()
-	if err != nil || len(nums) != k-1 || at.Len() != k-1 {
-		return nil, slow
+	if at.Len() != k-1 || at.Contains(0) {
+		return nil
 	}
-	return nums, slow
+	found, err := m.UIDSearch(at)
+	nums, _ := found.Nums()
+	if err != nil || len(nums) != k-1 {
+		return nil
+	}
+	return nums
 }
 
 // UIDRanges returns the k ranges of UIDs that pivots (ascending, as

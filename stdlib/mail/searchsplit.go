@@ -60,7 +60,8 @@ func (a *Account) uidSearchPieces(m *imaplib.IMAP4, name string, validity uint32
 		return m.UIDSearch(criteria...)
 	}
 	// The question of the UIDs to cut at is also the probe of the link.
-	pivots, slow := UIDPivots(m, a.exists, PieceCount(int(a.exists)), scanTuning.slow)
+	pivots, size, slow := UIDPivots(m, a.exists, PieceCount(int(a.exists)), scanTuning.slow)
+	a.exists = size
 	if pivots == nil || slow {
 		return m.UIDSearch(criteria...)
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mailscript/mailscript/imaplib"
 	"github.com/mailscript/mailscript/internal/testkit/dovecottest"
 	"github.com/mailscript/mailscript/stdlib/mail"
 )
@@ -193,4 +194,43 @@ func BenchmarkSearchHalves10000(b *testing.B) {
 	}
 	b.StopTimer()
 	reportMedians(b, []string{shapes[0].name, shapes[1].name}, [][]time.Duration{shapes[0].times, shapes[1].times})
+}
+
+// TestUIDPivots: the UIDs that cut a mailbox into pieces of about the
+// same size, also when the size the caller knows is stale because
+// messages went since its SELECT.
+func TestUIDPivots(t *testing.T) {
+	srv := dovecottest.Start(t)
+	splitSeed(t, srv, 120)
+	m := dial(t, srv, "alice")
+	if _, err := m.SelectMailbox("INBOX", false); err != nil {
+		t.Fatal(err)
+	}
+	ranges := func(p []uint32) string {
+		var out []string
+		for _, r := range mail.UIDRanges(p) {
+			out = append(out, r.String())
+		}
+		return strings.Join(out, " ")
+	}
+	pivots, size, _ := mail.UIDPivots(m, 120, 4, time.Hour)
+	if got := fmt.Sprint(pivots, size); got != "[30 60 90] 120" {
+		t.Fatalf("UIDPivots(120, 4) = %s", got)
+	}
+	if got := ranges(pivots); got != "1:30 31:60 61:90 91:*" {
+		t.Fatalf("UIDRanges = %s", got)
+	}
+	// 40 messages go; the caller still believes in 120.
+	var gone imaplib.SeqSet
+	gone.AddRange(1, 40)
+	if _, err := m.UIDStore(gone, imaplib.AddFlags, []string{`\Deleted`}, true); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.UIDExpunge(gone); err != nil {
+		t.Fatal(err)
+	}
+	pivots, size, _ = mail.UIDPivots(m, 120, 4, time.Hour)
+	if got := fmt.Sprint(pivots, size); got != "[60 80 100] 80" {
+		t.Fatalf("UIDPivots(stale 120, 4) after 40 expunged = %s", got)
+	}
 }
