@@ -223,6 +223,62 @@ print(news:move_messages(other['Archive/news']))
 	}
 }
 
+// TestSearchWithinResultsRandom compares searches within results of
+// random shape (a subset of INBOX in any order, pairs given twice, now
+// and then a pair of another mailbox) with what a set operation gives:
+// set:contain_from(x) must equal set * acct.INBOX:contain_from(x) (and
+// the other mailbox's part of it), pair for pair and in order, also
+// when options.limit makes the search cover the whole mailbox.
+func TestSearchWithinResultsRandom(t *testing.T) {
+	_, port := bed(t)
+	out, err := runLua(t, &host.Host{}, account(port)+`
+acct.INBOX:select_all():copy_messages(acct['Other'])
+math.randomseed(7)
+local function list(r)
+    local out = {}
+    for _, p in ipairs(r) do table.insert(out, p[1]._mailbox .. p[2]) end
+    return table.concat(out, ' ')
+end
+local keys = {
+    function(s) return s:contain_from('news') end,
+    function(s) return s:contain_subject('news') end,
+    function(s) return s:is_unseen() end,
+    function(s) return s:match_subject('^(weekly|lunch)') end,
+}
+local refs = {
+    function(b) return b:contain_from('news') end,
+    function(b) return b:contain_subject('news') end,
+    function(b) return b:is_unseen() end,
+    function(b) return b:match_subject('^(weekly|lunch)') end,
+}
+local bad = 0
+for round = 1, 200 do
+    local pairs_ = {}
+    for _ = 1, math.random(1, 7) do
+        local box = math.random(1, 5) == 1 and acct.Other or acct.INBOX
+        table.insert(pairs_, { box, math.random(1, 4) })
+    end
+    local set = Set(pairs_)
+    options.limit = round % 3 == 0 and 2 or 0
+    local k = math.random(1, #keys)
+    local got = list(keys[k](set))
+    local want = list(set * (refs[k](acct.INBOX) + refs[k](acct.Other)))
+    if got ~= want then
+        bad = bad + 1
+        print('round ' .. round .. ': ' .. list(set) .. ' -> ' .. got .. ', want ' .. want)
+    end
+end
+print('differences', bad)
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if last := lines[len(lines)-1]; last != "differences\t0" {
+		t.Errorf("%s", out)
+	}
+}
+
 func TestDryRunChangesNothing(t *testing.T) {
 	_, port := bed(t)
 	var logs bytes.Buffer
