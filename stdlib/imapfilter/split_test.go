@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/mailscript/mailscript/host"
 	"github.com/mailscript/mailscript/internal/testkit/dovecottest"
@@ -49,29 +48,10 @@ func TestSplittable(t *testing.T) {
 }
 
 // splitCorpus seeds INBOX with n messages of a few senders, recipients,
-// subjects and spam verdicts, some of them seen.
+// subjects and spam verdicts, some of them seen (dovecottest.Reports).
 func splitCorpus(t *testing.T, srv *dovecottest.Server, n int) {
 	t.Helper()
-	senders := []string{"news@letter.example", "bob@example.org", "ci@build.example"}
-	var msgs []dovecottest.Message
-	for i := range n {
-		to, cc := "alice@example.org", "team@example.org"
-		if i%4 == 1 {
-			to, cc = "team@example.org", "alice@example.org"
-		}
-		spam := "NO"
-		if i%7 == 3 {
-			spam = "YES"
-		}
-		raw := fmt.Sprintf("From: %s\r\nTo: %s\r\nCc: %s\r\nSubject: report %d\r\nX-Spam-Flag: %s\r\nMessage-ID: <s%d@test>\r\n\r\nline %d\r\n",
-			senders[i%len(senders)], to, cc, i, spam, i, i%5)
-		var flags []string
-		if i%3 == 0 {
-			flags = []string{`\Seen`}
-		}
-		msgs = append(msgs, dovecottest.Message{Raw: []byte(raw), Flags: flags, Date: time.Date(2025, 1, 1+i%28, 9, 0, 0, 0, time.UTC)})
-	}
-	srv.Seed(t, dovecottest.DefaultUser, "INBOX", msgs)
+	srv.Seed(t, dovecottest.DefaultUser, "INBOX", dovecottest.Reports(n))
 }
 
 // splitRules prints what the searches and matches of a config find.

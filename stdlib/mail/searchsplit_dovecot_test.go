@@ -15,29 +15,10 @@ import (
 )
 
 // splitSeed seeds INBOX with n messages of a few senders, recipients,
-// subjects and spam verdicts, some of them seen.
+// subjects and spam verdicts, some of them seen (dovecottest.Reports).
 func splitSeed(t *testing.T, srv *dovecottest.Server, n int) {
 	t.Helper()
-	senders := []string{"news@letter.example", "bob@example.org", "ci@build.example"}
-	msgs := make([]dovecottest.Message, n)
-	for i := range n {
-		to, cc := "alice@example.org", "team@example.org"
-		if i%4 == 1 {
-			to, cc = "team@example.org", "alice@example.org"
-		}
-		spam := "NO"
-		if i%7 == 3 {
-			spam = "YES"
-		}
-		raw := fmt.Sprintf("From: %s\r\nTo: %s\r\nCc: %s\r\nSubject: report %d\r\nX-Spam-Flag: %s\r\nMessage-ID: <s%d@test>\r\n\r\nline %d\r\n",
-			senders[i%len(senders)], to, cc, i, spam, i, i%5)
-		var flags []string
-		if i%3 == 0 {
-			flags = []string{`\Seen`}
-		}
-		msgs[i] = dovecottest.Message{Raw: []byte(raw), Flags: flags, Date: time.Date(2025, 1, 1+i%28, 9, 0, 0, 0, time.UTC)}
-	}
-	srv.Seed(t, "alice", "INBOX", msgs)
+	srv.Seed(t, "alice", "INBOX", dovecottest.Reports(n))
 }
 
 // splitSearches prints what searches of the INBOX find, by UID.
