@@ -1,7 +1,6 @@
 package mail
 
 import (
-	"context"
 	"errors"
 	"sync"
 	"time"
@@ -35,44 +34,15 @@ var ErrNoAside = errors.New("mail: no pool connection did the work")
 // mailbox: the connection is read-only, and \Recent belongs to the
 // account's own session.
 func (a *Account) aside(mailbox string, validity uint32, job func(*imaplib.IMAP4) error) (wait func() error) {
-	if a.cfg.scanConnections() < 2 {
-		return nil
-	}
-	pool := poolOf(&a.cfg)
-	conns, permits := pool.take(1, a.cfg.scanConnections()-1)
-	if len(conns)+permits == 0 {
-		return nil
-	}
 	done := make(chan error, 1)
-	ctx := a.ctx()
-	work := func(c *poolConn) error {
-		stop := context.AfterFunc(ctx, func() { c.m.Close() })
+	started := a.lend(1, func(c *poolConn) bool {
 		err := a.asideJob(c, mailbox, validity, job)
-		// A refusal (NO, BAD) leaves the connection usable; a broken
-		// one is closed.
-		pool.give(c, stop() && !errors.Is(err, imaplib.ErrAbort))
-		return err
-	}
-	if len(conns) == 1 {
-		go func() { done <- work(conns[0]) }()
-	} else {
-		go func() {
-			secret, oauth, err := a.secret()
-			if err != nil {
-				pool.failed(false)
-				done <- errors.Join(ErrNoAside, err)
-				return
-			}
-			c, err := a.openPoolConn(secret, oauth)
-			if err != nil {
-				if pool.failed(true) {
-					a.logger().Info("mail: scan pool: the server refused another connection; working with fewer for a while", "account", a.Name(), "err", err.Error())
-				}
-				done <- errors.Join(ErrNoAside, err)
-				return
-			}
-			done <- work(c)
-		}()
+		done <- err
+		// A refusal (NO, BAD) leaves the connection usable.
+		return !errors.Is(err, imaplib.ErrAbort)
+	}, func(err error) { done <- errors.Join(ErrNoAside, err) })
+	if started == 0 {
+		return nil
 	}
 	return func() error { return <-done }
 }
@@ -247,6 +217,14 @@ func (q *pieceQueue) end() (failed []int, pooled int, err error) {
 // and let a pool connection that starts late still take its share.
 func PieceCount(n int) int {
 	return min(8, max(2, n/1250))
+}
+
+// CutSet cuts a set of UIDs into PieceCount(its size) pieces of about
+// the same number of UIDs, in order.
+func CutSet(set imaplib.SeqSet) []imaplib.SeqSet {
+	n := set.Len()
+	k := PieceCount(n)
+	return set.SplitCount((n + k - 1) / k)
 }
 
 // UIDPivots asks the server, on m with a mailbox selected, for the UIDs

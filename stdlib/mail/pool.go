@@ -215,6 +215,63 @@ func (a *Account) openPoolConn(secret string, oauth bool) (*poolConn, error) {
 	return &poolConn{m: m}, nil
 }
 
+// lend runs work on up to n connections of the account's scan pool, each
+// in a goroutine of its own: idle connections first, then new ones opened
+// for it, as long as the pool stays within the account's budget. It never
+// waits for a connection, and returns how many goroutines it started (0
+// when the budget leaves the pool no connection or the pool lends none).
+// A connection that cannot be opened is reported to failed (nil: not at
+// all); a refusal turns the pool off for a while, which is logged once.
+// work reports whether the connection is still sound: then it goes back
+// to the pool, else it is closed, as it is when the run ends meanwhile.
+func (a *Account) lend(n int, work func(c *poolConn) (sound bool), failed func(error)) int {
+	size := a.cfg.scanConnections() - 1
+	if size < 1 {
+		return 0
+	}
+	pool := poolOf(&a.cfg)
+	conns, permits := pool.take(n, size)
+	var secret string
+	var oauth bool
+	if permits > 0 {
+		var err error
+		if secret, oauth, err = a.secret(); err != nil {
+			for range permits {
+				pool.failed(false)
+				if failed != nil {
+					failed(err)
+				}
+			}
+			permits = 0
+		}
+	}
+	ctx := a.ctx()
+	run := func(c *poolConn) {
+		stop := context.AfterFunc(ctx, func() { c.m.Close() })
+		sound := work(c)
+		pool.give(c, stop() && sound)
+	}
+	for _, c := range conns {
+		go run(c)
+	}
+	for range permits {
+		go func() {
+			c, err := a.openPoolConn(secret, oauth)
+			if err != nil {
+				if pool.failed(true) {
+					a.logger().Info("mail: scan pool: the server refused another connection; working with fewer for a while", "account", a.Name(), "err", err.Error())
+				}
+				if failed != nil {
+					failed(err)
+				}
+				return
+			}
+			run(c)
+		}()
+	}
+	return len(conns) + permits
+}
+
 // examine selects name read-only on a pool connection, unless it is
 // already, and returns its UIDVALIDITY.
 func (c *poolConn) examine(name string) (uint32, error) {

@@ -1,7 +1,6 @@
 package mail
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"sync"
@@ -173,41 +172,10 @@ func (a *Account) scan(m *imaplib.IMAP4, p *part, items string, batch int, fn fu
 // goroutine, and returns how many. A connection that is ready after the
 // scan's end goes back to the pool unused: the scan does not wait for it.
 func (a *Account) helpers(q *batchQueue, p *part, n int, items string, each func(*imaplib.FetchData) error) int {
-	pool := poolOf(&a.cfg)
-	conns, permits := pool.take(n, a.cfg.scanConnections()-1)
-	if len(conns)+permits == 0 {
-		return 0
-	}
-	secret, oauth, err := a.secret()
-	if err != nil {
-		for range permits {
-			pool.failed(false)
-		}
-		permits = 0
-	}
 	want := a.validity
-	ctx := a.ctx()
-	work := func(c *poolConn) {
-		stop := context.AfterFunc(ctx, func() { c.m.Close() })
-		healthy := a.helperScan(c, q, p, want, items, each) == nil
-		pool.give(c, stop() && healthy)
-	}
-	for _, c := range conns {
-		go work(c)
-	}
-	for range permits {
-		go func() {
-			c, err := a.openPoolConn(secret, oauth)
-			if err != nil {
-				if pool.failed(true) {
-					a.logger().Info("mail: scan pool: the server refused another connection; scanning with fewer for a while", "account", a.Name(), "err", err.Error())
-				}
-				return
-			}
-			work(c)
-		}()
-	}
-	return len(conns) + permits
+	return a.lend(n, func(c *poolConn) bool {
+		return a.helperScan(c, q, p, want, items, each) == nil
+	}, nil)
 }
 
 // errValidity is a pool connection that finds another UIDVALIDITY than the

@@ -65,25 +65,21 @@ func (a *Account) uidSearchPieces(m *imaplib.IMAP4, name string, validity uint32
 	if pivots == nil || slow {
 		return m.UIDSearch(criteria...)
 	}
-	var pieces []func(*imaplib.IMAP4) (imaplib.SeqSet, error)
-	for _, scope := range UIDRanges(pivots) {
-		pieces = append(pieces, func(m *imaplib.IMAP4) (imaplib.SeqSet, error) {
-			return m.UIDSearch(append([]any{"UID", scope}, criteria...)...)
-		})
-	}
-	return a.searchInPieces(m, name, validity, pieces, func(m *imaplib.IMAP4) (imaplib.SeqSet, error) {
+	return a.searchInPieces(m, name, validity, UIDRanges(pivots), func(m *imaplib.IMAP4, scope imaplib.SeqSet) (imaplib.SeqSet, error) {
+		return m.UIDSearch(append([]any{"UID", scope}, criteria...)...)
+	}, func(m *imaplib.IMAP4) (imaplib.SeqSet, error) {
 		return m.UIDSearch(criteria...)
 	})
 }
 
-// searchInPieces runs the pieces of a search on m and a pool connection
-// (Pieces), and returns the union of what they found. When the server
-// refuses a piece, whole runs on m instead, for the server's own answer
-// to the search as written.
-func (a *Account) searchInPieces(m *imaplib.IMAP4, name string, validity uint32, pieces []func(*imaplib.IMAP4) (imaplib.SeqSet, error), whole func(*imaplib.IMAP4) (imaplib.SeqSet, error)) (imaplib.SeqSet, error) {
-	found := make([]imaplib.SeqSet, len(pieces))
-	err := a.Pieces(m, name, validity, PiecesOptions{What: "search", Wait: splitWait}, len(pieces), func(m *imaplib.IMAP4, i int) (err error) {
-		found[i], err = pieces[i](m)
+// searchInPieces runs search over each of scopes on m and a pool
+// connection (Pieces), and returns the union of what they found. When
+// the server refuses a piece, whole runs on m instead, for the server's
+// own answer to the search as written.
+func (a *Account) searchInPieces(m *imaplib.IMAP4, name string, validity uint32, scopes []imaplib.SeqSet, search func(*imaplib.IMAP4, imaplib.SeqSet) (imaplib.SeqSet, error), whole func(*imaplib.IMAP4) (imaplib.SeqSet, error)) (imaplib.SeqSet, error) {
+	found := make([]imaplib.SeqSet, len(scopes))
+	err := a.Pieces(m, name, validity, PiecesOptions{What: "search", Wait: splitWait}, len(scopes), func(m *imaplib.IMAP4, i int) (err error) {
+		found[i], err = search(m, scopes[i])
 		return err
 	})
 	var refused *imaplib.ResponseError
@@ -117,16 +113,12 @@ func searchWithin(m *imaplib.IMAP4, uids imaplib.SeqSet, crit []any) (imaplib.Se
 // narrowInPieces is searchWithin, cut into pieces when the set is big,
 // the query splittable and the link fast.
 func (a *Account) narrowInPieces(m *imaplib.IMAP4, name string, uids imaplib.SeqSet, q *Query, crit []any) (imaplib.SeqSet, error) {
-	n := uids.Len()
-	if n < scanTuning.search || !q.splittable() || roundTrip(m) >= scanTuning.slow {
+	if uids.Len() < scanTuning.search || !q.splittable() || roundTrip(m) >= scanTuning.slow {
 		return searchWithin(m, uids, crit)
 	}
-	k := PieceCount(n)
-	var pieces []func(*imaplib.IMAP4) (imaplib.SeqSet, error)
-	for _, scope := range uids.SplitCount((n + k - 1) / k) {
-		pieces = append(pieces, func(m *imaplib.IMAP4) (imaplib.SeqSet, error) { return searchWithin(m, scope, crit) })
-	}
-	return a.searchInPieces(m, name, a.validity, pieces, func(m *imaplib.IMAP4) (imaplib.SeqSet, error) {
+	return a.searchInPieces(m, name, a.validity, CutSet(uids), func(m *imaplib.IMAP4, scope imaplib.SeqSet) (imaplib.SeqSet, error) {
+		return searchWithin(m, scope, crit)
+	}, func(m *imaplib.IMAP4) (imaplib.SeqSet, error) {
 		return searchWithin(m, uids, crit)
 	})
 }
