@@ -73,16 +73,6 @@ func lastLine(out string) string {
 // dialUser logs in to srv as user.
 func dialUser(t *testing.T, srv *dovecottest.Server, user, password string) *imaplib.IMAP4 {
 	t.Helper()
-	host, port, _ := strings.Cut(srv.Addr(), ":")
-	var p int
-	fmt.Sscan(port, &p)
-	m, err := imaplib.Dial(host, p, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { m.Logout() })
-	if _, _, err := m.Login(user, password); err != nil {
-		t.Fatal(err)
-	}
-	return m
+	_, port, _ := strings.Cut(srv.Addr(), ":")
+	return loginAt(t, port, user, password)
 }

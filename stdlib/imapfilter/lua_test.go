@@ -71,8 +71,9 @@ func runLua(t *testing.T, h *host.Host, src string) (string, error) {
 	return out.String(), err
 }
 
-// subjects lists the subjects of a mailbox, through a connection of its own.
-func subjects(t *testing.T, port, mailbox string) []string {
+// loginAt logs in as user to the server on 127.0.0.1:port, with a
+// connection of its own that logs out when the test ends.
+func loginAt(t *testing.T, port, user, password string) *imaplib.IMAP4 {
 	t.Helper()
 	var p int
 	fmt.Sscan(port, &p)
@@ -80,10 +81,17 @@ func subjects(t *testing.T, port, mailbox string) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer m.Logout()
-	if _, _, err := m.Login("alice", "secret"); err != nil {
+	t.Cleanup(func() { m.Logout() })
+	if _, _, err := m.Login(user, password); err != nil {
 		t.Fatal(err)
 	}
+	return m
+}
+
+// subjects lists the subjects of a mailbox, through a connection of its own.
+func subjects(t *testing.T, port, mailbox string) []string {
+	t.Helper()
+	m := loginAt(t, port, "alice", "secret")
 	if _, err := m.SelectMailbox(mailbox, true); err != nil {
 		return nil
 	}
@@ -193,16 +201,7 @@ print(news:move_messages(other['Archive/news']))
 	if got := subjects(t, port, "INBOX"); strings.Join(got, ",") != "lunch,hallo" {
 		t.Errorf("alice's INBOX holds %q", got)
 	}
-	var p int
-	fmt.Sscan(port, &p)
-	m, err := imaplib.Dial("127.0.0.1", p, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer m.Logout()
-	if _, _, err := m.Login("bob", "pw"); err != nil {
-		t.Fatal(err)
-	}
+	m := loginAt(t, port, "bob", "pw")
 	if _, err := m.SelectMailbox("Archive/news", true); err != nil {
 		t.Fatal(err)
 	}
@@ -394,16 +393,7 @@ print(#acct.INBOX:select_all())
 	<-sig.started
 	// New mail, through a client of its own (the server tells IDLE
 	// sessions about what clients append).
-	var p int
-	fmt.Sscan(port, &p)
-	m, err := imaplib.Dial("127.0.0.1", p, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer m.Logout()
-	if _, _, err := m.Login("alice", "secret"); err != nil {
-		t.Fatal(err)
-	}
+	m := loginAt(t, port, "alice", "secret")
 	if _, err := m.AppendMessage("INBOX", nil, time.Time{}, []byte("Subject: new\r\n\r\nnew\r\n")); err != nil {
 		t.Fatal(err)
 	}

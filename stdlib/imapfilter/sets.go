@@ -25,27 +25,22 @@ func newSetIndex() *setIndex {
 
 // add puts the pairs of set into the index; false for a pair that is
 // not {table, non-negative integer}.
-func (x *setIndex) add(set *lua.LTable) bool {
-	for i := 1; ; i++ { // as ipairs: up to the first nil
-		v := set.RawGetInt(i)
-		if v == lua.LNil {
-			return true
-		}
-		pair, ok := v.(*lua.LTable)
-		if !ok {
-			return false
-		}
-		box, isTable := pair.RawGetInt(1).(*lua.LTable)
-		n, isNum := pair.RawGetInt(2).(lua.LNumber)
+func (x *setIndex) add(L *lua.LState, set *lua.LTable) bool {
+	valid := true
+	ok := eachPair(L, set, func(first, second lua.LValue) {
+		box, isTable := first.(*lua.LTable)
+		n, isNum := second.(lua.LNumber)
 		if !isTable || !isNum || n < 0 || float64(n) != float64(uint64(n)) {
-			return false
+			valid = false
+			return
 		}
 		if x.uids[box] == nil {
 			x.uids[box] = map[uint64]bool{}
 			x.order = append(x.order, box)
 		}
 		x.uids[box][uint64(n)] = true
-	}
+	})
+	return ok && valid
 }
 
 // collect makes the array of pairs: mailbox by mailbox in order, UIDs
@@ -63,10 +58,7 @@ func (x *setIndex) collect(L *lua.LState) *lua.LTable {
 		}
 		slices.Sort(uids)
 		for _, m := range uids {
-			pair := L.CreateTable(2, 0)
-			pair.RawSetInt(1, b)
-			pair.RawSetInt(2, lua.LNumber(m))
-			out.Append(pair)
+			out.Append(newPair(L, b, lua.LNumber(m)))
 		}
 	}
 	return out
@@ -77,19 +69,19 @@ func (x *setIndex) collect(L *lua.LState) *lua.LTable {
 func (c *core) setop(L *lua.LState) int {
 	op, a, b := L.CheckString(1), L.CheckTable(2), L.CheckTable(3)
 	xa, xb := newSetIndex(), newSetIndex()
-	if !xa.add(a) {
+	if !xa.add(L, a) {
 		L.Push(lua.LNil)
 		return 1
 	}
 	if op == "union" {
-		if !xa.add(b) {
+		if !xa.add(L, b) {
 			L.Push(lua.LNil)
 			return 1
 		}
 		L.Push(xa.collect(L))
 		return 1
 	}
-	if !xb.add(b) {
+	if !xb.add(L, b) {
 		L.Push(lua.LNil)
 		return 1
 	}
@@ -147,64 +139,68 @@ func (c *core) ranges(L *lua.LState) int {
 	return 1
 }
 
-// plainPair returns the first two elements of v when v is a table with
-// no metatable (so v[1] and v[2] are its raw fields); ok is false for
-// anything else, and the Lua version then does the work.
-func plainPair(L *lua.LState, v lua.LValue) (first, second lua.LValue, ok bool) {
-	t, isTable := v.(*lua.LTable)
-	if !isTable || L.GetMetatable(t) != lua.LNil {
-		return nil, nil, false
+// eachPair calls fn with the first two elements of each element of set,
+// as ipairs goes (up to the first nil), and reports true; it stops and
+// reports false at an element that is not a table without a metatable
+// (whose v[1] and v[2] are its raw fields), and the Lua version then does
+// the work, with its own errors.
+func eachPair(L *lua.LState, set *lua.LTable, fn func(first, second lua.LValue)) bool {
+	for i := 1; ; i++ {
+		v := set.RawGetInt(i)
+		if v == lua.LNil {
+			return true
+		}
+		t, isTable := v.(*lua.LTable)
+		if !isTable || L.GetMetatable(t) != lua.LNil {
+			return false
+		}
+		fn(t.RawGetInt(1), t.RawGetInt(2))
 	}
-	return t.RawGetInt(1), t.RawGetInt(2), true
+}
+
+// newPair makes the pair {mailbox, uid} of a result.
+func newPair(L *lua.LState, mailbox, uid lua.LValue) *lua.LTable {
+	pair := L.CreateTable(2, 0)
+	pair.RawSetInt(1, mailbox)
+	pair.RawSetInt(2, uid)
+	return pair
+}
+
+// pushOrNil pushes t when ok, else nil (the Lua version's turn).
+func pushOrNil(L *lua.LState, t lua.LValue, ok bool) int {
+	if !ok {
+		t = lua.LNil
+	}
+	L.Push(t)
+	return 1
 }
 
 // mailboxes(set) -> {mailbox, ...} | nil: the first elements of the
 // pairs of a result, each once, in the order they first appear
 // (common.lua's IF.mailboxes).
 func (c *core) mailboxes(L *lua.LState) int {
-	set := L.CheckTable(1)
 	seen := map[lua.LValue]bool{}
 	out := L.NewTable()
-	for i := 1; ; i++ { // as ipairs: up to the first nil
-		v := set.RawGetInt(i)
-		if v == lua.LNil {
-			break
-		}
-		b, _, ok := plainPair(L, v)
-		if !ok {
-			L.Push(lua.LNil)
-			return 1
-		}
+	ok := eachPair(L, L.CheckTable(1), func(b, _ lua.LValue) {
 		if b != lua.LNil && !seen[b] {
 			seen[b] = true
 			out.Append(b)
 		}
-	}
-	L.Push(out)
-	return 1
+	})
+	return pushOrNil(L, out, ok)
 }
 
 // uids(mailbox, set) -> {uid, ...} | nil: the second elements of the
 // pairs of a result whose first is mailbox (common.lua's IF.uids).
 func (c *core) uids(L *lua.LState) int {
-	mbox, set := L.CheckAny(1), L.CheckTable(2)
+	mbox := L.CheckAny(1)
 	out := L.NewTable()
-	for i := 1; ; i++ {
-		v := set.RawGetInt(i)
-		if v == lua.LNil {
-			break
-		}
-		b, n, ok := plainPair(L, v)
-		if !ok {
-			L.Push(lua.LNil)
-			return 1
-		}
+	ok := eachPair(L, L.CheckTable(2), func(b, n lua.LValue) {
 		if b == mbox && n != lua.LNil {
 			out.Append(n)
 		}
-	}
-	L.Push(out)
-	return 1
+	})
+	return pushOrNil(L, out, ok)
 }
 
 // result(mailbox, uids) -> pairs, ascending: the result of a search of
@@ -226,10 +222,7 @@ func (c *core) result(L *lua.LState) int {
 			ascending = false
 		}
 		prev = u
-		pair := L.CreateTable(2, 0)
-		pair.RawSetInt(1, mbox)
-		pair.RawSetInt(2, u)
-		pairs.Append(pair)
+		pairs.Append(newPair(L, mbox, u))
 	}
 	L.Push(pairs)
 	L.Push(lua.LBool(ascending))
@@ -240,22 +233,12 @@ func (c *core) result(L *lua.LState) int {
 // there, in order, as {uids = {...}} in its field _last (set.lua's
 // remember); nil when a pair is not a plain table.
 func (c *core) remember(L *lua.LState) int {
-	set := L.CheckTable(1)
 	per := map[*lua.LTable]*lua.LTable{}
 	var order []*lua.LTable
-	for i := 1; ; i++ {
-		v := set.RawGetInt(i)
-		if v == lua.LNil {
-			break
-		}
-		b, n, ok := plainPair(L, v)
-		if !ok {
-			L.Push(lua.LNil)
-			return 1
-		}
+	ok := eachPair(L, L.CheckTable(1), func(b, n lua.LValue) {
 		box, isTable := b.(*lua.LTable)
 		if !isTable || box.RawGetString("_type") != lua.LString("mailbox") {
-			continue
+			return
 		}
 		if per[box] == nil {
 			per[box] = L.NewTable()
@@ -264,6 +247,9 @@ func (c *core) remember(L *lua.LState) int {
 		if n != lua.LNil {
 			per[box].Append(n)
 		}
+	})
+	if !ok {
+		return pushOrNil(L, nil, false)
 	}
 	for _, box := range order {
 		last := L.CreateTable(0, 1)

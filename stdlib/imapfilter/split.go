@@ -32,7 +32,7 @@ import (
 // (bench/README.md).
 
 // splitMin is the number of messages from which a search or fetch that
-// reads the messages' text is cut in two (a variable for tests).
+// reads the messages' text is cut into pieces (a variable for tests).
 var splitMin uint32 = 4000
 
 // waitAside makes mail.Account.Pieces wait for the pool connection to do
@@ -54,8 +54,8 @@ func slowLink(m *imaplib.IMAP4) bool {
 	return time.Since(start) >= slowRTT
 }
 
-// errHalfRefused is a piece of a search that the server refused.
-var errHalfRefused = errors.New("imapfilter: search refused")
+// errPieceRefused is a piece of a search that the server refused.
+var errPieceRefused = errors.New("imapfilter: search refused")
 
 // uidSearch sends UID SEARCH [CHARSET charset] query and returns the
 // server's answer ("OK", "NO", "BAD") and the UIDs found.
@@ -107,8 +107,7 @@ func (s *session) searchUIDs(m *imaplib.IMAP4, mbox, charset, query string) (str
 			return uidSearch(m, charset, query)
 		}
 		criteria = rest
-		k := mail.PieceCount(set.Len())
-		for _, part := range set.SplitCount((set.Len() + k - 1) / k) {
+		for _, part := range mail.CutSet(set) {
 			scopes = append(scopes, "UID "+part.String())
 		}
 	} else {
@@ -118,12 +117,12 @@ func (s *session) searchUIDs(m *imaplib.IMAP4, mbox, charset, query string) (str
 	err := s.acct.Pieces(m, wireName(mbox), s.uidValidity, mail.PiecesOptions{What: "search", Wait: waitAside}, len(scopes), func(m *imaplib.IMAP4, i int) error {
 		typ, uids, err := uidSearch(m, charset, scopes[i]+" "+criteria)
 		if err == nil && typ != "OK" {
-			err = errHalfRefused
+			err = errPieceRefused
 		}
 		found[i] = uids
 		return err
 	})
-	if errors.Is(err, errHalfRefused) {
+	if errors.Is(err, errPieceRefused) {
 		// The server's own answer to the query as written.
 		return uidSearch(m, charset, query)
 	}
@@ -147,8 +146,7 @@ func (s *session) fetchUIDs(m *imaplib.IMAP4, mbox string, set imaplib.SeqSet, k
 	if n < int(splitMin) || !textFetches[kind] || slowLink(m) {
 		return m.UIDFetch(set, items)
 	}
-	k := mail.PieceCount(n)
-	parts := set.SplitCount((n + k - 1) / k)
+	parts := mail.CutSet(set)
 	got := make([][]*imaplib.FetchData, len(parts))
 	err := s.acct.Pieces(m, wireName(mbox), s.uidValidity, mail.PiecesOptions{What: "fetch", Wait: waitAside}, len(parts), func(h *imaplib.IMAP4, i int) (err error) {
 		got[i], err = h.UIDFetch(parts[i], items)

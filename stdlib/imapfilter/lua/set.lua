@@ -167,32 +167,28 @@ for name, nargs in pairs(searches) do
             if nargs >= 1 then IF.check_required(a, name:match('larger') and 'number' or name:match('smaller') and 'number' or name:match('newer') and 'number' or name:match('older') and 'number' or 'string') end
             if nargs == 2 then IF.check_required(b, 'string') end
         end
-        local boxes = IF.mailboxes(self)
-        if #boxes == 1 and name ~= 'select_all' then
-            -- One mailbox: the search runs within self's messages there,
-            -- and a result that says so (mailbox.lua) is self * result.
-            local mbox, r = boxes[1], nil
-            if nargs == 0 then
-                r = mbox[name](mbox, self)
+        -- search runs the search in mbox, within self's messages there.
+        local function search(mbox)
+            if name == 'select_all' then
+                return mbox.select_all(mbox)
+            elseif nargs == 0 then
+                return mbox[name](mbox, self)
             elseif nargs == 1 then
-                r = mbox[name](mbox, a, self)
-            else
-                r = mbox[name](mbox, a, b, self)
+                return mbox[name](mbox, a, self)
             end
+            return mbox[name](mbox, a, b, self)
+        end
+        local boxes = IF.mailboxes(self)
+        if #boxes == 1 then
+            -- A result that says it holds only self's pairs, in order
+            -- (mailbox.lua), is self * result already.
+            local r = search(boxes[1])
             if IF.within[r] == self then return r end
             return self * r
         end
         local set = new()
         for _, mbox in ipairs(boxes) do
-            if name == 'select_all' then
-                set = set + mbox.select_all(mbox)
-            elseif nargs == 0 then
-                set = set + mbox[name](mbox, self)
-            elseif nargs == 1 then
-                set = set + mbox[name](mbox, a, self)
-            else
-                set = set + mbox[name](mbox, a, b, self)
-            end
+            set = set + search(mbox)
         end
         return self * set
     end
