@@ -88,7 +88,8 @@ func (m *IMAP4) MultiAppend(mailbox string, items []AppendItem) (*MultiAppendUID
 	return au, nil
 }
 
-// parseMultiAppendUID parses "uidvalidity uid-set" for n messages.
+// parseMultiAppendUID parses "uidvalidity uid-set" for n messages: as
+// many UIDs as messages, none written twice (parseCopyUID's checks).
 func parseMultiAppendUID(arg []byte, n int) (*MultiAppendUID, error) {
 	f := strings.Fields(string(arg))
 	if len(f) != 2 {
@@ -99,7 +100,7 @@ func parseMultiAppendUID(arg []byte, n int) (*MultiAppendUID, error) {
 		return nil, fmt.Errorf("imaplib: malformed APPENDUID %q", arg)
 	}
 	set, err := ParseSeqSet(f[1])
-	if err != nil || strings.Contains(f[1], "*") || set.Len() != n {
+	if err != nil || set.Contains(Star) || set.Len() != n || writtenLen(f[1]) != uint64(n) {
 		return nil, fmt.Errorf("imaplib: APPENDUID %q does not name %d messages", arg, n)
 	}
 	return &MultiAppendUID{UIDValidity: uint32(v), UIDs: set}, nil

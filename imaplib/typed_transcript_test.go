@@ -723,6 +723,7 @@ func TestParseMultiAppendUID(t *testing.T) {
 		{"9 4,7", 2, "9 4,7"},
 		{"9 4:6", 2, "error"},
 		{"9 4:*", 1, "error"},
+		{"9 4,4", 2, "error"},
 		{"0 4", 1, "error"},
 		{"9", 1, "error"},
 		{"9 x", 1, "error"},
