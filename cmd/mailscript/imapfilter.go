@@ -65,6 +65,9 @@ func imapfilterCmd(ctx context.Context, o *options, f *imapfilterFlags, rest []s
 	if len(rest) > 0 {
 		return usagef("imapfilter takes no arguments, not %q (the config goes with -c)", rest[0])
 	}
+	// The API's Lua layer compiles while the config is read and checked
+	// and the engine is set up; Install waits for it.
+	go imapfilter.Prepare()
 	if f.dry {
 		o.dryRun = true
 	}

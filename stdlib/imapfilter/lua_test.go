@@ -437,3 +437,40 @@ print(math.type(1), math.type(1.5), math.tointeger(3), table.pack(1, nil, 3).n, 
 		t.Errorf("printed %q, want %q", out, want)
 	}
 }
+
+// TestInstallStatesApart runs configs in four states at once: they share
+// the compiled Lua layer (Prepare), and nothing else. Each finds the
+// layer's tables as the layer made them, not as another state changed
+// them, and searches the same server (under -race: no state writes what
+// another reads).
+func TestInstallStatesApart(t *testing.T) {
+	_, port := bed(t)
+	if err := imapfilter.Prepare(); err != nil {
+		t.Fatal(err)
+	}
+	t.Run("at once", func(t *testing.T) {
+		for i := range 4 {
+			t.Run(fmt.Sprint(i), func(t *testing.T) {
+				t.Parallel()
+				out, err := runLua(t, &host.Host{}, account(port)+fmt.Sprintf(`
+print(Mailbox.mine, options.limit)
+Mailbox.mine, options.limit = %d, %d
+local news = acct.INBOX:contain_from('news@letter.example')
+print(#news, #(news + acct.INBOX:contain_subject('lunch')), Mailbox.mine, options.limit)
+`, i, 10+i))
+				if err != nil {
+					t.Fatal(err)
+				}
+				want := fmt.Sprintf("nil\t0\n2\t3\t%d\t%d\n", i, 10+i)
+				if out != want {
+					t.Errorf("printed %q, want %q", out, want)
+				}
+			})
+		}
+	})
+	// After them, a fifth state still finds the layer untouched.
+	out, err := runLua(t, &host.Host{}, `print(Mailbox.mine, options.limit)`)
+	if err != nil || out != "nil\t0\n" {
+		t.Errorf("a later state printed %q (%v), want %q", out, err, "nil\t0\n")
+	}
+}
