@@ -120,16 +120,17 @@ func TestQuerySplittable(t *testing.T) {
 	}
 }
 
-// BenchmarkSearchHalves10000 times a search of a header field Dovecot has
+// BenchmarkSearchPieces10000 times a search of a header field Dovecot has
 // not cached (a new field each round, so that the server reads every
 // message file, as a first search of a field does) over 10,000 messages,
 // whole on one connection (the baseline) and cut into pieces shared by
-// the account's connection and one of its scan pool (Pieces). The two take turns in
-// every round, so that a busy machine slows them alike; it reports the
-// median time of each and the ratio of the cut one to the baseline.
+// the account's connection and one of its scan pool (Pieces). The two
+// take turns in every round, so that a busy machine slows them alike; it
+// reports the median time of each and the ratio of the cut one to the
+// baseline.
 //
-//	go test ./stdlib/mail -run '^$' -bench SearchHalves -benchtime 15x
-func BenchmarkSearchHalves10000(b *testing.B) {
+//	go test ./stdlib/mail -run '^$' -bench SearchPieces -benchtime 15x
+func BenchmarkSearchPieces10000(b *testing.B) {
 	srv := dovecottest.Start(b)
 	msgs, _ := scanMessages("h", 10000)
 	srv.Seed(b, "alice", "INBOX", msgs)
@@ -142,7 +143,7 @@ func BenchmarkSearchHalves10000(b *testing.B) {
 		conns int
 		acct  *mail.Account
 		times []time.Duration
-	}{{name: "whole", conns: 1}, {name: "halves", conns: 3}}
+	}{{name: "whole", conns: 1}, {name: "pieces", conns: 3}}
 	field := 0
 	search := func(i int) time.Duration {
 		field++
