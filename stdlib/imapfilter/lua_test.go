@@ -18,6 +18,7 @@ import (
 	"github.com/mailscript/mailscript/host"
 	"github.com/mailscript/mailscript/imaplib"
 	"github.com/mailscript/mailscript/internal/memserver"
+	"github.com/mailscript/mailscript/internal/testkit/faultproxy"
 	"github.com/mailscript/mailscript/stdlib/imapfilter"
 )
 
@@ -473,4 +474,75 @@ print(#news, #(news + acct.INBOX:contain_subject('lunch')), Mailbox.mine, option
 	if err != nil || out != "nil\t0\n" {
 		t.Errorf("a later state printed %q (%v), want %q", out, err, "nil\t0\n")
 	}
+}
+
+// TestFetchFieldsTogether: a loop that fetches three fields of each
+// message of a 450-message result prints what the server answers for
+// each field alone (options.cache = false: one request per message and
+// field), with the fields read ahead together: five requests, not nine
+// (three for the first message, then one per 200 messages).
+func TestFetchFieldsTogether(t *testing.T) {
+	srv, err := memserver.New(memserver.Options{Users: map[string]string{"alice": "secret"}, InsecureAuth: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	for i := range 450 {
+		var b strings.Builder
+		fmt.Fprintf(&b, "From: Sender %d <s%d@example.org>\r\n", i%7, i)
+		switch i % 5 {
+		case 0: // no To at all
+		case 1: // two To lines, and one folded
+			fmt.Fprintf(&b, "To: a%d@example.org\r\nTo: b@example.org,\r\n\tc@example.org\r\n", i)
+		default:
+			fmt.Fprintf(&b, "to: r%d@example.net\r\n", i)
+		}
+		fmt.Fprintf(&b, "Subject: message %d\r\n", i)
+		if i%9 == 0 {
+			b.WriteString(" folded on\r\n")
+		}
+		fmt.Fprintf(&b, "X-To-Ignore: x\r\n\r\nbody %d\r\n", i)
+		if _, err := srv.Append("alice", "INBOX", []byte(b.String()), nil, time.Date(2025, 1, 1, 9, 0, 0, 0, time.UTC)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	proxy, err := faultproxy.New(srv.Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { proxy.Close() })
+	loop := `
+for _, m in ipairs(acct.INBOX:select_all()) do
+    local mbox, uid = table.unpack(m)
+    print(uid, mbox[uid]:fetch_field('From'), mbox[uid]:fetch_field('to'), mbox[uid]:fetch_field('Subject'))
+end
+`
+	port := fmt.Sprint(proxy.Port())
+	alone, err := runLua(t, &host.Host{}, account(port)+"options.cache = false\n"+loop)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := proxy.Stats().Commands["UID FETCH"]
+	if before < 3*450 {
+		t.Fatalf("without the cache %d UID FETCH were sent, want one per message and field", before)
+	}
+	together, err := runLua(t, &host.Host{}, account(port)+loop)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if together != alone {
+		t.Errorf("read ahead together, the loop printed:\n%s\nfield by field:\n%s", head(together, 12), head(alone, 12))
+	}
+	if n := proxy.Stats().Commands["UID FETCH"] - before; n != 5 {
+		t.Errorf("the loop sent %d UID FETCH, want 5", n)
+	}
+	if !strings.Contains(alone, "To: b@example.org,\r\n\tc@example.org") || !strings.Contains(alone, "folded on") {
+		t.Errorf("the corpus lost its folded lines:\n%s", head(alone, 4))
+	}
+}
+
+// head returns the first n lines of s.
+func head(s string, n int) string {
+	lines := strings.SplitAfter(s, "\n")
+	return strings.Join(lines[:min(n, len(lines))], "")
 }

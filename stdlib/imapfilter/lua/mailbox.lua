@@ -188,6 +188,32 @@ local function positions(last)
     return last.pos
 end
 
+-- together is how many header fields a read-ahead brings at once: a
+-- loop fetching each message's From, To and Subject asks for the three
+-- in one request per 200 messages, not in three. A read-ahead of a field
+-- brings the fields asked for lately on the mailbox along (the last
+-- together - 1 of them, most recent first); each stays out of its cache
+-- until asked for, as any read-ahead.
+local together = 8
+
+-- fields_along returns the fields to read ahead with field name, and
+-- makes name the most recent. Only plain names go along: a name that is
+-- not one atom goes alone.
+local function fields_along(self, name)
+    local plain = function(f) return string.match(f, '^[%w%-_]+$') ~= nil end
+    if not plain(name) then return {} end
+    local recent = rawget(self, '_fields') or {}
+    local along, now = {}, { name }
+    for _, f in ipairs(recent) do
+        if string.lower(f) ~= string.lower(name) and #now < together then
+            table.insert(along, f)
+            table.insert(now, f)
+        end
+    end
+    rawset(self, '_fields', now)
+    return along
+end
+
 -- fetch_cached fetches kind (with arg) of the messages not cached yet, in
 -- one request, and returns {uid = value}, or with positional the values
 -- in the order of uids ({value of uids[1], ...}); cname names the cache
@@ -231,8 +257,31 @@ local function fetch_cached(self, uids, kind, arg, cname, convert, positional)
                 end
             end
         end
-        local ok, got = core.fetch(session(self), self._mailbox, fetch, kind, arg)
+        local along = {}
+        if single ~= nil and kind == 'fields' then along = fields_along(self, arg) end
+        local request = arg
+        if #along > 0 then request = arg .. ' ' .. table.concat(along, ' ') end
+        local ok, got = core.fetch(session(self), self._mailbox, fetch, kind, request)
         if not ok then return nil end
+        if #along > 0 then
+            -- Each field's lines, as the server answers for it alone.
+            rawset(self, '_ahead', rawget(self, '_ahead') or {})
+            for _, f in ipairs(along) do
+                local fc, fk = cache(self, 'field:' .. f), 'fields:' .. f
+                local fa = self._ahead[fk] or {}
+                self._ahead[fk] = fa
+                for _, m in ipairs(fetch) do
+                    if got[m] ~= nil and fc[m] == nil and fa[m] == nil then
+                        local v = core.fields(got[m], f)
+                        if convert then v = convert(v) end
+                        fa[m] = v
+                    end
+                end
+            end
+            for _, m in ipairs(fetch) do
+                if got[m] ~= nil then got[m] = core.fields(got[m], arg) end
+            end
+        end
         for _, m in ipairs(fetch) do
             local v = got[m]
             if v ~= nil then
