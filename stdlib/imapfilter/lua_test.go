@@ -506,7 +506,7 @@ func TestFetchFieldsTogether(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	proxy, err := faultproxy.New(srv.Addr())
+	proxy, err := faultproxy.New(srv.Addr(), faultproxy.WithRecording())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -538,6 +538,32 @@ end
 	}
 	if !strings.Contains(alone, "To: b@example.org,\r\n\tc@example.org") || !strings.Contains(alone, "folded on") {
 		t.Errorf("the corpus lost its folded lines:\n%s", head(alone, 4))
+	}
+
+	// A later loop over another result, on the same mailbox, asks for
+	// another field: the fields of the loop before do not come along.
+	out, err := runLua(t, &host.Host{}, account(port)+loop+`
+local r = acct.INBOX:contain_subject('message 44')
+local n = 0
+for _, m in ipairs(r) do
+    local mbox, uid = table.unpack(m)
+    if mbox[uid]:fetch_field('X-To-Ignore') == 'X-To-Ignore: x' then n = n + 1 end
+end
+print('ignored', n, #r)
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasSuffix(out, "ignored\t11\t11\n") {
+		t.Errorf("the second loop printed:\n%s", out[max(0, len(out)-200):])
+	}
+	up, _ := proxy.Recorded(proxy.Stats().Conns)
+	fetches := regexp.MustCompile(`UID FETCH [^\r\n]*`).FindAll(up, -1)
+	if len(fetches) != 6 {
+		t.Fatalf("the two loops sent %d UID FETCH, want 6:\n%s", len(fetches), bytes.Join(fetches, []byte("\n")))
+	}
+	if last := string(fetches[5]); !strings.HasSuffix(last, "(BODY.PEEK[HEADER.FIELDS (X-To-Ignore)])") {
+		t.Errorf("the second loop's fetch was %q, want its field alone", last)
 	}
 }
 

@@ -191,18 +191,22 @@ end
 -- together is how many header fields a read-ahead brings at once: a
 -- loop fetching each message's From, To and Subject asks for the three
 -- in one request per 200 messages, not in three. A read-ahead of a field
--- brings the fields asked for lately on the mailbox along (the last
+-- brings along the other fields read ahead in the same result (the last
 -- together - 1 of them, most recent first); each stays out of its cache
--- until asked for, as any read-ahead.
+-- until asked for, as any read-ahead. A new result starts afresh, so a
+-- field a past loop wanted (one the server may have to read every
+-- message file for) is not fetched for a loop that does not ask for it.
 local together = 8
 
--- fields_along returns the fields to read ahead with field name, and
--- makes name the most recent. Only plain names go along: a name that is
--- not one atom goes alone.
+-- fields_along returns the fields to read ahead with field name in the
+-- mailbox's last result, and makes name the most recent. Only plain
+-- names go along: a name that is not one atom goes alone.
 local function fields_along(self, name)
     local plain = function(f) return string.match(f, '^[%w%-_]+$') ~= nil end
     if not plain(name) then return {} end
-    local recent = rawget(self, '_fields') or {}
+    local last, seen = rawget(self, '_last'), rawget(self, '_fields')
+    local recent = {}
+    if seen ~= nil and seen.last == last then recent = seen.names end
     local along, now = {}, { name }
     for _, f in ipairs(recent) do
         if string.lower(f) ~= string.lower(name) and #now < together then
@@ -210,7 +214,7 @@ local function fields_along(self, name)
             table.insert(now, f)
         end
     end
-    rawset(self, '_fields', now)
+    rawset(self, '_fields', { last = last, names = now })
     return along
 end
 
