@@ -2,8 +2,6 @@ package imaplib
 
 import (
 	"fmt"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/mailscript/mailscript/imaplib/internal/wire"
@@ -91,17 +89,13 @@ func (m *IMAP4) MultiAppend(mailbox string, items []AppendItem) (*MultiAppendUID
 // parseMultiAppendUID parses "uidvalidity uid-set" for n messages: as
 // many UIDs as messages, none written twice (parseCopyUID's checks).
 func parseMultiAppendUID(arg []byte, n int) (*MultiAppendUID, error) {
-	f := strings.Fields(string(arg))
-	if len(f) != 2 {
-		return nil, fmt.Errorf("imaplib: malformed APPENDUID %q", arg)
+	v, f, err := uidCodeFields("APPENDUID", arg, 1)
+	if err != nil {
+		return nil, err
 	}
-	v, err := strconv.ParseUint(f[0], 10, 32)
-	if err != nil || v == 0 {
-		return nil, fmt.Errorf("imaplib: malformed APPENDUID %q", arg)
-	}
-	set, err := ParseSeqSet(f[1])
-	if err != nil || set.Contains(Star) || set.Len() != n || writtenLen(f[1]) != uint64(n) {
+	set, err := ParseSeqSet(f[0])
+	if err != nil || set.Contains(Star) || set.Len() != n || writtenLen(f[0]) != uint64(n) {
 		return nil, fmt.Errorf("imaplib: APPENDUID %q does not name %d messages", arg, n)
 	}
-	return &MultiAppendUID{UIDValidity: uint32(v), UIDs: set}, nil
+	return &MultiAppendUID{UIDValidity: v, UIDs: set}, nil
 }

@@ -23,29 +23,40 @@ type CopyUID struct {
 
 type copyPair struct{ src, dst string }
 
-// parseCopyUID parses "uidvalidity source-set dest-set".
-func parseCopyUID(arg []byte) (*CopyUID, error) {
+// uidCodeFields splits the argument of the response code code (COPYUID,
+// APPENDUID) into its UIDVALIDITY, which must not be 0, and the parts
+// after it, which must be parts in number.
+func uidCodeFields(code string, arg []byte, parts int) (uint32, []string, error) {
 	f := strings.Fields(string(arg))
-	if len(f) != 3 {
-		return nil, fmt.Errorf("imaplib: malformed COPYUID %q", arg)
+	if len(f) != parts+1 {
+		return 0, nil, fmt.Errorf("imaplib: malformed %s %q", code, arg)
 	}
 	v, err := strconv.ParseUint(f[0], 10, 32)
 	if err != nil || v == 0 {
-		return nil, fmt.Errorf("imaplib: malformed COPYUID %q: bad UIDVALIDITY", arg)
+		return 0, nil, fmt.Errorf("imaplib: malformed %s %q: bad UIDVALIDITY", code, arg)
 	}
-	src, err := ParseSeqSet(f[1])
+	return uint32(v), f[1:], nil
+}
+
+// parseCopyUID parses "uidvalidity source-set dest-set".
+func parseCopyUID(arg []byte) (*CopyUID, error) {
+	v, f, err := uidCodeFields("COPYUID", arg, 2)
+	if err != nil {
+		return nil, err
+	}
+	src, err := ParseSeqSet(f[0])
 	if err != nil {
 		return nil, fmt.Errorf("imaplib: malformed COPYUID %q: %w", arg, err)
 	}
-	dst, err := ParseSeqSet(f[2])
+	dst, err := ParseSeqSet(f[1])
 	if err != nil {
 		return nil, fmt.Errorf("imaplib: malformed COPYUID %q: %w", arg, err)
 	}
 	if src.Contains(Star) || dst.Contains(Star) || src.Len() != dst.Len() ||
-		writtenLen(f[1]) != uint64(src.Len()) || writtenLen(f[2]) != uint64(dst.Len()) {
+		writtenLen(f[0]) != uint64(src.Len()) || writtenLen(f[1]) != uint64(dst.Len()) {
 		return nil, fmt.Errorf("imaplib: malformed COPYUID %q: sets do not match", arg)
 	}
-	return &CopyUID{UIDValidity: uint32(v), Source: src, Dest: dst, pairs: []copyPair{{f[1], f[2]}}}, nil
+	return &CopyUID{UIDValidity: v, Source: src, Dest: dst, pairs: []copyPair{{f[0], f[1]}}}, nil
 }
 
 // merge adds the result of another command of the same operation.
@@ -206,16 +217,15 @@ type AppendUID struct {
 
 // parseAppendUID parses "uidvalidity uid".
 func parseAppendUID(arg []byte) (*AppendUID, error) {
-	f := strings.Fields(string(arg))
-	if len(f) != 2 {
+	v, f, err := uidCodeFields("APPENDUID", arg, 1)
+	if err != nil {
+		return nil, err
+	}
+	u, err := strconv.ParseUint(f[0], 10, 32)
+	if err != nil || u == 0 {
 		return nil, fmt.Errorf("imaplib: malformed APPENDUID %q", arg)
 	}
-	v, err1 := strconv.ParseUint(f[0], 10, 32)
-	u, err2 := strconv.ParseUint(f[1], 10, 32)
-	if err1 != nil || err2 != nil || v == 0 || u == 0 {
-		return nil, fmt.Errorf("imaplib: malformed APPENDUID %q", arg)
-	}
-	return &AppendUID{UIDValidity: uint32(v), UID: uint32(u)}, nil
+	return &AppendUID{UIDValidity: v, UID: uint32(u)}, nil
 }
 
 // AppendMessage appends msg to mailbox (APPEND) with the given flags (nil
