@@ -595,12 +595,10 @@ func (c *core) copy(L *lua.LState) int {
 		return 1
 	}
 	start := time.Now()
-	_, err := m.UIDCopy(set, wireName(dest))
-	if re, no := refused(err); no && strings.EqualFold(re.Code, "TRYCREATE") {
-		if err = c.createMailbox(m, dest, subscribe); err == nil {
-			_, err = m.UIDCopy(set, wireName(dest))
-		}
-	}
+	err := c.retryCreated(m, dest, subscribe, func() error {
+		_, err := m.UIDCopy(set, wireName(dest))
+		return err
+	})
 	if err != nil {
 		if _, no := refused(err); no {
 			c.logger().Error("imapfilter: copy failed", "account", s.name, "mailbox", mbox, "destination", dest, "err", err)
