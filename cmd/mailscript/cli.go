@@ -16,6 +16,7 @@ import (
 	"github.com/mailscript/mailscript/engine"
 	"github.com/mailscript/mailscript/host"
 	mailpkg "github.com/mailscript/mailscript/stdlib/mail"
+	lua "github.com/yuin/gopher-lua"
 )
 
 // version is set at build time with -ldflags "-X main.version=v1.2.3";
@@ -319,6 +320,11 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if !ok {
 		return usagef("unknown command %q", name)
 	}
+	if cmd.run == nil {
+		// Only the commands that run scripts start with a higher
+		// collector target (startgc.go); newEngine puts it back.
+		startFinished()
+	}
 	if cmd.plain != nil {
 		return cmd.plain(rest, stdout, stderr)
 	}
@@ -426,6 +432,11 @@ func newEngine(o *options, logger *slog.Logger, stdout, stderr io.Writer, extra 
 	} else {
 		logger.Warn("state is kept in memory only", "err", err)
 	}
+	// The last setup: the run's state is ready, so the start is over.
+	extra = append(extra, engine.WithSetup(func(*lua.LState) error {
+		startFinished()
+		return nil
+	}))
 	return engine.New(append(opts, extra...)...)
 }
 

@@ -10,6 +10,7 @@ import (
 )
 
 func main() {
+	startFinished = gcAtStart()
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	ctx, stop := handleSignals(context.Background(), sigs, os.Exit, os.Stderr)
