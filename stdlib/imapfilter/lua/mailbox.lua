@@ -88,15 +88,19 @@ for name, key in pairs(flagsearch) do
     end
 end
 
-function Mailbox.has_keyword(self, flag, messages)
+-- imapfilter's has_keyword and has_unkeyword name their third parameter
+-- "message" and search within the global "messages": a result passed to
+-- them is ignored (Set:has_keyword intersects with its set afterwards),
+-- and a config's own global "messages" limits the search.
+function Mailbox.has_keyword(self, flag, _)
     IF.check_required(flag, 'string')
-    return self.send_query(self, 'KEYWORD ' .. flag, messages)
+    return self.send_query(self, 'KEYWORD ' .. flag, rawget(_G, 'messages'))
 end
 Mailbox.has_flag = Mailbox.has_keyword
 
-function Mailbox.has_unkeyword(self, flag, messages)
+function Mailbox.has_unkeyword(self, flag, _)
     IF.check_required(flag, 'string')
-    return self.send_query(self, 'UNKEYWORD ' .. flag, messages)
+    return self.send_query(self, 'UNKEYWORD ' .. flag, rawget(_G, 'messages'))
 end
 
 for name, key in pairs({ is_larger = 'LARGER', is_smaller = 'SMALLER' }) do
