@@ -135,7 +135,7 @@ func (c *core) fail(L *lua.LState, s *session, request string, err error) {
 	L.RaiseError("%s request to %s failed: %v", request, s.name, err)
 }
 
-// refused reports whether err is the server saying NO.
+// refused reports whether err is the server saying NO (or BAD).
 func refused(err error) (*imaplib.ResponseError, bool) {
 	var re *imaplib.ResponseError
 	if errors.As(err, &re) {
@@ -330,7 +330,15 @@ func (c *core) search(L *lua.LState) int {
 	}
 	typ, uids, err := s.searchUIDs(m, mbox, charset, query)
 	if err != nil {
-		c.fail(L, s, "search", err)
+		// A query the server refuses (a BAD for a quote in a
+		// contain_* string, say) is an empty result under imapfilter,
+		// and the config goes on.
+		if _, no := refused(err); !no {
+			c.fail(L, s, "search", err)
+		}
+		c.logger().Warn("imapfilter: search refused", "account", s.name, "mailbox", mbox, "err", err)
+		L.Push(lua.LFalse)
+		return 1
 	}
 	if typ != "OK" {
 		L.Push(lua.LFalse)

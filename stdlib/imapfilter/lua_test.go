@@ -137,6 +137,37 @@ news:move_messages(acct['Lists/news'])
 	}
 }
 
+// TestImapfilterQuirks checks searches where imapfilter's own code
+// decides the answer: has_keyword and has_unkeyword search within the
+// global messages, not within a result passed to them, and a search the
+// server refuses (BAD) is an empty result, not an error.
+func TestImapfilterQuirks(t *testing.T) {
+	_, port := bed(t)
+	var logs bytes.Buffer
+	h := &host.Host{Logger: slog.New(slog.NewTextHandler(&logs, nil))}
+	out, err := runLua(t, h, account(port)+`
+local box = acct.INBOX
+box:contain_subject('lunch'):add_flags({ 'Work' })
+local news = box:contain_from('news@letter.example')
+print(#box:has_keyword('Work', news), #news:has_keyword('Work'), #box:has_unkeyword('Work', news))
+messages = news
+print(#box:has_keyword('Work'), #box:has_unkeyword('Work'))
+messages = nil
+local r = box:contain_subject('a"b')
+print(#r, r.move_messages ~= nil, #box:contain_subject('a"b'):contain_from('x'))
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "1 messages flagged in alice@127.0.0.1/INBOX.\n1\t0\t3\n0\t2\n0\ttrue\t0\n"
+	if out != want {
+		t.Errorf("printed %q, want %q", out, want)
+	}
+	if !strings.Contains(logs.String(), "search refused") {
+		t.Errorf("no warning for the refused search:\n%s", logs.String())
+	}
+}
+
 // TestSearchWithinResults checks searches on results (meta-searching):
 // the answer is the result's own pairs that match, in the order of a set
 // operation's (mailboxes as they first appear, UIDs ascending), whether
