@@ -140,7 +140,8 @@ news:move_messages(acct['Lists/news'])
 // TestImapfilterQuirks checks searches where imapfilter's own code
 // decides the answer: has_keyword and has_unkeyword search within the
 // global messages, not within a result passed to them, and a search the
-// server refuses (BAD) is an empty result, not an error.
+// server refuses (BAD) is an empty result, not an error; mailbox['2'] is
+// message 2.
 func TestImapfilterQuirks(t *testing.T) {
 	_, port := bed(t)
 	var logs bytes.Buffer
@@ -155,11 +156,13 @@ print(#box:has_keyword('Work'), #box:has_unkeyword('Work'))
 messages = nil
 local r = box:contain_subject('a"b')
 print(#r, r.move_messages ~= nil, #box:contain_subject('a"b'):contain_from('x'))
+options.info = false
+print(box['2']:fetch_field('Subject'), box.nosuch)
 `)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "1 messages flagged in alice@127.0.0.1/INBOX.\n1\t0\t3\n0\t2\n0\ttrue\t0\n"
+	want := "1 messages flagged in alice@127.0.0.1/INBOX.\n1\t0\t3\n0\t2\n0\ttrue\t0\nSubject: lunch\tnil\n"
 	if out != want {
 		t.Errorf("printed %q, want %q", out, want)
 	}

@@ -12,10 +12,14 @@ function IF.Mailbox(account, name)
     object._string = account._string .. '/' .. name
     IF.methods(Mailbox, object)
     setmetatable(object, {
-        __index = function(self, uid)
+        __index = function(self, key)
+            -- imapfilter makes a message of any key; a UID written as a
+            -- string ("10", from a pattern's capture, say) is one here too.
+            local uid = key
+            if type(key) == 'string' then uid = tonumber(key) end
             if type(uid) ~= 'number' then return nil end
             local m = IF.Message(self._account, self, uid)
-            rawset(self, uid, m)
+            rawset(self, key, m)
             return m
         end,
     })
