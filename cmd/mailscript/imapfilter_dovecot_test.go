@@ -291,6 +291,9 @@ var ifConfigs = []ifConfig{
 	{file: "ipairs-loop.lua", subst: plainAccount("'mail.example.com'", "'greg'", "'pw'")},
 	{file: "iranzo-rules.lua", subst: plainAccount("'localhost'", "'iranzo'", "'pw'")},
 	{file: "cheatsheet.lua", subst: plainAccount("'imap.example.com'", "'me'", "'pw'")},
+	{file: "api-corners.lua", subst: plainAccount("'imap.example.com'", "'me'", "'pw'")},
+	{file: "api-moves.lua", subst: append(plainAccount("'imap.example.com'", "'me'", "'pw'"),
+		"username = 'bob'", "username = '{USER2}'", "password = 'pw2'", "password = '{PASS2}'")},
 }
 
 // plainAccount points an account at the test bed's plain port (STARTTLS).
