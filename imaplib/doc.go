@@ -56,8 +56,9 @@
 // Beside the Python-shaped methods, methods for Go callers take Go values,
 // quote them with the wire writer (atom, quoted string or literal) and
 // return parsed results: SelectMailbox (MailboxInfo, with HIGHESTMODSEQ
-// under CONDSTORE), ListMailboxes (SPECIAL-USE attributes), ListStatus
-// (LIST-STATUS, or LIST and STATUS), MailboxStatus, SearchMessages,
+// under CONDSTORE), ListMailboxes (SPECIAL-USE attributes), ListSubscribed
+// (LSUB), ListStatus (LIST-STATUS, or LIST and STATUS), MailboxStatus,
+// SearchMessages,
 // UIDSearch and UIDSearchStats (ESEARCH when advertised), UIDFetch,
 // UIDStore, UIDCopy, UIDMove, UIDExpunge, AppendMessage, Namespaces,
 // CreateMailbox, DeleteMailbox, RenameMailbox, and the CONDSTORE variants

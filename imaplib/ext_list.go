@@ -30,6 +30,26 @@ func (m *IMAP4) ListMailboxes(reference, pattern string) ([]ListEntry, error) {
 	return m.listEntries(m.pop("LIST"))
 }
 
+// ListSubscribed lists the subscribed mailboxes matching pattern under
+// reference (LSUB), as ListMailboxes lists them all: names in the result
+// are UTF-8.
+func (m *IMAP4) ListSubscribed(reference, pattern string) ([]ListEntry, error) {
+	if err := checkMailbox(reference + pattern); err != nil {
+		return nil, err
+	}
+	ref, pat := m.encodeMailbox(reference), m.encodeMailbox(pattern)
+	m.takeCodes("LSUB")
+	if _, err := m.do("LSUB", &command{name: "LSUB", build: func(c *wire.Command) {
+		c.SP()
+		c.AString(ref)
+		c.SP()
+		c.ListMailbox(pat)
+	}}); err != nil {
+		return nil, err
+	}
+	return m.listEntries(m.pop("LSUB"))
+}
+
 // listEntries parses LIST responses and decodes their names.
 func (m *IMAP4) listEntries(data []Item) ([]ListEntry, error) {
 	entries, err := ParseList(data)

@@ -422,6 +422,22 @@ S: A4 NO [NONEXISTENT] no`, nil)
 	tr.check()
 }
 
+func TestTypedTranscriptListSubscribed(t *testing.T) {
+	// The pattern is sent quoted and encoded, the names come back in
+	// UTF-8, as ListMailboxes has them.
+	m, tr := playSelected(t, "", `
+C: A2 LSUB "" "My F&APY-lder/*"
+S: * LSUB () "/" "My F&APY-lder/Entw&APw-rfe"
+S: * LSUB (\Noselect) "/" "My F&APY-lder/R&-D"
+S: A2 OK done`)
+	entries, err := m.ListSubscribed("", "My Földer/*")
+	tr.check()
+	if err != nil || len(entries) != 2 || entries[0].Name != "My Földer/Entwürfe" ||
+		entries[1].Name != "My Földer/R&D" || !entries[1].HasAttr(`\Noselect`) {
+		t.Fatalf("ListSubscribed = %+v, %v", entries, err)
+	}
+}
+
 func TestTypedTranscriptSplit(t *testing.T) {
 	SetMaxCommandLine(t, 56)
 	// Each command line stays within 56 bytes, a 16-byte tag included;
