@@ -153,19 +153,6 @@ func (c *core) conn(L *lua.LState, s *session, request string) *imaplib.IMAP4 {
 	return m
 }
 
-// wireName turns a mailbox name as configs write it (modified UTF-7, as
-// the server lists it) into the UTF-8 name imaplib encodes again, so the
-// bytes sent are those of the config.
-func wireName(name string) string {
-	if !strings.Contains(name, "&") {
-		return name
-	}
-	if d, err := imaplib.DecodeMailboxName(name); err == nil && imaplib.EncodeMailboxName(d) == name {
-		return d
-	}
-	return name
-}
-
 // login(table) -> session: connects and logs in.
 func (c *core) login(L *lua.LState) int {
 	t := L.CheckTable(1)
@@ -246,7 +233,7 @@ func (c *core) doSelect(L *lua.LState, s *session, mbox string) (*imaplib.IMAP4,
 	if s.pend.mailbox != mbox {
 		c.flushOrFail(L, s, "expunge")
 	}
-	info, err := m.SelectMailbox(wireName(mbox), false)
+	info, err := m.SelectMailbox(mbox, false)
 	s.acct.Unselected()
 	if err != nil {
 		if _, no := refused(err); no {
@@ -300,7 +287,7 @@ func (c *core) status(L *lua.LState) int {
 	mbox := L.CheckString(2)
 	c.flushOrFail(L, s, "expunge")
 	m := c.conn(L, s, "status")
-	st, err := m.MailboxStatus(wireName(mbox), "MESSAGES", "RECENT", "UNSEEN", "UIDNEXT")
+	st, err := m.MailboxStatus(mbox, "MESSAGES", "RECENT", "UNSEEN", "UIDNEXT")
 	if err != nil {
 		if _, no := refused(err); no {
 			L.Push(lua.LFalse)
@@ -568,11 +555,11 @@ func (c *core) expunge(m *imaplib.IMAP4, set imaplib.SeqSet) error {
 
 // createMailbox creates mbox and subscribes it when asked (TRYCREATE).
 func (c *core) createMailbox(m *imaplib.IMAP4, mbox string, subscribe bool) error {
-	if err := m.CreateMailbox(wireName(mbox)); err != nil {
+	if err := m.CreateMailbox(mbox); err != nil {
 		return err
 	}
 	if subscribe {
-		return m.SubscribeMailbox(wireName(mbox))
+		return m.SubscribeMailbox(mbox)
 	}
 	return nil
 }
@@ -604,7 +591,7 @@ func (c *core) copy(L *lua.LState) int {
 	}
 	start := time.Now()
 	err := c.retryCreated(m, dest, subscribe, func() error {
-		_, err := m.UIDCopy(set, wireName(dest))
+		_, err := m.UIDCopy(set, dest)
 		return err
 	})
 	if err != nil {
@@ -637,7 +624,7 @@ func (c *core) appendMsg(L *lua.LState) int {
 	}
 	m := c.conn(L, s, "append")
 	err = c.retryCreated(m, mbox, subscribe, func() error {
-		_, err := m.AppendMessage(wireName(mbox), it.Flags, it.Date, it.Msg)
+		_, err := m.AppendMessage(mbox, it.Flags, it.Date, it.Msg)
 		return err
 	})
 	if err != nil {
@@ -736,10 +723,10 @@ func (c *core) appendAll(L *lua.LState) int {
 		batch := items[:n]
 		err := c.retryCreated(m, mbox, subscribe, func() error {
 			if multi {
-				_, err := m.MultiAppend(wireName(mbox), batch)
+				_, err := m.MultiAppend(mbox, batch)
 				return err
 			}
-			_, err := m.AppendMessage(wireName(mbox), batch[0].Flags, batch[0].Date, batch[0].Msg)
+			_, err := m.AppendMessage(mbox, batch[0].Flags, batch[0].Date, batch[0].Msg)
 			return err
 		})
 		if err != nil {
@@ -778,19 +765,19 @@ func (c *core) mailboxOp(op string) lua.LGFunction {
 		var err error
 		switch op {
 		case "create":
-			err = m.CreateMailbox(wireName(name))
+			err = m.CreateMailbox(name)
 		case "delete":
 			if s.selected == name {
 				s.selected = ""
 				s.acct.Unselected()
 			}
-			err = m.DeleteMailbox(wireName(name))
+			err = m.DeleteMailbox(name)
 		case "rename":
-			err = m.RenameMailbox(wireName(name), wireName(newName))
+			err = m.RenameMailbox(name, newName)
 		case "subscribe":
-			err = m.SubscribeMailbox(wireName(name))
+			err = m.SubscribeMailbox(name)
 		case "unsubscribe":
-			err = m.UnsubscribeMailbox(wireName(name))
+			err = m.UnsubscribeMailbox(name)
 		}
 		if err != nil {
 			if _, no := refused(err); no {
@@ -812,18 +799,11 @@ func (c *core) list(subscribed bool) lua.LGFunction {
 		s := c.sess(L)
 		ref, pattern := L.CheckString(2), L.CheckString(3)
 		m := c.conn(L, s, "list")
-		var entries []imaplib.ListEntry
-		var err error
+		list := m.ListMailboxes
 		if subscribed {
-			var typ string
-			var data []imaplib.Item
-			typ, data, err = m.Lsub(ref, pattern)
-			if err == nil && typ == "OK" {
-				entries, err = imaplib.ParseList(data)
-			}
-		} else {
-			entries, err = m.ListMailboxes(ref, pattern)
+			list = m.ListSubscribed
 		}
+		entries, err := list(ref, pattern)
 		if err != nil {
 			if _, no := refused(err); no {
 				L.Push(lua.LFalse)

@@ -14,7 +14,10 @@
 // them; match_* and regex_search compile PCRE patterns with no options
 // and match the raw header bytes (see Regex); moves are UID COPY, then
 // \Deleted; [TRYCREATE] creates the mailbox (and subscribes it with
-// options.subscribe). One difference is deliberate: where imapfilter sends
+// options.subscribe); mailbox names are UTF-8, in the config and in what
+// list_all and list_subscribed return, and are sent in modified UTF-7
+// ("&" as "&-"), so a name a config writes in modified UTF-7
+// ('Entw&APw-rfe') is a name with an "&" under both. One difference is deliberate: where imapfilter sends
 // a bare EXPUNGE after storing \Deleted, which also destroys mail other
 // clients had marked \Deleted, this package sends UID EXPUNGE of exactly
 // the messages the config acted on. With Options.DeferExpunge (the

@@ -606,3 +606,36 @@ func head(s string, n int) string {
 	lines := strings.SplitAfter(s, "\n")
 	return strings.Join(lines[:min(n, len(lines))], "")
 }
+
+// TestMailboxNames checks names as imapfilter takes them: UTF-8 in the
+// config and in what list_all and list_subscribed return, sent in
+// modified UTF-7, so that a name written in modified UTF-7 is a name with
+// an "&" (imapfilter sends "Entw&-APw-rfe" for it).
+func TestMailboxNames(t *testing.T) {
+	_, port := bed(t)
+	out, err := runLua(t, &host.Host{}, account(port)+`
+options.info = false
+print(acct:create_mailbox('Entwürfe'), acct:create_mailbox('Entw&APw-rfe'), acct:create_mailbox('My Folder/Büro'))
+acct:subscribe_mailbox('Entwürfe')
+acct:subscribe_mailbox('My Folder/Büro')
+acct.INBOX:contain_from('bob'):move_messages(acct['Entwürfe'])
+local function show(t) table.sort(t) return table.concat(t, '|') end
+print(show(acct:list_all('', 'Entw*')))
+print(show(acct:list_subscribed()), show(acct:list_subscribed('My Folder')))
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "true\ttrue\ttrue\nEntw&APw-rfe|Entwürfe\nEntwürfe|INBOX|My Folder/Büro\tMy Folder/Büro\n"
+	if out != want {
+		t.Errorf("printed %q, want %q", out, want)
+	}
+	if got := subjects(t, port, "Entwürfe"); strings.Join(got, ",") != "lunch" {
+		t.Errorf("Entwürfe holds %q", got)
+	}
+	m := loginAt(t, port, "alice", "secret")
+	_, data, err := m.List(`""`, "Entw*")
+	if err != nil || len(data) != 2 || !strings.Contains(string(data[0].Line)+string(data[1].Line), `Entw&-APw-rfe`) {
+		t.Errorf("on the server: %q, %v", data, err)
+	}
+}

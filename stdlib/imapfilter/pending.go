@@ -84,7 +84,7 @@ func (c *core) flush(s *session) error {
 	}
 	p := s.pend
 	if s.selected != p.mailbox {
-		info, err := m.SelectMailbox(wireName(p.mailbox), false)
+		info, err := m.SelectMailbox(p.mailbox, false)
 		s.acct.Unselected()
 		if err != nil {
 			if _, no := refused(err); no {

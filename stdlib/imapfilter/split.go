@@ -114,7 +114,7 @@ func (s *session) searchUIDs(m *imaplib.IMAP4, mbox, charset, query string) (str
 		return uidSearch(m, charset, query)
 	}
 	found := make([][]uint32, len(scopes))
-	err := s.acct.Pieces(m, wireName(mbox), s.uidValidity, mail.PiecesOptions{What: "search", Wait: waitAside}, len(scopes), func(m *imaplib.IMAP4, i int) error {
+	err := s.acct.Pieces(m, mbox, s.uidValidity, mail.PiecesOptions{What: "search", Wait: waitAside}, len(scopes), func(m *imaplib.IMAP4, i int) error {
 		typ, uids, err := uidSearch(m, charset, scopes[i]+" "+criteria)
 		if err == nil && typ != "OK" {
 			err = errPieceRefused
@@ -148,7 +148,7 @@ func (s *session) fetchUIDs(m *imaplib.IMAP4, mbox string, set imaplib.SeqSet, k
 	}
 	parts := mail.CutSet(set)
 	got := make([][]*imaplib.FetchData, len(parts))
-	err := s.acct.Pieces(m, wireName(mbox), s.uidValidity, mail.PiecesOptions{What: "fetch", Wait: waitAside}, len(parts), func(h *imaplib.IMAP4, i int) (err error) {
+	err := s.acct.Pieces(m, mbox, s.uidValidity, mail.PiecesOptions{What: "fetch", Wait: waitAside}, len(parts), func(h *imaplib.IMAP4, i int) (err error) {
 		got[i], err = h.UIDFetch(parts[i], items)
 		if h != m {
 			h.DiscardUntagged("FETCH")
