@@ -118,3 +118,71 @@ func (c *core) daemon(L *lua.LState) int {
 	c.logger().Info("imapfilter: become_daemon: running on a schedule until stopped", "every", time.Duration(float64(L.CheckNumber(1))*float64(time.Second)))
 	return 0
 }
+
+// pcallBody is the function a protected call runs in its coroutine: it
+// calls f and returns how many values f returned, then the values in a
+// table (nils included). An error that names its position as this
+// function's (error('x', 2) in f, or error called by it) is one Lua gives
+// no position, as pcall is a C function there: pcallWhere is taken off.
+const (
+	pcallBody  = `local function pack(...) return select('#', ...), { ... } end return function(f, ...) return pack(f(...)) end`
+	pcallChunk = "imapfilter/pcall"
+	pcallWhere = pcallChunk + ":1: "
+)
+
+// pcall(f, ...) -> true, results... | false, error
+//
+// Lua's pcall, with f run in a coroutine of its own. gopher-lua's pcall
+// closes every open upvalue when the call fails, those of the frames
+// below it too (yuin/gopher-lua#448): after a caught error, a function
+// that counts its calls in a local of the config (as configs do around
+// recover) counts in a copy the config no longer sees. An error in a
+// coroutine closes the coroutine's upvalues only.
+func (c *core) pcall(L *lua.LState) int {
+	L.CheckFunction(1)
+	if c.pcallBody == nil {
+		chunk, err := L.Load(strings.NewReader(pcallBody), pcallChunk)
+		if err != nil {
+			L.RaiseError("%v", err)
+		}
+		L.Push(chunk)
+		L.Call(0, 1)
+		c.pcallBody = L.CheckFunction(-1)
+		L.Pop(1)
+	}
+	args := make([]lua.LValue, 0, L.GetTop())
+	for i := 1; i <= L.GetTop(); i++ {
+		args = append(args, L.Get(i))
+	}
+	co, cancel := L.NewThread()
+	if cancel != nil {
+		defer cancel()
+	}
+	switch st, err, values := L.Resume(co, c.pcallBody, args...); st {
+	case lua.ResumeError:
+		L.Push(lua.LFalse)
+		var ae *lua.ApiError
+		if errors.As(err, &ae) {
+			if msg, ok := ae.Object.(lua.LString); ok {
+				L.Push(lua.LString(strings.TrimPrefix(string(msg), pcallWhere)))
+			} else {
+				L.Push(ae.Object)
+			}
+		} else {
+			L.Push(lua.LString(err.Error()))
+		}
+		return 2
+	case lua.ResumeYield:
+		L.Push(lua.LFalse)
+		L.Push(lua.LString("attempt to yield across pcall"))
+		return 2
+	default:
+		n := int(lua.LVAsNumber(values[0]))
+		t, _ := values[1].(*lua.LTable)
+		L.Push(lua.LTrue)
+		for i := 1; i <= n; i++ {
+			L.Push(t.RawGetInt(i))
+		}
+		return n + 1
+	}
+}

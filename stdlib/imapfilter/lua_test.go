@@ -639,3 +639,37 @@ print(show(acct:list_subscribed()), show(acct:list_subscribed('My Folder')))
 		t.Errorf("on the server: %q, %v", data, err)
 	}
 }
+
+// TestPcallKeepsUpvalues checks pcall (which recover uses) around a
+// function that fails: the config's locals it changes stay shared with
+// the config (gopher-lua's own pcall closed them on an error,
+// yuin/gopher-lua#448), and the results are pcall's, as many as the
+// function returned.
+func TestPcallKeepsUpvalues(t *testing.T) {
+	out, err := runLua(t, &host.Host{}, `
+local calls = 0
+local function f() calls = calls + 1; error('boom', 0) end
+print(pcall(f))
+pcall(f)
+print(calls)
+local tries = 0
+local function g()
+    tries = tries + 1
+    if tries < 2 then error({ code = 7 }) end
+    return 'fine', nil
+end
+pcall(g)
+print(pcall(g))
+print(tries, select('#', pcall(function() end)), select('#', pcall(function() return nil end)))
+print(pcall(error, 'plain'), pcall(42))
+local ok, e = pcall(function() error({ code = 7 }) end)
+print(ok, type(e), e.code)
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "false\tboom\n2\ntrue\tfine\tnil\n2\t1\t2\nfalse\tfalse\tattempt to call a number value\nfalse\ttable\t7\n"
+	if out != want {
+		t.Errorf("printed %q, want %q", out, want)
+	}
+}
