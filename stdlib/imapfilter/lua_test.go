@@ -673,3 +673,23 @@ print(ok, type(e), e.code)
 		t.Errorf("printed %q, want %q", out, want)
 	}
 }
+
+// TestFetchFromMissingMailbox checks the fetches of a message of a mailbox
+// that cannot be selected: nothing, and no "Fetched" line, as under
+// imapfilter; a message missing from a mailbox that exists has the field
+// ''.
+func TestFetchFromMissingMailbox(t *testing.T) {
+	_, port := bed(t)
+	out, err := runLua(t, &host.Host{}, account(port)+`
+local m = acct['No/Such'][1]
+print(m:fetch_field('Subject'), m:fetch_fields({ 'Subject', 'From' }), m:fetch_header(), m:fetch_size())
+options.info = false
+print(acct.INBOX[99]:fetch_field('Subject') == '', acct.INBOX[99]:fetch_header())
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "nil\tnil\tnil\ntrue\n"; out != want {
+		t.Errorf("printed %q, want %q", out, want)
+	}
+}

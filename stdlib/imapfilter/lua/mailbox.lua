@@ -385,6 +385,9 @@ function Mailbox._fetch_fields(self, fields, uids, positional)
         for i, m in ipairs(uids) do p[i] = r[m] end
         return p
     end
+    -- As imapfilter's: nothing when the mailbox cannot be selected, and
+    -- '' for a message that is not there.
+    if self._cached_select(self) ~= true then return nil end
     local results = {}
     for i, m in ipairs(uids) do results[positional and i or m] = '' end
     for _, f in ipairs(fields) do
