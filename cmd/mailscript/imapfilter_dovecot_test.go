@@ -297,6 +297,8 @@ var ifConfigs = []ifConfig{
 	{file: "api-corners.lua", subst: plainAccount("'imap.example.com'", "'me'", "'pw'"), probe: true},
 	{file: "api-moves.lua", subst: append(plainAccount("'imap.example.com'", "'me'", "'pw'"),
 		"username = 'bob'", "username = '{USER2}'", "password = 'pw2'", "password = '{PASS2}'"), probe: true},
+	{file: "mailbox-names.lua", subst: plainAccount("'imap.example.com'", "'me'", "'pw'"), probe: true},
+	{file: "i18n-errors.lua", subst: plainAccount("'imap.example.com'", "'me'", "'pw'"), probe: true},
 }
 
 // plainAccount points an account at the test bed's plain port (STARTTLS).
