@@ -676,8 +676,8 @@ print(ok, type(e), e.code)
 
 // TestFetchFromMissingMailbox checks the fetches of a message of a mailbox
 // that cannot be selected: nothing, and no "Fetched" line, as under
-// imapfilter; a message missing from a mailbox that exists has the field
-// ''.
+// imapfilter; a message missing from a mailbox that exists has an empty
+// field.
 func TestFetchFromMissingMailbox(t *testing.T) {
 	_, port := bed(t)
 	out, err := runLua(t, &host.Host{}, account(port)+`
