@@ -243,7 +243,14 @@ func (rs *runState) execute(proto *lua.FunctionProto, dir string, args []string)
 			out = outcome{err: fmt.Errorf("engine: setting up the run: %v", r)}
 		}
 	}()
-	rs.h.Where = func() string { return L.Where(1) }
+	// The running coroutine's line: a protected call (pcall) runs in
+	// one of its own.
+	rs.h.Where = func() string {
+		if th := L.G.CurrentThread; th != nil {
+			return th.Where(1)
+		}
+		return L.Where(1)
+	}
 	host.Set(L, rs.h)
 	rs.openLibs(L, dir)
 	stdlib.Preload(L)

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/mailscript/mailscript/host"
+	"github.com/mailscript/mailscript/internal/luacall"
 	lua "github.com/yuin/gopher-lua"
 )
 
@@ -49,7 +50,9 @@ func (rs *runState) openLibs(L *lua.LState, dir string) {
 	}
 	loaded := L.GetField(L.Get(lua.RegistryIndex), "_LOADED").(*lua.LTable)
 
-	// base
+	// base: pcall runs its function in a coroutine, so that an error
+	// keeps the script's locals shared (luacall, gopher-lua#448).
+	luacall.Install(L)
 	L.SetGlobal("print", L.NewFunction(rs.print))
 	L.SetGlobal("dofile", L.NewFunction(rs.dofile))
 	L.SetGlobal("loadfile", L.NewFunction(rs.loadfile))
