@@ -55,9 +55,6 @@ type core struct {
 	// request.
 	sessions []*session
 	active   *session
-	// pcallBody is what pcall runs in its coroutine (aux.go), compiled
-	// on first use.
-	pcallBody *lua.LFunction
 }
 
 func (c *core) logger() *slog.Logger {
@@ -90,7 +87,6 @@ func (c *core) functions() map[string]lua.LGFunction {
 		"idle":        c.idle,
 		"dryrun":      c.dryrun,
 		"sleep":       c.sleep,
-		"pcall":       c.pcall,
 		"getpass":     c.getpass,
 		"pipe_to":     c.pipeTo,
 		"pipe_from":   c.pipeFrom,

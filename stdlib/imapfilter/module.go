@@ -10,6 +10,7 @@ import (
 	"github.com/yuin/gopher-lua/parse"
 
 	"github.com/mailscript/mailscript/host"
+	"github.com/mailscript/mailscript/internal/luacall"
 	"github.com/mailscript/mailscript/stdlib/internal/luabind"
 )
 
@@ -83,6 +84,10 @@ func Install(L *lua.LState, opts Options) error {
 	if L.GetGlobal("_imapfilter_installed") == lua.LTrue {
 		return nil
 	}
+	// Configs call recover and pcall around functions that count their
+	// attempts in the config's locals: gopher-lua's own pcall loses those
+	// counts after an error (luacall).
+	luacall.Install(L)
 	c := &core{h: host.Get(L), opts: opts}
 	L.SetField(L.Get(lua.RegistryIndex), registryKey, &lua.LUserData{Value: c})
 	luabind.Register(L, sessionType)

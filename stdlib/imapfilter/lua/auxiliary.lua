@@ -37,14 +37,6 @@ function sleep(seconds)
     return core.sleep(seconds)
 end
 
--- pcall runs a function in a coroutine of its own (core.pcall says why);
--- what is not a function goes to Lua's own pcall, which says so.
-local rawpcall = pcall
-function pcall(f, ...)
-    if type(f) ~= 'function' then return rawpcall(f, ...) end
-    return core.pcall(f, ...)
-end
-
 -- recover(commands, retries): calls commands until it succeeds, waiting
 -- 2, 4, 8... (at most 60) seconds between attempts; after retries
 -- failures it gives up. It returns what pcall returned.
