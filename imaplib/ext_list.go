@@ -14,32 +14,25 @@ import (
 // include the SPECIAL-USE ones (\Sent, \Trash, \Junk...) when the server
 // has that extension: see ListEntry.HasAttr.
 func (m *IMAP4) ListMailboxes(reference, pattern string) ([]ListEntry, error) {
-	if err := checkMailbox(reference + pattern); err != nil {
-		return nil, err
-	}
-	ref, pat := m.encodeMailbox(reference), m.encodeMailbox(pattern)
-	m.takeCodes("LIST")
-	if _, err := m.do("LIST", &command{name: "LIST", build: func(c *wire.Command) {
-		c.SP()
-		c.AString(ref)
-		c.SP()
-		c.ListMailbox(pat)
-	}}); err != nil {
-		return nil, err
-	}
-	return m.listEntries(m.pop("LIST"))
+	return m.list("LIST", reference, pattern)
 }
 
 // ListSubscribed lists the subscribed mailboxes matching pattern under
 // reference (LSUB), as ListMailboxes lists them all: names in the result
 // are UTF-8.
 func (m *IMAP4) ListSubscribed(reference, pattern string) ([]ListEntry, error) {
+	return m.list("LSUB", reference, pattern)
+}
+
+// list sends LIST or LSUB (name) with reference and pattern encoded and
+// returns the entries, their names decoded.
+func (m *IMAP4) list(name, reference, pattern string) ([]ListEntry, error) {
 	if err := checkMailbox(reference + pattern); err != nil {
 		return nil, err
 	}
 	ref, pat := m.encodeMailbox(reference), m.encodeMailbox(pattern)
-	m.takeCodes("LSUB")
-	if _, err := m.do("LSUB", &command{name: "LSUB", build: func(c *wire.Command) {
+	m.takeCodes(name)
+	if _, err := m.do(name, &command{name: name, build: func(c *wire.Command) {
 		c.SP()
 		c.AString(ref)
 		c.SP()
@@ -47,7 +40,7 @@ func (m *IMAP4) ListSubscribed(reference, pattern string) ([]ListEntry, error) {
 	}}); err != nil {
 		return nil, err
 	}
-	return m.listEntries(m.pop("LSUB"))
+	return m.listEntries(m.pop(name))
 }
 
 // listEntries parses LIST responses and decodes their names.
