@@ -167,10 +167,21 @@ type reported struct{ err error }
 func (r reported) Error() string { return r.err.Error() }
 func (r reported) Unwrap() error { return r.err }
 
+// statusError is a failure that ends the program with an exit status of
+// its own (the imapfilter command's are imapfilter's).
+type statusError struct {
+	err  error
+	code int
+}
+
+func (e statusError) Error() string { return e.err.Error() }
+func (e statusError) Unwrap() error { return e.err }
+
 // exitCode maps run's error to the process exit status.
 func exitCode(err error) int {
 	var ue *usageError
 	var ee *engine.ExitError
+	var se statusError
 	switch {
 	case err == nil:
 		return 0
@@ -178,6 +189,8 @@ func exitCode(err error) int {
 		return 2
 	case errors.As(err, &ee):
 		return ee.Code
+	case errors.As(err, &se):
+		return se.code
 	}
 	return 1
 }

@@ -37,6 +37,11 @@ imapfilter flags:
 
 mailscript's flags (--allow-run for pipe_to/pipe_from, --allow-read,
 --timeout, ...) work as for "run".
+
+Exit status, as imapfilter's: 0 ok, 2 the config failed (Lua error,
+failed login, unreadable config), N for os.exit(N), 1 stopped by a
+signal or --timeout; 2 for a mistake in the command line (imapfilter
+exits 0).
 `
 
 func init() { commandHelp["imapfilter"] = imapfilterHelp }
@@ -92,11 +97,11 @@ func imapfilterCmd(ctx context.Context, o *options, f *imapfilterFlags, rest []s
 		src, err = os.ReadFile(name)
 	}
 	if err != nil {
-		return fmt.Errorf("imapfilter: %w", err)
+		return configFailed(fmt.Errorf("imapfilter: %w", err))
 	}
 	if err := imapfilter.Check(name, src); err != nil {
 		fmt.Fprintf(stderr, "mailscript: %v\n", err)
-		return reported{err}
+		return reported{configFailed(err)}
 	}
 
 	logOut := stderr
@@ -131,14 +136,25 @@ func imapfilterCmd(ctx context.Context, o *options, f *imapfilterFlags, rest []s
 		_, err = e.Run(ctx, name)
 	}
 	var ee *engine.ExitError
-	if err != nil && !errors.As(err, &ee) {
-		describe(stderr, err)
-	}
-	if err != nil {
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &ee):
+		// os.exit(N): exit status N, as under imapfilter.
 		return reported{err}
 	}
-	return nil
+	describe(stderr, err)
+	if ctx.Err() != nil || errors.Is(err, engine.ErrTimeout) {
+		// Stopped by a signal (imapfilter exits 1 then) or by --timeout.
+		return reported{err}
+	}
+	return reported{configFailed(err)}
 }
+
+// configFailed is a config that could not be read, or failed: a Lua
+// error, a failed login or a request that failed. imapfilter exits with
+// status 2 (ERROR_CONFIG) for all of them.
+func configFailed(err error) error { return statusError{err, 2} }
 
 // publishWhenDaemon publishes the status of the run for "mailscript
 // status" once the config has become a daemon (become_daemon registered

@@ -113,6 +113,27 @@ func (c *core) pipeFrom(L *lua.LState) int {
 	return 2
 }
 
+// daemon_failed(err) ends the run of a daemon whose pass failed with err
+// with exit status 2: imapfilter's daemon ends with its error
+// (ERROR_CONFIG). The error is logged, as a failed pass of a schedule is;
+// os.exit is the one way a scheduled pass can end the run.
+func (c *core) daemonFailed(L *lua.LState) int {
+	if ctx := L.Context(); ctx != nil && ctx.Err() != nil {
+		// The run is ending already: os.exit, a signal.
+		L.Error(L.Get(1), 0)
+	}
+	c.logger().Error("imapfilter: become_daemon: a pass failed; the run ends, as imapfilter's daemon does",
+		"err", L.ToStringMeta(L.Get(1)).String())
+	osTable, ok := L.GetGlobal("os").(*lua.LTable)
+	if !ok {
+		L.RaiseError("%s", L.ToStringMeta(L.Get(1)).String())
+	}
+	L.Push(L.GetField(osTable, "exit"))
+	L.Push(lua.LNumber(2))
+	L.Call(1, 0)
+	return 0
+}
+
 // daemon(interval) logs that the config becomes a rule run on a schedule.
 func (c *core) daemon(L *lua.LState) int {
 	c.logger().Info("imapfilter: become_daemon: running on a schedule until stopped", "every", time.Duration(float64(L.CheckNumber(1))*float64(time.Second)))

@@ -104,6 +104,9 @@ func Install(L *lua.LState, opts Options) error {
 			return fmt.Errorf("imapfilter: loading %s.lua: %w", f, err)
 		}
 	}
+	if opts.DeferExpunge {
+		expungeBeforeExit(L, c)
+	}
 	L.SetGlobal("_imapfilter_installed", lua.LTrue)
 	return nil
 }

@@ -212,6 +212,29 @@ func (c *core) flushTeardown(L *lua.LState, _ error) error {
 	return nil
 }
 
+// expungeBeforeExit makes os.exit expunge what waits first: imapfilter
+// has expunged every move by the time a config calls os.exit, and the
+// run's connections close with it, before Teardown.
+func expungeBeforeExit(L *lua.LState, c *core) {
+	osTable, ok := L.GetGlobal("os").(*lua.LTable)
+	if !ok {
+		return
+	}
+	exit, ok := L.GetField(osTable, "exit").(*lua.LFunction)
+	if !ok {
+		return
+	}
+	L.SetField(osTable, "exit", L.NewFunction(func(L *lua.LState) int {
+		if err := c.flushAll(); err != nil {
+			c.logger().Error("imapfilter: expunging the messages moved or deleted failed; they stay in their mailbox (the copies of moved ones are made)",
+				"err", err)
+		}
+		L.Insert(exit, 1)
+		L.Call(L.GetTop()-1, lua.MultRet)
+		return L.GetTop()
+	}))
+}
+
 // flushLua(session or nil): flushes the session, or every session.
 func (c *core) flushLua(L *lua.LState) int {
 	if L.GetTop() >= 1 && L.Get(1) != lua.LNil {

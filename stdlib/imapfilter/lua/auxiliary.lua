@@ -56,7 +56,9 @@ end
 
 -- become_daemon(interval, commands): runs commands now, then every
 -- interval seconds, as a schedule of the engine: the process stays in the
--- foreground, stops on SIGTERM or Ctrl-C, and logs each run.
+-- foreground, stops on SIGTERM or Ctrl-C, and logs each run. A pass that
+-- fails ends the run with exit status 2, as an error ends imapfilter's
+-- daemon (recover() around the commands keeps it going).
 function become_daemon(interval, commands, nochdir, noclose)
     IF.check_required(interval, 'number')
     IF.check_required(commands, 'function')
@@ -78,5 +80,8 @@ function become_daemon(interval, commands, nochdir, noclose)
             commands()
         until false
     end
-    engine.every(math.max(interval, 1), commands)
+    engine.every(math.max(interval, 1), function()
+        local ok, err = pcall(commands)
+        if not ok then core.daemon_failed(err) end
+    end)
 end
