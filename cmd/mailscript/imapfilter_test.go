@@ -58,8 +58,9 @@ func TestIMAPFilterRefusedBeforeRun(t *testing.T) {
 			if err == nil {
 				t.Fatalf("the config ran; stdout:\n%s", stdout.String())
 			}
-			if exitCode(err) != 1 {
-				t.Errorf("exit code %d, want 1", exitCode(err))
+			// imapfilter exits 2 for a config it cannot load.
+			if exitCode(err) != 2 {
+				t.Errorf("exit code %d, want 2", exitCode(err))
 			}
 			for _, w := range tc.want {
 				if !strings.Contains(stderr.String(), w) {
@@ -81,9 +82,9 @@ func TestIMAPFilterUsage(t *testing.T) {
 	}{
 		{[]string{"imapfilter", "extra"}, 2, "imapfilter takes no arguments"},
 		{[]string{"imapfilter", "-x"}, 2, "flag provided but not defined: -x"},
-		{[]string{"imapfilter", "-c", filepath.Join(t.TempDir(), "missing.lua")}, 1, "no such file"},
+		{[]string{"imapfilter", "-c", filepath.Join(t.TempDir(), "missing.lua")}, 2, "no such file"},
 		{[]string{"imapfilter", "-e", "print(1 + 1)"}, 0, ""},
-		{[]string{"imapfilter", "-e", "x = 1 // 2"}, 1, `(-e):1: "//" is integer division`},
+		{[]string{"imapfilter", "-e", "x = 1 // 2"}, 2, `(-e):1: "//" is integer division`},
 	} {
 		var stdout, stderr bytes.Buffer
 		err := run(context.Background(), tc.args, &stdout, &stderr)
