@@ -12,9 +12,11 @@ import (
 // The function a coroutine runs: it calls f with the arguments and
 // returns how many values f returned, then those values, so that trailing
 // nils are counted (a coroutine that returns nothing hands back one nil).
+// It keeps the select it was made with: a script may change its own.
 const (
 	chunkName = "(protected call)"
-	chunkSrc  = `local function count(...) return select('#', ...), ... end
+	chunkSrc  = `local select = select
+local function count(...) return select('#', ...), ... end
 return function(f, ...) return count(f(...)) end`
 )
 
@@ -54,6 +56,7 @@ func runner(L *lua.LState) *lua.LFunction {
 // runs where the error was raised (debug.traceback sees the failed
 // frames).
 func Install(L *lua.LState) {
+	runner(L) // made now, with the base library's select
 	L.SetGlobal("pcall", L.NewFunction(Pcall))
 }
 

@@ -107,6 +107,13 @@ print(pcall(g) == false, pcall(g) == false, outer, inner)`,
 			want: "true\ttrue\t2\t4\n",
 		},
 		{
+			name: "a script's own select does not change what pcall returns",
+			script: `
+select = function() return 0 end
+print(pcall(function() return 1, 2 end))`,
+			want: "true\t1\t2\n",
+		},
+		{
 			name: "a yield inside a protected call is an error",
 			script: `
 local co = coroutine.create(function() return pcall(function() coroutine.yield(1) end) end)
