@@ -17,10 +17,11 @@
 // options.subscribe); mailbox names are UTF-8, in the config and in what
 // list_all and list_subscribed return, and are sent in modified UTF-7
 // ("&" as "&-"), so a name a config writes in modified UTF-7
-// ('Entw&APw-rfe') is a name with an "&" under both. One difference is deliberate: where imapfilter sends
-// a bare EXPUNGE after storing \Deleted, which also destroys mail other
-// clients had marked \Deleted, this package sends UID EXPUNGE of exactly
-// the messages the config acted on. With Options.DeferExpunge (the
+// ('Entw&APw-rfe') is a name with an "&" under both. One difference is
+// deliberate: where imapfilter sends a bare EXPUNGE after storing
+// \Deleted, which also destroys mail other clients had marked \Deleted,
+// this package sends UID EXPUNGE of exactly the messages the config acted
+// on. With Options.DeferExpunge (the
 // command's setting), the STORE of \Deleted and the UID EXPUNGE of moved
 // and deleted messages wait and go for many messages at once, before
 // anything could tell the difference (Teardown sends what still waits).
