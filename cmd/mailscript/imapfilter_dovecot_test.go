@@ -232,6 +232,16 @@ func (b *bed) runOurs(t *testing.T, config string, extra ...string) (string, str
 // CONFIG -t CERT [after]".
 func (b *bed) runOursWith(t *testing.T, config string, before, after []string) (string, string) {
 	t.Helper()
+	stdout, stderr, err := b.runOursErr(t, config, before, after)
+	if err != nil {
+		t.Logf("mailscript imapfilter: %v\n%s", err, stderr)
+	}
+	return stdout, stderr
+}
+
+// runOursErr is runOursWith that returns the run's error.
+func (b *bed) runOursErr(t *testing.T, config string, before, after []string) (string, string, error) {
+	t.Helper()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "config.lua")
 	if err := os.WriteFile(path, []byte(config), 0o600); err != nil {
@@ -243,10 +253,8 @@ func (b *bed) runOursWith(t *testing.T, config string, before, after []string) (
 	args := append([]string{"--log-format", "text", "--state-dir", filepath.Join(dir, "state")}, before...)
 	args = append(args, "imapfilter", "-c", path, "-t", b.srv.CertFile())
 	args = append(args, after...)
-	if err := run(ctx, args, &stdout, &stderr); err != nil {
-		t.Logf("mailscript imapfilter: %v\n%s", err, stderr.String())
-	}
-	return stdout.String(), stderr.String()
+	err := run(ctx, args, &stdout, &stderr)
+	return stdout.String(), stderr.String(), err
 }
 
 // ifConfigs are the configs of testdata/imapfilter (see its README for

@@ -12,15 +12,10 @@ package main
 // imapfilter.
 
 import (
-	"bytes"
-	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/mailscript/mailscript/internal/testkit/dovecottest"
 	"github.com/mailscript/mailscript/internal/testkit/faultproxy"
@@ -146,17 +141,8 @@ func dropOutcome(before, after []string) (outcome map[string]string, changes []s
 // status and what it printed.
 func (b *bed) runDrop(t *testing.T, config string) (int, string, string) {
 	t.Helper()
-	dir := t.TempDir()
-	path := filepath.Join(dir, "config.lua")
-	if err := os.WriteFile(path, []byte(config), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	var stdout, stderr bytes.Buffer
-	err := run(ctx, []string{"--log-format", "text", "--state-dir", filepath.Join(dir, "state"),
-		"imapfilter", "-c", path, "-t", b.srv.CertFile()}, &stdout, &stderr)
-	return exitCode(err), stdout.String(), stderr.String()
+	stdout, stderr, err := b.runOursErr(t, config, nil, nil)
+	return exitCode(err), stdout, stderr
 }
 
 func TestIMAPFilterDropKeepsMail(t *testing.T) {
