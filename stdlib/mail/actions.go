@@ -451,6 +451,11 @@ func (ac *action) across(p *part, remove bool) error {
 	return err
 }
 
+// MessageIDOf returns the Message-ID of a header block or a whole
+// message, as the checks of a move across accounts read it: the first
+// Message-ID field, unfolded and trimmed; "" when there is none.
+func MessageIDOf(raw []byte) string { return messageID(raw) }
+
 // messageID returns the Message-ID of a header block or a whole message:
 // the first Message-ID field of the header (which ends at the first empty
 // line), unfolded and trimmed; "" when there is none. Journals call it for
