@@ -44,6 +44,9 @@ type session struct {
 	// canDelete tells that the selected mailbox takes \Deleted for good
 	// (its PERMANENTFLAGS).
 	canDelete bool
+	// inflight are the copies and appends whose answer was lost
+	// (inflight.go).
+	inflight []inflight
 }
 
 // core holds what the core functions share: the run's host and the
@@ -591,6 +594,16 @@ func (c *core) copy(L *lua.LState) int {
 		return 1
 	}
 	start := time.Now()
+	if done := c.copiedBefore(L, s, m, mbox, set, dest); !done.IsEmpty() {
+		if set = set.Difference(done); set.IsEmpty() {
+			L.Push(lua.LTrue)
+			return 1
+		}
+	}
+	if m, ok = c.doSelect(L, s, mbox); !ok {
+		L.Push(lua.LFalse)
+		return 1
+	}
 	err := c.retryCreated(m, dest, subscribe, func() error {
 		_, err := m.UIDCopy(set, dest)
 		return err
@@ -601,6 +614,7 @@ func (c *core) copy(L *lua.LState) int {
 			L.Push(lua.LFalse)
 			return 1
 		}
+		s.lostCopy(err, set, dest)
 		c.fail(L, s, "copy", err)
 	}
 	c.logger().Info("imapfilter: copy", "account", s.name, "mailbox", mbox, "destination", dest,
@@ -624,6 +638,10 @@ func (c *core) appendMsg(L *lua.LState) int {
 		return 1
 	}
 	m := c.conn(L, s, "append")
+	if len(c.appendedBefore(L, s, m, mbox, []imaplib.AppendItem{it})) == 0 {
+		L.Push(lua.LTrue)
+		return 1
+	}
 	err = c.retryCreated(m, mbox, subscribe, func() error {
 		_, err := m.AppendMessage(mbox, it.Flags, it.Date, it.Msg)
 		return err
@@ -634,6 +652,7 @@ func (c *core) appendMsg(L *lua.LState) int {
 			L.Push(lua.LFalse)
 			return 1
 		}
+		s.lostAppend(err, mbox, []imaplib.AppendItem{it})
 		c.fail(L, s, "append", err)
 	}
 	c.logger().Info("imapfilter: append", "account", s.name, "mailbox", mbox, "size", len(msg))
@@ -714,6 +733,7 @@ func (c *core) appendAll(L *lua.LState) int {
 		return 1
 	}
 	m := c.conn(L, s, "append")
+	items = c.appendedBefore(L, s, m, mbox, items)
 	multi := m.HasCapability("MULTIAPPEND")
 	for len(items) > 0 {
 		n, size := 1, len(items[0].Msg)
@@ -736,6 +756,7 @@ func (c *core) appendAll(L *lua.LState) int {
 				L.Push(lua.LFalse)
 				return 1
 			}
+			s.lostAppend(err, mbox, batch)
 			c.fail(L, s, "append", err)
 		}
 		c.logger().Info("imapfilter: append", "account", s.name, "mailbox", mbox, "count", n, "size", size)
