@@ -80,22 +80,7 @@ func imapfilterCmd(ctx context.Context, o *options, f *imapfilterFlags, rest []s
 		// Naming the file on the command line is permission to read it.
 		o.perms.Read = append(o.perms.Read, f.trust)
 	}
-	var name string
-	var src []byte
-	var err error
-	switch {
-	case f.exec != "":
-		name, src = "(-e)", []byte(f.exec)
-	case f.config == "-":
-		name = "(stdin)"
-		src, err = io.ReadAll(stdin)
-	default:
-		name = f.config
-		if name == "" {
-			name = defaultIMAPFilterConfig()
-		}
-		src, err = os.ReadFile(name)
-	}
+	name, src, err := readIMAPFilterConfig(f)
 	if err != nil {
 		return configFailed(fmt.Errorf("imapfilter: %w", err))
 	}
@@ -135,6 +120,30 @@ func imapfilterCmd(ctx context.Context, o *options, f *imapfilterFlags, rest []s
 	} else {
 		_, err = e.Run(ctx, name)
 	}
+	return imapfilterEnd(ctx, err, stderr)
+}
+
+// readIMAPFilterConfig returns the config's name and text: -e's string,
+// standard input for -c -, else the file of -c or imapfilter's default.
+func readIMAPFilterConfig(f *imapfilterFlags) (string, []byte, error) {
+	switch {
+	case f.exec != "":
+		return "(-e)", []byte(f.exec), nil
+	case f.config == "-":
+		src, err := io.ReadAll(stdin)
+		return "(stdin)", src, err
+	}
+	name := f.config
+	if name == "" {
+		name = defaultIMAPFilterConfig()
+	}
+	src, err := os.ReadFile(name)
+	return name, src, err
+}
+
+// imapfilterEnd describes how a config's run ended (err) on stderr and
+// returns the error that gives imapfilter's exit status.
+func imapfilterEnd(ctx context.Context, err error, stderr io.Writer) error {
 	var ee *engine.ExitError
 	switch {
 	case err == nil:
