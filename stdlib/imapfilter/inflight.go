@@ -135,6 +135,9 @@ func (c *core) copiedBefore(L *lua.LState, s *session, m *imaplib.IMAP4, mbox st
 // have made and that are found in mbox by Message-ID; the records it
 // answers are forgotten.
 func (c *core) appendedBefore(L *lua.LState, s *session, m *imaplib.IMAP4, mbox string, items []imaplib.AppendItem) []imaplib.AppendItem {
+	if len(s.inflight) == 0 {
+		return items // the usual case: no message of a batch is read
+	}
 	var ids []string
 	asked := map[string]bool{}
 	for _, it := range items {
