@@ -34,21 +34,23 @@ imapfilter flags:
   -d FILE     write a trace of the IMAP traffic to FILE, passwords redacted
   -l FILE     write the log to FILE instead of standard error
   -t FILE     trust the certificates of the PEM FILE too
+  -V          print the version and the imapfilter version whose
+              configs this runs, and exit
 
 mailscript's flags (--allow-run for pipe_to/pipe_from, --allow-read,
 --timeout, ...) work as for "run".
 
 Exit status, as imapfilter's: 0 ok, 2 the config failed (Lua error,
-failed login, unreadable config), N for os.exit(N), 1 stopped by a
-signal or --timeout; 2 for a mistake in the command line (imapfilter
-exits 0).
+failed login, unreadable config), 5 the server's certificate was not
+accepted, N for os.exit(N), 1 stopped by a signal or --timeout; 2 for
+a mistake in the command line (imapfilter exits 0).
 `
 
 func init() { commandHelp["imapfilter"] = imapfilterHelp }
 
 type imapfilterFlags struct {
 	config, exec, debugFile, logFile, trust string
-	dry                                     bool
+	dry, version                            bool
 }
 
 // defaultIMAPFilterConfig is where imapfilter looks for its config.
@@ -56,17 +58,29 @@ func defaultIMAPFilterConfig() string {
 	if c := os.Getenv("IMAPFILTER_CONFIG"); c != "" {
 		return c
 	}
+	return filepath.Join(imapfilterHome(), "config.lua")
+}
+
+// imapfilterHome is imapfilter's folder: $IMAPFILTER_HOME, else
+// ~/.imapfilter.
+func imapfilterHome() string {
 	if h := os.Getenv("IMAPFILTER_HOME"); h != "" {
-		return filepath.Join(h, "config.lua")
+		return h
 	}
 	home, err := os.UserHomeDir()
 	if err != nil {
-		return filepath.Join(".imapfilter", "config.lua")
+		return ".imapfilter"
 	}
-	return filepath.Join(home, ".imapfilter", "config.lua")
+	return filepath.Join(home, ".imapfilter")
 }
 
 func imapfilterCmd(ctx context.Context, o *options, f *imapfilterFlags, rest []string, stdout, stderr io.Writer) error {
+	if f.version {
+		// imapfilter -V prints its version and exits, whatever else the
+		// command line says.
+		fmt.Fprintf(stdout, "mailscript %s (imapfilter %s compatible)\n", versionString(), imapfilter.Compatible)
+		return nil
+	}
 	if len(rest) > 0 {
 		return usagef("imapfilter takes no arguments, not %q (the config goes with -c)", rest[0])
 	}
@@ -100,7 +114,8 @@ func imapfilterCmd(ctx context.Context, o *options, f *imapfilterFlags, rest []s
 	}
 	logger := newLogger(o, logOut)
 	extra := []engine.Option{engine.WithSetup(func(L *lua.LState) error {
-		return imapfilter.Install(L, imapfilter.Options{TrustFile: f.trust, DeferExpunge: true})
+		return imapfilter.Install(L, imapfilter.Options{TrustFile: f.trust, DeferExpunge: true,
+			CertificatesFile: filepath.Join(imapfilterHome(), "certificates")})
 	}), engine.WithTeardown(imapfilter.Teardown)}
 	if f.debugFile != "" {
 		df, err := os.OpenFile(f.debugFile, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
@@ -211,4 +226,5 @@ func registerIMAPFilterFlags(fs interface {
 	fs.StringVar(&f.debugFile, "d", "", "")
 	fs.StringVar(&f.logFile, "l", "", "")
 	fs.StringVar(&f.trust, "t", "", "")
+	fs.BoolVar(&f.version, "V", false, "")
 }

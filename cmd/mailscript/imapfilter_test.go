@@ -79,12 +79,15 @@ func TestIMAPFilterUsage(t *testing.T) {
 		args []string
 		code int
 		want string
+		out  string // a part of standard output
 	}{
-		{[]string{"imapfilter", "extra"}, 2, "imapfilter takes no arguments"},
-		{[]string{"imapfilter", "-x"}, 2, "flag provided but not defined: -x"},
-		{[]string{"imapfilter", "-c", filepath.Join(t.TempDir(), "missing.lua")}, 2, "no such file"},
-		{[]string{"imapfilter", "-e", "print(1 + 1)"}, 0, ""},
-		{[]string{"imapfilter", "-e", "x = 1 // 2"}, 2, `(-e):1: "//" is integer division`},
+		{args: []string{"imapfilter", "extra"}, code: 2, want: "imapfilter takes no arguments"},
+		{args: []string{"imapfilter", "-x"}, code: 2, want: "flag provided but not defined: -x"},
+		{args: []string{"imapfilter", "-c", filepath.Join(t.TempDir(), "missing.lua")}, code: 2, want: "no such file"},
+		{args: []string{"imapfilter", "-e", "print(1 + 1)"}, out: "2\n"},
+		{args: []string{"imapfilter", "-e", "x = 1 // 2"}, code: 2, want: `(-e):1: "//" is integer division`},
+		// -V answers before anything else is looked at, as imapfilter's.
+		{args: []string{"imapfilter", "-V", "-c", filepath.Join(t.TempDir(), "missing.lua")}, out: "(imapfilter 2.8 compatible)\n"},
 	} {
 		var stdout, stderr bytes.Buffer
 		err := run(context.Background(), tc.args, &stdout, &stderr)
@@ -93,6 +96,9 @@ func TestIMAPFilterUsage(t *testing.T) {
 		}
 		if tc.want != "" && !strings.Contains(stderr.String(), tc.want) {
 			t.Errorf("%v: stderr %q lacks %q", tc.args, stderr.String(), tc.want)
+		}
+		if !strings.Contains(stdout.String(), tc.out) {
+			t.Errorf("%v: stdout %q lacks %q", tc.args, stdout.String(), tc.out)
 		}
 	}
 }

@@ -124,14 +124,22 @@ func (c *core) daemonFailed(L *lua.LState) int {
 	}
 	c.logger().Error("imapfilter: become_daemon: a pass failed; the run ends, as imapfilter's daemon does",
 		"err", L.ToStringMeta(L.Get(1)).String())
+	c.exit(L, 2, L.ToStringMeta(L.Get(1)).String())
+	return 0
+}
+
+// exit ends the run with status, as imapfilter's fatal() does: through
+// the script's os.exit, so that the host expunges what the config moved
+// (imapfilter expunged it at once) and no recover() or pcall catches it.
+// Without an os table, the error msg is raised instead.
+func (c *core) exit(L *lua.LState, status int, msg string) {
 	osTable, ok := L.GetGlobal("os").(*lua.LTable)
 	if !ok {
-		L.RaiseError("%s", L.ToStringMeta(L.Get(1)).String())
+		L.RaiseError("%s", msg)
 	}
 	L.Push(L.GetField(osTable, "exit"))
-	L.Push(lua.LNumber(2))
+	L.Push(lua.LNumber(status))
 	L.Call(1, 0)
-	return 0
 }
 
 // daemon(interval) logs that the config becomes a rule run on a schedule.

@@ -170,13 +170,16 @@ func (c *core) login(L *lua.LState) int {
 	port, _ := strconv.Atoi(str("port"))
 	timeout := time.Duration(lua.LVAsNumber(L.GetField(t, "timeout"))) * time.Second
 	starttls := lua.LVAsBool(L.GetField(t, "starttls"))
+	certs := certPolicy{server: server, hostnames: lua.LVAsBool(L.GetField(t, "hostnames")),
+		certificates: lua.LVAsBool(L.GetField(t, "certificates")),
+		trustFile:    c.opts.TrustFile, storeFile: c.opts.CertificatesFile}
 	// scan_connections is ours: how many connections a big search may
 	// use, this account's own included (1: no other; split.go).
 	scans := int(lua.LVAsNumber(L.GetField(t, "scan_connections")))
 	name := user + "@" + server
 	mk := func(tlsMode string) (*mail.Account, error) {
 		cfg := mail.Config{Host: server, Port: port, TLS: tlsMode, User: user, Password: pass,
-			CAFile: c.opts.TrustFile, Timeout: timeout, ScanConnections: scans}
+			VerifyConnection: certs.verify, Timeout: timeout, ScanConnections: scans}
 		if timeout == 0 {
 			cfg.Timeout = 24 * time.Hour
 		}
@@ -208,6 +211,12 @@ func (c *core) login(L *lua.LState) int {
 	if err != nil {
 		if errors.Is(err, mail.ErrLoginRefused) {
 			L.RaiseError("authentication of %s failed: %v", name, err)
+		}
+		var ce *certError
+		if errors.As(err, &ce) && ce.fatal {
+			c.logger().Error("imapfilter: the server's certificate is not accepted; the run ends with status 5, as imapfilter's does",
+				"account", name, "err", ce.msg)
+			c.exit(L, ExitCertificate, fmt.Sprintf("login request to %s failed: %v", name, ce))
 		}
 		L.RaiseError("login request to %s failed: %v", name, err)
 	}

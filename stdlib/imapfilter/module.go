@@ -19,11 +19,19 @@ import (
 // running script.
 const Name = "imapfilter"
 
+// Compatible is the imapfilter version whose configuration API and
+// behaviour the module follows.
+const Compatible = "2.8"
+
 // Options are the settings of the command line that the API needs.
 type Options struct {
 	// TrustFile is a PEM file of certificates to trust (imapfilter's -t)
 	// in addition to the system roots.
 	TrustFile string
+	// CertificatesFile is imapfilter's file of accepted certificates
+	// ($IMAPFILTER_HOME/certificates): with options.hostnames = false, a
+	// self-signed server certificate found there is trusted (certs.go).
+	CertificatesFile string
 	// DeferExpunge puts off the expunge of the messages a config moves or
 	// deletes and sends it for many at once (see pending.go); the host
 	// must then call Teardown when the config has ended.

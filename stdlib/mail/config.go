@@ -2,6 +2,7 @@ package mail
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
 	"net"
 	"net/url"
@@ -65,6 +66,12 @@ type Config struct {
 	// system roots; Insecure turns certificate verification off.
 	CAFile   string
 	Insecure bool
+	// VerifyConnection, when set, decides alone whether the server's TLS
+	// certificate is trusted (CAFile and Insecure are then not used): it
+	// gets the handshake's state and returns an error to refuse it. For
+	// programs with rules of their own (the imapfilter layer keeps
+	// imapfilter's); it cannot be set from Lua or a URL.
+	VerifyConnection func(tls.ConnectionState) error
 	// Timeout bounds connecting and each reply (DefaultTimeout when zero).
 	Timeout time.Duration
 	// Create makes actions create a missing destination mailbox (and

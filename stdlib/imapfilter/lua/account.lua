@@ -74,6 +74,7 @@ function Account.login(self)
         server = a.server, port = a.port, ssl = a.ssl, username = a.username,
         password = a.password, oauth2 = a.oauth2,
         timeout = options.timeout, starttls = options.starttls,
+        hostnames = options.hostnames, certificates = options.certificates,
         scan_connections = a.scan_connections,
     })
     return true

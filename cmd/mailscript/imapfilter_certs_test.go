@@ -1,0 +1,133 @@
+package main
+
+// The server's certificate under "mailscript imapfilter" is judged by
+// imapfilter's rules (stdlib/imapfilter/certs.go): each case runs the
+// built command and imapfilter 2.8 against the test bed's TLS port, whose
+// certificate is self-signed, from the same starting Maildir, and
+// compares their exit status, output and the mailboxes they leave.
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"encoding/pem"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+)
+
+func TestIMAPFilterCertificates(t *testing.T) {
+	real := needIMAPFilter(t)
+	ours := buildMailscript(t)
+	b := newBed(t)
+	serverPEM, err := os.ReadFile(b.srv.CertFile())
+	if err != nil {
+		t.Fatal(err)
+	}
+	block, _ := pem.Decode(serverPEM)
+	server, err := x509.ParseCertificate(block.Bytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// What imapfilter writes to its certificates file when a user accepts
+	// a certificate for good.
+	accepted := func(c *x509.Certificate) []byte {
+		return fmt.Appendf(nil, "Subject: %s\nIssuer: %s\nSerial: %X\n%s\n", c.Subject, c.Issuer, c.SerialNumber,
+			pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw}))
+	}
+	// Another certificate of the same subject, issuer and serial: the
+	// server's key changed, or someone is in the middle.
+	impostor := func() []byte {
+		key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tmpl := *server
+		tmpl.PublicKey, tmpl.Signature, tmpl.Raw = nil, nil, nil
+		der, err := x509.CreateCertificate(rand.Reader, &tmpl, &tmpl, &key.PublicKey, key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := x509.ParseCertificate(der)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return accepted(c)
+	}()
+
+	const account = "acct = IMAP { server = 'localhost', port = {TLSPORT}, username = '{USER}', password = '{PASS}', ssl = 'auto' }\n"
+	const work = "print(#acct.INBOX:select_all())\nacct.INBOX:contain_from('penguin.land'):move_messages(acct['Later'])\n"
+	tests := []struct {
+		name    string
+		options string
+		stored  []byte   // the certificates file of imapfilter's folder
+		args    []string // after -c config.lua
+		want    int      // the exit status of both
+	}{
+		// The defaults: the certificate must chain to a trusted root and
+		// name the server.
+		{name: "self-signed", want: 5},
+		{name: "self-signed, trusted with -t", args: []string{"-t", "{CERT}"}, want: 0},
+		// A stored certificate counts only with options.hostnames off.
+		{name: "self-signed, stored", stored: accepted(server), want: 5},
+		{name: "hostnames off, not stored", options: "options.hostnames = false\n", want: 5},
+		{name: "hostnames off, stored", options: "options.hostnames = false\n", stored: accepted(server), want: 0},
+		{name: "hostnames off, another stored", options: "options.hostnames = false\n", stored: impostor, want: 2},
+		{name: "hostnames off, trusted with -t", options: "options.hostnames = false\n", args: []string{"-t", "{CERT}"}, want: 0},
+		{name: "hostnames and certificates off", options: "options.hostnames = false\noptions.certificates = false\n", want: 0},
+		// A fatal certificate error is not something recover() retries.
+		{name: "self-signed, inside recover", options: "", want: 5},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			config := tc.options + account + work
+			if tc.name == "self-signed, inside recover" {
+				config = account + "recover(function() " + work + " end, 3)\nprint('after')\n"
+			}
+			results := map[string][]string{}
+			outputs := map[string]string{}
+			for _, which := range []string{"imapfilter", "mailscript"} {
+				b.reset(t)
+				dir := t.TempDir()
+				path := filepath.Join(dir, "config.lua")
+				if err := os.WriteFile(path, []byte(b.expand(config)), 0o600); err != nil {
+					t.Fatal(err)
+				}
+				if tc.stored != nil {
+					if err := os.MkdirAll(filepath.Join(dir, ".imapfilter"), 0o700); err != nil {
+						t.Fatal(err)
+					}
+					if err := os.WriteFile(filepath.Join(dir, ".imapfilter", "certificates"), tc.stored, 0o600); err != nil {
+						t.Fatal(err)
+					}
+				}
+				bin, args := real, []string{}
+				if which == "mailscript" {
+					bin = ours
+					args = []string{"--log-format", "text", "--state-dir", filepath.Join(dir, "state"), "imapfilter"}
+				}
+				args = append(args, "-c", path)
+				for _, a := range tc.args {
+					if a == "{CERT}" {
+						a = b.srv.CertFile()
+					}
+					args = append(args, a)
+				}
+				code, out := runExit(t, bin, dir, args...)
+				if code != tc.want {
+					t.Errorf("%s exited %d, want %d", which, code, tc.want)
+				}
+				results[which], outputs[which] = b.state(t), out
+			}
+			if !slices.Equal(results["imapfilter"], results["mailscript"]) {
+				t.Errorf("the mailboxes differ:\nimapfilter: %q\nmailscript: %q", results["imapfilter"], results["mailscript"])
+			}
+			if outputs["imapfilter"] != outputs["mailscript"] {
+				t.Errorf("the output differs:\nimapfilter: %q\nmailscript: %q", outputs["imapfilter"], outputs["mailscript"])
+			}
+		})
+	}
+}
