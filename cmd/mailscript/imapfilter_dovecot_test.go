@@ -307,6 +307,8 @@ var ifConfigs = []ifConfig{
 		"username = 'bob'", "username = '{USER2}'", "password = 'pw2'", "password = '{PASS2}'"), probe: true},
 	{file: "mailbox-names.lua", subst: plainAccount("'imap.example.com'", "'me'", "'pw'"), probe: true},
 	{file: "i18n-errors.lua", subst: plainAccount("'imap.example.com'", "'me'", "'pw'"), probe: true},
+	{file: "api-messages.lua", subst: plainAccount("'imap.example.com'", "'me'", "'pw'"), probe: true},
+	{file: "mime-structures.lua", subst: plainAccount("'imap.example.com'", "'me'", "'pw'"), probe: true},
 }
 
 // plainAccount points an account at the test bed's plain port (STARTTLS).

@@ -448,9 +448,7 @@ func (c *core) fetch(L *lua.LState) int {
 		case "size":
 			v = lua.LNumber(fd.RFC822Size)
 		case "structure":
-			if fd.BodyStructure != nil {
-				v = structureTable(L, fd.BodyStructure)
-			}
+			v = structureOf(L, mbox, fd)
 		default:
 			if len(fd.Sections) > 0 && fd.Sections[0].Data != nil {
 				v = lua.LString(fd.Sections[0].Data)

@@ -144,12 +144,12 @@ func (s *session) searchUIDs(m *imaplib.IMAP4, mbox, charset, query string) (str
 func (s *session) fetchUIDs(m *imaplib.IMAP4, mbox string, set imaplib.SeqSet, kind, items string) ([]*imaplib.FetchData, error) {
 	n := set.Len()
 	if n < int(splitMin) || !textFetches[kind] || slowLink(m) {
-		return m.UIDFetch(set, items)
+		return uidFetch(m, set, kind, items)
 	}
 	parts := mail.CutSet(set)
 	got := make([][]*imaplib.FetchData, len(parts))
 	err := s.acct.Pieces(m, mbox, s.uidValidity, mail.PiecesOptions{What: "fetch", Wait: waitAside}, len(parts), func(h *imaplib.IMAP4, i int) (err error) {
-		got[i], err = h.UIDFetch(parts[i], items)
+		got[i], err = uidFetch(h, parts[i], kind, items)
 		if h != m {
 			h.DiscardUntagged("FETCH")
 		}
@@ -158,7 +158,7 @@ func (s *session) fetchUIDs(m *imaplib.IMAP4, mbox string, set imaplib.SeqSet, k
 	if err != nil {
 		if _, no := refused(err); no {
 			// The server's own answer to the whole set.
-			return m.UIDFetch(set, items)
+			return uidFetch(m, set, kind, items)
 		}
 		return nil, err
 	}

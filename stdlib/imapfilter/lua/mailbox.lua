@@ -343,7 +343,14 @@ function Mailbox._fetch_body(self, uids, positional)
 end
 
 function Mailbox._fetch_structure(self, uids, positional)
-    return fetch_cached(self, uids, 'structure', nil, 'structure', nil, positional)
+    local r = fetch_cached(self, uids, 'structure', nil, 'structure', nil, positional)
+    -- A string is the error of imapfilter's parser of structures (see
+    -- structureOf), raised when that message's structure is asked for.
+    for i, m in ipairs(r and uids or {}) do
+        local v = r[positional and i or m]
+        if type(v) == 'string' then error(v, 0) end
+    end
+    return r
 end
 
 function Mailbox._fetch_message(self, uids, positional)
