@@ -526,7 +526,9 @@ func (c *core) store(L *lua.LState) int {
 		return 1
 	}
 	if _, err := m.UIDStore(set, op, flags, true); err != nil {
-		if _, no := refused(err); no {
+		// A flag that is not one (imaplib sends nothing) is refused
+		// too: imapfilter sends it and the server answers BAD.
+		if _, no := refused(err); no || errors.Is(err, imaplib.ErrValue) {
 			L.Push(lua.LFalse)
 			return 1
 		}
@@ -634,6 +636,11 @@ func (c *core) copy(L *lua.LState) int {
 func (c *core) appendMsg(L *lua.LState) int {
 	s := c.sess(L)
 	mbox, msg := L.CheckString(2), L.CheckString(3)
+	if why := refusedAppend(L.OptString(4, ""), L.OptString(5, "")); why != "" {
+		c.logger().Error("imapfilter: append refused", "account", s.name, "mailbox", mbox, "err", why)
+		L.Push(lua.LFalse)
+		return 1
+	}
 	it, err := appendItem(msg, L.OptString(4, ""), L.OptString(5, ""))
 	if err != nil {
 		L.ArgError(5, err.Error())
@@ -688,6 +695,34 @@ func appendItem(msg, flags, dateText string) (imaplib.AppendItem, error) {
 		it.Date = d
 	}
 	return it, nil
+}
+
+// refusedAppend says why the server would refuse an APPEND of a config
+// with these flags and date ("" when it would not): a system flag other
+// than \Seen, \Answered, \Flagged, \Deleted and \Draft (\Recent too), a
+// keyword that is not an atom, a date that is not dd-Mon-yyyy hh:mm:ss
+// +zzzz. imapfilter sends them and the server's BAD makes append_message
+// answer false; mailscript answers false without sending them, as a
+// server that refuses the command line may not read the message sent
+// after it (a LITERAL+ literal) and take its lines for commands.
+func refusedAppend(flags, date string) string {
+	for _, f := range strings.Fields(flags) {
+		if strings.HasPrefix(f, `\`) {
+			switch strings.ToLower(f) {
+			case `\seen`, `\answered`, `\flagged`, `\deleted`, `\draft`:
+			default:
+				return "invalid system flag " + f
+			}
+			continue
+		}
+		if strings.ContainsFunc(f, func(r rune) bool { return r <= ' ' || r >= 0x7f || strings.ContainsRune(`(){%*"\]`, r) }) {
+			return "invalid keyword " + f
+		}
+	}
+	if _, err := appendItem("", "", date); err != nil {
+		return err.Error()
+	}
+	return ""
 }
 
 // retryCreated runs do, and when the server answers [TRYCREATE] creates

@@ -693,3 +693,28 @@ print(acct.INBOX[99]:fetch_field('Subject') == '', acct.INBOX[99]:fetch_header()
 		t.Errorf("printed %q, want %q", out, want)
 	}
 }
+
+// TestRefusedFlagsAndDates checks append_message and add_flags with flags
+// or a date the server refuses: imapfilter sends them, the server
+// answers BAD and the call answers false, with nothing appended or
+// changed; mailscript answers false without sending them.
+func TestRefusedFlagsAndDates(t *testing.T) {
+	_, port := bed(t)
+	out, err := runLua(t, &host.Host{}, account(port)+`
+options.info = false
+local msg = 'From: a@example.org\r\nSubject: appended\r\n\r\nbody\r\n'
+print(acct.INBOX:append_message(msg, nil, 'yesterday'))
+print(acct.INBOX:append_message(msg, { '\\Recent' }))
+print(acct.INBOX:append_message(msg, { '\\Bogus', '\\Seen' }))
+print(acct.INBOX:append_message(msg, 'a(b'))
+print(acct.INBOX:append_message(msg, { '\\SEEN', '$Label1' }, '1-Jan-2020 10:00:00 +0000'))
+print(#acct.INBOX:contain_subject('appended'))
+print(acct.INBOX:add_flags({ 'a(b' }, acct.INBOX:select_all()), acct.INBOX:select_all():add_flags({ 'x"y' }))
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "false\nfalse\nfalse\nfalse\ntrue\n1\nfalse\tfalse\n"; out != want {
+		t.Errorf("printed %q, want %q", out, want)
+	}
+}
