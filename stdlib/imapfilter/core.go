@@ -636,20 +636,21 @@ func (c *core) copy(L *lua.LState) int {
 func (c *core) appendMsg(L *lua.LState) int {
 	s := c.sess(L)
 	mbox, msg := L.CheckString(2), L.CheckString(3)
-	if why := refusedAppend(L.OptString(4, ""), L.OptString(5, "")); why != "" {
+	flags, date, subscribe := L.OptString(4, ""), L.OptString(5, ""), L.ToBool(6)
+	if c.h.DryRun {
+		// imapfilter -n answers true for any append, sending nothing.
+		c.logger().Info("imapfilter: dry-run: would append", "account", s.name, "mailbox", mbox, "size", len(msg))
+		L.Push(lua.LTrue)
+		return 1
+	}
+	if why := refusedAppend(flags, date); why != "" {
 		c.logger().Error("imapfilter: append refused", "account", s.name, "mailbox", mbox, "err", why)
 		L.Push(lua.LFalse)
 		return 1
 	}
-	it, err := appendItem(msg, L.OptString(4, ""), L.OptString(5, ""))
+	it, err := appendItem(msg, flags, date)
 	if err != nil {
 		L.ArgError(5, err.Error())
-	}
-	subscribe := L.ToBool(6)
-	if c.h.DryRun {
-		c.logger().Info("imapfilter: dry-run: would append", "account", s.name, "mailbox", mbox, "size", len(msg))
-		L.Push(lua.LTrue)
-		return 1
 	}
 	m := c.conn(L, s, "append")
 	if len(c.appendedBefore(L, s, m, mbox, []imaplib.AppendItem{it})) == 0 {

@@ -718,3 +718,20 @@ print(acct.INBOX:add_flags({ 'a(b' }, acct.INBOX:select_all()), acct.INBOX:selec
 		t.Errorf("printed %q, want %q", out, want)
 	}
 }
+
+// TestDryRunAppendRefused checks that under -n, where imapfilter sends
+// nothing and answers true, an append the server would refuse answers
+// true as well.
+func TestDryRunAppendRefused(t *testing.T) {
+	_, port := bed(t)
+	out, err := runLua(t, &host.Host{DryRun: true, Logger: slog.New(slog.DiscardHandler)}, account(port)+`
+options.info = false
+print(acct.INBOX:append_message('Subject: x\r\n\r\ny\r\n', { '\\Bogus' }, 'yesterday'))
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out != "true\n" {
+		t.Errorf("printed %q, want true", out)
+	}
+}
