@@ -5,6 +5,11 @@ import (
 	"errors"
 )
 
+// ErrNoStartTLS is the cause of StartTLS's error when the server did not
+// advertise STARTTLS: nothing was sent, and the connection can go on in
+// plaintext if the caller accepts that.
+var ErrNoStartTLS = errors.New("imaplib: the server does not offer STARTTLS")
+
 // StartTLS upgrades the connection to TLS (STARTTLS, Python's
 // starttls(ssl_context)) and reads the capabilities again, as they may
 // change once the channel is secure. config nil means Options.TLSConfig,
@@ -23,12 +28,14 @@ import (
 // closes the connection too.
 //
 // data is Python's: the untagged STARTTLS responses, [None] normally.
+// errors.Is(err, ErrNoStartTLS) tells the server that did not offer it
+// from a handshake that failed.
 func (m *IMAP4) StartTLS(config *tls.Config) (string, []Item, error) {
 	if m.tlsEstablished {
 		return "", nil, newError(KindAbort, nil, "TLS session already established")
 	}
 	if !contains(m.capabilities, "STARTTLS") {
-		return "", nil, newError(KindAbort, nil, "TLS not supported by server")
+		return "", nil, newError(KindAbort, ErrNoStartTLS, "TLS not supported by server")
 	}
 	if m.netConn == nil {
 		return "", nil, newError(KindError, nil, "STARTTLS requires a network connection")

@@ -20,6 +20,9 @@ S: A1 OK`, nil)
 		}
 		_, _, err = m.StartTLS(nil)
 		wantErrorKind(t, "starttls", err, KindAbort, "TLS not supported by server")
+		if !errors.Is(err, ErrNoStartTLS) {
+			t.Errorf("errors.Is(%v, ErrNoStartTLS) = false", err)
+		}
 		// The next bytes the server sees are the NOOP's: STARTTLS was
 		// never sent, and the session is still usable.
 		if _, _, err := m.Noop(); err != nil {
@@ -38,6 +41,9 @@ S: A2 OK`, nil)
 		}
 		_, _, err = m.StartTLS(nil)
 		wantErrorKind(t, "starttls", err, KindError, "Couldn't establish TLS session")
+		if errors.Is(err, ErrNoStartTLS) {
+			t.Errorf("a refused STARTTLS is taken for one not offered: %v", err)
+		}
 		if _, _, err := m.Noop(); err != nil {
 			t.Fatal(err)
 		}

@@ -59,9 +59,11 @@ func TestIMAPFilterCertificates(t *testing.T) {
 	}()
 
 	const account = "acct = IMAP { server = 'localhost', port = {TLSPORT}, username = '{USER}', password = '{PASS}', ssl = 'auto' }\n"
+	const plainTLS = "acct = IMAP { server = 'localhost', port = {PORT}, username = '{USER}', password = '{PASS}' }\n"
 	const work = "print(#acct.INBOX:select_all())\nacct.INBOX:contain_from('penguin.land'):move_messages(acct['Later'])\n"
 	tests := []struct {
 		name    string
+		account string // default: the TLS port
 		options string
 		stored  []byte   // the certificates file of imapfilter's folder
 		args    []string // after -c config.lua
@@ -78,12 +80,21 @@ func TestIMAPFilterCertificates(t *testing.T) {
 		{name: "hostnames off, another stored", options: "options.hostnames = false\n", stored: impostor, want: 2},
 		{name: "hostnames off, trusted with -t", options: "options.hostnames = false\n", args: []string{"-t", "{CERT}"}, want: 0},
 		{name: "hostnames and certificates off", options: "options.hostnames = false\noptions.certificates = false\n", want: 0},
+		// STARTTLS on the plain port (options.starttls is on by default):
+		// the same rules, and no falling back to plaintext.
+		{name: "STARTTLS, self-signed", account: plainTLS, want: 5},
+		{name: "STARTTLS, hostnames off, stored", account: plainTLS, options: "options.hostnames = false\n", stored: accepted(server), want: 0},
+		{name: "STARTTLS, hostnames off, another stored", account: plainTLS, options: "options.hostnames = false\n", stored: impostor, want: 2},
 		// A fatal certificate error is not something recover() retries.
 		{name: "self-signed, inside recover", options: "", want: 5},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			config := tc.options + account + work
+			acct := account
+			if tc.account != "" {
+				acct = tc.account
+			}
+			config := tc.options + acct + work
 			if tc.name == "self-signed, inside recover" {
 				config = account + "recover(function() " + work + " end, 3)\nprint('after')\n"
 			}

@@ -201,9 +201,9 @@ func (c *core) login(L *lua.LState) int {
 		L.RaiseError("%v", err)
 	}
 	m, err := acct.Conn()
-	if err != nil && mode == mail.TLSStartTLS && strings.Contains(err.Error(), "STARTTLS") &&
-		!errors.Is(err, mail.ErrLoginRefused) {
-		// imapfilter negotiates TLS only when the server offers it.
+	if err != nil && mode == mail.TLSStartTLS && errors.Is(err, imaplib.ErrNoStartTLS) {
+		// imapfilter negotiates TLS only when the server offers it; a
+		// handshake that failed is never retried in plaintext.
 		if acct, err = mk(mail.TLSNone); err == nil {
 			m, err = acct.Conn()
 		}
