@@ -310,6 +310,7 @@ var ifConfigs = []ifConfig{
 	{file: "api-messages.lua", subst: plainAccount("'imap.example.com'", "'me'", "'pw'"), probe: true},
 	{file: "mime-structures.lua", subst: plainAccount("'imap.example.com'", "'me'", "'pw'"), probe: true},
 	{file: "server-refusals.lua", subst: plainAccount("'imap.example.com'", "'me'", "'pw'"), probe: true},
+	{file: "set-literals.lua", subst: plainAccount("'imap.example.com'", "'me'", "'pw'"), probe: true},
 }
 
 // plainAccount points an account at the test bed's plain port (STARTTLS).

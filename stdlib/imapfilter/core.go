@@ -358,12 +358,22 @@ func (c *core) search(L *lua.LState) int {
 func uidsArg(L *lua.LState, n int) imaplib.SeqSet {
 	t := L.CheckTable(n)
 	var nums []uint32
+	var set imaplib.SeqSet
 	t.ForEach(func(_, v lua.LValue) {
-		if f, ok := v.(lua.LNumber); ok && f > 0 {
-			nums = append(nums, uint32(f))
+		switch v := v.(type) {
+		case lua.LNumber:
+			if v > 0 {
+				nums = append(nums, uint32(v))
+			}
+		case lua.LString:
+			// A UID a set written by hand gives as a string ("10"),
+			// which imapfilter sends as it is.
+			if s, err := imaplib.ParseSeqSet(string(v)); err == nil {
+				set = set.Union(s)
+			}
 		}
 	})
-	return imaplib.SeqSetOf(nums...)
+	return set.Union(imaplib.SeqSetOf(nums...))
 }
 
 // stringsArg reads a Lua array of strings.

@@ -735,3 +735,22 @@ print(acct.INBOX:append_message('Subject: x\r\n\r\ny\r\n', { '\\Bogus' }, 'yeste
 		t.Errorf("printed %q, want true", out)
 	}
 }
+
+// TestSetWithStringUIDs checks a set written by hand with a UID given as
+// a string: imapfilter keeps "2" apart from 2 in set arithmetic (and so
+// a search on the set finds nothing), and sends it as it is in actions.
+func TestSetWithStringUIDs(t *testing.T) {
+	_, port := bed(t)
+	out, err := runLua(t, &host.Host{}, account(port)+`
+options.info = false
+local s = Set { { acct.INBOX, '2' } }
+print(#(s + Set { { acct.INBOX, 2 } }), #(s * acct.INBOX:select_all()), #s:select_all(), #s:is_unseen())
+print(s:add_flags({ 'Str' }), #acct.INBOX:has_keyword('Str'))
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "2\t0\t0\t0\ntrue\t1\n"; out != want {
+		t.Errorf("printed %q, want %q", out, want)
+	}
+}

@@ -139,8 +139,23 @@ function IF.uids(mailbox, messages)
     return t
 end
 
+-- numbers reports whether every UID of uids is a number (a set written by
+-- hand may hold strings).
+function IF.numbers(uids)
+    for _, m in ipairs(uids) do
+        if type(m) ~= 'number' then return false end
+    end
+    return true
+end
+
 -- Sorted UIDs as IMAP ranges (1:4,7), at most options.range per range.
+-- UIDs of which one is not a number go as they are, as imapfilter's do.
 function IF.ranges(uids)
+    if not IF.numbers(uids) then
+        local t = {}
+        for i, m in ipairs(uids) do t[i] = tostring(m) end
+        return t
+    end
     local limit = options.range or math.huge
     if type(limit) == 'number' then
         local r = IF.core.ranges(uids, limit)

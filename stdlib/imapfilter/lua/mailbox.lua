@@ -48,7 +48,9 @@ function Mailbox._send_query(self, criteria, messages)
     else
         scope = 'UID ' .. table.concat(IF.ranges(mesgs), ',')
     end
-    local within = scope ~= 'ALL' and messages or nil
+    -- (Not when a UID is a string: imapfilter's intersection of the set
+    -- with the result keeps apart "10" and 10.)
+    local within = scope ~= 'ALL' and IF.numbers(mesgs) and messages or nil
     local query
     if criteria == nil then
         query = scope

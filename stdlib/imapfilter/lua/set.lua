@@ -50,12 +50,21 @@ local function index(...)
     return t, order
 end
 
+-- before orders UIDs; a set written by hand may hold a UID as a string
+-- ("10", which stays apart from 10, as in imapfilter): numbers first.
+local function before(x, y)
+    local tx, ty = type(x), type(y)
+    if tx ~= ty then return tx < ty end
+    if tx == 'number' or tx == 'string' then return x < y end
+    return tostring(x) < tostring(y)
+end
+
 local function collect(t, order)
     local set = new()
     for _, b in ipairs(order) do
         local uids = {}
         for m in pairs(t[b]) do table.insert(uids, m) end
-        table.sort(uids)
+        table.sort(uids, before)
         for _, m in ipairs(uids) do table.insert(set, { b, m }) end
     end
     return remember(set)
