@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	lua "github.com/yuin/gopher-lua"
+
 	"github.com/mailscript/mailscript/engine"
 )
 
@@ -78,4 +80,35 @@ func BenchmarkWatchLatency(b *testing.B) {
 	}
 	cancel()
 	<-stopped
+}
+
+// BenchmarkTableConcat joins a 10,000-element table once per run: through
+// the engine, and in a bare gopher-lua state with the engine's registry
+// sizes but gopher-lua's default growth of the value stack (32 slots at a
+// time) as the baseline. table.concat pushes every element and separator
+// on the stack, so the baseline copies the stack 600 times. Compare the
+// two ns/op (12 ms against 270 ms on the development machine).
+func BenchmarkTableConcat(b *testing.B) {
+	const src = `
+local t = {}
+for i = 1, 10000 do t[i] = tostring(i * 7) end
+assert(#table.concat(t, ",") > 40000)`
+	b.Run("engine", func(b *testing.B) {
+		e := engine.New()
+		for b.Loop() {
+			if _, err := e.RunString(context.Background(), "concat.lua", src); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("gopher-lua", func(b *testing.B) {
+		lim := engine.DefaultLimits()
+		for b.Loop() {
+			L := lua.NewState(lua.Options{RegistrySize: lim.Registry, RegistryMaxSize: lim.RegistryMax, MinimizeStackMemory: true})
+			if err := L.DoString(src); err != nil {
+				b.Fatal(err)
+			}
+			L.Close()
+		}
+	})
 }
