@@ -754,3 +754,23 @@ print(s:add_flags({ 'Str' }), #acct.INBOX:has_keyword('Str'))
 		t.Errorf("printed %q, want %q", out, want)
 	}
 }
+
+// TestFetchFieldsNotStrings checks fetch_fields with a field name that is
+// not a string: imapfilter's core raises an error when it comes to it,
+// whether the fields of one message or of many are fetched.
+func TestFetchFieldsNotStrings(t *testing.T) {
+	_, port := bed(t)
+	out, err := runLua(t, &host.Host{}, account(port)+`
+options.info = false
+local all = acct.INBOX:select_all()
+print(pcall(function() return acct.INBOX[1]:fetch_fields({ 'Subject', 5 }) end))
+print((pcall(function() return acct.INBOX:fetch_fields({ true }, all) end)))
+print(acct.INBOX:fetch_fields({ 5 }, {}))
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "false\tbad argument #3 to 'fetchfields' (string expected, got number)\nfalse\nnil\n"; out != want {
+		t.Errorf("printed %q, want %q", out, want)
+	}
+}

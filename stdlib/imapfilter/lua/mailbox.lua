@@ -381,11 +381,22 @@ local function unblank(v)
     return v
 end
 
+-- field_names raises imapfilter's error for a field name that is not a
+-- string (its core's check, made when the field is fetched).
+local function field_names(fields)
+    for _, f in ipairs(fields) do
+        if type(f) ~= 'string' then
+            error("bad argument #3 to 'fetchfields' (string expected, got " .. type(f) .. ')', 0)
+        end
+    end
+end
+
 function Mailbox._fetch_fields(self, fields, uids, positional)
     if not uids or #uids == 0 then return nil end
     if #uids >= bulk and options.cache == true then
         local headers = self._fetch_header(self, uids)
         if headers == nil then return nil end
+        field_names(fields)
         local caches = {}
         for _, f in ipairs(fields) do caches[f] = cache(self, 'field:' .. f) end
         local r = core.fields_of(headers, uids, fields, caches)
@@ -397,6 +408,7 @@ function Mailbox._fetch_fields(self, fields, uids, positional)
     -- As imapfilter's: nothing when the mailbox cannot be selected, and
     -- '' for a message that is not there.
     if self._cached_select(self) ~= true then return nil end
+    field_names(fields)
     local results = {}
     for i, m in ipairs(uids) do results[positional and i or m] = '' end
     for _, f in ipairs(fields) do
