@@ -103,6 +103,10 @@ type command struct {
 	// buffered leaves the command in the write buffer (no literal may
 	// wait for a continuation): the caller flushes a burst of them.
 	buffered bool
+	// syncLiteral sends the literals synchronised ({n}, then the
+	// server's go-ahead) even when the server has LITERAL+: a command the
+	// server may refuse before its literal (see appendLiteralSafe).
+	syncLiteral bool
 }
 
 // simple sends a command and waits for its completion (Python's
@@ -208,6 +212,7 @@ func (m *IMAP4) sendable(cmd *command) error {
 func (m *IMAP4) build(tag string, cmd *command) (parts []wire.Part, traceText []byte, err error) {
 	c := &wire.Command{UTF8: m.utf8}
 	switch {
+	case cmd.syncLiteral:
 	case m.HasCapability("LITERAL+"):
 		c.Mode = wire.LiteralPlus
 	case m.HasCapability("LITERAL-"):

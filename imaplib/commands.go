@@ -459,7 +459,9 @@ func lastLine(dat []Item) []byte {
 // {n+} when the server has LITERAL+ (Python always waits for the
 // server's go-ahead, which changes the bytes sent but not the result),
 // otherwise {n} after the server's go-ahead; in UTF-8 mode as UTF8
-// (~{n}). data is the tagged response's text; an APPENDUID code is
+// (~{n}). Flags other than keywords and the system flags of RFC 3501
+// (\Recent, \Bogus) always wait for the go-ahead: a server may refuse
+// them before the literal, and must not read the message as commands. data is the tagged response's text; an APPENDUID code is
 // available through Response.
 func (m *IMAP4) Append(mailbox, flags, dateTime string, message []byte) (string, []Item, error) {
 	if dateTime != "" {
@@ -488,11 +490,12 @@ func (m *IMAP4) appendMessage(mailbox, flags, dateTime string, message []byte) (
 		mailbox = "INBOX"
 	}
 	return m.run(&command{
-		name:       "APPEND",
-		args:       []any{mailbox, optionalFlags(flags), optional(dateTime)},
-		literal:    normaliseCRLF(message),
-		hasLiteral: true,
-		utf8Lit:    true,
+		name:        "APPEND",
+		args:        []any{mailbox, optionalFlags(flags), optional(dateTime)},
+		literal:     normaliseCRLF(message),
+		hasLiteral:  true,
+		utf8Lit:     true,
+		syncLiteral: !appendLiteralSafe(strings.Fields(strings.Trim(flags, "()"))),
 	})
 }
 

@@ -48,10 +48,15 @@ func (m *IMAP4) MultiAppend(mailbox string, items []AppendItem) (*MultiAppendUID
 			return nil, err
 		}
 	}
+	safe := true
+	for _, it := range items {
+		safe = safe && appendLiteralSafe(it.Flags)
+	}
 	wireName := m.encodeMailbox(mailbox)
 	m.takeCodes("APPENDUID")
 	_, err := m.do("APPEND", &command{
-		name: "APPEND",
+		name:        "APPEND",
+		syncLiteral: !safe,
 		build: func(c *wire.Command) {
 			c.SP()
 			c.AString(wireName)

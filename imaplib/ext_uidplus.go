@@ -258,9 +258,10 @@ func (m *IMAP4) AppendMessage(mailbox string, flags []string, date time.Time, ms
 				c.RawString(dateText)
 			}
 		},
-		literal:    normaliseCRLF(msg),
-		hasLiteral: true,
-		utf8Lit:    true,
+		literal:     normaliseCRLF(msg),
+		hasLiteral:  true,
+		utf8Lit:     true,
+		syncLiteral: !appendLiteralSafe(flags),
 	})
 	line := m.popLast("APPENDUID")
 	if err != nil || line == nil {

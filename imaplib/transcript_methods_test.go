@@ -789,6 +789,17 @@ S: A1 OK Append completed.`,
 			typ: "OK", data: items("Append completed."),
 		},
 		{
+			// The server has LITERAL+, but \Recent is a flag it may
+			// refuse before the literal: the client waits for the
+			// go-ahead, and sends nothing more when refused.
+			name: "a flag the server may refuse", state: "AUTH", script: `C: A1 APPEND INBOX (\Recent) {2}
+S: A1 BAD Error in IMAP command APPEND: Invalid system flag \Recent`,
+			call: func(m *IMAP4) (string, []Item, error) {
+				return m.Append("INBOX", `(\Recent)`, "", []byte("hi"))
+			},
+			err: `error: APPEND command error: BAD [b'Error in IMAP command APPEND: Invalid system flag \\Recent']`,
+		},
+		{
 			name: "no flags, no date", state: "AUTH", sync: true, script: `C: A1 APPEND Drafts {3}
 S: + OK
 C: abc

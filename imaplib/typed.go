@@ -186,6 +186,31 @@ func isFlag(f string) bool {
 	return wire.IsAtom(strings.TrimPrefix(f, `\`))
 }
 
+// appendLiteralSafe reports whether an APPEND with flags may send its
+// message at once (LITERAL+): whether a server must accept the flags, so
+// that it reads the literal that follows. A server that refuses an APPEND
+// before its literal (Dovecot, for \Recent or a system flag it does not
+// know, such as \Bogus) reads a literal sent without its go-ahead as
+// commands: the message's lines would run as IMAP commands. Keywords and
+// the five system flags of RFC 3501 are safe; anything else waits for
+// the go-ahead, and the message is not sent when the server refuses.
+func appendLiteralSafe(flags []string) bool {
+	for _, f := range flags {
+		if !strings.HasPrefix(f, `\`) {
+			if !wire.IsAtom(f) {
+				return false
+			}
+			continue
+		}
+		switch strings.ToLower(f) {
+		case `\answered`, `\flagged`, `\deleted`, `\seen`, `\draft`:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
 // writeFlags writes " (f1 f2)".
 func writeFlags(c *wire.Command, flags []string) {
 	c.RawString(" (")

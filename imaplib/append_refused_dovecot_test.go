@@ -1,0 +1,66 @@
+package imaplib_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mailscript/mailscript/imaplib"
+	"github.com/mailscript/mailscript/internal/testkit/dovecottest"
+)
+
+// TestAppendRefusedKeepsMessageOut: Dovecot refuses an APPEND whose flags
+// it does not accept (\Recent, an unknown system flag) as soon as it has
+// read the command line, before the message. Had the message been sent
+// at once (LITERAL+, which Dovecot offers), Dovecot would read its lines
+// as commands. Each message here holds a line that is a valid command,
+// "Z1 CREATE Injected": after each refusal the session must go on, and
+// no mailbox Injected exist.
+func TestAppendRefusedKeepsMessageOut(t *testing.T) {
+	srv := dovecottest.Start(t)
+	m := session(t, srv, srv.User)
+	if !m.HasCapability("LITERAL+") {
+		t.Fatal("Dovecot offers LITERAL+: the test needs it")
+	}
+	msg := []byte("Subject: hostile\r\n\r\nZ1 CREATE Injected\r\nZ2 NOOP\r\n")
+	for _, tc := range []struct {
+		name   string
+		append func() error
+	}{
+		{"Append, \\Recent", func() error {
+			_, _, err := m.Append("INBOX", `(\Recent)`, "", msg)
+			return err
+		}},
+		{"AppendMessage, \\Bogus", func() error {
+			_, err := m.AppendMessage("INBOX", []string{`\Seen`, `\Bogus`}, time.Time{}, msg)
+			return err
+		}},
+		{"MultiAppend, \\Recent in the second", func() error {
+			_, err := m.MultiAppend("INBOX", []imaplib.AppendItem{{Msg: msg}, {Flags: []string{`\Recent`}, Msg: msg}})
+			return err
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if err := tc.append(); err == nil {
+				t.Fatal("the server accepted the append")
+			}
+			if _, _, err := m.Noop(); err != nil {
+				t.Fatalf("the session after the refusal: %v", err)
+			}
+			typ, data, err := m.List("", "Injected")
+			if err != nil || typ != "OK" {
+				t.Fatalf("list: %s %v", typ, err)
+			}
+			for _, it := range data {
+				if strings.Contains(string(it.Line), "Injected") {
+					t.Fatalf("the message's lines ran as commands: %s", it.Line)
+				}
+			}
+		})
+	}
+	// Flags a server must accept still go at once, and the message is
+	// stored.
+	if _, err := m.AppendMessage("INBOX", []string{`\Seen`, "$Forwarded"}, time.Time{}, msg); err != nil {
+		t.Fatal(err)
+	}
+}
