@@ -15,7 +15,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"testing"
 )
 
@@ -98,16 +97,18 @@ func TestIMAPFilterCertificates(t *testing.T) {
 			if tc.name == "self-signed, inside recover" {
 				config = account + "recover(function() " + work + " end, 3)\nprint('after')\n"
 			}
-			results := map[string][]string{}
-			outputs := map[string]string{}
-			for _, which := range []string{"imapfilter", "mailscript"} {
-				b.reset(t)
-				dir := t.TempDir()
-				path := filepath.Join(dir, "config.lua")
-				if err := os.WriteFile(path, []byte(b.expand(config)), 0o600); err != nil {
-					t.Fatal(err)
+			c := sideCase{config: config, want: tc.want, ourWant: tc.want}
+			if tc.args != nil {
+				c.args = []string{"-c", "config.lua"}
+				for _, a := range tc.args {
+					if a == "{CERT}" {
+						a = b.srv.CertFile()
+					}
+					c.args = append(c.args, a)
 				}
-				if tc.stored != nil {
+			}
+			if tc.stored != nil {
+				c.setup = func(t *testing.T, dir string) {
 					if err := os.MkdirAll(filepath.Join(dir, ".imapfilter"), 0o700); err != nil {
 						t.Fatal(err)
 					}
@@ -115,30 +116,8 @@ func TestIMAPFilterCertificates(t *testing.T) {
 						t.Fatal(err)
 					}
 				}
-				bin, args := real, []string{}
-				if which == "mailscript" {
-					bin = ours
-					args = []string{"--log-format", "text", "--state-dir", filepath.Join(dir, "state"), "imapfilter"}
-				}
-				args = append(args, "-c", path)
-				for _, a := range tc.args {
-					if a == "{CERT}" {
-						a = b.srv.CertFile()
-					}
-					args = append(args, a)
-				}
-				code, out := runExit(t, bin, dir, args...)
-				if code != tc.want {
-					t.Errorf("%s exited %d, want %d", which, code, tc.want)
-				}
-				results[which], outputs[which] = b.state(t), out
 			}
-			if !slices.Equal(results["imapfilter"], results["mailscript"]) {
-				t.Errorf("the mailboxes differ:\nimapfilter: %q\nmailscript: %q", results["imapfilter"], results["mailscript"])
-			}
-			if outputs["imapfilter"] != outputs["mailscript"] {
-				t.Errorf("the output differs:\nimapfilter: %q\nmailscript: %q", outputs["imapfilter"], outputs["mailscript"])
-			}
+			sideBySide(t, b, real, ours, c)
 		})
 	}
 }

@@ -95,40 +95,62 @@ end, true, true)
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			results := map[string][]string{}
-			outputs := map[string]string{}
-			for _, which := range []string{"imapfilter", "mailscript"} {
-				b.reset(t)
-				dir := t.TempDir()
-				path := filepath.Join(dir, "config.lua")
-				if err := os.WriteFile(path, []byte(b.expand(tc.config)), 0o600); err != nil {
-					t.Fatal(err)
-				}
-				bin, args, want := real, []string{}, tc.want
-				if which == "mailscript" {
-					bin = ours
-					args = []string{"--log-format", "text", "--state-dir", filepath.Join(dir, "state"), "imapfilter"}
-					if tc.differs {
-						want = tc.ours
-					}
-				}
-				if tc.args != nil {
-					args = append(args, tc.args...)
-				} else {
-					args = append(args, "-c", path)
-				}
-				code, out := runExit(t, bin, dir, args...)
-				if code != want {
-					t.Errorf("%s exited %d, want %d", which, code, want)
-				}
-				results[which], outputs[which] = b.state(t), out
+			ourWant := tc.want
+			if tc.differs {
+				ourWant = tc.ours
 			}
-			if !slices.Equal(results["imapfilter"], results["mailscript"]) {
-				t.Errorf("the mailboxes differ:\nimapfilter: %q\nmailscript: %q", results["imapfilter"], results["mailscript"])
-			}
-			if outputs["imapfilter"] != outputs["mailscript"] {
-				t.Errorf("the output differs:\nimapfilter: %q\nmailscript: %q", outputs["imapfilter"], outputs["mailscript"])
-			}
+			sideBySide(t, b, real, ours, sideCase{config: tc.config, args: tc.args, want: tc.want, ourWant: ourWant})
 		})
+	}
+}
+
+// A sideCase is a config run side by side by imapfilter and mailscript.
+type sideCase struct {
+	config string   // written to config.lua in a new folder, also HOME
+	args   []string // the command line after the program (after "imapfilter" for mailscript); nil: -c config.lua
+	// setup prepares the folder before the run (imapfilter's own files).
+	setup func(t *testing.T, dir string)
+	// want and ourWant are the exit statuses of imapfilter and mailscript.
+	want, ourWant int
+}
+
+// sideBySide runs c under imapfilter (real) and the built command (ours),
+// each from the bed's starting state, and fails unless each exits as c
+// says and both leave the same mailboxes and print the same output.
+func sideBySide(t *testing.T, b *bed, real, ours string, c sideCase) {
+	t.Helper()
+	results := map[string][]string{}
+	outputs := map[string]string{}
+	for _, which := range []string{"imapfilter", "mailscript"} {
+		b.reset(t)
+		dir := t.TempDir()
+		path := filepath.Join(dir, "config.lua")
+		if err := os.WriteFile(path, []byte(b.expand(c.config)), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if c.setup != nil {
+			c.setup(t, dir)
+		}
+		bin, args, want := real, []string{}, c.want
+		if which == "mailscript" {
+			bin, want = ours, c.ourWant
+			args = []string{"--log-format", "text", "--state-dir", filepath.Join(dir, "state"), "imapfilter"}
+		}
+		if c.args != nil {
+			args = append(args, c.args...)
+		} else {
+			args = append(args, "-c", path)
+		}
+		code, out := runExit(t, bin, dir, args...)
+		if code != want {
+			t.Errorf("%s exited %d, want %d", which, code, want)
+		}
+		results[which], outputs[which] = b.state(t), out
+	}
+	if !slices.Equal(results["imapfilter"], results["mailscript"]) {
+		t.Errorf("the mailboxes differ:\nimapfilter: %q\nmailscript: %q", results["imapfilter"], results["mailscript"])
+	}
+	if outputs["imapfilter"] != outputs["mailscript"] {
+		t.Errorf("the output differs:\nimapfilter: %q\nmailscript: %q", outputs["imapfilter"], outputs["mailscript"])
 	}
 }
