@@ -774,3 +774,22 @@ print(acct.INBOX:fetch_fields({ 5 }, {}))
 		t.Errorf("printed %q, want %q", out, want)
 	}
 }
+
+// TestRecoverAsImapfilter checks recover() against imapfilter 2.8.1's:
+// its count of attempts is the global count, and once retries attempts
+// have failed (here none), a call that succeeds is made again until one
+// fails, whose error recover returns.
+func TestRecoverAsImapfilter(t *testing.T) {
+	out, err := runLua(t, &host.Host{}, `
+count = 'mine'
+n = 0
+print(recover(function() n = n + 1; if n == 2 then error('second', 0) end; return 'ok', n end, 0))
+print(count, n)
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "false\tsecond\n1\t2\n"; out != want {
+		t.Errorf("printed %q, want %q", out, want)
+	}
+}

@@ -39,14 +39,20 @@ end
 
 -- recover(commands, retries): calls commands until it succeeds, waiting
 -- 2, 4, 8... (at most 60) seconds between attempts; after retries
--- failures it gives up. It returns what pcall returned.
+-- failures it gives up. It returns what pcall returned. As imapfilter
+-- 2.8.1's, it keeps its count of attempts in the global count, and once
+-- retries attempts have failed it returns at the next failure only: a
+-- call that succeeds then is made again (recover(f, 0) calls f until it
+-- fails).
 function recover(commands, retries)
     IF.check_required(commands, 'function')
     IF.check_optional(retries, 'number')
-    local count = 0
+    count = 0
     while true do
         local r = table.pack(pcall(commands))
-        if r[1] or (retries ~= nil and count >= retries) then
+        if retries == nil or count < retries then
+            if r[1] then return table.unpack(r, 1, r.n) end
+        elseif not r[1] then
             return table.unpack(r, 1, r.n)
         end
         count = count + 1
