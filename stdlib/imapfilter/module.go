@@ -88,6 +88,12 @@ func Loader(L *lua.LState) int {
 // IMAP (Account), Mailbox, Message, Set and the auxiliary functions. They
 // work through the host of L (host.Get): its context, logger, dry-run
 // flag and permissions. Installing twice is harmless.
+//
+// Where imapfilter ends the whole program (a server certificate it cannot
+// accept, exit status 5; a failed pass of become_daemon, status 2), the
+// API calls the os.exit global of L. The engine's ends the run, not the
+// program; a host that installs the API in a state of its own with Lua's
+// standard os library would see the program exit.
 func Install(L *lua.LState, opts Options) error {
 	if L.GetGlobal("_imapfilter_installed") == lua.LTrue {
 		return nil
