@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"os"
 	"time"
+
+	"github.com/mailscript/mailscript/stdlib/mail"
 )
 
 // imapfilter's rules for the server's certificate, from its socket.c and
@@ -48,7 +50,8 @@ func (e *certError) Error() string { return e.msg }
 type certPolicy struct {
 	server                  string
 	hostnames, certificates bool
-	trustFile, storeFile    string
+	roots                   *x509.CertPool // -t's; nil: the system's only
+	storeFile               string
 }
 
 // verify checks a handshake's certificate under imapfilter's rules.
@@ -76,7 +79,7 @@ func (p certPolicy) verify(cs tls.ConnectionState) error {
 		// expired certificate without a trusted issuer is looked up in
 		// the file like any other: Go looks at the dates first.
 		leaf := cs.PeerCertificates[0]
-		if e := p.chainAt(cs.PeerCertificates, "", leaf.NotBefore); e != nil {
+		if e := mail.VerifyChain(cs.PeerCertificates, p.roots, "", leaf.NotBefore); e != nil {
 			err = e
 		}
 	}
@@ -98,33 +101,20 @@ func (p certPolicy) verify(cs tls.ConnectionState) error {
 // chain verifies certs (the leaf first) against the roots of -t, then the
 // system's, with name as the server's name ("" checks no name).
 func (p certPolicy) chain(certs []*x509.Certificate, name string) error {
-	return p.chainAt(certs, name, time.Time{})
+	return mail.VerifyChain(certs, p.roots, name, time.Time{})
 }
 
-// chainAt is chain at the time at (now when zero).
-func (p certPolicy) chainAt(certs []*x509.Certificate, name string, at time.Time) error {
-	opts := x509.VerifyOptions{DNSName: name, Intermediates: x509.NewCertPool(), CurrentTime: at}
-	for _, c := range certs[1:] {
-		opts.Intermediates.AddCert(c)
+// loadRoots reads the PEM certificates of file (imapfilter's -t).
+func loadRoots(file string) (*x509.CertPool, error) {
+	raw, err := os.ReadFile(file)
+	if err != nil {
+		return nil, err
 	}
-	if p.trustFile != "" {
-		raw, err := os.ReadFile(p.trustFile)
-		if err != nil {
-			return err
-		}
-		opts.Roots = x509.NewCertPool()
-		if !opts.Roots.AppendCertsFromPEM(raw) {
-			return fmt.Errorf("%s holds no PEM certificate", p.trustFile)
-		}
-		_, err = certs[0].Verify(opts)
-		var unknown x509.UnknownAuthorityError
-		if err == nil || !errors.As(err, &unknown) {
-			return err
-		}
-		opts.Roots = nil // the system's
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(raw) {
+		return nil, fmt.Errorf("%s holds no PEM certificate", file)
 	}
-	_, err := certs[0].Verify(opts)
-	return err
+	return pool, nil
 }
 
 // What the file of accepted certificates says about a certificate.

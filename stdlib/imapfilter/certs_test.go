@@ -60,6 +60,17 @@ func TestCertPolicy(t *testing.T) {
 	}
 	expired := gen(testcert.Options{NotBefore: time.Now().AddDate(-2, 0, 0), NotAfter: time.Now().AddDate(-1, 0, 0)})
 
+	pool := func(file string) *x509.CertPool {
+		t.Helper()
+		p, err := loadRoots(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	if _, err := loadRoots(write("empty.pem")); err == nil || !strings.Contains(err.Error(), "holds no PEM certificate") {
+		t.Errorf("a -t file without certificates: %v", err)
+	}
 	trust := write("trust.pem", server)
 	stored := write("certificates", other, server)
 	storedExpired := write("certificates-expired", expired)
@@ -75,19 +86,19 @@ func TestCertPolicy(t *testing.T) {
 		want   string // "" accepted, else a part of the error
 		fatal  bool
 	}{
-		{name: "trusted with -t", policy: certPolicy{hostnames: true, certificates: true, trustFile: trust}, peer: server.X509, host: "localhost"},
-		{name: "trusted with -t, another name", policy: certPolicy{hostnames: true, certificates: true, trustFile: trust}, peer: server.X509, host: "mail.example.org", want: "certificate verify failed", fatal: true},
+		{name: "trusted with -t", policy: certPolicy{hostnames: true, certificates: true, roots: pool(trust)}, peer: server.X509, host: "localhost"},
+		{name: "trusted with -t, another name", policy: certPolicy{hostnames: true, certificates: true, roots: pool(trust)}, peer: server.X509, host: "mail.example.org", want: "certificate verify failed", fatal: true},
 		{name: "self-signed", policy: certPolicy{hostnames: true, certificates: true, storeFile: stored}, peer: server.X509, host: "localhost", want: "certificate verify failed", fatal: true},
 		{name: "hostnames off, stored", policy: certPolicy{certificates: true, storeFile: stored}, peer: server.X509, host: "mail.example.org"},
 		{name: "hostnames off, not stored", policy: certPolicy{certificates: true, storeFile: write("empty")}, peer: server.X509, host: "localhost", want: "can't accept certificate in non-interactive mode", fatal: true},
 		{name: "hostnames off, no file", policy: certPolicy{certificates: true, storeFile: filepath.Join(dir, "missing")}, peer: server.X509, host: "localhost", want: "non-interactive", fatal: true},
 		{name: "hostnames off, another stored", policy: certPolicy{certificates: true, storeFile: storedImpostor}, peer: server.X509, host: "localhost", want: "certificate mismatch occurred"},
-		{name: "hostnames off, trusted with -t", policy: certPolicy{certificates: true, trustFile: trust}, peer: server.X509, host: "mail.example.org"},
+		{name: "hostnames off, trusted with -t", policy: certPolicy{certificates: true, roots: pool(trust)}, peer: server.X509, host: "mail.example.org"},
 		// OpenSSL looks for the issuer before the dates: an expired
 		// self-signed certificate is looked up in the file.
 		{name: "hostnames off, expired, stored", policy: certPolicy{certificates: true, storeFile: storedExpired}, peer: expired.X509, host: "localhost"},
 		{name: "hostnames off, expired, not stored", policy: certPolicy{certificates: true, storeFile: stored}, peer: expired.X509, host: "localhost", want: "non-interactive", fatal: true},
-		{name: "hostnames off, expired, trusted with -t", policy: certPolicy{certificates: true, trustFile: write("trust-expired.pem", expired)}, peer: expired.X509, host: "localhost", want: "certificate verification failed"},
+		{name: "hostnames off, expired, trusted with -t", policy: certPolicy{certificates: true, roots: pool(write("trust-expired.pem", expired))}, peer: expired.X509, host: "localhost", want: "certificate verification failed"},
 		{name: "both off", policy: certPolicy{}, peer: server.X509, host: "mail.example.org"},
 	}
 	for _, tc := range tests {

@@ -6,6 +6,7 @@ package imapfilter
 // FETCH for all the messages of a search, not one per message).
 
 import (
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -58,6 +59,8 @@ type core struct {
 	// request.
 	sessions []*session
 	active   *session
+	// trustRoots are the certificates of Options.TrustFile, once read.
+	trustRoots *x509.CertPool
 }
 
 func (c *core) logger() *slog.Logger {
@@ -157,6 +160,22 @@ func (c *core) conn(L *lua.LState, s *session, request string) *imaplib.IMAP4 {
 	return m
 }
 
+// certPolicy returns the rules for the certificates of server, from the
+// login table t (the options at login) and the command line; -t's file is
+// read once per run.
+func (c *core) certPolicy(L *lua.LState, t *lua.LTable, server, name string) certPolicy {
+	if c.opts.TrustFile != "" && c.trustRoots == nil {
+		roots, err := loadRoots(c.opts.TrustFile)
+		if err != nil {
+			L.RaiseError("login request to %s failed: -t: %v", name, err)
+		}
+		c.trustRoots = roots
+	}
+	return certPolicy{server: server, hostnames: lua.LVAsBool(L.GetField(t, "hostnames")),
+		certificates: lua.LVAsBool(L.GetField(t, "certificates")),
+		roots:        c.trustRoots, storeFile: c.opts.CertificatesFile}
+}
+
 // login(table) -> session: connects and logs in.
 func (c *core) login(L *lua.LState) int {
 	t := L.CheckTable(1)
@@ -170,13 +189,11 @@ func (c *core) login(L *lua.LState) int {
 	port, _ := strconv.Atoi(str("port"))
 	timeout := time.Duration(lua.LVAsNumber(L.GetField(t, "timeout"))) * time.Second
 	starttls := lua.LVAsBool(L.GetField(t, "starttls"))
-	certs := certPolicy{server: server, hostnames: lua.LVAsBool(L.GetField(t, "hostnames")),
-		certificates: lua.LVAsBool(L.GetField(t, "certificates")),
-		trustFile:    c.opts.TrustFile, storeFile: c.opts.CertificatesFile}
 	// scan_connections is ours: how many connections a big search may
 	// use, this account's own included (1: no other; split.go).
 	scans := int(lua.LVAsNumber(L.GetField(t, "scan_connections")))
 	name := user + "@" + server
+	certs := c.certPolicy(L, t, server, name)
 	mk := func(tlsMode string) (*mail.Account, error) {
 		cfg := mail.Config{Host: server, Port: port, TLS: tlsMode, User: user, Password: pass,
 			VerifyConnection: certs.verify, Timeout: timeout, ScanConnections: scans}
