@@ -1,6 +1,7 @@
 package imaplib_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -47,7 +48,8 @@ func TestAppendRefusedKeepsMessageOut(t *testing.T) {
 			if _, _, err := m.Noop(); err != nil {
 				t.Fatalf("the session after the refusal: %v", err)
 			}
-			typ, data, err := m.List("", "Injected")
+			// What the server holds, seen from a connection of its own.
+			typ, data, err := session(t, srv, srv.User).List("", "Injected")
 			if err != nil || typ != "OK" {
 				t.Fatalf("list: %s %v", typ, err)
 			}
@@ -59,8 +61,17 @@ func TestAppendRefusedKeepsMessageOut(t *testing.T) {
 		})
 	}
 	// Flags a server must accept still go at once, and the message is
-	// stored.
+	// stored: the only one in INBOX, with its flags.
 	if _, err := m.AppendMessage("INBOX", []string{`\Seen`, "$Forwarded"}, time.Time{}, msg); err != nil {
 		t.Fatal(err)
+	}
+	other := session(t, srv, srv.User)
+	if _, err := other.SelectMailbox("INBOX", true); err != nil {
+		t.Fatal(err)
+	}
+	all, _ := imaplib.ParseSeqSet("1:*")
+	fd, err := other.UIDFetch(all, "(UID FLAGS)")
+	if err != nil || len(fd) != 1 || !slices.Contains(fd[0].Flags, `\Seen`) || !slices.Contains(fd[0].Flags, "$Forwarded") {
+		t.Fatalf("INBOX holds %+v (%v), want the one message flagged \\Seen $Forwarded", fd, err)
 	}
 }
