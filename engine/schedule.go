@@ -214,19 +214,24 @@ func (s *scheduler) cancelLocked(path string) {
 	}
 }
 
-// claimFirst is the first pass's turn at target: it forgets a pending
-// change of target and reports whether the first pass should run it,
-// false when a change has made it run already or is about to (its
-// debounce ended: fire is resolving it). In one step, so that a change
+// claimFirst is the first pass's turn at target: it reports whether the
+// first pass should run it, false when a change has made it run already
+// or is about to (its debounce ended: fire is resolving it). When it
+// reports true it also forgets a pending change of target, which the
+// first pass's run covers; when false, a pending change is a later save
+// and stays, to run once its debounce ends. In one step, so that a change
 // whose debounce ends meanwhile cannot make the rule run twice.
 func (s *scheduler) claimFirst(target string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.changedRun[target] || s.fired[target] {
+		return false
+	}
 	if p := s.pending[target]; p != nil {
 		p.timer.Stop()
 		delete(s.pending, target)
 	}
-	return !s.changedRun[target] && !s.fired[target]
+	return true
 }
 
 // cancelUnder cancels every path below dir.

@@ -259,3 +259,26 @@ func TestClaimFirstWhileAChangeFires(t *testing.T) {
 		}
 	})
 }
+
+// A rule saved while Watch starts may run by its change before the first
+// pass reaches it; a second save arriving as the first pass does must not
+// be lost. (The first pass once dropped it: the rule's save made no run.)
+func TestClaimFirstKeepsALaterSave(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		rec := &recorder{}
+		s := newScheduler(t.Context(), debounce, 4, identity, rec.run)
+		defer s.close()
+		s.changed("a.lua") // saved while Watch was starting
+		time.Sleep(2 * debounce)
+		synctest.Wait()
+		s.changed("a.lua") // saved again, just before the first pass
+		if s.claimFirst("a.lua") {
+			t.Error("the first pass claimed a rule a change has run already")
+		}
+		time.Sleep(2 * debounce)
+		synctest.Wait()
+		if got := rec.runs(); !slices.Equal(got, []string{"a.lua", "a.lua"}) {
+			t.Errorf("ran %v, want a.lua twice: once per save", got)
+		}
+	})
+}

@@ -154,9 +154,9 @@ func (e *Engine) Watch(ctx context.Context, dir string, opts ...WatchOption) err
 // firstPass runs rules one after another, each once its predecessor's
 // main chunk is over (it ended, or stays alive with triggers).
 //
-// It starts after the debounce delay, and a change of a rule noticed
-// before its run is dropped: a rule also written while Watch was starting
-// runs once.
+// It starts after the debounce delay. A rule written while Watch was
+// starting runs once: by its change, or by the first pass when the change
+// is still in its debounce. A save after the change's run runs again.
 func (wl *watchLoop) firstPass(ctx context.Context, rules []string) {
 	t := time.NewTimer(wl.cfg.debounce)
 	select {
