@@ -3,7 +3,9 @@ package mail
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/mailscript/mailscript/imaplib"
@@ -99,42 +101,64 @@ func (ac *action) journalBegin(p *part) (*jrec, error) {
 		return nil, err
 	}
 	e.UIDValidity = a.validity
-	items := "(UID FLAGS BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])"
-	if ac.name == "delete" {
-		items = "(UID FLAGS INTERNALDATE BODY.PEEK[])"
-		e.Saved, e.Dates = map[uint32]string{}, map[uint32]time.Time{}
-	}
-	fd, err := m.UIDFetch(p.uids, items)
-	if err != nil {
-		return nil, fmt.Errorf("mail: %s: journal: fetch %q: %w", a.Name(), p.mbox.name, a.check(err))
-	}
-	for _, f := range fd {
-		if f.UID == 0 || !p.uids.Contains(f.UID) {
-			continue
-		}
-		e.UIDs = append(e.UIDs, f.UID)
-		e.Flags[f.UID] = withoutRecent(f.Flags)
-		var raw []byte
-		for _, s := range f.Sections {
-			raw = s.Data
-		}
-		if id := messageID(raw); id != "" {
-			e.MessageIDs[f.UID] = id
-		}
-		if ac.name == "delete" {
-			name, err := w.Save(raw)
-			if err != nil {
-				return nil, err
-			}
-			e.Saved[f.UID] = name
-			e.Dates[f.UID] = f.InternalDate
-		}
+	if err := ac.journalRead(m, p, &e); err != nil {
+		return nil, err
 	}
 	seq, err := w.Write(e)
 	if err != nil {
 		return nil, err
 	}
 	return &jrec{w: w, e: e, seq: seq}, nil
+}
+
+// journalRead reads into e what the journal keeps of the messages of p
+// (m is the account's connection, p's mailbox selected): their UIDs,
+// flags and Message-IDs, and for a delete a saved copy and the internal
+// date of each. It reads them as a scan does, so a large set is read over
+// the scan pool's connections too and memory holds a few batches of
+// messages, not the set; e.UIDs are in UID order.
+func (ac *action) journalRead(m *imaplib.IMAP4, p *part, e *journal.Entry) error {
+	a := p.mbox.acct
+	w := a.h.Journal
+	items, batch := "(UID FLAGS BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])", scanTuning.batch
+	if ac.name == "delete" {
+		items, batch = "(UID FLAGS INTERNALDATE BODY.PEEK[])", bodyBatch
+		e.Saved, e.Dates = map[uint32]string{}, map[uint32]time.Time{}
+	}
+	var mu sync.Mutex
+	err := a.scan(m, p, items, batch, func(f *imaplib.FetchData) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if _, seen := e.Flags[f.UID]; seen {
+			return nil // read again after a pool connection failed
+		}
+		var raw []byte
+		for _, s := range f.Sections {
+			raw = s.Data
+		}
+		if ac.name == "delete" {
+			name, err := w.Save(raw)
+			if err != nil {
+				return err
+			}
+			e.Saved[f.UID] = name
+			e.Dates[f.UID] = f.InternalDate
+		}
+		e.Flags[f.UID] = withoutRecent(f.Flags)
+		if id := messageID(raw); id != "" {
+			e.MessageIDs[f.UID] = id
+		}
+		return nil
+	})
+	if err != nil {
+		return err // the scan's error names the account and mailbox
+	}
+	e.UIDs = make([]uint32, 0, len(e.Flags))
+	for u := range e.Flags {
+		e.UIDs = append(e.UIDs, u)
+	}
+	slices.Sort(e.UIDs)
+	return nil
 }
 
 // journalEnd records what the server confirmed for the action begun by r.
