@@ -1,12 +1,15 @@
 package mail_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
+	"runtime/metrics"
 	"slices"
 	"strings"
 	"testing"
@@ -19,14 +22,15 @@ import (
 	"github.com/mailscript/mailscript/stdlib/mail"
 )
 
-// TestJournalReadOverPool: before a move or a delete of a set larger than
-// the pool threshold, the journal's read of the set (Message-IDs and
-// flags, and the messages themselves for a delete) is spread over the
-// scan pool's connections too. The journal still holds every message, in
-// UID order, and undo puts every one back in INBOX.
-func TestJournalReadOverPool(t *testing.T) {
+// TestJournalReadInBatches: before a move or a delete, the journal reads
+// the set's Message-IDs and flags (and for a delete the messages) in
+// batches pipelined on the rule's own connection, so that memory holds a
+// few batches, not the set; not over the scan pool, even for a set above
+// its threshold. The journal holds every message, in UID order, and undo
+// puts every one back in INBOX.
+func TestJournalReadInBatches(t *testing.T) {
 	defer mail.SetScanSlow(time.Hour)()
-	defer mail.SetScanTuning(100, 0, 400)() // the pool from 400 messages on, batches of 100
+	defer mail.SetScanTuning(100, 0, 400)() // batches of 100; the pool from 400 messages on
 	for _, tc := range []struct{ action, rule string }{
 		{"move", `print(box:all():move_to("Archive"))`},
 		{"delete", `print(box:all():delete())`},
@@ -55,8 +59,8 @@ local box = mail.account(os.getenv("MAILSCRIPT_ACCOUNT")):mailbox("INBOX")
 				t.Fatalf("printed %q, want 1000", got)
 			}
 			mail.CloseScanPools()
-			if n := proxy.Stats().Conns; n < 2 {
-				t.Fatalf("%d connection(s): the journal's read of 1,000 messages did not use the pool", n)
+			if st := proxy.Stats(); st.Conns != 1 || st.Commands["UID FETCH"] != 10 {
+				t.Fatalf("%d connection(s) and %d UID FETCH commands, want the rule's connection and 10 batches: %v", st.Conns, st.Commands["UID FETCH"], st.Log)
 			}
 
 			dir := filepath.Join(state, engine.JournalDir)
@@ -119,6 +123,75 @@ func undoJournal(t *testing.T, srv *dovecottest.Server, dir string, entries []jo
 	for _, st := range steps {
 		if len(st.Problems) > 0 {
 			t.Fatalf("undo of %s: %v", st.Action, st.Problems)
+		}
+	}
+}
+
+// TestJournalDeleteMemoryBounded deletes 240 messages of 256 KiB (60 MiB)
+// with a journal, which keeps a copy of each: the live heap grows by a
+// few batches' worth, not by the set (it held every message at once
+// before the journal read in batches). Every copy is on disk.
+func TestJournalDeleteMemoryBounded(t *testing.T) {
+	const n, size = 240, 256 << 10
+	srv := dovecottest.Start(t)
+	body := strings.Repeat(strings.Repeat("y", 76)+"\r\n", size/78)
+	msgs := make([]dovecottest.Message, n)
+	for i := range msgs {
+		msgs[i] = dovecottest.Message{Raw: fmt.Appendf(nil, "From: a@example.org\r\nSubject: big %d\r\nMessage-ID: <big%d@mem.test>\r\n\r\n%s", i, i, body)}
+	}
+	srv.Seed(t, "alice", "INBOX", msgs)
+	dir := t.TempDir()
+	h := &host.Host{Context: context.Background(), Stdout: os.Stdout, Logger: slog.New(slog.DiscardHandler)}
+	run := journal.NewRunID(time.Now())
+	h.Journal = journal.Open(dir, run, "rule.lua")
+	defer h.Journal.Close()
+	cfg, err := mail.ParseURL(accountURL(srv, srv.Addr(), "alice", ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	acct, err := mail.NewAccount(cfg, h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer acct.Close()
+	all, err := acct.Mailbox("INBOX").All()
+	if err != nil {
+		t.Fatal(err)
+	}
+	runtime.GC()
+	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(s)
+	before := s[0].Value.Uint64()
+	stop := make(chan struct{})
+	peak := peakLive(stop)
+	deleted, err := all.Delete()
+	close(stop)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if deleted != n {
+		t.Fatalf("deleted %d, want %d", deleted, n)
+	}
+	grew := int64(<-peak) - int64(before)
+	t.Logf("live heap before %.1f MiB, grew by at most %.1f MiB while deleting %d MiB of mail", float64(before)/(1<<20), float64(grew)/(1<<20), n*size>>20)
+	if limit := int64(24 << 20); grew > limit {
+		t.Fatalf("the live heap grew by %d MiB while deleting %d MiB of mail (limit %d MiB)", grew>>20, n*size>>20, limit>>20)
+	}
+	h.Journal.Close()
+	entries, err := journal.Read(dir, run)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) == 0 || len(entries[0].Saved) != n {
+		t.Fatalf("the journal's begin entry keeps copies of %d messages, want %d", len(entries[0].Saved), n)
+	}
+	for uid, name := range entries[0].Saved {
+		raw, err := journal.ReadSaved(dir, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(raw, msgs[uid-1].Raw) {
+			t.Fatalf("the copy of UID %d differs from the message (%d bytes, want %d)", uid, len(raw), len(msgs[uid-1].Raw))
 		}
 	}
 }
