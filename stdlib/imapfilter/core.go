@@ -135,6 +135,7 @@ func checkSession(L *lua.LState, n int) *session {
 // imapfilter does. Errors of this module are strings, as imapfilter's
 // own are: configurations written for it pcall and print them.
 func (c *core) fail(L *lua.LState, s *session, request string, err error) {
+	c.certFatal(L, s.name, err)
 	if errors.Is(err, imaplib.ErrAbort) {
 		s.acct.Close()
 		s.selected = ""
@@ -155,9 +156,23 @@ func refused(err error) (*imaplib.ResponseError, bool) {
 func (c *core) conn(L *lua.LState, s *session, request string) *imaplib.IMAP4 {
 	m, err := s.acct.Conn()
 	if err != nil {
+		c.certFatal(L, s.name, err)
 		L.RaiseError("%s request to %s failed: %v", request, s.name, err)
 	}
 	return m
+}
+
+// certFatal ends the run with ExitCertificate when err is a server
+// certificate that imapfilter's rules cannot accept, as imapfilter's
+// fatal() does: at login, and when logging in again after a lost
+// connection (a server whose certificate changed meanwhile).
+func (c *core) certFatal(L *lua.LState, name string, err error) {
+	var ce *certError
+	if errors.As(err, &ce) && ce.fatal {
+		c.logger().Error("imapfilter: the server's certificate is not accepted; the run ends with status 5, as imapfilter's does",
+			"account", name, "err", ce.msg)
+		c.exit(L, ExitCertificate, fmt.Sprintf("login request to %s failed: %v", name, ce))
+	}
 }
 
 // certPolicy returns the rules for the certificates of server, from the
@@ -229,12 +244,7 @@ func (c *core) login(L *lua.LState) int {
 		if errors.Is(err, mail.ErrLoginRefused) {
 			L.RaiseError("authentication of %s failed: %v", name, err)
 		}
-		var ce *certError
-		if errors.As(err, &ce) && ce.fatal {
-			c.logger().Error("imapfilter: the server's certificate is not accepted; the run ends with status 5, as imapfilter's does",
-				"account", name, "err", ce.msg)
-			c.exit(L, ExitCertificate, fmt.Sprintf("login request to %s failed: %v", name, ce))
-		}
+		c.certFatal(L, name, err)
 		L.RaiseError("login request to %s failed: %v", name, err)
 	}
 	s := &session{acct: acct, name: name, h: c.h, children: m.HasCapability("CHILDREN")}
