@@ -8,8 +8,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"runtime"
-	"runtime/metrics"
 	"slices"
 	"strings"
 	"testing"
@@ -158,21 +156,14 @@ func TestJournalDeleteMemoryBounded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	runtime.GC()
-	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
-	metrics.Read(s)
-	before := s[0].Value.Uint64()
-	stop := make(chan struct{})
-	peak := peakLive(stop)
-	deleted, err := all.Delete()
-	close(stop)
+	var deleted int
+	before, grew := heapGrowth(func() { deleted, err = all.Delete() })
 	if err != nil {
 		t.Fatal(err)
 	}
 	if deleted != n {
 		t.Fatalf("deleted %d, want %d", deleted, n)
 	}
-	grew := int64(<-peak) - int64(before)
 	t.Logf("live heap before %.1f MiB, grew by at most %.1f MiB while deleting %d MiB of mail", float64(before)/(1<<20), float64(grew)/(1<<20), n*size>>20)
 	if limit := int64(24 << 20); grew > limit {
 		t.Fatalf("the live heap grew by %d MiB while deleting %d MiB of mail (limit %d MiB)", grew>>20, n*size>>20, limit>>20)
