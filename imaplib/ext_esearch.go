@@ -122,35 +122,67 @@ func writeSearch(c *wire.Command, tokens []searchToken, charset bool) {
 // none, which is a plain SEARCH) and returns the numbers found and the
 // ESEARCH data when there was some.
 func (m *IMAP4) search(uid bool, ret string, criteria []any) (SeqSet, *ESearchData, error) {
-	tokens, utf8, err := searchCriteria(criteria)
+	sc, err := m.searchCommand(uid, ret, criteria)
 	if err != nil {
 		return SeqSet{}, nil, err
 	}
-	charset := utf8 && !m.utf8
-	cmd := &command{name: "SEARCH"}
-	label := "SEARCH"
-	if uid {
-		cmd.name, label = "UID", "UID SEARCH"
-		cmd.args = []any{"SEARCH"}
+	tag, err := m.send(sc.cmd)
+	if err != nil {
+		return SeqSet{}, nil, err
 	}
-	cmd.build = func(c *wire.Command) {
+	return m.searchComplete(sc, tag)
+}
+
+// A searchCmd is a SEARCH or UID SEARCH built, with what reading its
+// answer needs.
+type searchCmd struct {
+	cmd        *command
+	label, ret string
+	uid        bool
+}
+
+// searchReturn is the RETURN option UIDSearch asks for: ALL with ESEARCH
+// (the UIDs as a set), none without.
+func (m *IMAP4) searchReturn() string {
+	if m.HasCapability("ESEARCH") {
+		return "ALL"
+	}
+	return ""
+}
+
+// searchCommand builds the search of criteria and forgets the search
+// results filed so far, so that those read afterwards are its own.
+func (m *IMAP4) searchCommand(uid bool, ret string, criteria []any) (*searchCmd, error) {
+	tokens, utf8, err := searchCriteria(criteria)
+	if err != nil {
+		return nil, err
+	}
+	charset := utf8 && !m.utf8
+	sc := &searchCmd{cmd: &command{name: "SEARCH"}, label: "SEARCH", ret: ret, uid: uid}
+	if uid {
+		sc.cmd.name, sc.label = "UID", "UID SEARCH"
+		sc.cmd.args = []any{"SEARCH"}
+	}
+	sc.cmd.build = func(c *wire.Command) {
 		if ret != "" {
 			c.RawString(" RETURN (" + ret + ")")
 		}
 		writeSearch(c, tokens, charset)
 	}
 	m.takeCodes("SEARCH", "ESEARCH")
-	tag, err := m.send(cmd)
-	if err != nil {
-		return SeqSet{}, nil, err
-	}
-	typ, dat, err := m.complete(cmd.name, tag)
+	return sc, nil
+}
+
+// searchComplete reads the answer to sc, sent with tag.
+func (m *IMAP4) searchComplete(sc *searchCmd, tag string) (SeqSet, *ESearchData, error) {
+	uid, ret := sc.uid, sc.ret
+	typ, dat, err := m.complete(sc.cmd.name, tag)
 	if err != nil {
 		return SeqSet{}, nil, err
 	}
 	if typ != "OK" {
 		m.takeCodes("SEARCH", "ESEARCH")
-		return SeqSet{}, nil, refused(label, typ, dat)
+		return SeqSet{}, nil, refused(sc.label, typ, dat)
 	}
 	if ret == "" {
 		nums, _, err := ParseSearch(m.pop("SEARCH"))
@@ -214,11 +246,7 @@ func (m *IMAP4) SearchMessages(criteria ...any) (SeqSet, error) {
 //
 //	m.UIDSearch("UNSEEN", "FROM", "Jane Doe", "SINCE", time.Now().AddDate(0, 0, -7))
 func (m *IMAP4) UIDSearch(criteria ...any) (SeqSet, error) {
-	ret := ""
-	if m.HasCapability("ESEARCH") {
-		ret = "ALL"
-	}
-	set, _, err := m.search(true, ret, criteria)
+	set, _, err := m.search(true, m.searchReturn(), criteria)
 	return set, err
 }
 

@@ -281,31 +281,109 @@ func (m *IMAP4) SelectMailboxWith(mailbox string, o SelectOptions) (*MailboxInfo
 			return nil, err
 		}
 	}
+	cmd := m.selectCommand(mailbox, o)
+	typ, dat, err := m.run(cmd)
+	if err != nil {
+		return nil, err
+	}
+	return m.selected(mailbox, o, cmd.name, typ, dat)
+}
+
+// selectCommand returns the SELECT or EXAMINE of mailbox and, as Select
+// does, starts from no untagged responses: what follows describes the
+// new mailbox.
+func (m *IMAP4) selectCommand(mailbox string, o SelectOptions) *command {
 	name := "SELECT"
 	if o.ReadOnly {
 		name = "EXAMINE"
 	}
 	wireName := m.encodeMailbox(mailbox)
-	// As Select does, start from no untagged responses: what follows
-	// describes the new mailbox.
 	m.untagged = make(map[string][]Item)
 	m.isReadonly = o.ReadOnly
-	typ, dat, err := m.run(&command{name: name, build: func(c *wire.Command) {
+	return &command{name: name, build: func(c *wire.Command) {
 		c.SP()
 		c.AString(wireName)
 		if o.CondStore {
 			c.RawString(" (CONDSTORE)")
 		}
-	}})
-	if err != nil {
-		return nil, err
-	}
+	}}
+}
+
+// selected sets the state after the answer typ, dat to a SELECT or
+// EXAMINE (name) of mailbox and returns what the server said of it.
+func (m *IMAP4) selected(mailbox string, o SelectOptions, name, typ string, dat []Item) (*MailboxInfo, error) {
 	if typ != "OK" {
 		m.state = "AUTH"
 		return nil, refused(name, typ, dat)
 	}
 	m.state = "SELECTED"
 	return m.selectedInfo(mailbox, o.ReadOnly)
+}
+
+// SelectUIDSearch selects mailbox as SelectMailboxWith does and searches
+// it as UIDSearch does, sending the search right behind the SELECT
+// without waiting for its answer: one round trip instead of two. When
+// the SELECT is refused, so is the search (no mailbox is selected then):
+// its answer is read and dropped, and the SELECT's error returned. When
+// the SELECT succeeds and the search fails, the mailbox is selected and
+// its MailboxInfo returned with the search's error.
+func (m *IMAP4) SelectUIDSearch(mailbox string, o SelectOptions, criteria ...any) (*MailboxInfo, SeqSet, error) {
+	if err := checkMailbox(mailbox); err != nil {
+		return nil, SeqSet{}, err
+	}
+	if o.CondStore {
+		if err := m.require("CONDSTORE", "SELECT (CONDSTORE)"); err != nil {
+			return nil, SeqSet{}, err
+		}
+	}
+	search, err := m.searchCommand(true, m.searchReturn(), criteria)
+	if err != nil {
+		return nil, SeqSet{}, err
+	}
+	cmd := m.selectCommand(mailbox, o)
+	cmd.buffered = true // goes out with the search, in one write
+	selectTag, err := m.send(cmd)
+	if err != nil {
+		return nil, SeqSet{}, err
+	}
+	// The search may be sent in the selected state only; the SELECT's
+	// answer decides the state below.
+	was := m.state
+	m.state = "SELECTED"
+	searchTag, searchErr := m.send(search.cmd)
+	if searchErr != nil {
+		// The SELECT waits in the write buffer: it goes out alone.
+		m.state = was
+		if err := m.flush(); err != nil {
+			return nil, SeqSet{}, err
+		}
+		typ, dat, err := m.complete(cmd.name, selectTag)
+		if err != nil {
+			return nil, SeqSet{}, err
+		}
+		info, err := m.selected(mailbox, o, cmd.name, typ, dat)
+		if err != nil {
+			return nil, SeqSet{}, err
+		}
+		return info, SeqSet{}, searchErr
+	}
+	typ, dat, err := m.complete(cmd.name, selectTag)
+	if err != nil {
+		m.state = was
+		if !errors.Is(err, ErrAbort) {
+			m.searchComplete(search, searchTag) // refused too: dropped
+		}
+		return nil, SeqSet{}, err
+	}
+	info, selErr := m.selected(mailbox, o, cmd.name, typ, dat)
+	set, _, err := m.searchComplete(search, searchTag)
+	if selErr != nil {
+		if errors.Is(err, ErrAbort) {
+			return nil, SeqSet{}, err
+		}
+		return nil, SeqSet{}, selErr
+	}
+	return info, set, err
 }
 
 // selectedInfo reads the untagged responses of a successful SELECT or

@@ -416,6 +416,13 @@ func (a *Account) selectBox(name string, readOnly bool) (*imaplib.IMAP4, uint32,
 		a.selected = ""
 		return nil, 0, fmt.Errorf("mail: %s: select %q: %w", a.Name(), name, a.check(err))
 	}
+	return a.afterSelect(m, name, readOnly, info)
+}
+
+// afterSelect records that m selected name, as info says, and returns the
+// connection to use: m, or a new one when the mailbox was replaced since
+// it was last selected (another UIDVALIDITY).
+func (a *Account) afterSelect(m *imaplib.IMAP4, name string, readOnly bool, info *imaplib.MailboxInfo) (*imaplib.IMAP4, uint32, error) {
 	a.selects++
 	if was, ok := a.opened[name]; ok && was != info.UIDValidity {
 		return a.reselectFresh(name, readOnly, was, info.UIDValidity)
@@ -430,6 +437,44 @@ func (a *Account) selectBox(name string, readOnly bool) (*imaplib.IMAP4, uint32,
 		return nil, 0, fmt.Errorf("mail: %s: mailbox %q is read-only", a.Name(), name)
 	}
 	return m, a.validity, nil
+}
+
+// selectSearch is selectCurrent followed by a UID SEARCH of criteria,
+// in one round trip when name must be selected: the search goes out right
+// behind the SELECT (imaplib's SelectUIDSearch). It returns the
+// connection, the mailbox's UIDVALIDITY and the UIDs found; its errors
+// say whether the select or the search failed.
+func (a *Account) selectSearch(name string, readOnly bool, criteria []any) (*imaplib.IMAP4, uint32, imaplib.SeqSet, error) {
+	m, err := a.Conn()
+	if err != nil {
+		return nil, 0, imaplib.SeqSet{}, err
+	}
+	var uids imaplib.SeqSet
+	var v uint32
+	if a.selected == name && (readOnly || !a.selectedRO) {
+		if m, v, err = a.selectCurrent(name, readOnly); err != nil {
+			return nil, 0, imaplib.SeqSet{}, err
+		}
+		uids, err = m.UIDSearch(criteria...)
+	} else {
+		var info *imaplib.MailboxInfo
+		info, uids, err = m.SelectUIDSearch(name, imaplib.SelectOptions{ReadOnly: readOnly}, criteria...)
+		if info == nil {
+			a.selected = ""
+			return nil, 0, imaplib.SeqSet{}, fmt.Errorf("mail: %s: select %q: %w", a.Name(), name, a.check(err))
+		}
+		was := m
+		if m, v, err = a.afterSelect(m, name, readOnly, info); err != nil {
+			return nil, 0, imaplib.SeqSet{}, err
+		}
+		if m != was { // selected again on a new connection: search there
+			uids, err = m.UIDSearch(criteria...)
+		}
+	}
+	if err != nil {
+		return nil, 0, imaplib.SeqSet{}, fmt.Errorf("mail: %s: search %q: %w", a.Name(), name, a.check(err))
+	}
+	return m, v, uids, nil
 }
 
 // Mailbox returns the mailbox called name (UTF-8, "/"-separated as the

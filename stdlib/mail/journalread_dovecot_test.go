@@ -186,3 +186,40 @@ func TestJournalDeleteMemoryBounded(t *testing.T) {
 		}
 	}
 }
+
+// TestRuleRoundTrips: the rule of bench/ (every subject read, the matches
+// moved), with its journal, costs the client no more round trips (turns,
+// counted by a proxy) than the Python script of bench/scripts/rule.py
+// takes: 6 (CAPABILITY, LOGIN, SELECT, UID FETCH, UID MOVE, LOGOUT). Here
+// they are LOGIN, SELECT with the search of all() right behind it, the
+// scan's UID FETCH, the journal's UID FETCH, UID MOVE and LOGOUT.
+func TestRuleRoundTrips(t *testing.T) {
+	srv := dovecottest.Start(t)
+	inbox, want := scanMessages("in", 1000)
+	srv.Seed(t, "alice", "INBOX", inbox)
+	srv.Seed(t, "alice", "Archive", nil)
+	proxy := startProxy(t, srv.Addr())
+	env := map[string]string{"MAILSCRIPT_ACCOUNT": accountURL(srv, proxy.Addr(), "alice", "")}
+	e := engine.New(
+		engine.WithCapture(),
+		engine.WithEnv(func(k string) (string, bool) { v, ok := env[k]; return v, ok }),
+		engine.WithStateDir(t.TempDir()),
+		engine.WithTimeout(time.Minute),
+	)
+	res, err := e.RunString(context.Background(), "rule.lua", `local mail = require("mail")
+local box = mail.account(os.getenv("MAILSCRIPT_ACCOUNT")):mailbox("INBOX")
+print(box:all():match{subject = "^invoice"}:move_to("Archive"))`)
+	if err != nil {
+		t.Fatalf("rule failed: %v\n%s", err, res.Output)
+	}
+	if got := strings.TrimSpace(string(res.Output)); got != fmt.Sprint(len(want)) {
+		t.Fatalf("printed %q, want %d", got, len(want))
+	}
+	if res.RunID == "" {
+		t.Fatal("the run kept no journal")
+	}
+	st := proxy.Stats()
+	if st.Turns > 6 {
+		t.Fatalf("%d round trips, want at most the Python script's 6: %v", st.Turns, st.Log)
+	}
+}

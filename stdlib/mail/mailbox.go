@@ -140,23 +140,36 @@ func (b *Mailbox) Search(q *Query) (*Set, error) {
 // SearchCriteria runs a search given as imaplib.UIDSearch criteria.
 func (b *Mailbox) SearchCriteria(criteria ...any) (*Set, error) { return b.search(criteria, false) }
 
+// searchPieces selects b and runs criteria cut into pieces, some searched
+// on a connection of the scan pool (searchsplit.go).
+func (b *Mailbox) searchPieces(criteria []any) (imaplib.SeqSet, uint32, error) {
+	a := b.acct
+	m, validity, err := a.selectCurrent(b.name, a.DryRun())
+	if err != nil {
+		return imaplib.SeqSet{}, 0, err
+	}
+	uids, err := a.uidSearchPieces(m, b.name, validity, criteria)
+	if err != nil {
+		return imaplib.SeqSet{}, 0, fmt.Errorf("mail: %s: search %q: %w", a.Name(), b.name, a.check(err))
+	}
+	return uids, validity, nil
+}
+
 // search runs criteria, cut in two when splittable allows.
 func (b *Mailbox) search(criteria []any, splittable bool) (*Set, error) {
 	a := b.acct
 	var set *Set
 	err := a.retryRead("search", func() error {
-		m, validity, err := a.selectCurrent(b.name, a.DryRun())
+		var validity uint32
+		var uids imaplib.SeqSet
+		var err error
+		if splittable {
+			uids, validity, err = b.searchPieces(criteria)
+		} else {
+			_, validity, uids, err = a.selectSearch(b.name, a.DryRun(), criteria)
+		}
 		if err != nil {
 			return err
-		}
-		var uids imaplib.SeqSet
-		if splittable {
-			uids, err = a.uidSearchPieces(m, b.name, validity, criteria)
-		} else {
-			uids, err = m.UIDSearch(criteria...)
-		}
-		if err != nil {
-			return fmt.Errorf("mail: %s: search %q: %w", a.Name(), b.name, a.check(err))
 		}
 		p := part{mbox: b, validity: validity, uids: uids}
 		p.why = p.searchWhy(criteria)
