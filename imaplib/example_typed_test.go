@@ -1,6 +1,7 @@
 package imaplib_test
 
 import (
+	"errors"
 	"fmt"
 	"log"
 	"net"
@@ -125,4 +126,32 @@ func ExampleIMAP4_UIDMove() {
 	// moved 2,4 to 1:2
 	// INBOX 2
 	// Newsletters 2
+}
+
+// Select a mailbox and search it in one round trip: the search goes out
+// right behind the SELECT.
+func ExampleIMAP4_SelectUIDSearch() {
+	srv, host, port := exampleServer()
+	defer srv.Close()
+
+	m, err := imaplib.Dial(host, port, &imaplib.Options{Timeout: 30 * time.Second})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer m.Logout()
+	if _, _, err := m.Login("alice", "secret"); err != nil {
+		log.Fatal(err)
+	}
+	info, uids, err := m.SelectUIDSearch("INBOX", imaplib.SelectOptions{}, "FROM", "news@shop.example")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(info.Exists, "messages; from the shop:", uids)
+
+	_, _, err = m.SelectUIDSearch("Missing", imaplib.SelectOptions{}, "ALL")
+	var refused *imaplib.ResponseError
+	fmt.Println(errors.As(err, &refused), refused.Command, m.State())
+	// Output:
+	// 4 messages; from the shop: 2,4
+	// true SELECT AUTH
 }
