@@ -59,7 +59,8 @@
 // under CONDSTORE), ListMailboxes (SPECIAL-USE attributes), ListSubscribed
 // (LSUB), ListStatus (LIST-STATUS, or LIST and STATUS), MailboxStatus,
 // SearchMessages,
-// UIDSearch and UIDSearchStats (ESEARCH when advertised), UIDFetch,
+// UIDSearch and UIDSearchStats (ESEARCH when advertised), SelectUIDSearch
+// (a SELECT and a search in one round trip), UIDFetch,
 // UIDStore, UIDCopy, UIDMove, UIDExpunge, AppendMessage, Namespaces,
 // CreateMailbox, DeleteMailbox, RenameMailbox, and the CONDSTORE variants
 // UIDFetchChangedSince and UIDStoreUnchangedSince. Mailbox names are UTF-8,
