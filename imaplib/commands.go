@@ -461,8 +461,9 @@ func lastLine(dat []Item) []byte {
 // otherwise {n} after the server's go-ahead; in UTF-8 mode as UTF8
 // (~{n}). Flags other than keywords and the system flags of RFC 3501
 // (\Recent, \Bogus) always wait for the go-ahead: a server may refuse
-// them before the literal, and must not read the message as commands. data is the tagged response's text; an APPENDUID code is
-// available through Response.
+// them before the literal, and must not read the message as commands.
+// data is the tagged response's text; an APPENDUID code is available
+// through Response.
 func (m *IMAP4) Append(mailbox, flags, dateTime string, message []byte) (string, []Item, error) {
 	if dateTime != "" {
 		d, err := Time2InternaldateValue(dateTime)

@@ -408,7 +408,7 @@ func (a *Account) selectBox(name string, readOnly bool) (*imaplib.IMAP4, uint32,
 	if err != nil {
 		return nil, 0, err
 	}
-	if a.selected == name && (readOnly || !a.selectedRO) {
+	if a.isSelected(name, readOnly) {
 		return m, a.validity, nil
 	}
 	info, err := m.SelectMailbox(name, readOnly)
@@ -417,6 +417,12 @@ func (a *Account) selectBox(name string, readOnly bool) (*imaplib.IMAP4, uint32,
 		return nil, 0, fmt.Errorf("mail: %s: select %q: %w", a.Name(), name, a.check(err))
 	}
 	return a.afterSelect(m, name, readOnly, info)
+}
+
+// isSelected reports whether the connection has name selected as needed:
+// read-write, or either way when readOnly.
+func (a *Account) isSelected(name string, readOnly bool) bool {
+	return a.selected == name && (readOnly || !a.selectedRO)
 }
 
 // afterSelect records that m selected name, as info says, and returns the
@@ -451,7 +457,7 @@ func (a *Account) selectSearch(name string, readOnly bool, criteria []any) (*ima
 	}
 	var uids imaplib.SeqSet
 	var v uint32
-	if a.selected == name && (readOnly || !a.selectedRO) {
+	if a.isSelected(name, readOnly) {
 		if m, v, err = a.selectCurrent(name, readOnly); err != nil {
 			return nil, 0, imaplib.SeqSet{}, err
 		}

@@ -60,6 +60,16 @@ local box = mail.account(os.getenv("MAILSCRIPT_ACCOUNT")):mailbox("INBOX")
 			if st := proxy.Stats(); st.Conns != 1 || st.Commands["UID FETCH"] != 10 {
 				t.Fatalf("%d connection(s) and %d UID FETCH commands, want the rule's connection and 10 batches: %v", st.Conns, st.Commands["UID FETCH"], st.Log)
 			}
+			// What the server holds, read through a connection of its own.
+			m := dial(t, srv, "alice")
+			if left := mailboxIDs(t, m, "INBOX"); len(left) != 0 {
+				t.Fatalf("after the %s INBOX holds %d messages, want none", tc.action, len(left))
+			}
+			if tc.action == "move" {
+				if moved := mailboxIDs(t, m, "Archive"); len(moved) != 1000 {
+					t.Fatalf("after the move Archive holds %d messages, want 1000", len(moved))
+				}
+			}
 
 			dir := filepath.Join(state, engine.JournalDir)
 			entries, err := journal.Read(dir, res.RunID)
@@ -87,7 +97,6 @@ local box = mail.account(os.getenv("MAILSCRIPT_ACCOUNT")):mailbox("INBOX")
 			}
 
 			undoJournal(t, srv, dir, entries)
-			m := dial(t, srv, "alice")
 			back := mailboxIDs(t, m, "INBOX")
 			if len(back) != 1000 {
 				t.Fatalf("after undo INBOX holds %d messages, want 1000", len(back))
@@ -164,6 +173,9 @@ func TestJournalDeleteMemoryBounded(t *testing.T) {
 	if deleted != n {
 		t.Fatalf("deleted %d, want %d", deleted, n)
 	}
+	if left := mailboxIDs(t, dial(t, srv, "alice"), "INBOX"); len(left) != 0 {
+		t.Fatalf("after the delete INBOX holds %d messages, want none", len(left))
+	}
 	t.Logf("live heap before %.1f MiB, grew by at most %.1f MiB while deleting %d MiB of mail", float64(before)/(1<<20), float64(grew)/(1<<20), n*size>>20)
 	if limit := int64(24 << 20); grew > limit {
 		t.Fatalf("the live heap grew by %d MiB while deleting %d MiB of mail (limit %d MiB)", grew>>20, n*size>>20, limit>>20)
@@ -221,5 +233,20 @@ print(box:all():match{subject = "^invoice"}:move_to("Archive"))`)
 	st := proxy.Stats()
 	if st.Turns > 6 {
 		t.Fatalf("%d round trips, want at most the Python script's 6: %v", st.Turns, st.Log)
+	}
+	// The matches are in Archive and nothing else, read through a
+	// connection of its own.
+	m := dial(t, srv, "alice")
+	moved := mailboxIDs(t, m, "Archive")
+	if len(moved) != len(want) {
+		t.Fatalf("Archive holds %d messages, want %d", len(moved), len(want))
+	}
+	for id := range want {
+		if !moved[id] {
+			t.Fatalf("%s is not in Archive", id)
+		}
+	}
+	if left := mailboxIDs(t, m, "INBOX"); len(left) != 1000-len(want) {
+		t.Fatalf("INBOX holds %d messages, want %d", len(left), 1000-len(want))
 	}
 }

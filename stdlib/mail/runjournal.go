@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/mailscript/mailscript/imaplib"
@@ -129,10 +128,8 @@ func (ac *action) journalRead(m *imaplib.IMAP4, p *part, e *journal.Entry) error
 		items, batch = "(UID FLAGS INTERNALDATE BODY.PEEK[])", bodyBatch
 		e.Saved, e.Dates = map[uint32]string{}, map[uint32]time.Time{}
 	}
-	var mu sync.Mutex
+	// On m alone, fn is called on this goroutine, one message at a time.
 	err := a.scanOn(m, p, items, batch, false, func(f *imaplib.FetchData) error {
-		mu.Lock()
-		defer mu.Unlock()
 		if _, seen := e.Flags[f.UID]; seen {
 			return nil // sent twice: keep the first
 		}
