@@ -114,6 +114,15 @@ func lastLine(s string) string {
 // series is the runs of one contender.
 type series []run
 
+// times returns the wall-clock times of the runs, in the order they ran.
+func (s series) times() []time.Duration {
+	out := make([]time.Duration, len(s))
+	for i, r := range s {
+		out[i] = r.d
+	}
+	return out
+}
+
 func (s series) median() run {
 	if len(s) == 0 {
 		return run{}

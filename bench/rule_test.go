@@ -164,7 +164,15 @@ func (s *suite) measureRule(sz *ruleSize) ruleResult {
 	r := ruleResult{res: map[string]series{}, failed: map[string]string{}, server: map[string][]traceRun{}}
 	first := "" // every run must print what the first printed: the restore works
 	for round := 0; round < sz.warm+sz.runs; round++ {
-		for _, c := range contenders {
+		// Every other round runs the contenders in the reverse order, so
+		// that none always runs in the same place, after the same
+		// contender (for an A/B of MAILSCRIPT_BENCH_OTHER_BIN, the other
+		// ran last in every round).
+		order := slices.Clone(contenders)
+		if round%2 == 1 {
+			slices.Reverse(order)
+		}
+		for _, c := range order {
 			if r.failed[c.name] != "" || round >= sz.warm+c.runs || sz.skip[c.name] {
 				continue
 			}
@@ -282,6 +290,9 @@ func (s *suite) reportRule(r ruleResult, skip map[string]bool) {
 		m := r.res["mailscript"].median()
 		s.rep.printf("        mailscript vs the other mailscript (MAILSCRIPT_BENCH_OTHER_BIN): %s vs %s (%.3f×), peak RSS %s vs %s",
 			fmtVal(m.d.Seconds(), "s"), fmtVal(o.d.Seconds(), "s"), m.d.Seconds()/o.d.Seconds(), fmtVal(float64(m.rss), "B"), fmtVal(float64(o.rss), "B"))
+		if q := pairedRatios(r.res["mailscript"].times(), r.res["mailscript-other"].times()); len(q) > 0 {
+			s.rep.printf("        the same, round by round: median %.3f×, from %.3f× to %.3f× over %d rounds", q[len(q)/2], q[0], q[len(q)-1], len(q))
+		}
 	}
 	for _, name := range slices.Sorted(maps.Keys(skip)) {
 		s.rep.printf("        %-10s not run (MAILSCRIPT_BENCH_HUGE_SKIP)", name)

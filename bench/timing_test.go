@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -57,5 +58,21 @@ func serverTimes(client, server []byte) map[string]time.Duration {
 		ms, _ := strconv.Atoi(m[2])
 		out[verb] += time.Duration(secs)*time.Second + time.Duration(ms)*time.Millisecond
 	}
+	return out
+}
+
+// pairedRatios returns a[i]/b[i] for the rounds both ran, sorted: the
+// runs of an A/B alternate round by round, and the machine's pace drifts
+// more between rounds than within one, so the ratio of each round's pair
+// says more than the ratio of the two medians.
+func pairedRatios(a, b []time.Duration) []float64 {
+	n := min(len(a), len(b))
+	out := make([]float64, 0, n)
+	for i := range n {
+		if b[i] > 0 {
+			out = append(out, float64(a[i])/float64(b[i]))
+		}
+	}
+	slices.Sort(out)
 	return out
 }

@@ -2,6 +2,7 @@ package bench
 
 import (
 	"maps"
+	"slices"
 	"testing"
 	"time"
 )
@@ -64,4 +65,25 @@ func FuzzServerTimes(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestPairedRatios(t *testing.T) {
+	ms := time.Millisecond
+	tests := []struct {
+		name string
+		a, b []time.Duration
+		want []float64
+	}{
+		{"sorted by ratio", []time.Duration{100 * ms, 300 * ms, 90 * ms}, []time.Duration{200 * ms, 200 * ms, 100 * ms}, []float64{0.5, 0.9, 1.5}},
+		{"only the rounds both ran", []time.Duration{100 * ms, 100 * ms}, []time.Duration{50 * ms}, []float64{2}},
+		{"a zero time is left out", []time.Duration{100 * ms, 100 * ms}, []time.Duration{0, 400 * ms}, []float64{0.25}},
+		{"none", nil, []time.Duration{ms}, []float64{}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := pairedRatios(tc.a, tc.b); !slices.Equal(got, tc.want) {
+				t.Fatalf("pairedRatios = %v, want %v", got, tc.want)
+			}
+		})
+	}
 }
