@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/mailscript/mailscript/imaplib"
@@ -116,16 +115,13 @@ func (ac *action) journalBegin(p *part) (*jrec, error) {
 // flags and Message-IDs, and for a delete a saved copy and the internal
 // date of each. It reads them as a scan does, in pipelined batches, so
 // that memory holds a few batches of messages, not the set; e.UIDs are in
-// UID order.
-//
-// A set big enough for the scan pool is read on m and at most one pool
-// connection. The Message-IDs are not in Dovecot's cache, and each of its
-// processes pays for its first look into the message files (about 0.75 s
-// in a Maildir of 200,000). m's process pays it anyway, for the action
-// that follows; one more process pays it on the core the client leaves
-// idle and halves the rest of the read: the 200,000-message rule took
-// 0.89-0.95 of the time it took on m alone. Over the whole pool (three
-// connections) it took 1.1 times as long (bench/README.md).
+// UID order. It reads on m alone: the Message-IDs are not in Dovecot's
+// cache, and each of its processes pays for its first look into the
+// message files (about 0.75 s in a Maildir of 200,000), so spreading the
+// read over the scan pool gained nothing that could be measured: the
+// 200,000-message rule took 1.1 times as long over all three connections,
+// and 0.96 of the time with one pool connection, within the noise of the
+// bed (bench/README.md).
 func (ac *action) journalRead(m *imaplib.IMAP4, p *part, e *journal.Entry) error {
 	a := p.mbox.acct
 	w := a.h.Journal
@@ -134,10 +130,8 @@ func (ac *action) journalRead(m *imaplib.IMAP4, p *part, e *journal.Entry) error
 		items, batch = "(UID FLAGS INTERNALDATE BODY.PEEK[])", bodyBatch
 		e.Saved, e.Dates = map[uint32]string{}, map[uint32]time.Time{}
 	}
-	var mu sync.Mutex // fn runs on m's goroutine and the helper's
-	err := a.scanOn(m, p, items, batch, 1, func(f *imaplib.FetchData) error {
-		mu.Lock()
-		defer mu.Unlock()
+	// On m alone, fn is called on this goroutine, one message at a time.
+	err := a.scanOn(m, p, items, batch, false, func(f *imaplib.FetchData) error {
 		if _, seen := e.Flags[f.UID]; seen {
 			return nil // sent twice: keep the first
 		}

@@ -121,12 +121,11 @@ func (q *batchQueue) empty() bool {
 // the server sends them. fn may be called from several goroutines at once
 // and, when a pool connection failed midway, more than once for a message.
 func (a *Account) scan(m *imaplib.IMAP4, p *part, items string, batch int, fn func(*imaplib.FetchData) error) error {
-	return a.scanOn(m, p, items, batch, a.cfg.scanConnections()-1, fn)
+	return a.scanOn(m, p, items, batch, true, fn)
 }
 
-// scanOn is scan with at most helpers connections of the pool beside m
-// (none: m alone).
-func (a *Account) scanOn(m *imaplib.IMAP4, p *part, items string, batch int, helpers int, fn func(*imaplib.FetchData) error) error {
+// scanOn is scan, on m alone when pool is false.
+func (a *Account) scanOn(m *imaplib.IMAP4, p *part, items string, batch int, pool bool, fn func(*imaplib.FetchData) error) error {
 	q := &batchQueue{batches: p.uids.SplitCount(batch)}
 	uids := p.uids
 	var fnErr error // the first error of fn, on whichever connection
@@ -147,7 +146,7 @@ func (a *Account) scanOn(m *imaplib.IMAP4, p *part, items string, batch int, hel
 		return err
 	}
 	depth := scanTuning.solo
-	if n := min(helpers, a.cfg.scanConnections()-1); n > 0 && p.uids.Len() > scanTuning.split && roundTrip(m) < scanTuning.slow {
+	if n := a.cfg.scanConnections() - 1; pool && n > 0 && p.uids.Len() > scanTuning.split && roundTrip(m) < scanTuning.slow {
 		if a.helpers(q, p, n, items, each) > 0 {
 			depth = scanTuning.depth
 		}
