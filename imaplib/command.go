@@ -148,6 +148,9 @@ func (m *IMAP4) send(cmd *command) (string, error) {
 		return "", err
 	}
 	m.takeLiteral(cmd)
+	if !keepsSaved(cmd) {
+		m.savedFor = ""
+	}
 	tag := m.newTag()
 	parts, traceText, err := m.build(tag, cmd)
 	if err != nil {

@@ -103,6 +103,7 @@ type IMAP4 struct {
 	pushed          func(typ string, it Item) // while idling, takes untagged responses instead of untagged
 	xatoms          map[string][]string       // states of commands added by Xatom
 	lastTook        time.Duration             // see LastCommandTook
+	savedFor        string                    // the UID set "$" was built from, while no command since may have changed it (searchres.go)
 }
 
 type tagResult struct {

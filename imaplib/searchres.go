@@ -1,6 +1,9 @@
 package imaplib
 
-import "errors"
+import (
+	"errors"
+	"strings"
+)
 
 // Long UID sets and the saved search result (SEARCHRES, RFC 5182).
 //
@@ -50,9 +53,18 @@ func (m *IMAP4) pieces(set SeqSet, budget int) ([]setPiece, error) {
 // with a nil error means the caller should cut set into pieces as before
 // (the set fits in one line, the server lacks SEARCHRES, or it refused a
 // search as malformed). It replaces whatever "$" held.
+//
+// When "$" was built from the same set and no command since may have
+// changed it, it is used as it is: the delete's UID STORE and UID EXPUNGE
+// of a long set build it once. Expunges since only take messages out of
+// "$", as they take them out of the mailbox.
 func (m *IMAP4) saveUIDs(set SeqSet, budget int) (bool, error) {
-	if !m.HasCapability("SEARCHRES") || len(set.String()) <= budget {
+	text := set.String()
+	if !m.HasCapability("SEARCHRES") || len(text) <= budget {
 		return false, nil
+	}
+	if m.savedFor == text {
+		return true, nil
 	}
 	const more = "UID SEARCH RETURN (SAVE) OR UID $ UID "
 	for i, piece := range set.Split(setBudget(len(more))) {
@@ -72,5 +84,25 @@ func (m *IMAP4) saveUIDs(set SeqSet, budget int) (bool, error) {
 			return false, err
 		}
 	}
+	m.savedFor = text
 	return true, nil
+}
+
+// keepsSaved reports whether cmd leaves the saved search result as it
+// was, so that the set saveUIDs built there stays known. A search may
+// save a result ("$" is replaced), and a SELECT, EXAMINE, CLOSE, UNSELECT
+// or a new login empties it (RFC 5182); only commands known to do
+// neither keep it.
+func keepsSaved(cmd *command) bool {
+	name := cmd.name
+	if name == "UID" && len(cmd.args) > 0 {
+		if sub, ok := cmd.args[0].(string); ok {
+			name = strings.ToUpper(sub)
+		}
+	}
+	switch name {
+	case "FETCH", "STORE", "COPY", "MOVE", "EXPUNGE", "NOOP", "CHECK":
+		return true
+	}
+	return false
 }

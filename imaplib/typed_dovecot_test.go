@@ -293,6 +293,86 @@ func TestTypedDovecotLongSets(t *testing.T) {
 	}
 }
 
+// TestTypedDovecotSavedSetReused: a long set built in the saved search
+// result ("$") for one action is used as it is by the next action on the
+// same set, as long as no command since may have changed "$"; after a
+// search or a SELECT (which empties "$") it is built again. A second
+// connection checks that every action reached every message of the set.
+func TestTypedDovecotSavedSetReused(t *testing.T) {
+	imaplib.SetMaxCommandLine(t, 80)
+	srv := dovecottest.Start(t)
+	srv.Seed(t, srv.User, "INBOX", seedMessages(60))
+	m, trace := dialTraced(t, srv)
+	if _, err := m.SelectMailbox("INBOX", false); err != nil {
+		t.Fatal(err)
+	}
+	var odd imaplib.SeqSet
+	for u := uint32(1); u <= 60; u += 2 {
+		odd.Add(u)
+	}
+	searches := func() int {
+		n := 0
+		for _, c := range sentCommands(trace.String()) {
+			if strings.HasPrefix(c, "UID SEARCH RETURN (SAVE)") {
+				n++
+			}
+		}
+		return n
+	}
+	store := func(flag string) {
+		t.Helper()
+		if fd, err := m.UIDStore(odd, imaplib.AddFlags, []string{flag}, false); err != nil || len(fd) != 30 {
+			t.Fatalf("store %s: %d %v", flag, len(fd), err)
+		}
+	}
+	steps := []struct {
+		name    string
+		between func() error // on m, before the store
+		flag    string
+		built   bool // whether the store builds "$" again
+	}{
+		{"first", nil, `\Flagged`, true},
+		{"the same set again", nil, "$Kept", false},
+		{"after a NOOP", func() error { _, _, err := m.Noop(); return err }, `\Answered`, false},
+		{"after a search", func() error { _, err := m.UIDSearch("FLAGGED"); return err }, "$One", true},
+		{"after a SELECT, which empties $", func() error { _, err := m.SelectMailbox("INBOX", false); return err }, "$Two", true},
+	}
+	per := 0 // the searches of one build
+	for _, st := range steps {
+		if st.between != nil {
+			if err := st.between(); err != nil {
+				t.Fatalf("%s: %v", st.name, err)
+			}
+		}
+		before := searches()
+		store(st.flag)
+		n := searches() - before
+		if per == 0 {
+			per = n
+			if per < 2 {
+				t.Fatalf("the first store sent %d searches, want the set built in several", per)
+			}
+		}
+		if want := map[bool]int{true: per, false: 0}[st.built]; n != want {
+			t.Fatalf("%s: %d searches, want %d", st.name, n, want)
+		}
+	}
+	other := dialDovecot(t, srv, srv.User, srv.Password)
+	if _, err := other.SelectMailbox("INBOX", true); err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range steps {
+		key := []any{"KEYWORD", st.flag}
+		if strings.HasPrefix(st.flag, `\`) {
+			key = []any{strings.ToUpper(st.flag[1:])} // \Flagged: FLAGGED
+		}
+		got, err := other.UIDSearch(key...)
+		if err != nil || got.String() != odd.String() {
+			t.Fatalf("%s: the messages with %s: %s %v, want %s", st.name, st.flag, got, err, odd)
+		}
+	}
+}
+
 func mustSet(t *testing.T, s string) imaplib.SeqSet {
 	t.Helper()
 	set, err := imaplib.ParseSeqSet(s)

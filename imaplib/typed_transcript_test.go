@@ -605,9 +605,10 @@ S: A4 OK done`)
 
 // TestTypedTranscriptSavedSet: with SEARCHRES, a set too long for one line
 // is built up in "$" by searches of at most one line each, and the action
-// is one command on "$"; a server that refuses the searches as malformed
-// gets the set cut into pieces instead, and a NO to a search stops the
-// action before anything is sent.
+// is one command on "$"; the next action on the same set uses "$" as it
+// is, until a command that may change "$" (here a search); a server that
+// refuses the searches as malformed gets the set cut into pieces instead,
+// and a NO to a search stops the action before anything is sent.
 func TestTypedTranscriptSavedSet(t *testing.T) {
 	SetMaxCommandLine(t, 64)
 	m, tr := playSelected(t, "UIDPLUS MOVE SEARCHRES", `
@@ -621,26 +622,23 @@ C: A5 UID MOVE $ Trash
 S: * OK [COPYUID 5 1,3,5,7,9,11,13,15,17,19,21,23,25,27,29,31,33,35,37,39 1:20] moved
 S: * 1 EXPUNGE
 S: A5 OK done
-C: A6 UID SEARCH RETURN (SAVE) UID 1,3,5,7,9,11,13,15,17
-S: A6 OK done
-C: A7 UID SEARCH RETURN (SAVE) OR UID $ UID 19,21,23,25,27,29,31
-S: A7 OK done
-C: A8 UID SEARCH RETURN (SAVE) OR UID $ UID 33,35,37,39
-S: A8 OK done
-C: A9 UID STORE $ +FLAGS (\Flagged)
+C: A6 UID STORE $ +FLAGS (\Flagged)
 S: * 2 FETCH (UID 3 FLAGS (\Flagged))
 S: * 9 FETCH (UID 40 FLAGS (\Seen))
-S: A9 OK done
-C: A10 UID SEARCH RETURN (SAVE) UID 1,3,5,7,9,11,13,15,17
+S: A6 OK done
+C: A7 UID SEARCH FLAGGED
+S: * SEARCH 3
+S: A7 OK done
+C: A8 UID SEARCH RETURN (SAVE) UID 1,3,5,7,9,11,13,15,17
+S: A8 OK done
+C: A9 UID SEARCH RETURN (SAVE) OR UID $ UID 19,21,23,25,27,29,31
+S: A9 BAD unknown search key
+C: A10 UID EXPUNGE 1,3,5,7,9,11,13,15,17,19,21,23,25,27
 S: A10 OK done
-C: A11 UID SEARCH RETURN (SAVE) OR UID $ UID 19,21,23,25,27,29,31
-S: A11 BAD unknown search key
-C: A12 UID EXPUNGE 1,3,5,7,9,11,13,15,17,19,21,23,25,27
-S: A12 OK done
-C: A13 UID EXPUNGE 29,31,33,35,37,39
-S: A13 OK done
-C: A14 UID SEARCH RETURN (SAVE) UID 1,3,5,7,9,11,13,15,17
-S: A14 NO [NOTSAVED] too busy`)
+C: A11 UID EXPUNGE 29,31,33,35,37,39
+S: A11 OK done
+C: A12 UID SEARCH RETURN (SAVE) UID 1,3,5,7,9,11,13,15,17
+S: A12 NO [NOTSAVED] too busy`)
 	odd := oddUIDs(40)
 	cu, err := m.UIDMove(odd, "Trash")
 	if err != nil || cu.Source.String() != odd.String() || cu.Dest.String() != "1:20" {
@@ -652,6 +650,9 @@ S: A14 NO [NOTSAVED] too busy`)
 	}
 	if typ, dat := m.Response("FETCH"); typ != "FETCH" || len(dat) != 1 || string(dat[0].Line) != `9 (UID 40 FLAGS (\Seen))` {
 		t.Fatalf("unsolicited FETCH: %s", pyItems(dat))
+	}
+	if got, err := m.UIDSearch("FLAGGED"); err != nil || got.String() != "3" {
+		t.Fatalf("UIDSearch = %s, %v", got, err)
 	}
 	if err := m.UIDExpunge(odd); err != nil {
 		t.Fatalf("UIDExpunge after a BAD search: %v", err)
