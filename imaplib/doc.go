@@ -68,11 +68,14 @@
 // too long for one command line are split over several commands, except
 // that UIDStore, UIDCopy, UIDMove and UIDExpunge, when the server has
 // SEARCHRES, build such a set in the saved search result "$" (searches of
-// one line each, which change nothing) and act once, on "$". UIDMove
-// uses MOVE, or else UID COPY, UID STORE \Deleted and UID EXPUNGE of
-// exactly the UIDs moved (UIDPLUS); it never sends a plain EXPUNGE, and
-// without either extension it refuses (ErrNoSafeMove). A refusal (NO) is
-// an *Error whose cause is a *ResponseError holding the response code.
+// one line each, which change nothing) and act once, on "$"; the next of
+// them on the same set uses "$" as it is, unless a command sent since may
+// have changed it (anything but FETCH, STORE, COPY, MOVE, EXPUNGE, NOOP
+// and CHECK). UIDMove uses MOVE, or else UID COPY, UID STORE \Deleted
+// and UID EXPUNGE of exactly the UIDs moved (UIDPLUS); it never sends a
+// plain EXPUNGE, and without either extension it refuses
+// (ErrNoSafeMove). A refusal (NO) is an *Error whose cause is a
+// *ResponseError holding the response code.
 //
 // For large sets, UIDFetchStream hands each message (and each literal) to
 // a function as it comes off the network instead of collecting the
