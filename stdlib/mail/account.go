@@ -463,16 +463,18 @@ func (a *Account) selectSearch(name string, readOnly bool, criteria []any) (*ima
 		}
 		uids, err = m.UIDSearch(criteria...)
 	} else {
-		var info *imaplib.MailboxInfo
-		info, uids, err = m.SelectUIDSearch(name, imaplib.SelectOptions{ReadOnly: readOnly}, criteria...)
+		// Without info the SELECT failed and the error is its own; with
+		// info the error is the search's, kept past afterSelect.
+		info, found, ferr := m.SelectUIDSearch(name, imaplib.SelectOptions{ReadOnly: readOnly}, criteria...)
 		if info == nil {
 			a.selected = ""
-			return nil, 0, imaplib.SeqSet{}, fmt.Errorf("mail: %s: select %q: %w", a.Name(), name, a.check(err))
+			return nil, 0, imaplib.SeqSet{}, fmt.Errorf("mail: %s: select %q: %w", a.Name(), name, a.check(ferr))
 		}
 		was := m
 		if m, v, err = a.afterSelect(m, name, readOnly, info); err != nil {
 			return nil, 0, imaplib.SeqSet{}, err
 		}
+		uids, err = found, ferr
 		if m != was { // selected again on a new connection: search there
 			uids, err = m.UIDSearch(criteria...)
 		}
