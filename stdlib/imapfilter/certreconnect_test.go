@@ -25,8 +25,8 @@ import (
 // holds; the connection drops and, logging in again, the layer meets
 // another certificate. imapfilter ends such a run with status 5 at once,
 // and so does the layer (it raised an error inside recover(), which tried
-// again and again). The
-// same drop with the same certificate is only a reconnection.
+// again and again). The same drop with the same certificate is only a
+// reconnection.
 func TestCertificateChangedOnReconnect(t *testing.T) {
 	gen := func() *testcert.Cert {
 		t.Helper()
