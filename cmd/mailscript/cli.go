@@ -37,7 +37,7 @@ const usage = `Usage:
   mailscript [flags] explain RUN-ID [MSG] show what a run did to which message, and why
   mailscript [flags] undo RUN-ID...       reverse what runs did
   mailscript [flags] auth SUBCOMMAND      OAuth2 sign-ins: login NAME, list, show NAME, logout NAME
-  mailscript [flags] imapfilter [-c FILE]  run an imapfilter config unchanged
+  mailscript [flags] imapfilter [-c FILE] run an imapfilter config unchanged
   mailscript types [DIR]                  write the editor annotations of the Lua API (default ./types)
   mailscript version                      print the version
   mailscript help [COMMAND]               show help

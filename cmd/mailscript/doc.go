@@ -5,7 +5,14 @@
 //	mailscript [flags] run FILE [ARGS...]   run a script once
 //	mailscript [flags] check FILE...        compile scripts without running them
 //	mailscript [flags] watch [DIR]          run the rules of DIR (default ./scripts) as they change
+//	mailscript [flags] status               show the rules and triggers of a running watch
 //	mailscript [flags] demo [--serve]       run the starter rules against a built-in sample mailbox
+//	mailscript [flags] test [RULES...]      check rules against sample mail and expected outcomes
+//	mailscript [flags] runs [--ids]         list recent runs and what they did
+//	mailscript [flags] explain RUN-ID [MSG] show what a run did to which message, and why
+//	mailscript [flags] undo RUN-ID...       reverse what runs did
+//	mailscript [flags] auth SUBCOMMAND      OAuth2 sign-ins: login NAME, list, show NAME, logout NAME
+//	mailscript [flags] imapfilter [-c FILE] run an imapfilter config unchanged
 //	mailscript types [DIR]                  write the editor annotations of the Lua API (default ./types)
 //	mailscript version                      print the version
 //	mailscript help [COMMAND]               show help
@@ -14,13 +21,17 @@
 //
 //	-v                        log more (debug level)
 //	--debug                   trace IMAP traffic to stderr, passwords redacted
-//	--timeout DURATION        stop each run after DURATION (Go syntax: 30s, 5m)
-//	--log-format text|json    log format; text on a terminal, JSON otherwise
+//	--timeout DURATION        stop each run after DURATION (30s, 5m, ...)
+//	--log-format text|json    log format (default: text on a terminal, else json)
 //	--dry-run                 modules that change mailboxes only log what they would do
 //	--allow-run               let scripts run programs (os.execute, io.popen)
 //	--allow-read[=PATH,...]   let scripts read all files, or the listed ones
 //	--allow-write[=PATH,...]  let scripts write all files, or the listed ones
 //	--allow-all               all of the above
+//	--state-dir DIR           where rules keep their state (default
+//	                          $XDG_STATE_HOME/mailscript or ~/.local/state/mailscript)
+//
+// "mailscript help COMMAND" tells each command's own flags.
 //
 // Without permissions a script may use the network, read environment
 // variables and the clock, and read and require the files of its own

@@ -1,5 +1,3 @@
-// Command mailscript runs Lua mail scripts: once, or over a watched folder
-// of rules. See package doc (doc.go) for usage.
 package main
 
 import (
