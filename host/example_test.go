@@ -1,7 +1,7 @@
 package host_test
 
 import (
-	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -9,13 +9,13 @@ import (
 
 	lua "github.com/yuin/gopher-lua"
 
-	"github.com/mailscript/mailscript/engine"
 	"github.com/mailscript/mailscript/host"
 )
 
 // A module of the embedding program asks the run's host before it writes
 // a file, as mailscript's own modules do, so that the permissions the
-// user gave the run hold for it too.
+// user gave the run hold for it too. The engine attaches a Host to every
+// run's state; here it is done by hand, as in a module's own tests.
 func Example() {
 	dir, _ := os.MkdirTemp("", "notes")
 	defer os.RemoveAll(dir)
@@ -34,20 +34,24 @@ func Example() {
 		}))
 		return 1
 	}
-	rule := `require("notes").save(..., "call the bank")`
 	path := filepath.Join(dir, "todo.txt")
 
 	for _, perms := range []host.Permissions{{}, {Write: []string{dir}}} {
-		e := engine.New(engine.WithModule("notes", notes), engine.WithPermissions(perms))
-		_, err := e.RunString(context.Background(), "rule.lua", rule, path)
-		if err != nil {
-			fmt.Println(strings.ReplaceAll(err.Error(), dir, "DIR"))
+		L := lua.NewState()
+		host.Set(L, &host.Host{Perms: perms})
+		L.PreloadModule("notes", notes)
+		L.SetGlobal("path", lua.LString(path))
+		err := L.DoString(`require("notes").save(path, "call the bank")`)
+		L.Close()
+		var ae *lua.ApiError
+		if errors.As(err, &ae) {
+			fmt.Println(strings.ReplaceAll(ae.Object.String(), dir, "DIR")) // the message, without the traceback
 			continue
 		}
 		b, _ := os.ReadFile(path)
 		fmt.Printf("DIR/todo.txt holds %q\n", b)
 	}
 	// Output:
-	// engine: rule.lua:1: permission denied: writing "DIR/todo.txt" needs --allow-write
+	// <string>:1: permission denied: writing "DIR/todo.txt" needs --allow-write
 	// DIR/todo.txt holds "call the bank"
 }
