@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/url"
+	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -16,9 +17,11 @@ import (
 	"time"
 
 	"github.com/mailscript/mailscript/engine"
+	"github.com/mailscript/mailscript/host"
 	"github.com/mailscript/mailscript/imaplib"
 	"github.com/mailscript/mailscript/internal/testkit/dovecottest"
 	"github.com/mailscript/mailscript/internal/testkit/faultproxy"
+	"github.com/mailscript/mailscript/stdlib/mail"
 )
 
 // ---- a proxy that counts commands and cuts connections
@@ -153,6 +156,26 @@ func (l *logBuf) String() string {
 func accountURL(srv *dovecottest.Server, addr, user string, extra string) string {
 	u := url.URL{Scheme: "imap", User: url.UserPassword(user, srv.Users[user]), Host: addr, RawQuery: "tls=none" + extra}
 	return u.String()
+}
+
+// goAccount opens alice's account on srv through the Go API, as an
+// embedding program does, with host h (a quiet one when nil); it is
+// closed when the test ends.
+func goAccount(t *testing.T, srv *dovecottest.Server, h *host.Host) *mail.Account {
+	t.Helper()
+	if h == nil {
+		h = &host.Host{Context: context.Background(), Stdout: os.Stdout, Logger: slog.New(slog.DiscardHandler)}
+	}
+	cfg, err := mail.ParseURL(accountURL(srv, srv.Addr(), "alice", ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	acct, err := mail.NewAccount(cfg, h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { acct.Close() })
+	return acct
 }
 
 // runRule runs src with MAILSCRIPT_ACCOUNT set to alice's account at addr

@@ -152,16 +152,7 @@ func TestJournalDeleteMemoryBounded(t *testing.T) {
 	run := journal.NewRunID(time.Now())
 	h.Journal = journal.Open(dir, run, "rule.lua")
 	defer h.Journal.Close()
-	cfg, err := mail.ParseURL(accountURL(srv, srv.Addr(), "alice", ""))
-	if err != nil {
-		t.Fatal(err)
-	}
-	acct, err := mail.NewAccount(cfg, h)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer acct.Close()
-	all, err := acct.Mailbox("INBOX").All()
+	all, err := goAccount(t, srv, h).Mailbox("INBOX").All()
 	if err != nil {
 		t.Fatal(err)
 	}

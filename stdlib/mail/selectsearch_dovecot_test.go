@@ -1,15 +1,10 @@
 package mail_test
 
 import (
-	"context"
-	"log/slog"
-	"os"
 	"strings"
 	"testing"
 
-	"github.com/mailscript/mailscript/host"
 	"github.com/mailscript/mailscript/internal/testkit/dovecottest"
-	"github.com/mailscript/mailscript/stdlib/mail"
 )
 
 // TestSearchRefusedBehindSelect: a search that goes out right behind the
@@ -21,17 +16,7 @@ func TestSearchRefusedBehindSelect(t *testing.T) {
 	srv := dovecottest.Start(t)
 	inbox, _ := scanMessages("in", 5)
 	srv.Seed(t, "alice", "INBOX", inbox)
-	cfg, err := mail.ParseURL(accountURL(srv, srv.Addr(), "alice", ""))
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := &host.Host{Context: context.Background(), Stdout: os.Stdout, Logger: slog.New(slog.DiscardHandler)}
-	acct, err := mail.NewAccount(cfg, h)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer acct.Close()
-	box := acct.Mailbox("INBOX")
+	box := goAccount(t, srv, nil).Mailbox("INBOX")
 	set, err := box.SearchCriteria("NOSUCHKEY")
 	if err == nil {
 		t.Fatalf("a refused search gave a set of %d messages and no error", set.Len())
