@@ -165,11 +165,31 @@ func (ac *action) dryRun() (bool, error) {
 // by Message-ID), and only then removed at the source as Delete does.
 func (s *Set) MoveTo(dest *Mailbox) (int, error) {
 	ac := s.newAction("move", dest, nil)
+	return ac.eachPart(func(p *part) error {
+		switch {
+		case p.mbox.same(dest):
+			ac.notes = append(ac.notes, "source and destination are the same mailbox")
+			return nil
+		case p.mbox.acct != dest.acct:
+			return ac.across(p, true)
+		default:
+			return ac.retry(p, func() error { return ac.moveWithin(p) })
+		}
+	})
+}
+
+// eachPart does the action on the set, one mailbox (part) at a time: in
+// a dry run it only logs what it would do; otherwise it records each
+// part's journal Begin entry, runs do, which adds what the server
+// confirmed to ac.count (and sets ac.cu or ac.au where the server said
+// where the messages went), records the End entry, and stops at the
+// first error. It returns the summary's count and error (finish).
+func (ac *action) eachPart(do func(p *part) error) (int, error) {
 	if dry, err := ac.dryRun(); dry {
-		return s.Len(), err
+		return ac.s.Len(), err
 	}
-	for i := range s.parts {
-		p := &s.parts[i]
+	for i := range ac.s.parts {
+		p := &ac.s.parts[i]
 		if p.uids.IsEmpty() {
 			continue
 		}
@@ -179,14 +199,7 @@ func (s *Set) MoveTo(dest *Mailbox) (int, error) {
 		}
 		before := ac.count
 		ac.cu, ac.au = nil, nil
-		switch {
-		case p.mbox.same(dest):
-			ac.notes = append(ac.notes, "source and destination are the same mailbox")
-		case p.mbox.acct != dest.acct:
-			err = ac.across(p, true)
-		default:
-			err = ac.retry(p, func() error { return ac.moveWithin(p) })
-		}
+		err = do(p)
 		ac.journalEnd(rec, ac.count-before, ac.cu, ac.au, err)
 		if err != nil {
 			return ac.finish(err)
@@ -250,31 +263,12 @@ func confirmedStore(fd []*imaplib.FetchData, uids imaplib.SeqSet) int {
 // were copied.
 func (s *Set) CopyTo(dest *Mailbox) (int, error) {
 	ac := s.newAction("copy", dest, nil)
-	if dry, err := ac.dryRun(); dry {
-		return s.Len(), err
-	}
-	for i := range s.parts {
-		p := &s.parts[i]
-		if p.uids.IsEmpty() {
-			continue
-		}
-		rec, err := ac.journalBegin(p)
-		if err != nil {
-			return ac.finish(err)
-		}
-		before := ac.count
-		ac.cu, ac.au = nil, nil
+	return ac.eachPart(func(p *part) error {
 		if p.mbox.acct != dest.acct {
-			err = ac.across(p, false)
-		} else {
-			err = ac.retry(p, func() error { return ac.copyWithin(p) })
+			return ac.across(p, false)
 		}
-		ac.journalEnd(rec, ac.count-before, ac.cu, ac.au, err)
-		if err != nil {
-			return ac.finish(err)
-		}
-	}
-	return ac.finish(nil)
+		return ac.retry(p, func() error { return ac.copyWithin(p) })
+	})
 }
 
 func (ac *action) copyWithin(p *part) error { return ac.transferWithin(p, false) }
@@ -285,28 +279,13 @@ func (ac *action) copyWithin(p *part) error { return ac.transferWithin(p, false)
 // EXPUNGE would also remove other deleted mail.
 func (s *Set) Delete() (int, error) {
 	ac := s.newAction("delete", nil, nil)
-	if dry, err := ac.dryRun(); dry {
-		return s.Len(), err
-	}
-	for i := range s.parts {
-		p := &s.parts[i]
-		rec, err := ac.journalBegin(p)
-		if err != nil {
-			return ac.finish(err)
-		}
-		var n int
-		err = ac.retry(p, func() error {
-			var err error
-			n, err = ac.remove(p, p.uids)
+	return ac.eachPart(func(p *part) error {
+		return ac.retry(p, func() error {
+			n, err := ac.remove(p, p.uids)
+			ac.count += n
 			return err
 		})
-		ac.count += n
-		ac.journalEnd(rec, n, nil, nil, err)
-		if err != nil {
-			return ac.finish(err)
-		}
-	}
-	return ac.finish(nil)
+	})
 }
 
 // remove flags uids of p \Deleted and expunges exactly them when the
@@ -343,21 +322,9 @@ func (ac *action) remove(p *part, uids imaplib.SeqSet) (int, error) {
 func (s *Set) Store(name string, op imaplib.StoreOp, flags []string) (int, error) {
 	ac := s.newAction(name, nil, flags)
 	ac.op = op
-	if dry, err := ac.dryRun(); dry {
-		return s.Len(), err
-	}
-	for i := range s.parts {
-		p := &s.parts[i]
-		if p.uids.IsEmpty() {
-			continue
-		}
-		a := p.mbox.acct
-		rec, err := ac.journalBegin(p)
-		if err != nil {
-			return ac.finish(err)
-		}
-		before := ac.count
-		err = ac.retry(p, func() error {
+	return ac.eachPart(func(p *part) error {
+		return ac.retry(p, func() error {
+			a := p.mbox.acct
 			m, err := p.open(false)
 			if err != nil {
 				return err
@@ -370,12 +337,7 @@ func (s *Set) Store(name string, op imaplib.StoreOp, flags []string) (int, error
 			ac.count += confirmedStore(fd, p.uids)
 			return nil
 		})
-		ac.journalEnd(rec, ac.count-before, nil, nil, err)
-		if err != nil {
-			return ac.finish(err)
-		}
-	}
-	return ac.finish(nil)
+	})
 }
 
 // across copies (and with remove, moves) the messages of p to a mailbox of
