@@ -543,8 +543,15 @@ func checkHeader(L *lua.LState, n int) *Header {
 	return luabind.Check[*Header](L, n, headerType)
 }
 
+// luaNewHeader is Header(s, charset). As in Python, Header('') holds one
+// empty chunk and Header() none: str() of either after an append of
+// encoded text differs by a space.
 func luaNewHeader(L *lua.LState) int {
-	h, err := NewHeader(L.OptString(1, ""), L.OptString(2, ""))
+	s := L.OptString(1, "")
+	h, err := NewHeader(s, L.OptString(2, ""))
+	if err == nil && s == "" && L.Get(1) != lua.LNil {
+		err = h.Append("", L.OptString(2, ""))
+	}
 	if err != nil {
 		raiseEmailError(L, err)
 	}

@@ -277,8 +277,7 @@ func charsetKey(cs string) string {
 // their charset become U+FFFD, an unknown charset is read as UTF-8, and
 // unencoded 8-bit octets are read as UTF-8.
 func MakeHeader(words []Word) string {
-	type chunk struct{ text, cs string }
-	var chunks []chunk
+	var chunks []headerChunk
 	for _, w := range words {
 		cs := "us-ascii"
 		if w.Charset != "" {
@@ -296,34 +295,9 @@ func MakeHeader(words []Word) string {
 		if cs == "us-ascii" && !isASCII(text) {
 			cs = "utf-8"
 		}
-		// Python's Header normalises runs of one charset, joined by a space.
-		if n := len(chunks); n > 0 && chunks[n-1].cs == cs {
-			chunks[n-1].text += " " + text
-			continue
-		}
-		chunks = append(chunks, chunk{text, cs})
+		chunks = append(chunks, headerChunk{text, cs})
 	}
-	var b strings.Builder
-	lastCS := ""
-	lastSpace := false
-	for i, c := range chunks {
-		next := c.cs
-		if i > 0 {
-			hasSpace := c.text != "" && nonCText(firstRune(c.text))
-			if lastCS != "" && lastCS != "us-ascii" {
-				if next == "us-ascii" && !hasSpace {
-					b.WriteByte(' ')
-					next = ""
-				}
-			} else if next != "us-ascii" && !lastSpace {
-				b.WriteByte(' ')
-			}
-		}
-		lastSpace = c.text != "" && nonCText(lastRune(c.text))
-		lastCS = next
-		b.WriteString(c.text)
-	}
-	return b.String()
+	return joinChunks(normalizeChunks(chunks))
 }
 
 func nonCText(r rune) bool { return isPySpaceRune(r) || r == '(' || r == ')' || r == '\\' }

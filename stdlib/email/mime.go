@@ -240,28 +240,39 @@ func (h *Header) Append(s, charset string) error {
 }
 
 func (h *Header) normalize() []headerChunk {
+	h.chunks = normalizeChunks(h.chunks)
+	return h.chunks
+}
+
+// normalizeChunks is Header._normalize: runs of chunks of one charset
+// become one chunk, their texts joined by a space.
+func normalizeChunks(chunks []headerChunk) []headerChunk {
 	var out []headerChunk
-	for _, c := range h.chunks {
+	for _, c := range chunks {
 		if len(out) > 0 && out[len(out)-1].charset == c.charset {
 			out[len(out)-1].s += " " + c.s
 			continue
 		}
 		out = append(out, c)
 	}
-	h.chunks = out
 	return out
 }
 
 // String is str(Header): the text of the chunks, with the spaces Python
 // puts between encoded and unencoded chunks.
-func (h *Header) String() string {
+func (h *Header) String() string { return joinChunks(h.normalize()) }
+
+// joinChunks is the join of Header.__str__: a space goes between an
+// encoded chunk and plain text that does not start with one, and before
+// an encoded chunk after text that does not end with one.
+func joinChunks(chunks []headerChunk) string {
 	var b strings.Builder
 	lastcs := ""
 	lastspace := false
-	for _, c := range h.normalize() {
+	for i, c := range chunks {
 		hasspace := c.s != "" && nonCText(firstRune(c.s))
 		nextcs := c.charset
-		if b.Len() > 0 {
+		if i > 0 {
 			if lastcs != "" && lastcs != "us-ascii" {
 				if nextcs == "us-ascii" && !hasspace {
 					b.WriteString(" ")
