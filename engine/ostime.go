@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mailscript/mailscript/stdlib/luatime"
 	lua "github.com/yuin/gopher-lua"
 )
 
@@ -39,7 +40,7 @@ func wrapOSTime(L *lua.LState, osT *lua.LTable) {
 		} else {
 			t = t.Local()
 		}
-		L.Push(timeTable(L, t))
+		L.Push(luatime.DateTable(L, t))
 		return 1
 	}))
 	osT.RawSetString("time", L.NewFunction(func(L *lua.LState) int {
@@ -86,21 +87,6 @@ func callOrig(L *lua.LState, fn *lua.LFunction) int {
 	}
 	L.Call(top, lua.MultRet)
 	return L.GetTop() - top
-}
-
-// timeTable is os.date("*t") of t.
-func timeTable(L *lua.LState, t time.Time) *lua.LTable {
-	tt := L.CreateTable(0, 9)
-	tt.RawSetString("year", lua.LNumber(t.Year()))
-	tt.RawSetString("month", lua.LNumber(t.Month()))
-	tt.RawSetString("day", lua.LNumber(t.Day()))
-	tt.RawSetString("hour", lua.LNumber(t.Hour()))
-	tt.RawSetString("min", lua.LNumber(t.Minute()))
-	tt.RawSetString("sec", lua.LNumber(t.Second()))
-	tt.RawSetString("wday", lua.LNumber(int(t.Weekday())+1))
-	tt.RawSetString("yday", lua.LNumber(t.YearDay()))
-	tt.RawSetString("isdst", lua.LBool(t.IsDST()))
-	return tt
 }
 
 // mktime is C's mktime in loc: the instant of a wall clock time,

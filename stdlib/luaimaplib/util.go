@@ -10,6 +10,7 @@ import (
 
 	"github.com/mailscript/mailscript/host"
 	"github.com/mailscript/mailscript/imaplib"
+	"github.com/mailscript/mailscript/stdlib/luatime"
 )
 
 // utilTable holds the module-level functions of Python's imaplib.
@@ -21,7 +22,7 @@ var utilTable = map[string]func(L *lua.LState, mod *module) int{
 			L.Push(lua.LNil)
 			return 1
 		}
-		L.Push(timeTuple(L, t))
+		L.Push(luatime.DateTable(L, t))
 		return 1
 	},
 	"Int2AP": func(L *lua.LState, mod *module) int {
@@ -49,22 +50,6 @@ var utilTable = map[string]func(L *lua.LState, mod *module) int{
 		L.Push(lua.LString(s))
 		return 1
 	},
-}
-
-// timeTuple converts t to the table os.date("*t") makes: year, month, day,
-// hour, min, sec, wday (1 is Sunday), yday and isdst.
-func timeTuple(L *lua.LState, t time.Time) *lua.LTable {
-	tt := L.CreateTable(0, 9)
-	tt.RawSetString("year", lua.LNumber(t.Year()))
-	tt.RawSetString("month", lua.LNumber(t.Month()))
-	tt.RawSetString("day", lua.LNumber(t.Day()))
-	tt.RawSetString("hour", lua.LNumber(t.Hour()))
-	tt.RawSetString("min", lua.LNumber(t.Minute()))
-	tt.RawSetString("sec", lua.LNumber(t.Second()))
-	tt.RawSetString("wday", lua.LNumber(int(t.Weekday())+1))
-	tt.RawSetString("yday", lua.LNumber(t.YearDay()))
-	tt.RawSetString("isdst", lua.LBool(t.IsDST()))
-	return tt
 }
 
 // valueError is an error of kind ValueError.

@@ -91,6 +91,22 @@ func DaysAgo(n int, from time.Time) string {
 	return IMAPDate(time.Date(y, m, d-n, 12, 0, 0, 0, from.Location()))
 }
 
+// DateTable returns the table os.date("*t") makes of t: year, month,
+// day, hour, min, sec, wday (1 is Sunday), yday and isdst.
+func DateTable(L *lua.LState, t time.Time) *lua.LTable {
+	tt := L.CreateTable(0, 9)
+	tt.RawSetString("year", lua.LNumber(t.Year()))
+	tt.RawSetString("month", lua.LNumber(t.Month()))
+	tt.RawSetString("day", lua.LNumber(t.Day()))
+	tt.RawSetString("hour", lua.LNumber(t.Hour()))
+	tt.RawSetString("min", lua.LNumber(t.Minute()))
+	tt.RawSetString("sec", lua.LNumber(t.Second()))
+	tt.RawSetString("wday", lua.LNumber(int(t.Weekday())+1))
+	tt.RawSetString("yday", lua.LNumber(t.YearDay()))
+	tt.RawSetString("isdst", lua.LBool(t.IsDST()))
+	return tt
+}
+
 func apiNow(L *lua.LState) int {
 	L.Push(lua.LNumber(float64(time.Now().UnixMicro()) / 1e6))
 	return 1
