@@ -404,21 +404,39 @@ func (m *IMAP4) IdleFunc(duration time.Duration, f func(idler *Idler) error) (er
 // IDLE command and starts another, so that the server does not drop the
 // connection. It returns the first burst of responses (see Burst, with
 // DefaultBurstInterval), or ctx's error when ctx ended first. IDLE is
-// always ended with DONE before WaitIdle returns. It needs a network
-// connection to notice ctx ending; Options.Context also ends it, by
-// closing the connection.
+// always ended with DONE before WaitIdle returns; news that comes with
+// the answer to a renewal's DONE is returned, not waited past. It needs
+// a network connection to notice ctx ending; Options.Context also ends
+// it, by closing the connection.
 func (m *IMAP4) WaitIdle(ctx context.Context) ([]IdleResponse, error) {
 	return m.waitIdle(ctx, IdleRenewInterval, DefaultBurstInterval)
 }
 
 func (m *IMAP4) waitIdle(ctx context.Context, renew, burst time.Duration) ([]IdleResponse, error) {
+	return m.idleUntilNews(ctx, renew, burst, false, "WaitIdle")
+}
+
+// idleUntilNews is the loop of WaitIdle and WaitIdleBurst (name is the
+// caller's, for the error): one IDLE command after another, each ended
+// after renew of silence, until the server pushes something or ctx ends.
+// With pending, news filed before the call is returned at once. News the
+// server sends while an IDLE is being ended (before the completion of
+// DONE) is returned too: the server will not send it again, so the next
+// IDLE would wait past it.
+func (m *IMAP4) idleUntilNews(ctx context.Context, renew, burst time.Duration, pending bool, name string) ([]IdleResponse, error) {
 	if m.netConn == nil {
-		return nil, newError(KindError, nil, "WaitIdle requires a socket connection")
+		return nil, newError(KindError, nil, "%s requires a socket connection", name)
 	}
-	for {
+	for first := true; ; first = false {
 		if err := ctx.Err(); err != nil {
 			return nil, context.Cause(ctx)
 		}
+		if first && pending {
+			if got := m.pendingNews(); len(got) > 0 {
+				return got, nil
+			}
+		}
+		mark := m.newsMark()
 		idler, err := m.Idle(renew)
 		if err != nil {
 			return nil, err
@@ -433,6 +451,9 @@ func (m *IMAP4) waitIdle(ctx context.Context, renew, burst time.Duration) ([]Idl
 			return got, err
 		}
 		if len(got) > 0 {
+			return got, nil
+		}
+		if got := m.newsSince(mark); len(got) > 0 {
 			return got, nil
 		}
 		m.tracef(4, "idle renewed after %v", renew)

@@ -2,7 +2,6 @@ package imaplib
 
 import (
 	"context"
-	"errors"
 	"time"
 )
 
@@ -30,39 +29,36 @@ func (m *IMAP4) WaitIdleBurst(ctx context.Context, renew, burst time.Duration) (
 	if renew <= 0 || renew > IdleRenewInterval {
 		renew = IdleRenewInterval
 	}
-	if m.netConn == nil {
-		return nil, newError(KindError, nil, "WaitIdleEvery requires a socket connection")
-	}
-	for {
-		if err := ctx.Err(); err != nil {
-			return nil, context.Cause(ctx)
-		}
-		if got := m.pendingNews(); len(got) > 0 {
-			return got, nil
-		}
-		idler, err := m.Idle(renew)
-		if err != nil {
-			return nil, err
-		}
-		stop := context.AfterFunc(ctx, idler.Interrupt)
-		var got []IdleResponse
-		for typ, data := range idler.Burst(burst) {
-			got = append(got, IdleResponse{Type: typ, Data: data, Received: time.Now()})
-		}
-		stop()
-		if err := errors.Join(idler.Err(), idler.Close()); err != nil {
-			return got, err
-		}
-		if len(got) > 0 {
-			return got, nil
-		}
-		m.tracef(4, "idle renewed after %v", renew)
-	}
+	return m.idleUntilNews(ctx, renew, burst, true, "WaitIdleEvery")
 }
 
 // newsCodes are the untagged responses that tell of changes to the
 // selected mailbox.
 var newsCodes = []string{"EXISTS", "EXPUNGE", "FETCH", "VANISHED"}
+
+// newsMark returns how many news responses of each kind m holds, for
+// newsSince.
+func (m *IMAP4) newsMark() map[string]int {
+	mark := make(map[string]int, len(newsCodes))
+	for _, code := range newsCodes {
+		mark[code] = len(m.untagged[code])
+	}
+	return mark
+}
+
+// newsSince returns the news filed after mark was taken, without taking
+// it. Received is the time of the call: the news came with the answer
+// to the command just ended.
+func (m *IMAP4) newsSince(mark map[string]int) []IdleResponse {
+	var got []IdleResponse
+	now := time.Now()
+	for _, code := range newsCodes {
+		if data := m.untagged[code]; len(data) > mark[code] {
+			got = append(got, IdleResponse{Type: code, Data: data[mark[code]:], Received: now})
+		}
+	}
+	return got
+}
 
 // pendingNews returns the news filed since the last command took it,
 // without taking it.

@@ -466,3 +466,41 @@ S: A3 OK`, &Options{Debug: w})
 type writerFunc func(p []byte)
 
 func (f writerFunc) Write(p []byte) (int, error) { f(p); return len(p), nil }
+
+// News the server sends with its answer to a renewal's DONE is returned
+// by WaitIdle and WaitIdleBurst alike: the server does not send it again,
+// so another IDLE would wait past the mail that just arrived. It stays in
+// the untagged responses, for Response.
+func TestWaitIdleNewsAtRenewal(t *testing.T) {
+	script := `C: A2 IDLE
+S: + idling
+C: DONE
+S: * 4 EXISTS\r\n* 1 RECENT\r\nA2 OK Idle completed`
+	waits := []struct {
+		name string
+		wait func(m *IMAP4) ([]IdleResponse, error)
+	}{
+		{"WaitIdle", func(m *IMAP4) ([]IdleResponse, error) {
+			return m.waitIdle(context.Background(), 30*time.Millisecond, 10*time.Millisecond)
+		}},
+		{"WaitIdleBurst", func(m *IMAP4) ([]IdleResponse, error) {
+			return m.WaitIdleBurst(context.Background(), 30*time.Millisecond, 10*time.Millisecond)
+		}},
+	}
+	for _, w := range waits {
+		t.Run(w.name, func(t *testing.T) {
+			m, tr := idleSession(t, script, nil)
+			got, err := w.wait(m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != 1 || got[0].Type != "EXISTS" || !itemsEqual(got[0].Data, []Item{LineItem([]byte("4"))}) || got[0].Received.IsZero() {
+				t.Fatalf("%s = %+v, want the EXISTS 4 that came with DONE's answer", w.name, got)
+			}
+			if typ, data := m.Response("EXISTS"); typ != "EXISTS" || !itemsEqual(data, []Item{LineItem([]byte("4"))}) {
+				t.Fatalf(`Response("EXISTS") = %s %s`, typ, pyItems(data))
+			}
+			tr.check()
+		})
+	}
+}
