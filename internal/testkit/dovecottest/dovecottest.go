@@ -1,7 +1,6 @@
 package dovecottest
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"crypto/tls"
@@ -21,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mailscript/mailscript/internal/testkit/daemontest"
 	"github.com/mailscript/mailscript/internal/testkit/testcert"
 )
 
@@ -64,9 +64,8 @@ type Server struct {
 	uid, gid int
 	opts     options
 
-	mu     sync.Mutex
-	cmd    *exec.Cmd
-	exited chan struct{} // closed when cmd has exited
+	mu   sync.Mutex
+	proc *daemontest.Proc // the master process; nil when stopped
 }
 
 // Option changes how Start sets up an instance.
@@ -117,19 +116,10 @@ func WithConfig(extra string) Option {
 	return func(o *options) { o.extra = append(o.extra, extra) }
 }
 
-// required reports whether the environment makes the Dovecot tier mandatory.
-func required() bool {
-	return os.Getenv("CI") == "true" || os.Getenv("MAILSCRIPT_REQUIRE_DOVECOT") == "1"
-}
-
 // unavailable skips the test, or fails it when Dovecot is required.
 func unavailable(t testing.TB, format string, args ...any) {
 	t.Helper()
-	msg := fmt.Sprintf(format, args...)
-	if required() {
-		t.Fatalf("dovecottest: %s (required by CI=true or MAILSCRIPT_REQUIRE_DOVECOT=1)", msg)
-	}
-	t.Skipf("dovecottest: %s", msg)
+	daemontest.Unavailable(t, "dovecottest", daemontest.Required(), format, args...)
 }
 
 // Start starts a private Dovecot instance for the test and stops it when
@@ -202,9 +192,11 @@ func Start(t testing.TB, opts ...Option) *Server {
 	// one before Dovecot binds it, so try a few times.
 	var startErr error
 	for attempt := 0; attempt < 3; attempt++ {
-		if s.port, s.tlsPort, err = freePorts(); err != nil {
+		ports, err := daemontest.FreePorts(2)
+		if err != nil {
 			t.Fatalf("dovecottest: %v", err)
 		}
+		s.port, s.tlsPort = ports[0], ports[1]
 		if err := s.writeConfig(); err != nil {
 			t.Fatalf("dovecottest: %v", err)
 		}
@@ -244,21 +236,6 @@ func checkTraversable(dir string) error {
 		}
 		dir = parent
 	}
-}
-
-// freePorts returns two distinct free TCP ports on 127.0.0.1.
-func freePorts() (int, int, error) {
-	a, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, 0, fmt.Errorf("dovecottest: find a free port: %w", err)
-	}
-	defer a.Close()
-	b, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, 0, fmt.Errorf("dovecottest: find a free port: %w", err)
-	}
-	defer b.Close()
-	return a.Addr().(*net.TCPAddr).Port, b.Addr().(*net.TCPAddr).Port, nil
 }
 
 // writeFiles creates the instance's folders and passwd file.
@@ -386,84 +363,33 @@ func (s *Server) writeConfig() error {
 func (s *Server) start() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.cmd != nil {
+	if s.proc != nil {
 		return errors.New("dovecottest: already running")
 	}
-	out, err := os.OpenFile(filepath.Join(s.dir, "master.out"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
-	if err != nil {
-		return fmt.Errorf("dovecottest: %w", err)
-	}
-	defer out.Close()
 	cmd := exec.Command("dovecot", "-F", "-c", s.conf)
-	cmd.Stdout, cmd.Stderr = out, out
 	// Its own process group, so Stop can signal everything it starts; and
 	// if the test binary dies without cleaning up, the master is told to
 	// shut down.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGTERM}
-	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("dovecottest: start dovecot: %w", err)
+	out := filepath.Join(s.dir, "master.out")
+	proc, err := daemontest.Start("dovecot", cmd, out)
+	if err != nil {
+		return fmt.Errorf("dovecottest: %w", err)
 	}
-	exited := make(chan struct{})
-	go func() {
-		cmd.Wait()
-		close(exited)
-	}()
-	s.cmd, s.exited = cmd, exited
-
-	if err := s.waitReady(); err != nil {
+	s.proc = proc
+	// Both ports must send an IMAP greeting.
+	err = proc.WaitReady(readyTimeout, func() error {
+		if err := daemontest.Greets(s.Addr(), nil, "* OK"); err != nil {
+			return err
+		}
+		return daemontest.Greets(s.TLSAddr(), &tls.Config{RootCAs: s.cert.Pool, ServerName: "localhost"}, "* OK")
+	})
+	if err != nil {
 		s.stopLocked()
-		msg, _ := os.ReadFile(filepath.Join(s.dir, "master.out"))
-		return fmt.Errorf("%w\n%s", err, bytes.TrimSpace(msg))
+		msg, _ := os.ReadFile(out)
+		return fmt.Errorf("dovecottest: %w\n%s", err, bytes.TrimSpace(msg))
 	}
 	return nil
-}
-
-// waitReady polls both ports until each sends an IMAP greeting, the master
-// exits, or readyTimeout passes.
-func (s *Server) waitReady() error {
-	deadline := time.Now().Add(readyTimeout)
-	check := func(addr string, useTLS bool) error {
-		d := net.Dialer{Timeout: time.Second}
-		var c net.Conn
-		var err error
-		if useTLS {
-			c, err = tls.DialWithDialer(&d, "tcp", addr, &tls.Config{RootCAs: s.cert.Pool, ServerName: "localhost"})
-		} else {
-			c, err = d.Dial("tcp", addr)
-		}
-		if err != nil {
-			return err
-		}
-		defer c.Close()
-		c.SetDeadline(time.Now().Add(5 * time.Second))
-		line, err := bufio.NewReader(c).ReadString('\n')
-		if err != nil {
-			return err
-		}
-		if !strings.HasPrefix(line, "* OK") {
-			return fmt.Errorf("unexpected greeting %q", line)
-		}
-		return nil
-	}
-	wait := 5 * time.Millisecond
-	for {
-		err := check(s.Addr(), false)
-		if err == nil {
-			err = check(s.TLSAddr(), true)
-		}
-		if err == nil {
-			return nil
-		}
-		select {
-		case <-s.exited:
-			return fmt.Errorf("dovecottest: dovecot exited during start-up (%v)", s.cmd.ProcessState)
-		case <-time.After(wait):
-		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("dovecottest: dovecot not ready after %v: %w", readyTimeout, err)
-		}
-		wait = min(wait*2, 200*time.Millisecond)
-	}
 }
 
 // Stop stops the instance and waits until the master process has exited.
@@ -476,27 +402,15 @@ func (s *Server) Stop() error {
 }
 
 func (s *Server) stopLocked() error {
-	if s.cmd == nil {
+	if s.proc == nil {
 		return nil
 	}
-	cmd, exited := s.cmd, s.exited
-	s.cmd, s.exited = nil, nil
-	// Signal the whole process group: the master and every process it
-	// started (imap, imap-login, auth...). A session process only told by
-	// the master's exit would linger for seconds before it says BYE.
-	pgid := cmd.Process.Pid
-	syscall.Kill(-pgid, syscall.SIGTERM)
-	var err error
-	select {
-	case <-exited:
-	case <-time.After(stopTimeout):
-		err = fmt.Errorf("dovecottest: dovecot did not stop within %v; killed", stopTimeout)
+	proc := s.proc
+	s.proc = nil
+	if err := proc.Stop(stopTimeout); err != nil {
+		return fmt.Errorf("dovecottest: %w", err)
 	}
-	// Whatever is left of the group goes now, so a restart finds the ports
-	// and the mail free.
-	syscall.Kill(-pgid, syscall.SIGKILL)
-	<-exited
-	return err
+	return nil
 }
 
 // Restart stops the instance and starts it again on the same ports with the
@@ -588,13 +502,5 @@ func (s *Server) Kick(user string) error {
 
 // LogTail returns the last n lines of the Dovecot log.
 func (s *Server) LogTail(n int) string {
-	data, err := os.ReadFile(s.logFile)
-	if err != nil {
-		return fmt.Sprintf("(no log: %v)", err)
-	}
-	lines := strings.SplitAfter(strings.TrimRight(string(data), "\n"), "\n")
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
-	return strings.Join(lines, "")
+	return daemontest.Tail(s.logFile, n)
 }

@@ -20,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mailscript/mailscript/internal/testkit/daemontest"
 	"github.com/mailscript/mailscript/internal/testkit/dovecottest"
 )
 
@@ -56,9 +57,8 @@ type Server struct {
 	markerPort     int
 	opts           options
 
-	mu     sync.Mutex
-	cmd    *exec.Cmd
-	exited chan struct{}
+	mu   sync.Mutex
+	proc *daemontest.Proc // Postfix's master; nil when stopped
 }
 
 // Option changes how Start sets up an instance.
@@ -79,17 +79,11 @@ func WithMainCF(lines ...string) Option {
 	return func(o *options) { o.mainCF = append(o.mainCF, lines...) }
 }
 
-func required() bool {
-	return os.Getenv("CI") == "true" || os.Getenv("MAILSCRIPT_REQUIRE_DOVECOT") == "1" || os.Getenv("MAILSCRIPT_REQUIRE_POSTFIX") == "1"
-}
-
+// unavailable skips the test, or fails it when the real-server tier is
+// required (also by MAILSCRIPT_REQUIRE_POSTFIX=1).
 func unavailable(t testing.TB, format string, args ...any) {
 	t.Helper()
-	msg := fmt.Sprintf(format, args...)
-	if required() {
-		t.Fatalf("postfixtest: %s (required by CI=true or MAILSCRIPT_REQUIRE_DOVECOT=1)", msg)
-	}
-	t.Skipf("postfixtest: %s", msg)
+	daemontest.Unavailable(t, "postfixtest", daemontest.Required("MAILSCRIPT_REQUIRE_POSTFIX"), format, args...)
 }
 
 // Start starts a private Dovecot (IMAP, LMTP and an auth socket for
@@ -150,7 +144,7 @@ func Start(t testing.TB, opts ...Option) *Server {
 	})
 	var startErr error
 	for attempt := 0; attempt < 3; attempt++ {
-		ports, err := freePorts(4)
+		ports, err := daemontest.FreePorts(4)
 		if err != nil {
 			t.Fatalf("postfixtest: %v", err)
 		}
@@ -228,19 +222,6 @@ func (s *Server) makeDirs(uid, gid, postdropGID int) error {
 		return err
 	}
 	return mk(filepath.Join(s.dir, "data"), 0o700, uid, gid)
-}
-
-func freePorts(n int) ([]int, error) {
-	var ports []int
-	for range n {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			return nil, fmt.Errorf("find a free port: %w", err)
-		}
-		defer l.Close()
-		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
-	}
-	return ports, nil
 }
 
 // writeConfig writes main.cf, master.cf, the recipient map and the header
@@ -373,87 +354,45 @@ postlog   unix-dgram n  -       n       -       1       postlogd
 func (s *Server) start() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.cmd != nil {
+	if s.proc != nil {
 		return errors.New("postfixtest: already running")
 	}
-	out, err := os.OpenFile(filepath.Join(s.dir, "master.out"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	cmd := exec.Command(filepath.Join(daemonDirectory, "master"), "-c", s.dir, "-s")
+	cmd.Dir = s.dir
+	cmd.Env = append(os.Environ(), "MAIL_CONFIG="+s.dir)
+	// The master is a session leader: its process group holds every
+	// daemon it starts. If the test binary dies without cleaning up, the
+	// master is told to shut down.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM}
+	out := filepath.Join(s.dir, "master.out")
+	proc, err := daemontest.Start("postfix", cmd, out)
 	if err != nil {
 		return fmt.Errorf("postfixtest: %w", err)
 	}
-	defer out.Close()
-	cmd := exec.Command(filepath.Join(daemonDirectory, "master"), "-c", s.dir, "-s")
-	cmd.Dir = s.dir
-	cmd.Stdout, cmd.Stderr = out, out
-	cmd.Env = append(os.Environ(), "MAIL_CONFIG="+s.dir)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM}
-	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("postfixtest: start postfix: %w", err)
-	}
-	exited := make(chan struct{})
-	go func() {
-		cmd.Wait()
-		close(exited)
-	}()
-	s.cmd, s.exited = cmd, exited
-	if err := s.waitReady(); err != nil {
-		s.stopLocked()
-		msg, _ := os.ReadFile(filepath.Join(s.dir, "master.out"))
-		return fmt.Errorf("%w\n%s", err, strings.TrimSpace(string(msg)))
-	}
-	return nil
-}
-
-func (s *Server) waitReady() error {
-	deadline := time.Now().Add(readyTimeout)
-	check := func(port int, useTLS bool) error {
-		d := net.Dialer{Timeout: time.Second}
-		addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
-		var c net.Conn
-		var err error
-		if useTLS {
-			c, err = tls.DialWithDialer(&d, "tcp", addr, s.TLSConfig())
-		} else {
-			c, err = d.Dial("tcp", addr)
-		}
-		if err != nil {
-			return err
-		}
-		defer c.Close()
-		c.SetDeadline(time.Now().Add(5 * time.Second))
-		line, err := bufio.NewReader(c).ReadString('\n')
-		if err != nil {
-			return err
-		}
-		if !strings.HasPrefix(line, "220 ") {
-			return fmt.Errorf("unexpected greeting %q", line)
+	s.proc = proc
+	// Every port must send an SMTP greeting.
+	ports := []struct {
+		n   int
+		tls bool
+	}{{s.smtpPort, false}, {s.submissionPort, false}, {s.smtpsPort, true}, {s.markerPort, false}}
+	err = proc.WaitReady(readyTimeout, func() error {
+		for _, p := range ports {
+			var conf *tls.Config
+			if p.tls {
+				conf = s.TLSConfig()
+			}
+			if err := daemontest.Greets(net.JoinHostPort("127.0.0.1", strconv.Itoa(p.n)), conf, "220 "); err != nil {
+				return err
+			}
 		}
 		return nil
+	})
+	if err != nil {
+		s.stopLocked()
+		msg, _ := os.ReadFile(out)
+		return fmt.Errorf("postfixtest: %w\n%s", err, strings.TrimSpace(string(msg)))
 	}
-	wait := 5 * time.Millisecond
-	for {
-		err := check(s.smtpPort, false)
-		if err == nil {
-			err = check(s.submissionPort, false)
-		}
-		if err == nil {
-			err = check(s.smtpsPort, true)
-		}
-		if err == nil {
-			err = check(s.markerPort, false)
-		}
-		if err == nil {
-			return nil
-		}
-		select {
-		case <-s.exited:
-			return fmt.Errorf("postfixtest: postfix exited during start-up (%v)", s.cmd.ProcessState)
-		case <-time.After(wait):
-		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("postfixtest: postfix not ready after %v: %w", readyTimeout, err)
-		}
-		wait = min(wait*2, 200*time.Millisecond)
-	}
+	return nil
 }
 
 // Stop stops Postfix (Dovecot stops with the test) and waits for it.
@@ -464,24 +403,15 @@ func (s *Server) Stop() error {
 }
 
 func (s *Server) stopLocked() error {
-	if s.cmd == nil {
+	if s.proc == nil {
 		return nil
 	}
-	cmd, exited := s.cmd, s.exited
-	s.cmd, s.exited = nil, nil
-	// The master is a session leader: its process group holds every
-	// daemon it started.
-	pgid := cmd.Process.Pid
-	syscall.Kill(-pgid, syscall.SIGTERM)
-	var err error
-	select {
-	case <-exited:
-	case <-time.After(stopTimeout):
-		err = fmt.Errorf("postfixtest: postfix did not stop within %v; killed", stopTimeout)
+	proc := s.proc
+	s.proc = nil
+	if err := proc.Stop(stopTimeout); err != nil {
+		return fmt.Errorf("postfixtest: %w", err)
 	}
-	syscall.Kill(-pgid, syscall.SIGKILL)
-	<-exited
-	return err
+	return nil
 }
 
 // Host is the address every port listens on.
@@ -638,14 +568,4 @@ func (s *Server) markLog() error {
 }
 
 // LogTail returns the last n lines of the Postfix log.
-func (s *Server) LogTail(n int) string {
-	data, err := os.ReadFile(s.logFile)
-	if err != nil {
-		return fmt.Sprintf("(no log: %v)", err)
-	}
-	lines := strings.SplitAfter(strings.TrimRight(string(data), "\n"), "\n")
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
-	return strings.Join(lines, "")
-}
+func (s *Server) LogTail(n int) string { return daemontest.Tail(s.logFile, n) }
