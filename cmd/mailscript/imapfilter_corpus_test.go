@@ -119,6 +119,7 @@ func corpus(now time.Time) []seedBox {
 		// samples/config.lua reads account1.security: when that SELECT
 		// fails, imapfilter keeps believing the previous mailbox is
 		// selected and its next action fails (docs/imapfilter.md).
+		{user: dovecottest.DefaultUser, mailbox: "headers", msgs: headerMails(now)},
 		box(now, dovecottest.DefaultUser, "security", mail{id: "s0", from: "cert@example.org", subject: "advisory", days: 7}),
 		box(now, dovecottest.DefaultUser, "Trash", mail{id: "t0", from: "x@example.com", subject: "trashed", flags: seen, days: 50}),
 		box(now, dovecottest.SecondUser, "INBOX",
@@ -128,4 +129,68 @@ func corpus(now time.Time) []seedBox {
 			mail{id: "bm1", from: "x@example.com", subject: "seen one", flags: seen, days: 4},
 			mail{id: "bm2", from: "y@example.com", subject: "unseen one", days: 4}),
 	}
+}
+
+// headerMails are the messages of the "headers" mailbox, for
+// header-corners.lua: fields that occur twice, folded fields, names in
+// other letter cases, empty and missing fields, encoded words, tabs,
+// quotes and backslashes, bodies of several lines, no body at all. Each
+// is given as its header lines (a Message-ID and a Date are put first)
+// and its body (headerOnly: the message ends with its header, without
+// the blank line; emptyBody: the blank line and nothing after). There
+// are 20 of them, so that a match over all of them (with options.cache)
+// takes its fields from whole headers, where one over fewer asks the
+// server for each field (stdlib/imapfilter/lua/mailbox.lua).
+func headerMails(now time.Time) []dovecottest.Message {
+	const headerOnly, emptyBody = "\x01header only", "\x01empty body"
+	type hm struct {
+		id     string
+		header []string
+		body   string
+	}
+	ms := []hm{
+		{"h01", []string{"Received: from a.example by b.example; Mon, 1 Jan 2024 10:00:00 +0000", "Received: from c.example\r\n\tby d.example; Mon, 1 Jan 2024 09:00:00 +0000", "From: Multi <multi@example.com>", "To: alice@example.org", "Subject: two labels", "X-Label: first", "X-Label: second"},
+			"line one\r\nline two\r\n\r\nsay \"hi\" to C:\\path\\file\r\nend\r\n"},
+		{"h02", []string{"From: folded@example.com", "Subject: a folded\r\n subject line", "X-LABEL: upper", "x-label: lower", "X-Empty:", "X-Blank: ", "X-Tab:\tafter tab", "X-Time: 10:30"},
+			"tab\there\r\ntrailing space \r\n"},
+		{"h03", []string{"From: nosubject@example.com", "To: alice@example.org"}, "no subject here\r\n"},
+		{"h04", []string{"From: tab@example.com", "Subject: tab\there"}, ""},
+		{"h05", []string{"From: enc@example.com", "Subject: =?UTF-8?Q?caf=C3=A9?=\r\n =?UTF-8?Q?_cr=C3=A8me?="}, ""},
+		{"h06", []string{"From: enclower@example.com", "Subject: =?utf-8?b?w6ljbGFpcg==?= and more"}, ""},
+		{"h07", []string{"From: emptysubject@example.com", "Subject:"}, "the subject is empty\r\n"},
+		{"h08", []string{"From: nospace@example.com", "Subject:nospace"}, ""},
+		{"h09", []string{"From: padded@example.com", "Subject:   padded  "}, ""},
+		{"h10", []string{"From: twice@example.com", "Subject: first subject", "Subject: second subject"}, ""},
+		{"h11", []string{"FROM: LOUD@EXAMPLE.COM", "SUBJECT: SHOUTING", "x-LaBeL: mixed"}, ""},
+		{"h12", []string{"From: spaced@example.com", "Subject : spaced colon", "X-Label\t: tabbed colon"}, ""},
+		{"h13", []string{"From: nobody@example.com", "Subject: header only"}, headerOnly},
+		{"h14", []string{"From: emptybody@example.com", "Subject: empty body"}, emptyBody},
+		{"h15", []string{"From: nofinal@example.com", "Subject: no final newline"}, "first line\r\nlast line without newline"},
+		{"h16", []string{"From: quotes@example.com", `Subject: say "hi" \ back`}, `path C:\dir\file and "quoted" text` + "\r\n"},
+		{"h17", []string{"From: blankfold@example.com", "Subject: blank fold", "X-Odd: start\r\n \r\n continued"}, ""},
+		{"h18", []string{"From: long@example.com", "Subject: one\r\n\ttwo\r\n   three", "X-Label: after long"}, ""},
+		{"h19", []string{"From: colonless@example.com", "Subject: colonless line", "This line has no colon", "X-After: after it"}, ""},
+		{"h20", []string{"From: Sig <sig@example.com>", "Subject: signature"}, "Dear Alice,\r\n\r\nPrice: $100\r\nCode: 12-34\r\n\r\n-- \r\nsig\r\n"},
+	}
+	var out []dovecottest.Message
+	for i, m := range ms {
+		date := now.Add(-time.Duration(i+1) * time.Hour)
+		var b strings.Builder
+		fmt.Fprintf(&b, "Message-ID: <%s@corpus.test>\r\n", m.id)
+		fmt.Fprintf(&b, "Date: %s\r\n", date.Format(time.RFC1123Z))
+		for _, h := range m.header {
+			b.WriteString(h + "\r\n")
+		}
+		switch m.body {
+		case headerOnly:
+		case emptyBody:
+			b.WriteString("\r\n")
+		case "":
+			b.WriteString("\r\nbody of " + m.id + "\r\n")
+		default:
+			b.WriteString("\r\n" + m.body)
+		}
+		out = append(out, dovecottest.Message{Raw: []byte(b.String()), Date: date})
+	}
+	return out
 }

@@ -359,8 +359,11 @@ func (c *core) search(L *lua.LState) int {
 	if err != nil {
 		// A query the server refuses (a BAD for a quote in a
 		// contain_* string, say) is an empty result under imapfilter,
-		// and the config goes on.
-		if _, no := refused(err); !no {
+		// and the config goes on. So is one holding a line break:
+		// imapfilter sends it as it is, the server answers BAD to the
+		// line cut short (and to the rest as a command of its own);
+		// here it is not sent at all.
+		if _, no := refused(err); !no && !errors.Is(err, imaplib.ErrValue) {
 			c.fail(L, s, "search", err)
 		}
 		c.logger().Warn("imapfilter: search refused", "account", s.name, "mailbox", mbox, "err", err)

@@ -793,3 +793,27 @@ print(count, n)
 		t.Errorf("printed %q, want %q", out, want)
 	}
 }
+
+// TestSearchWithLineBreak checks a contain_* string holding CR or LF:
+// imapfilter sends it as it is and the server refuses the broken
+// command, so the search is an empty result and the config goes on;
+// mailscript does not send it, with the same result.
+func TestSearchWithLineBreak(t *testing.T) {
+	_, port := bed(t)
+	var logs bytes.Buffer
+	h := &host.Host{Logger: slog.New(slog.NewTextHandler(&logs, nil))}
+	out, err := runLua(t, h, account(port)+`
+local box = acct.INBOX
+print(#box:contain_body('body\r\n'), #box:contain_subject('weekly\nnews'), #box:contain_field('Subject', 'a\r'))
+print(#box:contain_from('news'):contain_body('1\r\n2'), #box:contain_subject('news'))
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "0\t0\t0\n0\t2\n"; out != want {
+		t.Errorf("printed %q, want %q", out, want)
+	}
+	if !strings.Contains(logs.String(), "search refused") {
+		t.Errorf("no warning for the refused search:\n%s", logs.String())
+	}
+}

@@ -3,6 +3,7 @@ package imapfilter
 import (
 	"fmt"
 	"regexp"
+	"regexp/syntax"
 	"strings"
 	"sync"
 
@@ -20,13 +21,17 @@ import (
 // of bytes, and . matches one byte. So that Go's regexp, which works on
 // UTF-8, does the same, the pattern and the subject are both read as
 // Latin-1 (each byte one character) whenever either holds a byte above
-// 0x7F. PCRE's $ also matches before a newline that ends the subject;
-// Compile keeps that too.
+// 0x7F. Two anchors mean something else in PCRE when the subject ends
+// in a newline, and Compile keeps PCRE's meaning (see lastNewline): $
+// (not multiline) also holds before that newline, and a multiline ^
+// does not hold after it.
 type Regex struct {
-	re     *regexp.Regexp
-	match  *regexp.Regexp // re for Match: without a leading or trailing .* (see matchSource)
-	pf     *refilter.Filter
-	dollar bool // the pattern has a $ outside a class
+	re    *regexp.Regexp
+	match *regexp.Regexp // re for Match: without a leading or trailing .* (see matchSource)
+	pf    *refilter.Filter
+	// For a subject ending in a newline, re and match as lastNewline
+	// rewrites them; nil when Go's meaning is PCRE's there too.
+	nl, nlMatch *lastNewline
 }
 
 // Compile compiles a PCRE pattern. A pattern Go's RE2 cannot take
@@ -43,17 +48,125 @@ func Compile(pattern string) (*Regex, error) {
 		msg := strings.TrimPrefix(err.Error(), "error parsing regexp: ")
 		return nil, fmt.Errorf("imapfilter: pattern %q: %s: %s", pattern, msg, hint(pattern))
 	}
-	r := &Regex{re: re, match: re, dollar: strings.Contains(pattern, "$")}
+	r := &Regex{re: re, match: re, nl: newlineForms(src)}
+	r.nlMatch = r.nl
 	if ms := matchSource(pattern); ms != pattern {
 		if !isASCII(ms) {
 			ms = latin1(ms)
 		}
 		if m, err := regexp.Compile(ms); err == nil {
-			r.match = m
+			r.match, r.nlMatch = m, newlineForms(ms)
 		}
 	}
 	r.pf = refilter.New(r.match)
 	return r, nil
+}
+
+// lastNewline holds the forms of a pattern that give PCRE's meaning on
+// a subject t+"\n", where Go's differs in two anchors: PCRE's $ (not
+// multiline) also holds before that last newline, and its multiline ^
+// does not hold after it. A match of PCRE's there either stops before
+// the last newline, and within finds it in t (where \z, which does not
+// hold before that newline, never holds, and $ holds at the end as
+// PCRE's does before the newline), or it takes the last newline or
+// starts after it, and the pattern finds it in the subject, except one
+// that starts after the last newline: that empty match must be found
+// without ^ (noCaret). What is left out: a $ that held before the last
+// newline in a match that then takes it (a$\n), and a multiline ^ that
+// held after it in a match that took it ((?m)\n^).
+type lastNewline struct {
+	within  *regexp.Regexp
+	noCaret *regexp.Regexp // nil without a multiline ^
+}
+
+// newlineForms returns the forms of the Go pattern src, nil when it has
+// neither $ (not multiline) nor a multiline ^, or when a form does not
+// compile (then Go's meaning stays).
+func newlineForms(src string) *lastNewline {
+	tree, err := syntax.Parse(src, syntax.Perl)
+	if err != nil {
+		return nil
+	}
+	dollar, caret := anchors(tree)
+	if !dollar && !caret {
+		return nil
+	}
+	within, err := regexp.Compile(rewrite(tree, syntax.OpEndText, syntax.WasDollar).String())
+	if err != nil {
+		return nil
+	}
+	nl := &lastNewline{within: within}
+	if caret {
+		tree, _ = syntax.Parse(src, syntax.Perl)
+		if nl.noCaret, err = regexp.Compile(rewrite(tree, syntax.OpBeginLine, 0).String()); err != nil {
+			return nil
+		}
+	}
+	return nl
+}
+
+// anchors reports whether re holds a $ that is not multiline, and
+// whether it holds a multiline ^.
+func anchors(re *syntax.Regexp) (dollar, caret bool) {
+	dollar = re.Op == syntax.OpEndText && re.Flags&syntax.WasDollar != 0
+	caret = re.Op == syntax.OpBeginLine
+	for _, sub := range re.Sub {
+		d, c := anchors(sub)
+		dollar, caret = dollar || d, caret || c
+	}
+	return dollar, caret
+}
+
+// rewrite makes the nodes of re of operator op, less those with a flag
+// of keep, nodes that never match, and returns re.
+func rewrite(re *syntax.Regexp, op syntax.Op, keep syntax.Flags) *syntax.Regexp {
+	for _, sub := range re.Sub {
+		rewrite(sub, op, keep)
+	}
+	if re.Op == op && re.Flags&keep == 0 {
+		*re = syntax.Regexp{Op: syntax.OpNoMatch}
+	}
+	return re
+}
+
+// find is FindStringSubmatchIndex of re on s, with PCRE's meaning of
+// the anchors at a last newline (nl, see lastNewline).
+func find(re *regexp.Regexp, nl *lastNewline, s string) []int {
+	loc := re.FindStringSubmatchIndex(s)
+	if nl == nil || !strings.HasSuffix(s, "\n") {
+		return loc
+	}
+	if loc != nil && loc[0] == len(s) && nl.noCaret != nil {
+		loc = nl.noCaret.FindStringSubmatchIndex(s)
+	}
+	within := nl.within.FindStringSubmatchIndex(s[:len(s)-1])
+	// The leftmost; at the same place the one that takes the newline,
+	// as a greedy pattern does (\s*$; a lazy one, \s*?$, would not).
+	if loc == nil || within != nil && within[0] < loc[0] {
+		return within
+	}
+	return loc
+}
+
+// matches is MatchString of re on s, with PCRE's meaning of the anchors
+// at a last newline (nl, see lastNewline).
+func matches(re *regexp.Regexp, nl *lastNewline, s string) bool {
+	if nl == nil || !strings.HasSuffix(s, "\n") {
+		return re.MatchString(s)
+	}
+	if nl.within.MatchString(s[:len(s)-1]) {
+		return true
+	}
+	if nl.noCaret == nil {
+		return re.MatchString(s)
+	}
+	// Only a match that starts after the last newline can be one of
+	// ^ there; then the leftmost match starts there.
+	loc := re.FindStringIndex(s)
+	if loc != nil && loc[0] == len(s) {
+		return nl.noCaret.MatchString(s)
+	}
+	return loc != nil
 }
 
 // matchSource is pattern less a leading and a trailing ".*" (or ".*?"),
@@ -112,11 +225,7 @@ func (r *Regex) Find(subject string) []*string {
 	if conv {
 		s = latin1(subject)
 	}
-	loc := r.re.FindStringSubmatchIndex(s)
-	if loc == nil && r.dollar && strings.HasSuffix(s, "\n") {
-		// PCRE's $ also matches before a final newline.
-		loc = r.re.FindStringSubmatchIndex(s[:len(s)-1])
-	}
+	loc := find(r.re, r.nl, s)
 	if loc == nil {
 		return nil
 	}
@@ -144,15 +253,12 @@ func (r *Regex) Match(subject string) bool {
 	if !isASCII(s) {
 		s = latin1(s)
 	}
-	// A match of s less its final newline lies in s too: one filter
-	// serves both tries.
+	// Every match holds a literal of the filter, whichever form of the
+	// pattern finds it: one filter serves them all.
 	if !r.pf.MayMatch(s) {
 		return false
 	}
-	if r.match.MatchString(s) {
-		return true
-	}
-	return r.dollar && strings.HasSuffix(s, "\n") && r.match.MatchString(s[:len(s)-1])
+	return matches(r.match, r.nlMatch, s)
 }
 
 func isASCII(s string) bool {

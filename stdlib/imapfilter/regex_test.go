@@ -35,6 +35,27 @@ func TestRegexPCRESemantics(t *testing.T) {
 		{"escaped dot, no match", `x\.*`, "a.", nil},
 		{"only dots", ".*", "", []string{""}},
 		{"dots then dollar", ".*x$", "ax\n", []string{"ax"}},
+		// Seen against imapfilter 2.8 (PCRE2 10.42): a multiline ^ does
+		// not hold after a newline that ends the subject.
+		{"multiline empty line at the end", "(?m)^$", "a\n", nil},
+		{"multiline blank line at the end", `(?m)^\s*$`, "a\r\n", nil},
+		{"multiline empty line inside", "(?m)^$", "a\n\nb", []string{""}},
+		{"multiline empty line before the end", "(?m)^$", "a\n\n", []string{""}},
+		{"multiline line at the end", "(?m)^b$", "a\nb\n", []string{"b"}},
+		{"multiline newline then caret inside", `(?m)\n^`, "a\nb", []string{"\n"}},
+		{"multiline caret takes the last newline", `(?m)^b\r\n`, "a\r\nb\r\n", []string{"b\r\n"}},
+		{"multiline dollar then the last newline", `(?m)^b\r$\n`, "a\r\nb\r\n", []string{"b\r\n"}},
+		{"multiline classes and the last newline", `(?m)^[^a]+`, "a\nbc\n", []string{"bc\n"}},
+		{"multiline dot and the last newline", `(?m)^.+`, "a\n", []string{"a"}},
+		{"multiline dot all", `(?ms)^b.*`, "a\nb\n", []string{"b\n"}},
+		{"multiline end of text at the end", `(?m)^x|\z`, "a\n", []string{""}},
+		{"multiline caret or b", `(?m)(^|b)$`, "ab\n", []string{"b", "b"}},
+		{"multiline blank subject", `(?m)^\s*$`, "\n", []string{"\n"}},
+		{"multiline empty subject", `(?m)^$`, "", []string{""}},
+		// \z does not hold before the last newline, where $ does.
+		{"end of text or dollar", `a\z|b$`, "a\n", nil},
+		{"dollar takes the leftmost", `a$|\n`, "a\n", []string{"a"}},
+		{"greedy spaces to the end", `\s+$`, "a \n", []string{" \n"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r, err := Compile(tc.pattern)
