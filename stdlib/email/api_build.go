@@ -543,7 +543,7 @@ func checkHeader(L *lua.LState, n int) *Header {
 	return luabind.Check[*Header](L, n, headerType)
 }
 
-// luaNewHeader is Header(s, charset). As in Python, Header('') holds one
+// luaNewHeader is Header(s, charset). As in Python, Header("") holds one
 // empty chunk and Header() none: str() of either after an append of
 // encoded text differs by a space.
 func luaNewHeader(L *lua.LState) int {
