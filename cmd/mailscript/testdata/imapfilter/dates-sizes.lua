@@ -260,7 +260,10 @@ print('two fetch', show(d:fetch_size(mixed)), show(my:fetch_flags(two)))
 print('two fetch dates', show(d:fetch_date(mixed)))
 print('Set{} dates', uids(Set {}:is_newer(1)), uids((Set {} + mixed):is_smaller(small)))
 
--- regex_search: the matched text, captures, no match.
+-- regex_search: the matched text, captures, no match. (A pattern that
+-- does not compile is left out: imapfilter prints "RE failed" and
+-- returns nil, mailscript refuses it; docs/imapfilter.md, "PCRE and
+-- RE2".)
 local function rs(p, s)
     local function pack(...) return select('#', ...), { ... } end
     local count, r = pack(regex_search(p, s))
