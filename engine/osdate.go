@@ -148,50 +148,27 @@ func conversion(s string) (byte, int) {
 	return 0, 0
 }
 
+// composite are the conversions that stand for others in the C locale.
+var composite = map[byte]string{
+	'c': "%a %b %e %H:%M:%S %Y", 'D': "%m/%d/%y", 'x': "%m/%d/%y", 'F': "%Y-%m-%d",
+	'r': "%I:%M:%S %p", 'R': "%H:%M", 'T': "%H:%M:%S", 'X': "%H:%M:%S", 'h': "%b",
+}
+
 // convert is one conversion of strftime.
 func convert(t time.Time, c byte, utc bool) string {
-	year := t.Year()
-	yday := t.YearDay() - 1
-	wday := int(t.Weekday())
-	two := func(n int) string { return fmt.Sprintf("%02d", n) }
+	if f, ok := composite[c]; ok {
+		s, _ := strftime(t, f, utc)
+		return s
+	}
 	switch c {
 	case 'a':
 		return t.Weekday().String()[:3]
 	case 'A':
 		return t.Weekday().String()
-	case 'b', 'h':
+	case 'b':
 		return t.Month().String()[:3]
 	case 'B':
 		return t.Month().String()
-	case 'c':
-		return fmt.Sprintf("%s %s %2d %02d:%02d:%02d %d", t.Weekday().String()[:3],
-			t.Month().String()[:3], t.Day(), t.Hour(), t.Minute(), t.Second(), year)
-	case 'C':
-		return strconv.Itoa(floorDiv(year, 100))
-	case 'd':
-		return two(t.Day())
-	case 'D', 'x':
-		return fmt.Sprintf("%02d/%02d/%02d", int(t.Month()), t.Day(), floorMod(year, 100))
-	case 'e':
-		return fmt.Sprintf("%2d", t.Day())
-	case 'F':
-		return fmt.Sprintf("%d-%02d-%02d", year, int(t.Month()), t.Day())
-	case 'g':
-		y, _ := t.ISOWeek()
-		return two(floorMod(y, 100))
-	case 'G':
-		y, _ := t.ISOWeek()
-		return strconv.Itoa(y)
-	case 'H':
-		return two(t.Hour())
-	case 'I':
-		return two(hour12(t.Hour()))
-	case 'j':
-		return fmt.Sprintf("%03d", yday+1)
-	case 'm':
-		return two(int(t.Month()))
-	case 'M':
-		return two(t.Minute())
 	case 'n':
 		return "\n"
 	case 'p':
@@ -199,31 +176,8 @@ func convert(t time.Time, c byte, utc bool) string {
 			return "AM"
 		}
 		return "PM"
-	case 'r':
-		return fmt.Sprintf("%02d:%02d:%02d %s", hour12(t.Hour()), t.Minute(), t.Second(), convert(t, 'p', utc))
-	case 'R':
-		return fmt.Sprintf("%02d:%02d", t.Hour(), t.Minute())
-	case 'S':
-		return two(t.Second())
 	case 't':
 		return "\t"
-	case 'T', 'X':
-		return fmt.Sprintf("%02d:%02d:%02d", t.Hour(), t.Minute(), t.Second())
-	case 'u':
-		return strconv.Itoa((wday+6)%7 + 1)
-	case 'U':
-		return two((yday + 7 - wday) / 7)
-	case 'V':
-		_, w := t.ISOWeek()
-		return two(w)
-	case 'w':
-		return strconv.Itoa(wday)
-	case 'W':
-		return two((yday + 7 - (wday+6)%7) / 7)
-	case 'y':
-		return two(floorMod(year, 100))
-	case 'Y':
-		return strconv.Itoa(year)
 	case 'z':
 		_, off := t.Zone()
 		sign := '+'
@@ -239,6 +193,54 @@ func convert(t time.Time, c byte, utc bool) string {
 		return name
 	case '%':
 		return "%"
+	}
+	return number(t, c)
+}
+
+// number is one conversion of strftime that writes a number.
+func number(t time.Time, c byte) string {
+	year := t.Year()
+	yday := t.YearDay() - 1
+	wday := int(t.Weekday())
+	isoYear, isoWeek := t.ISOWeek()
+	two := func(n int) string { return fmt.Sprintf("%02d", n) }
+	switch c {
+	case 'C':
+		return strconv.Itoa(floorDiv(year, 100))
+	case 'd':
+		return two(t.Day())
+	case 'e':
+		return fmt.Sprintf("%2d", t.Day())
+	case 'g':
+		return two(floorMod(isoYear, 100))
+	case 'G':
+		return strconv.Itoa(isoYear)
+	case 'H':
+		return two(t.Hour())
+	case 'I':
+		return two(hour12(t.Hour()))
+	case 'j':
+		return fmt.Sprintf("%03d", yday+1)
+	case 'm':
+		return two(int(t.Month()))
+	case 'M':
+		return two(t.Minute())
+	case 'S':
+		return two(t.Second())
+	case 'u':
+		return strconv.Itoa((wday+6)%7 + 1)
+	case 'U':
+		return two((yday + 7 - wday) / 7)
+	case 'V':
+		return two(isoWeek)
+	case 'w':
+		return strconv.Itoa(wday)
+	case 'W':
+		return two((yday + 7 - (wday+6)%7) / 7)
+	case 'y':
+		return two(floorMod(year, 100))
+	case 'Y':
+		return strconv.Itoa(year)
 	}
 	return ""
 }
