@@ -5,7 +5,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/mailscript/mailscript/stdlib/luatime"
 	lua "github.com/yuin/gopher-lua"
 )
 
@@ -16,33 +15,16 @@ import (
 // time table loses the offset it was made with: Time2Internaldate of an
 // os.date("*t") table gives the standard offset in summer, and os.time
 // cannot tell the two 02:30 of a night when the clocks go back. osDate
-// and osTime restore C Lua's behaviour; every other format goes to
-// gopher-lua's own os.date.
+// (osdate.go) and os.time here restore C Lua's behaviour; os.date
+// formats dates as C's strftime too.
 
 // wrapOSTime replaces os.date and os.time in osT.
 func wrapOSTime(L *lua.LState, osT *lua.LTable) {
-	origDate, _ := osT.RawGetString("date").(*lua.LFunction)
 	origTime, _ := osT.RawGetString("time").(*lua.LFunction)
-	if origDate == nil || origTime == nil {
+	if origTime == nil {
 		return
 	}
-	osT.RawSetString("date", L.NewFunction(func(L *lua.LState) int {
-		format := L.OptString(1, "%c")
-		if format != "*t" && format != "!*t" {
-			return callOrig(L, origDate)
-		}
-		t := time.Now()
-		if L.GetTop() >= 2 && L.Get(2) != lua.LNil {
-			t = time.Unix(int64(L.CheckNumber(2)), 0)
-		}
-		if strings.HasPrefix(format, "!") {
-			t = t.UTC()
-		} else {
-			t = t.Local()
-		}
-		L.Push(luatime.DateTable(L, t))
-		return 1
-	}))
+	osT.RawSetString("date", L.NewFunction(osDate))
 	osT.RawSetString("time", L.NewFunction(func(L *lua.LState) int {
 		tt, ok := L.Get(1).(*lua.LTable)
 		if !ok {

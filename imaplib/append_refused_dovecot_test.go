@@ -1,6 +1,7 @@
 package imaplib_test
 
 import (
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -34,6 +35,10 @@ func TestAppendRefusedKeepsMessageOut(t *testing.T) {
 		}},
 		{"AppendMessage, \\Bogus", func() error {
 			_, err := m.AppendMessage("INBOX", []string{`\Seen`, `\Bogus`}, time.Time{}, msg)
+			return err
+		}},
+		{"AppendMessageDate, a date that is none", func() error {
+			_, err := m.AppendMessageDate("INBOX", nil, "yesterday", msg)
 			return err
 		}},
 		{"MultiAppend, \\Recent in the second", func() error {
@@ -73,5 +78,33 @@ func TestAppendRefusedKeepsMessageOut(t *testing.T) {
 	fd, err := other.UIDFetch(all, "(UID FLAGS)")
 	if err != nil || len(fd) != 1 || !slices.Contains(fd[0].Flags, `\Seen`) || !slices.Contains(fd[0].Flags, "$Forwarded") {
 		t.Fatalf("INBOX holds %+v (%v), want the one message flagged \\Seen $Forwarded", fd, err)
+	}
+}
+
+// TestAppendMessageDate: the date goes as written, and the server reads
+// it in its own way (Dovecot takes a leap second as the second before);
+// a date that cannot be quoted is refused before anything is sent.
+func TestAppendMessageDate(t *testing.T) {
+	srv := dovecottest.Start(t)
+	m := session(t, srv, srv.User)
+	msg := []byte("Subject: dated\r\n\r\nbody\r\n")
+	if _, err := m.AppendMessageDate("INBOX", []string{`\Seen`}, "30-Jun-2015 23:59:60 +0000", msg); err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []string{`05-Mar-2025 "12:00:00" +0000`, "05-Mar-2025 12:00:00 +0000\r\nZ1 NOOP", `a\b`} {
+		if _, err := m.AppendMessageDate("INBOX", nil, bad, msg); !errors.Is(err, imaplib.ErrValue) {
+			t.Errorf("date %q: %v, want a value error", bad, err)
+		}
+	}
+	if _, err := m.SelectMailbox("INBOX", true); err != nil {
+		t.Fatal(err)
+	}
+	all, _ := imaplib.ParseSeqSet("1:*")
+	fd, err := m.UIDFetch(all, "(INTERNALDATE)")
+	if err != nil || len(fd) != 1 {
+		t.Fatalf("INBOX holds %+v (%v), want one message", fd, err)
+	}
+	if want := time.Date(2015, 6, 30, 23, 59, 59, 0, time.UTC); !fd[0].InternalDate.Equal(want) {
+		t.Errorf("internal date %v, want %v", fd[0].InternalDate, want)
 	}
 }

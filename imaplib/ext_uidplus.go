@@ -233,6 +233,36 @@ func parseAppendUID(arg []byte) (*AppendUID, error) {
 // Line endings of msg are normalised to CRLF. With UIDPLUS the result
 // holds the new message's UID; without it, it is nil.
 func (m *IMAP4) AppendMessage(mailbox string, flags []string, date time.Time, msg []byte) (*AppendUID, error) {
+	dateText := ""
+	if !date.IsZero() {
+		dateText = Time2Internaldate(date)
+	}
+	return m.appendTyped(mailbox, flags, dateText, !appendLiteralSafe(flags), msg)
+}
+
+// AppendMessageDate is AppendMessage with the internal date given as
+// text, such as "05-Mar-2025 12:00:00 +0000", sent as it is between
+// quotes: for a caller passing on a date it did not make, which the
+// server may read in its own way or refuse. The text must be printable
+// ASCII without `"` or `\` (else an ErrValue error, nothing sent); ""
+// leaves the date to the server. The message waits for the server's
+// go-ahead (a synchronizing literal), so that a server refusing the date
+// answers before it is sent.
+func (m *IMAP4) AppendMessageDate(mailbox string, flags []string, date string, msg []byte) (*AppendUID, error) {
+	for i := 0; i < len(date); i++ {
+		if c := date[i]; c < ' ' || c > '~' || c == '"' || c == '\\' {
+			return nil, newError(KindValue, nil, "invalid date %q", date)
+		}
+	}
+	if date != "" {
+		date = `"` + date + `"`
+	}
+	return m.appendTyped(mailbox, flags, date, true, msg)
+}
+
+// appendTyped is APPEND of msg with flags and dateText (a quoted
+// date-time, "" for none); sync sends msg as a synchronizing literal.
+func (m *IMAP4) appendTyped(mailbox string, flags []string, dateText string, sync bool, msg []byte) (*AppendUID, error) {
 	if err := checkMailbox(mailbox); err != nil {
 		return nil, err
 	}
@@ -240,10 +270,6 @@ func (m *IMAP4) AppendMessage(mailbox string, flags []string, date time.Time, ms
 		return nil, err
 	}
 	wireName := m.encodeMailbox(mailbox)
-	dateText := ""
-	if !date.IsZero() {
-		dateText = Time2Internaldate(date)
-	}
 	m.takeCodes("APPENDUID")
 	_, err := m.do("APPEND", &command{
 		name: "APPEND",
@@ -261,7 +287,7 @@ func (m *IMAP4) AppendMessage(mailbox string, flags []string, date time.Time, ms
 		literal:     normaliseCRLF(msg),
 		hasLiteral:  true,
 		utf8Lit:     true,
-		syncLiteral: !appendLiteralSafe(flags),
+		syncLiteral: sync,
 	})
 	line := m.popLast("APPENDUID")
 	if err != nil || line == nil {

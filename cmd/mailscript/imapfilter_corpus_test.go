@@ -21,13 +21,36 @@ type mail struct {
 	body                  string
 	flags                 []string
 	days                  float64 // age of the internal date
+	// at, when set, is the internal date instead of days (a fixed
+	// instant: mail whose dates must not move with the day the test
+	// runs).
+	at time.Time
+	// date is the Date header as written: "" for one made of the
+	// internal date, "-" for none.
+	date string
+	// raw, when set, is the whole message instead of what the fields
+	// above make ("" cannot be asked for: use rawEmpty).
+	raw      string
+	rawEmpty bool
 }
 
 func (m mail) build(now time.Time) dovecottest.Message {
 	date := now.Add(-time.Duration(m.days * float64(24*time.Hour)))
+	if !m.at.IsZero() {
+		date = m.at
+	}
+	if m.raw != "" || m.rawEmpty {
+		return dovecottest.Message{Raw: []byte(m.raw), Flags: m.flags, Date: date}
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "Message-ID: <%s@corpus.test>\r\n", m.id)
-	fmt.Fprintf(&b, "Date: %s\r\n", date.Format(time.RFC1123Z))
+	switch m.date {
+	case "":
+		fmt.Fprintf(&b, "Date: %s\r\n", date.Format(time.RFC1123Z))
+	case "-":
+	default:
+		fmt.Fprintf(&b, "Date: %s\r\n", m.date)
+	}
 	fmt.Fprintf(&b, "From: %s\r\n", m.from)
 	to := m.to
 	if to == "" {
@@ -113,6 +136,7 @@ func corpus(now time.Time) []seedBox {
 	}
 	return []seedBox{
 		box(now, dovecottest.DefaultUser, "INBOX", inbox...),
+		box(now, dovecottest.DefaultUser, "dates", datesBox()...),
 		box(now, dovecottest.DefaultUser, "lists/devel", devel...),
 		box(now, dovecottest.DefaultUser, "news", mail{id: "n0", from: "x@news.example", subject: "already here", days: 3}),
 		box(now, dovecottest.DefaultUser, "mymailbox", mymailbox...),
@@ -193,4 +217,39 @@ func headerMails(now time.Time) []dovecottest.Message {
 		out = append(out, dovecottest.Message{Raw: []byte(b.String()), Date: date})
 	}
 	return out
+}
+
+// datesBox is the mailbox of dates-sizes.lua: internal dates and Date
+// headers at fixed instants around midnight of 9/10 March 2025 (UTC), in
+// other time zones, malformed or missing, an empty and a tiny message,
+// and four messages whose age is counted from the test's start.
+func datesBox() []mail {
+	at := func(s string) time.Time {
+		t, err := time.Parse(time.RFC3339, s)
+		if err != nil {
+			panic(err)
+		}
+		return t
+	}
+	return []mail{
+		{id: "z1", from: "a@dates.example", subject: "last second of the 9th", at: at("2025-03-09T23:59:59Z"), date: "Sun, 09 Mar 2025 23:59:59 +0000"},
+		{id: "z2", from: "b@dates.example", subject: "midnight UTC, morning in Tokyo", at: at("2025-03-10T00:00:00Z"), date: "Mon, 10 Mar 2025 09:00:00 +0900"},
+		{id: "z3", from: "c@dates.example", subject: "the 9th in California", at: at("2025-03-10T07:30:00Z"), date: "Sun, 09 Mar 2025 23:30:00 -0800"},
+		{id: "z4", from: "d@dates.example", subject: "the 10th in Kiribati", at: at("2025-03-09T10:30:00Z"), date: "Mon, 10 Mar 2025 00:30:00 +1400"},
+		{id: "z5", from: "e@dates.example", subject: "malformed date", at: at("2025-03-10T12:00:00Z"), date: "yesterday"},
+		{id: "z6", from: "f@dates.example", subject: "no date", at: at("2025-03-11T12:00:00Z"), date: "-"},
+		{id: "z7", from: "g@dates.example", subject: "two-digit year", at: at("2025-03-10T17:00:00Z"), date: "10 Mar 25 12:00 EST"},
+		{id: "z8", from: "h@dates.example", subject: "date with a comment", at: at("2025-03-10T12:00:00Z"), date: "Mon, 10 Mar 2025 12:00:00 +0000 (UTC)"},
+		{id: "z9", from: "i@dates.example", subject: "the 31st of February", at: at("2025-03-01T00:00:00Z"), date: "Mon, 31 Feb 2025 12:00:00 +0000"},
+		{id: "z10", from: "j@dates.example", subject: "from the future", at: at("2025-01-01T00:00:00Z"), date: "Fri, 01 Jan 2100 00:00:00 +0000"},
+		{id: "z11", from: "k@dates.example", subject: "last second of 1999", at: at("1999-12-31T23:59:59Z"), date: "Fri, 31 Dec 1999 23:59:59 -0000"},
+		{id: "z12", from: "l@dates.example", subject: "one-digit day", at: at("2025-03-05T06:00:00Z"), date: "Wed, 5 Mar 2025 12:00:00 +0530"},
+		{id: "z13", from: "m@dates.example", subject: "two dates", at: at("2025-03-10T12:00:00Z"), date: "Tue, 11 Mar 2025 08:00:00 +0000", headers: []string{"Date: Sat, 01 Mar 2025 08:00:00 +0000"}},
+		{id: "empty", rawEmpty: true, at: at("2025-03-10T12:00:00Z")},
+		{id: "tiny", raw: "Subject: tiny\r\n\r\n", at: at("2025-03-10T12:00:00Z"), flags: seen},
+		{id: "r0", from: "n@dates.example", subject: "age 0", days: 0},
+		{id: "r1", from: "n@dates.example", subject: "age 1", days: 1},
+		{id: "r2", from: "n@dates.example", subject: "age 2", days: 2, flags: seen},
+		{id: "r7", from: "n@dates.example", subject: "age 7", days: 7},
+	}
 }

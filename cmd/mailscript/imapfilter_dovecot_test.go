@@ -335,6 +335,7 @@ var ifConfigs = []ifConfig{
 	{file: "set-literals.lua", subst: plainAccount("'imap.example.com'", "'me'", "'pw'"), probe: true},
 	{file: "arg-types.lua", subst: plainAccount("'imap.example.com'", "'me'", "'pw'"), probe: true},
 	{file: "header-corners.lua", subst: plainAccount("'imap.example.com'", "'me'", "'pw'"), probe: true},
+	{file: "dates-sizes.lua", subst: plainAccount("'imap.example.com'", "'me'", "'pw'"), probe: true},
 }
 
 // plainAccount points an account at the test bed's plain port (STARTTLS).

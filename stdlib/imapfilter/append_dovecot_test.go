@@ -2,8 +2,10 @@ package imapfilter_test
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mailscript/mailscript/imaplib"
 	"github.com/mailscript/mailscript/internal/testkit/dovecottest"
@@ -75,4 +77,43 @@ func dialUser(t *testing.T, srv *dovecottest.Server, user, password string) *ima
 	t.Helper()
 	_, port, _ := strings.Cut(srv.Addr(), ":")
 	return loginAt(t, port, user, password)
+}
+
+// TestAppendDateAsWrittenDovecot: append_message sends its date as
+// written, as imapfilter does, and the server judges it. Dovecot takes a
+// leap second as the second before and a zone "UTC" as +0000, and
+// refuses a date that is none; a date that cannot go between quotes is
+// refused without being sent.
+func TestAppendDateAsWrittenDovecot(t *testing.T) {
+	srv := dovecottest.Start(t)
+	out, log := runLuaLogged(t, splitAccount(srv)+`
+options.info = false
+local msg = 'From: a@example.org\r\nSubject: dated\r\n\r\nbody\r\n'
+local box = acct['dated']
+print(box:append_message(msg, nil, '30-Jun-2015 23:59:60 +0000'),
+      box:append_message(msg, nil, ' 5-Mar-2025 12:00:00 UTC'),
+      box:append_message(msg, nil, 'yesterday'),
+      box:append_message(msg, nil, '05-Mar-2025 "12:00:00" +0000'))
+local dates = {}
+for _, d in pairs(box:fetch_date(box:select_all())) do table.insert(dates, d) end
+table.sort(dates)
+print(table.concat(dates, ' | '))
+`)
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 2 || lines[0] != "true\ttrue\tfalse\tfalse" {
+		t.Fatalf("printed %q\n%s", out, log)
+	}
+	// The server gives the dates in its own zone.
+	var got []string
+	for _, d := range strings.Split(lines[1], " | ") {
+		at, err := time.Parse("02-Jan-2006 15:04:05 -0700", d)
+		if err != nil {
+			t.Fatalf("date %q: %v", d, err)
+		}
+		got = append(got, at.UTC().Format(time.RFC3339))
+	}
+	slices.Sort(got)
+	if want := []string{"2015-06-30T23:59:59Z", "2025-03-05T12:00:00Z"}; !slices.Equal(got, want) {
+		t.Errorf("internal dates %v, want %v", got, want)
+	}
 }

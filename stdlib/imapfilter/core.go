@@ -689,8 +689,12 @@ func (c *core) appendMsg(L *lua.LState) int {
 		return 1
 	}
 	it, err := appendItem(msg, flags, date)
+	// A date that is not dd-Mon-yyyy hh:mm:ss +zzzz as Go reads it goes
+	// as written, as imapfilter sends it: the server may take it (Dovecot
+	// reads 23:59:60, 24:00:00, 31-Feb or a zone "UTC" in its own way).
+	asWritten := ""
 	if err != nil {
-		L.ArgError(5, err.Error())
+		asWritten = date
 	}
 	m := c.conn(L, s, "append")
 	if len(c.appendedBefore(L, s, m, mbox, []imaplib.AppendItem{it})) == 0 {
@@ -698,6 +702,10 @@ func (c *core) appendMsg(L *lua.LState) int {
 		return 1
 	}
 	err = c.retryCreated(m, mbox, subscribe, func() error {
+		if asWritten != "" {
+			_, err := m.AppendMessageDate(mbox, it.Flags, asWritten, it.Msg)
+			return err
+		}
 		_, err := m.AppendMessage(mbox, it.Flags, it.Date, it.Msg)
 		return err
 	})
@@ -741,11 +749,12 @@ func appendItem(msg, flags, dateText string) (imaplib.AppendItem, error) {
 // refusedAppend says why the server would refuse an APPEND of a config
 // with these flags and date ("" when it would not): a system flag other
 // than \Seen, \Answered, \Flagged, \Deleted and \Draft (\Recent too), a
-// keyword that is not an atom, a date that is not dd-Mon-yyyy hh:mm:ss
-// +zzzz. imapfilter sends them and the server's BAD makes append_message
-// answer false; mailscript answers false without sending them, as a
-// server that refuses the command line may not read the message sent
-// after it (a LITERAL+ literal) and take its lines for commands.
+// keyword that is not an atom, a date that cannot go between quotes (a
+// `"` or `\`, a control or 8-bit character). imapfilter sends them and
+// the server's BAD makes append_message answer false; mailscript answers
+// false without sending them, as a server that refuses the command line
+// may not read the message sent after it (a LITERAL+ literal) and take
+// its lines for commands. Other dates the server judges (appendMsg).
 func refusedAppend(flags, date string) string {
 	for _, f := range strings.Fields(flags) {
 		if strings.HasPrefix(f, `\`) {
@@ -760,8 +769,8 @@ func refusedAppend(flags, date string) string {
 			return "invalid keyword " + f
 		}
 	}
-	if _, err := appendItem("", "", date); err != nil {
-		return err.Error()
+	if strings.ContainsFunc(date, func(r rune) bool { return r < ' ' || r > '~' || r == '"' || r == '\\' }) {
+		return fmt.Sprintf("date %q cannot be sent", date)
 	}
 	return ""
 }

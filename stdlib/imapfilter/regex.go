@@ -1,6 +1,7 @@
 package imapfilter
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"regexp/syntax"
@@ -46,7 +47,7 @@ func Compile(pattern string) (*Regex, error) {
 	re, err := regexp.Compile(src)
 	if err != nil {
 		msg := strings.TrimPrefix(err.Error(), "error parsing regexp: ")
-		return nil, fmt.Errorf("imapfilter: pattern %q: %s: %s", pattern, msg, hint(pattern))
+		return nil, fmt.Errorf("imapfilter: pattern %q: %s: %s", pattern, msg, hint(pattern, err))
 	}
 	r := &Regex{re: re, match: re, nl: newlineForms(src)}
 	r.nlMatch = r.nl
@@ -200,8 +201,11 @@ func matchSource(p string) string {
 	return p
 }
 
-// hint says what to write instead of a PCRE construct RE2 lacks.
-func hint(p string) string {
+// hint says what to write instead of a PCRE construct RE2 lacks, or
+// that the pattern is no pattern in PCRE either (err is RE2's error).
+func hint(p string, err error) string {
+	var perr *syntax.Error
+	errors.As(err, &perr)
 	switch {
 	case strings.Contains(p, "(?="), strings.Contains(p, "(?!"), strings.Contains(p, "(?<="), strings.Contains(p, "(?<!"):
 		return "lookaround is PCRE only; match the wider text and test the rest in Lua, or combine searches with * and -"
@@ -209,6 +213,10 @@ func hint(p string) string {
 		return "backreferences are PCRE only; capture with regex_search and compare the captures in Lua"
 	case strings.Contains(p, "(?>"), regexp.MustCompile(`[*+?}]\+`).MatchString(p):
 		return "atomic groups and possessive quantifiers are PCRE only; drop them (RE2 never backtracks)"
+	case perr != nil && !strings.Contains(p, "(*") && (perr.Code == syntax.ErrMissingParen ||
+		perr.Code == syntax.ErrUnexpectedParen || perr.Code == syntax.ErrMissingBracket ||
+		perr.Code == syntax.ErrTrailingBackslash || perr.Code == syntax.ErrInvalidCharRange):
+		return "the pattern is not valid in PCRE either (imapfilter prints \"RE failed\" and matches nothing)"
 	}
 	return "the pattern needs a PCRE feature RE2 lacks; see docs/imapfilter.md"
 }

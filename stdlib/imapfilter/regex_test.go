@@ -118,6 +118,11 @@ func TestRegexRefused(t *testing.T) {
 		{`(a)\1`, "backreferences"},
 		{`(?>a+)b`, "atomic"},
 		{`a++b`, "possessive"},
+		{`(`, "not valid in PCRE either"},
+		{`[a-`, "not valid in PCRE either"},
+		{`a)`, "not valid in PCRE either"},
+		{`[z-a]`, "not valid in PCRE either"},
+		{`a\`, "not valid in PCRE either"},
 	} {
 		_, err := Compile(tc.pattern)
 		if err == nil {
