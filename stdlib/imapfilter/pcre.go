@@ -221,6 +221,8 @@ func (t *translator) options(s string) (int, error) {
 		switch {
 		case c == ')' || c == ':':
 			return i + 1, t.setOptions(f, on, off, c == ':')
+		case c == '-' && !set:
+			return 0, pcreError("invalid hyphen in option setting")
 		case c == '-':
 			set = false
 		case c == '^' && i == 0:
