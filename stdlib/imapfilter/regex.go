@@ -20,9 +20,10 @@ import (
 //
 // PCRE without UTF mode works on bytes: a class such as [а-я] is a class
 // of bytes, and . matches one byte. So that Go's regexp, which works on
-// UTF-8, does the same, the pattern and the subject are both read as
-// Latin-1 (each byte one character) whenever either holds a byte above
-// 0x7F. Two anchors mean something else in PCRE when the subject ends
+// UTF-8, does the same, a subject with a byte above 0x7F is read one
+// character a byte (byteRunes), and the pattern is translated to match
+// those characters (translate), where bytes above 0x7F have no case and
+// are in no class of letters, as under PCRE's C-locale tables. Two anchors mean something else in PCRE when the subject ends
 // in a newline, and Compile keeps PCRE's meaning (see lastNewline): $
 // (not multiline) also holds before that newline, and a multiline ^
 // does not hold after it.
@@ -35,28 +36,31 @@ type Regex struct {
 	nl, nlMatch *lastNewline
 }
 
-// Compile compiles a PCRE pattern. A pattern Go's RE2 cannot take
-// (backreferences, lookaround, atomic groups, possessive quantifiers,
-// recursion...) is an error that names it: the pattern would not mean the
-// same, and silently matching something else is worse than failing.
+// Compile compiles a PCRE pattern. It is translated to RE2 (see
+// translate); a construct that has no exact translation (backreferences,
+// lookaround, atomic groups, possessive quantifiers, recursion, \R...)
+// is an error that names the pattern: silently matching something else
+// is worse than failing. So is a pattern PCRE refuses too.
 func Compile(pattern string) (*Regex, error) {
-	src := pattern
-	if !isASCII(src) {
-		src = latin1(src)
+	src, err := translate(pattern)
+	if err != nil {
+		return nil, fmt.Errorf("imapfilter: pattern %q: %w", pattern, err)
 	}
 	re, err := regexp.Compile(src)
 	if err != nil {
 		msg := strings.TrimPrefix(err.Error(), "error parsing regexp: ")
-		return nil, fmt.Errorf("imapfilter: pattern %q: %s: %s", pattern, msg, hint(pattern, err))
+		if invalidInPCRE(pattern, err) {
+			return nil, fmt.Errorf("imapfilter: pattern %q: %s (%w)", pattern, msg, errPCRE)
+		}
+		return nil, fmt.Errorf("imapfilter: pattern %q: %s: %s", pattern, msg, hint(pattern))
 	}
 	r := &Regex{re: re, match: re, nl: newlineForms(src)}
 	r.nlMatch = r.nl
 	if ms := matchSource(pattern); ms != pattern {
-		if !isASCII(ms) {
-			ms = latin1(ms)
-		}
-		if m, err := regexp.Compile(ms); err == nil {
-			r.match, r.nlMatch = m, newlineForms(ms)
+		if ms, err := translate(ms); err == nil {
+			if m, err := regexp.Compile(ms); err == nil {
+				r.match, r.nlMatch = m, newlineForms(ms)
+			}
 		}
 	}
 	r.pf = refilter.New(r.match)
@@ -201,11 +205,25 @@ func matchSource(p string) string {
 	return p
 }
 
-// hint says what to write instead of a PCRE construct RE2 lacks, or
-// that the pattern is no pattern in PCRE either (err is RE2's error).
-func hint(p string, err error) string {
+// invalidInPCRE reports whether RE2's error err for pattern p is one
+// PCRE gives too: unbalanced parentheses or brackets, a trailing
+// backslash, a range out of order (imapfilter prints "RE failed" and
+// matches nothing).
+func invalidInPCRE(p string, err error) bool {
 	var perr *syntax.Error
-	errors.As(err, &perr)
+	if !errors.As(err, &perr) || strings.Contains(p, "(*") {
+		return false
+	}
+	switch perr.Code {
+	case syntax.ErrMissingParen, syntax.ErrUnexpectedParen, syntax.ErrMissingBracket,
+		syntax.ErrTrailingBackslash, syntax.ErrInvalidCharRange:
+		return true
+	}
+	return false
+}
+
+// hint says what to write instead of a PCRE construct RE2 lacks.
+func hint(p string) string {
 	switch {
 	case strings.Contains(p, "(?="), strings.Contains(p, "(?!"), strings.Contains(p, "(?<="), strings.Contains(p, "(?<!"):
 		return "lookaround is PCRE only; match the wider text and test the rest in Lua, or combine searches with * and -"
@@ -213,10 +231,8 @@ func hint(p string, err error) string {
 		return "backreferences are PCRE only; capture with regex_search and compare the captures in Lua"
 	case strings.Contains(p, "(?>"), regexp.MustCompile(`[*+?}]\+`).MatchString(p):
 		return "atomic groups and possessive quantifiers are PCRE only; drop them (RE2 never backtracks)"
-	case perr != nil && !strings.Contains(p, "(*") && (perr.Code == syntax.ErrMissingParen ||
-		perr.Code == syntax.ErrUnexpectedParen || perr.Code == syntax.ErrMissingBracket ||
-		perr.Code == syntax.ErrTrailingBackslash || perr.Code == syntax.ErrInvalidCharRange):
-		return "the pattern is not valid in PCRE either (imapfilter prints \"RE failed\" and matches nothing)"
+	case regexp.MustCompile(`\{(?:[0-9]{4,}|[0-9]*,[0-9]{4,})`).MatchString(p):
+		return "RE2 repeats at most 1000 times; write {1000} or match the rest in Lua"
 	}
 	return "the pattern needs a PCRE feature RE2 lacks; see docs/imapfilter.md"
 }
@@ -231,7 +247,7 @@ func (r *Regex) Find(subject string) []*string {
 	conv := !isASCII(subject)
 	s := subject
 	if conv {
-		s = latin1(subject)
+		s = byteRunes(subject)
 	}
 	loc := find(r.re, r.nl, s)
 	if loc == nil {
@@ -244,7 +260,7 @@ func (r *Regex) Find(subject string) []*string {
 		}
 		m := s[loc[2*i]:loc[2*i+1]]
 		if conv {
-			m = unlatin1(m)
+			m = runeBytes(m)
 		}
 		out[i] = &m
 	}
@@ -259,7 +275,7 @@ func (r *Regex) Match(subject string) bool {
 	}
 	s := subject
 	if !isASCII(s) {
-		s = latin1(s)
+		s = byteRunes(s)
 	}
 	// Every match holds a literal of the filter, whichever form of the
 	// pattern finds it: one filter serves them all.
@@ -278,20 +294,28 @@ func isASCII(s string) bool {
 	return true
 }
 
-// latin1 reads each byte of s as one character.
-func latin1(s string) string {
+// byteRunes reads each byte of s as one character: an ASCII byte as
+// itself, a byte b above 0x7F as the rune highBase+b.
+func byteRunes(s string) string {
 	var b strings.Builder
-	b.Grow(len(s) * 2)
+	b.Grow(len(s) * 3)
 	for i := 0; i < len(s); i++ {
-		b.WriteRune(rune(s[i]))
+		if c := s[i]; c < 0x80 {
+			b.WriteByte(c)
+		} else {
+			b.WriteRune(highBase + rune(c))
+		}
 	}
 	return b.String()
 }
 
-// unlatin1 undoes latin1.
-func unlatin1(s string) string {
+// runeBytes undoes byteRunes.
+func runeBytes(s string) string {
 	b := make([]byte, 0, len(s))
 	for _, r := range s {
+		if r >= highBase {
+			r -= highBase
+		}
 		b = append(b, byte(r))
 	}
 	return string(b)
