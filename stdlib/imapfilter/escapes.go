@@ -2,8 +2,11 @@ package imapfilter
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"strings"
+
+	lua "github.com/yuin/gopher-lua"
 )
 
 // TranslateEscapes returns a config's source with the string escapes of
@@ -195,4 +198,21 @@ func isHex(c byte) bool {
 // isSpace is C's isspace, what \z skips.
 func isSpace(c byte) bool {
 	return c == ' ' || c >= '\t' && c <= '\r'
+}
+
+// loadEscapes is TranslateEscapes for load: escapes(src, chunkid) returns
+// the translated source, or nil and "chunkid:line: message".
+func loadEscapes(L *lua.LState) int {
+	out, err := TranslateEscapes(L.CheckString(2), []byte(L.CheckString(1)))
+	if err != nil {
+		L.Push(lua.LNil)
+		var ce *CheckError
+		if errors.As(err, &ce) {
+			err = fmt.Errorf("%s:%d: %s", ce.File, ce.Line, ce.Message)
+		}
+		L.Push(lua.LString(err.Error()))
+		return 2
+	}
+	L.Push(lua.LString(out))
+	return 1
 }
