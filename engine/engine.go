@@ -31,6 +31,7 @@ type Engine struct {
 	globals  []global
 	setups   []func(*lua.LState) error
 	ends     []func(*lua.LState, error) error
+	source   func(name string, src []byte) ([]byte, error) // nil: as read
 	grace    time.Duration
 
 	shutdownGrace time.Duration

@@ -55,6 +55,16 @@ func (e *Engine) Check(path string) error {
 	return nil
 }
 
+// readSource reads a run's source and passes it through WithSource's
+// function.
+func (e *Engine) readSource(name string, read func() ([]byte, error)) ([]byte, error) {
+	src, err := read()
+	if err == nil && e.source != nil {
+		src, err = e.source(name, src)
+	}
+	return src, err
+}
+
 // errExit is the cause a run's context is cancelled with by os.exit.
 var errExit = errors.New("engine: script called os.exit")
 
@@ -101,7 +111,7 @@ func (e *Engine) exec(ctx context.Context, name, dir string, args []string, read
 		res.Duration = time.Since(res.Start)
 		e.logger.Debug("run finished", "file", name, "duration", res.Duration, "err", res.Err)
 	}()
-	src, err := read()
+	src, err := e.readSource(name, read)
 	if err != nil {
 		res.Err = fmt.Errorf("engine: %w", err)
 		return res, res.Err

@@ -19,3 +19,12 @@ func WithSetup(fn func(L *lua.LState) error) Option {
 func WithTeardown(fn func(L *lua.LState, err error) error) Option {
 	return func(e *Engine) { e.ends = append(e.ends, fn) }
 }
+
+// WithSource makes every run compile fn(name, src) in place of the
+// source it read (a file, or RunString's string): a host uses it to take
+// in a dialect (the imapfilter command translates the string escapes of
+// Lua 5.2). fn must keep the source's lines where they are, since errors
+// name them. An error of fn fails the run before it starts.
+func WithSource(fn func(name string, src []byte) ([]byte, error)) Option {
+	return func(e *Engine) { e.source = fn }
+}

@@ -98,7 +98,13 @@ func imapfilterCmd(ctx context.Context, o *options, f *imapfilterFlags, rest []s
 	if err != nil {
 		return configFailed(fmt.Errorf("imapfilter: %w", err))
 	}
-	if err := imapfilter.Check(name, src); err != nil {
+	// The string escapes of Lua 5.2 (\xHH, \z) are translated before the
+	// config is checked and again as the engine reads it to run it.
+	src, err = imapfilter.TranslateEscapes(name, src)
+	if err == nil {
+		err = imapfilter.Check(name, src)
+	}
+	if err != nil {
 		fmt.Fprintf(stderr, "mailscript: %v\n", err)
 		return reported{configFailed(err)}
 	}
@@ -116,7 +122,7 @@ func imapfilterCmd(ctx context.Context, o *options, f *imapfilterFlags, rest []s
 	extra := []engine.Option{engine.WithSetup(func(L *lua.LState) error {
 		return imapfilter.Install(L, imapfilter.Options{TrustFile: f.trust, DeferExpunge: true,
 			CertificatesFile: filepath.Join(imapfilterHome(), "certificates")})
-	}), engine.WithTeardown(imapfilter.Teardown)}
+	}), engine.WithTeardown(imapfilter.Teardown), engine.WithSource(imapfilter.TranslateEscapes)}
 	if f.debugFile != "" {
 		df, err := os.OpenFile(f.debugFile, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
 		if err != nil {

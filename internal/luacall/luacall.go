@@ -14,7 +14,10 @@ import (
 // nils are counted (a coroutine that returns nothing hands back one nil).
 // It keeps the select it was made with: a script may change its own.
 const (
-	chunkName = "(protected call)"
+	// ChunkName is the source name of the function that calls the
+	// protected function: a position it gives is where pcall, a C
+	// function in Lua, would give none.
+	ChunkName = "(protected call)"
 	chunkSrc  = `local select = select
 local function count(...) return select('#', ...), ... end
 return function(f, ...) return count(f(...)) end`
@@ -23,11 +26,11 @@ return function(f, ...) return count(f(...)) end`
 // proto is the chunk, compiled once per process; a state makes its
 // functions from it.
 var proto = sync.OnceValue(func() *lua.FunctionProto {
-	stmts, err := parse.Parse(strings.NewReader(chunkSrc), chunkName)
+	stmts, err := parse.Parse(strings.NewReader(chunkSrc), ChunkName)
 	if err != nil {
 		panic("luacall: " + err.Error()) // a constant: it parses
 	}
-	p, err := lua.Compile(stmts, chunkName)
+	p, err := lua.Compile(stmts, ChunkName)
 	if err != nil {
 		panic("luacall: " + err.Error())
 	}
@@ -136,10 +139,17 @@ func resume(L *lua.LState, body *lua.LFunction, args []lua.LValue) ([]lua.LValue
 	return values, nil
 }
 
-// errorValue is the Lua value of err: what the function raised.
+// errorValue is the Lua value of err: what the function raised. A Go
+// function called by pcall itself (pcall(error, "x"), pcall(assert, v))
+// raises its message without a position, as in Lua, where its caller is
+// pcall, a C function: gopher-lua would name the line of the chunk that
+// calls it.
 func errorValue(err error) lua.LValue {
 	var api *lua.ApiError
 	if errors.As(err, &api) && api.Object != nil {
+		if s, ok := api.Object.(lua.LString); ok {
+			return lua.LString(strings.TrimPrefix(string(s), ChunkName+":3: "))
+		}
 		return api.Object
 	}
 	return lua.LString(err.Error())

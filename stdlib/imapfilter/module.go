@@ -102,11 +102,13 @@ func Install(L *lua.LState, opts Options) error {
 	// attempts in the config's locals: gopher-lua's own pcall loses those
 	// counts after an error (luacall).
 	luacall.Install(L)
+	installLua52(L)
 	c := &core{h: host.Get(L), opts: opts}
 	L.SetField(L.Get(lua.RegistryIndex), registryKey, &lua.LUserData{Value: c})
 	luabind.Register(L, sessionType)
 	shared := L.NewTable()
 	L.SetField(shared, "core", L.SetFuncs(L.NewTable(), c.functions()))
+	L.SetField(shared, "escapes", L.NewFunction(loadEscapes))
 	protos, err := layer()
 	if err != nil {
 		return err

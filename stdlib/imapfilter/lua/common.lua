@@ -12,21 +12,58 @@ end
 if not math.pow then math.pow = function(a, b) return a ^ b end end
 rawlen = rawlen or function(v) return #v end
 
--- load accepts a string of code as in Lua 5.2 (mode is ignored).
+-- load and loadstring of Lua 5.2: a string or a reader function, the
+-- chunk's name as Lua 5.2 shows it in errors, mode refusing text chunks
+-- ("b"), an environment, and the string escapes of Lua 5.2 (\xHH, \z).
 do
-    local load51, loadstring, setfenv = load, loadstring, setfenv
-    if loadstring then
-        load = function(chunk, name, mode, env)
-            local f, err
-            if type(chunk) == 'string' then
-                f, err = loadstring(chunk, name)
-            else
-                f, err = load51(chunk, name)
-            end
-            if f and env ~= nil and setfenv then setfenv(f, env) end
-            return f, err
+    local load51, setfenv, escapes = loadstring, setfenv, IF.escapes
+    local find, sub, concat = string.find, string.sub, table.concat
+    local function chunkid(name)
+        local first = sub(name, 1, 1)
+        if first == '=' then return sub(name, 2, 60) end
+        if first == '@' then
+            if #name <= 60 then return sub(name, 2) end
+            return '...' .. sub(name, -56)
         end
+        local nl = find(name, '\n', 1, true)
+        if #name < 45 and not nl then return '[string "' .. name .. '"]' end
+        local l = nl and nl - 1 or #name
+        if l > 45 then l = 45 end
+        return '[string "' .. sub(name, 1, l) .. '..."]'
     end
+    local function read(f)
+        local parts = {}
+        while true do
+            local piece = f()
+            if piece == nil or piece == '' then break end
+            if type(piece) ~= 'string' then return nil, 'reader function must return a string' end
+            parts[#parts + 1] = piece
+        end
+        return concat(parts)
+    end
+    load = function(chunk, name, mode, env)
+        local src, err = chunk, nil
+        if type(chunk) ~= 'string' then
+            src, err = read(chunk)
+            if not src then return nil, err end
+            name = name or '=(load)'
+        end
+        name = name or src
+        local binary = sub(src, 1, 1) == '\27'
+        mode = mode or 'bt'
+        if not find(mode, binary and 'b' or 't', 1, true) then
+            return nil, 'attempt to load a ' .. (binary and 'binary' or 'text') .. " chunk (mode is '" .. mode .. "')"
+        end
+        local id = chunkid(name)
+        src, err = escapes(src, id)
+        if not src then return nil, err end
+        local f
+        f, err = load51(src, id)
+        if not f then return nil, err end
+        if env ~= nil then setfenv(f, env) end
+        return f
+    end
+    loadstring = function(s, name) return load(s, name) end
 end
 
 do
