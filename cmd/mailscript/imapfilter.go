@@ -21,8 +21,9 @@ const imapfilterHelp = `Usage: mailscript [flags] imapfilter [-c FILE] [-e STRIN
 Runs an imapfilter configuration unchanged: the file is Lua with
 imapfilter's API (options, IMAP{...}, mailboxes, result sets, match_*,
 regex_search, become_daemon...). Before it runs, the config is checked:
-Lua 5.3 syntax and patterns Go's RE2 cannot compile fail with their line.
-See docs/imapfilter.md for what differs.
+Lua 5.3 syntax, and PCRE patterns that have no RE2 equivalent
+(lookaround, backreferences), fail with their line. See
+docs/imapfilter.md for what differs.
 
 imapfilter flags:
   -c FILE     the config (default $IMAPFILTER_CONFIG, else
