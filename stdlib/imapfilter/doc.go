@@ -26,7 +26,18 @@
 // and deleted messages wait and go for many messages at once, before
 // anything could tell the difference (Teardown sends what still waits).
 //
+// Patterns are PCRE's, read by a scanner that writes them for Go's RE2
+// so that they match the same bytes (see Compile); a construct with no
+// exact equivalent is refused by name.
+//
+// imapfilter 2.8 runs Lua 5.2, and this package runs on gopher-lua, a
+// Lua 5.1 with goto: a config's string escapes of Lua 5.2 are translated
+// before it is parsed (TranslateEscapes), and Install gives its globals
+// the Lua 5.2 library functions configs use where gopher-lua's differ
+// (xpcall, error, string.format, bit32...). docs/imapfilter.md lists
+// what stays different.
+//
 // Check finds, before a config runs, what would stop it half-way: syntax
-// of Lua 5.3 that gopher-lua (Lua 5.1 with goto) cannot parse (with what to write
-// instead) and literal patterns that Go's RE2 cannot compile.
+// of Lua 5.3 that gopher-lua cannot parse (with what to write instead)
+// and literal patterns that have no RE2 equivalent.
 package imapfilter
