@@ -17,8 +17,8 @@ import (
 // only, a pattern of gmatch starting with ^ matches a ^, gsub refuses a
 // bad % in its replacement, string.char and table.insert refuse what Lua
 // 5.2 refuses, bit32 is the whole library and math.huge is infinite.
-// The Lua layer (common.lua)
-// keeps them: it only fills in what is missing.
+// The Lua layer (common.lua) keeps them: it only fills in what is
+// missing.
 func installLua52(L *lua.LState) {
 	L.SetGlobal("xpcall", L.NewFunction(xpcall52))
 	L.SetGlobal("error", L.NewFunction(error52))
