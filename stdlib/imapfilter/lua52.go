@@ -15,12 +15,16 @@ import (
 // formats as C's printf, string.upper and lower change ASCII letters
 // only, find, match, gmatch and gsub match the patterns of Lua 5.2
 // (pattern52.go), string.char and table.insert refuse what Lua
-// 5.2 refuses, bit32 is the whole library and math.huge is infinite.
+// 5.2 refuses, bit32 is the whole library, math.huge is infinite,
+// tonumber reads numerals as Lua 5.2 does and collectgarbage answers
+// every option of Lua 5.2 (num52.go).
 // The Lua layer (common.lua)
 // keeps them: it only fills in what is missing.
 func installLua52(L *lua.LState) {
 	L.SetGlobal("xpcall", L.NewFunction(xpcall52))
 	L.SetGlobal("error", L.NewFunction(error52))
+	L.SetGlobal("tonumber", L.NewFunction(tonumber52))
+	L.SetGlobal("collectgarbage", L.NewFunction(collectgarbage52()))
 	L.SetGlobal("pairs", wrap(L, L.GetGlobal("pairs"), pairs52("__pairs")))
 	L.SetGlobal("ipairs", wrap(L, L.GetGlobal("ipairs"), pairs52("__ipairs")))
 	str := L.GetGlobal("string").(*lua.LTable)
