@@ -89,3 +89,31 @@ print(pcall(load("error('x')")), pcall(load("error('x')", "=mychunk")), pcall(lo
 print(load("return '\\x41\\z   b'")())
 print(pcall(assert, false, "custom"))
 `
+
+// TestIMAPFilterLua52Patterns runs a config of Lua 5.2's string patterns
+// (frontier, %g, the errors of malformed patterns and replacements,
+// gmatch's empty matches, gsub's negative limit), tonumber and
+// collectgarbage; the output is what imapfilter 2.8 printed, and its
+// error for an unfinished capture outside pcall.
+func TestIMAPFilterLua52Patterns(t *testing.T) {
+	runLua52Cases(t, []lua52Case{{name: "patterns", config: lua52Patterns,
+		stdout: "W (W) W\t3\nx x\txx\tx\t1\nfalse\tfalse\tmalformed pattern (missing ']')\nfalse\tfalse\tinvalid capture index\nfalse\tfalse\tinvalid capture index %2\naabbcc\t2\t2\n[abc][]\n10\t31\t16\tnil\tnil\tnil\nnil\tnil\t-255\t1295\t-10\tnil\nfalse\tfalse\nnumber\t2\t0\t0\nboolean\ttrue\t0\tfalse\t0\n200\t100\t0\nfalse\tinvalid use of '%' in replacement string\n",
+		stderr: "config.lua:15: unfinished capture"}})
+}
+
+const lua52Patterns = `print(("THE (quick) fox"):gsub("%f[%a]%a+", "W"))
+print(("a b\tc!"):gsub("%g", "x"), ("x=1"):match("(%w)=(%d)"))
+print(pcall(string.find, "abc", "%"), pcall(string.find, "abc", "[a"))
+print(pcall(string.match, "abc", "(()"), pcall(string.gsub, "abc", "(a)", "%2"))
+print(pcall(string.find, "abc", "%f"), pcall(string.match, "abc", "(a)%2"))
+print(string.gsub("abc", ".", "%0%0", -1), string.find("a+c", "+", 1, true))
+local t = {} for w in ("abc"):gmatch("%w*") do t[#t+1] = "[" .. w .. "]" end print(table.concat(t))
+print(tonumber("1e1"), tonumber(" 0x1F "), tonumber("0x1p4"), tonumber("1e"), tonumber(""), tonumber("  "))
+print(tonumber("inf"), tonumber("nan"), tonumber("-ff", 16), tonumber("zz", 36), tonumber(" -1010 ", 2), tonumber(nil))
+print((pcall(tonumber)), (pcall(tonumber, "1", 37)))
+print(type(collectgarbage("count")), select("#", collectgarbage("count")), collectgarbage("collect"), collectgarbage())
+print(type(collectgarbage("step")), collectgarbage("isrunning"), collectgarbage("stop"), collectgarbage("isrunning"), collectgarbage("restart"))
+print(collectgarbage("setpause", 100), collectgarbage("setpause", 200), collectgarbage("incremental"))
+print(pcall(string.gsub, "a", "a", "%"))
+string.find("a", "(")
+`

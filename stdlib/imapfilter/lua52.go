@@ -2,7 +2,6 @@ package imapfilter
 
 import (
 	"math"
-	"strings"
 
 	lua "github.com/yuin/gopher-lua"
 
@@ -14,14 +13,17 @@ import (
 // what a config can see: xpcall passes its extra arguments, error() raises
 // nil, pairs and ipairs honour __pairs and __ipairs, string.format
 // formats as C's printf, string.upper and lower change ASCII letters
-// only, a pattern of gmatch starting with ^ matches a ^, gsub refuses a
-// bad % in its replacement, string.char and table.insert refuse what Lua
-// 5.2 refuses, bit32 is the whole library and math.huge is infinite.
-// The Lua layer (common.lua) keeps them: it only fills in what is
-// missing.
+// only, find, match, gmatch and gsub match the patterns of Lua 5.2
+// (pattern52.go), string.char and table.insert refuse what Lua 5.2
+// refuses, bit32 is the whole library, math.huge is infinite, tonumber
+// reads numerals as Lua 5.2 does and collectgarbage answers every option
+// of Lua 5.2 (num52.go). The Lua layer (common.lua) keeps them: it only
+// fills in what is missing.
 func installLua52(L *lua.LState) {
 	L.SetGlobal("xpcall", L.NewFunction(xpcall52))
 	L.SetGlobal("error", L.NewFunction(error52))
+	L.SetGlobal("tonumber", L.NewFunction(tonumber52))
+	L.SetGlobal("collectgarbage", L.NewFunction(collectgarbage52()))
 	L.SetGlobal("pairs", wrap(L, L.GetGlobal("pairs"), pairs52("__pairs")))
 	L.SetGlobal("ipairs", wrap(L, L.GetGlobal("ipairs"), pairs52("__ipairs")))
 	str := L.GetGlobal("string").(*lua.LTable)
@@ -31,8 +33,7 @@ func installLua52(L *lua.LState) {
 		"lower":  func(L *lua.LState) int { return mapASCII(L, 'A', 'Z', 'a'-'A') },
 		"char":   char52,
 	})
-	str.RawSetString("gmatch", wrap(L, str.RawGetString("gmatch"), gmatch52))
-	str.RawSetString("gsub", wrap(L, str.RawGetString("gsub"), gsub52))
+	L.SetFuncs(str, strFuncs52)
 	tbl := L.GetGlobal("table").(*lua.LTable)
 	tbl.RawSetString("insert", wrap(L, tbl.RawGetString("insert"), insert52))
 	L.SetField(L.GetGlobal("math"), "huge", lua.LNumber(math.Inf(1)))
@@ -160,35 +161,6 @@ func char52(L *lua.LState) int {
 	}
 	L.Push(lua.LString(b))
 	return 1
-}
-
-// gmatch52: Lua 5.2's gmatch has no anchor; a pattern starting with ^
-// matches a ^.
-func gmatch52(L *lua.LState, orig lua.LValue) int {
-	if p, ok := L.Get(2).(lua.LString); ok && strings.HasPrefix(string(p), "^") {
-		L.Replace(2, "%"+p)
-	}
-	return callOrig(L, orig)
-}
-
-// gsub52 refuses, as Lua 5.2 does when a replacement is made, a string
-// replacement with a % followed by anything but a digit or a %.
-func gsub52(L *lua.LState, orig lua.LValue) int {
-	repl, isString := L.Get(3).(lua.LString)
-	n := callOrig(L, orig)
-	if !isString || n < 2 || lua.LVAsNumber(L.Get(2)) == 0 {
-		return n
-	}
-	for i := 0; i < len(repl); i++ {
-		if repl[i] != '%' {
-			continue
-		}
-		i++
-		if i >= len(repl) || repl[i] != '%' && (repl[i] < '0' || repl[i] > '9') {
-			L.RaiseError("invalid use of '%s' in replacement string", "%")
-		}
-	}
-	return n
 }
 
 // insert52 is table.insert with Lua 5.2's checks: two or three
