@@ -77,3 +77,33 @@ result = r and table.concat(r, ',') or '(lua)'`); err != nil {
 		L.Close()
 	}
 }
+
+// TestSetCountedWithPairs checks what a config that counts a result with
+// pairs sees, as under imapfilter: the messages, the functions of Set
+// (_new among them), _type and _mt, the result's own metatable; a result
+// of + * - is made the same way.
+func TestSetCountedWithPairs(t *testing.T) {
+	L := lua.NewState()
+	defer L.Close()
+	if err := Install(L, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	src := `A = {_type = 'mailbox', _name = 'A'}
+local function count(t) local n = 0 for _ in pairs(t) do n = n + 1 end return n end
+local funcs = 0
+for _, v in pairs(Set) do if type(v) == 'function' then funcs = funcs + 1 end end
+local s = Set{{A, 1}, {A, 2}}
+local d = s - Set{{A, 2}}
+assert(type(s._new) == 'function', 'no _new')
+assert(getmetatable(s) == s._mt, 'the metatable is not _mt')
+assert(getmetatable(d) == d._mt and d._mt ~= s._mt, 'results share a metatable')
+assert(#s:_new({{A, 3}}) == 1, '_new makes no set')
+result = (count(s) - funcs) .. ' ' .. (count(d) - funcs)`
+	if err := L.DoString(src); err != nil {
+		t.Fatal(err)
+	}
+	// two messages, _type and _mt; then one message, _type and _mt
+	if got, want := lua.LVAsString(L.GetGlobal("result")), "4 3"; got != want {
+		t.Errorf("keys besides the functions of Set: %q, want %q", got, want)
+	}
+}

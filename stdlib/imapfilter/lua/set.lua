@@ -5,15 +5,22 @@
 local IF = ...
 
 Set = {}
-local set_mt = {}
 
+-- new makes values a result. As in imapfilter, a result holds the
+-- functions of Set (_new among them) and, in _mt, a metatable of its own:
+-- a config that walks a result with pairs counts them all.
 local function new(values)
     local object = values or {}
     object._type = 'set'
     IF.methods(Set, object)
-    setmetatable(object, set_mt)
+    object._mt = {
+        __add = Set._union, __mul = Set._intersection, __sub = Set._difference,
+    }
+    setmetatable(object, object._mt)
     return object
 end
+
+function Set._new(_, values) return new(values) end
 
 -- remember tells each mailbox of a result its UIDs there: a loop over
 -- the result that fetches message by message then reads ahead along them
@@ -110,9 +117,6 @@ function Set._difference(a, b)
     return collect(ta, order)
 end
 
-set_mt.__add = Set._union
-set_mt.__mul = Set._intersection
-set_mt.__sub = Set._difference
 
 -- Actions: applied to each mailbox of the set; true when all succeeded.
 local actions = {
