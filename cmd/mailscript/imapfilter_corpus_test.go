@@ -146,6 +146,12 @@ func corpus(now time.Time) []seedBox {
 		{user: dovecottest.DefaultUser, mailbox: "headers", msgs: headerMails(now)},
 		box(now, dovecottest.DefaultUser, "security", mail{id: "s0", from: "cert@example.org", subject: "advisory", days: 7}),
 		box(now, dovecottest.DefaultUser, "Trash", mail{id: "t0", from: "x@example.com", subject: "trashed", flags: seen, days: 50}),
+		// Mailboxes of their own for configs whose mail the rest of the
+		// corpus lacks, so that the other configs select nothing more.
+		box(now, dovecottest.DefaultUser, "git", gitMails()...),
+		box(now, dovecottest.DefaultUser, "threads", threadMails()...),
+		box(now, dovecottest.DefaultUser, "Junk E-mail", junkMails()...),
+		box(now, dovecottest.DefaultUser, "prefilter", prefilterMails()...),
 		box(now, dovecottest.SecondUser, "INBOX",
 			mail{id: "bob1", from: "tux@penguin.land", subject: "for bob", days: 1},
 			mail{id: "bob2", from: "carol@example.org", subject: "hi bob", flags: seen, days: 4}),
@@ -251,5 +257,75 @@ func datesBox() []mail {
 		{id: "r1", from: "n@dates.example", subject: "age 1", days: 1},
 		{id: "r2", from: "n@dates.example", subject: "age 2", days: 2, flags: seen},
 		{id: "r7", from: "n@dates.example", subject: "age 7", days: 7},
+	}
+}
+
+// gitMails are the commit mail of git-repo-folders.lua: subjects naming
+// a repository in brackets (one watched, one empty, one with a slash),
+// one without, a reply, and one already seen.
+func gitMails() []mail {
+	return []mail{
+		{id: "git1", from: "git@forge.example", subject: "git commit: [alpha] fix the typo", days: 1},
+		{id: "git2", from: "git@forge.example", subject: "git commit: [alpha] add tests", days: 0.5},
+		{id: "git3", from: "git@forge.example", subject: "git commit: [beta] release 1.0", days: 2},
+		{id: "git4", from: "git@forge.example", subject: "git commit: [ga-ma/docs] new page", days: 3},
+		{id: "git5", from: "git@forge.example", subject: "git commit: no repository named", days: 1},
+		{id: "git6", from: "git@forge.example", subject: "git commit: [] empty name", days: 1},
+		{id: "git7", from: "dev@forge.example", subject: "Re: git commit: [alpha] fix the typo", days: 0.2},
+		{id: "git8", from: "git@forge.example", subject: "git commit: [alpha] old one", flags: seen, days: 9},
+	}
+}
+
+// threadMails are the mail of juergh-lib.lua: two threads (replies by
+// In-Reply-To, one naming two parents), noise, mail of no thread, and
+// old mail for its archive.
+func threadMails() []mail {
+	re := func(ids ...string) []string {
+		var v []string
+		for _, id := range ids {
+			v = append(v, "<"+id+"@corpus.test>")
+		}
+		return []string{"In-Reply-To: " + strings.Join(v, " ")}
+	}
+	return []mail{
+		{id: "th1", from: "dev@kernel.example", subject: "[PATCH] frobnicate the widget", days: 5},
+		{id: "th2", from: "rev@kernel.example", subject: "Re: [PATCH] frobnicate the widget", headers: re("th1"), days: 4},
+		{id: "th3", from: "maint@kernel.example", subject: "APPLIED: [PATCH] frobnicate the widget", headers: re("th2"), days: 3},
+		{id: "th4", from: "dev@kernel.example", subject: "Re: APPLIED: [PATCH] frobnicate the widget", headers: re("th3", "th1"), flags: seen, days: 2},
+		{id: "nk1", from: "dev@kernel.example", subject: "[PATCH] risky change", days: 45},
+		{id: "nk2", from: "rev@kernel.example", subject: "NACK: [PATCH] risky change", headers: re("nk1"), days: 40},
+		{id: "lone", from: "dev@kernel.example", subject: "[PATCH] unrelated", days: 1},
+		{id: "abi1", from: "bot@kernel.example", subject: "linux 6.1 uploaded (ABI bump)", days: 1},
+		{id: "abi2", from: "bot@kernel.example", subject: "linux 6.2 uploaded (ABI bump)", flags: seen, days: 50},
+	}
+}
+
+// junkMails are the mail of the "Junk E-mail" mailbox of
+// folder-walk.lua: what its rules take, what it sends back to INBOX,
+// and mail too old for it.
+func junkMails() []mail {
+	return []mail{
+		{id: "jk1", from: "billing@shop.example", subject: "Your invoice", days: 1},
+		{id: "jk2", from: "deals@shop.example", subject: "SPAM: cheap watches", days: 2},
+		{id: "jk3", from: "Cron Daemon <root@server.example>", subject: "Cron <root@server> df", days: 1},
+		{id: "jk4", from: "old@shop.example", subject: "old junk", flags: seen, days: 10},
+	}
+}
+
+// prefilterMails are the mail of prefilter-chain.lua: one or more for
+// each of its rules (some that two rules would take) and some that no
+// rule takes.
+func prefilterMails() []mail {
+	return []mail{
+		{id: "pf1", from: "LinkedIn <jobs-noreply@linkedin.com>", subject: "A job for you", days: 1},
+		{id: "pf2", from: "recruiter@agency.example", to: "jobs@home.example", subject: "Opening", days: 2},
+		{id: "pf3", from: "service@paypal.com", subject: "Receipt", flags: seen, days: 3},
+		{id: "pf4", from: "UPS <tracking@ups.com>", subject: "Update", days: 1},
+		{id: "pf5", from: "orders@store.example", subject: "Your order has shipped", days: 1},
+		{id: "pf6", from: "news@twitter.com", subject: "What you missed", days: 2},
+		{id: "pf7", from: "no-reply@meetup.com", subject: "New event", days: 4},
+		{id: "pf8", from: "info@shop.example", subject: "Sale", days: 5},
+		{id: "pf9", from: "Carol <carol@example.org>", subject: "Dinner on Friday?", days: 0.5},
+		{id: "pf10", from: "dave@example.net", subject: "photos", flags: seen, days: 6},
 	}
 }
