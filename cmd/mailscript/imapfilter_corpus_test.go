@@ -152,6 +152,14 @@ func corpus(now time.Time) []seedBox {
 		box(now, dovecottest.DefaultUser, "threads", threadMails()...),
 		box(now, dovecottest.DefaultUser, "Junk E-mail", junkMails()...),
 		box(now, dovecottest.DefaultUser, "prefilter", prefilterMails()...),
+		box(now, dovecottest.DefaultUser, "SnoozeBox/Snooze_3h",
+			mail{id: "sz1", from: "carol@example.org", subject: "read this later", days: 1},
+			mail{id: "sz2", from: "dave@example.net", subject: "flagged for later", flags: []string{`\Seen`, `\Flagged`}, days: 2}),
+		box(now, dovecottest.DefaultUser, "SnoozeBox/Snooze_1d",
+			mail{id: "sz3", from: "erin@example.org", subject: "tomorrow", flags: seen, days: 1}),
+		box(now, dovecottest.DefaultUser, "SnoozeBox/Snooze_2w",
+			mail{id: "sz4", from: "frank@example.org", subject: "snoozed once before", headers: []string{"X-Snooze-Until: 1000000000"}, days: 3}),
+		box(now, dovecottest.DefaultUser, "SnoozeBox/Snoozed", snoozedMails()...),
 		box(now, dovecottest.SecondUser, "INBOX",
 			mail{id: "bob1", from: "tux@penguin.land", subject: "for bob", days: 1},
 			mail{id: "bob2", from: "carol@example.org", subject: "hi bob", flags: seen, days: 4}),
@@ -327,5 +335,17 @@ func prefilterMails() []mail {
 		{id: "pf8", from: "info@shop.example", subject: "Sale", days: 5},
 		{id: "pf9", from: "Carol <carol@example.org>", subject: "Dinner on Friday?", days: 0.5},
 		{id: "pf10", from: "dave@example.net", subject: "photos", flags: seen, days: 6},
+	}
+}
+
+// snoozedMails are the mail of the Snoozed folder of snooze-folders.lua:
+// one whose time has come, one far in the future, one without the
+// header, each with the keyword it gives snoozed mail.
+func snoozedMails() []mail {
+	kw := []string{`\Seen`, "Snoozed"}
+	return []mail{
+		{id: "sz5", from: "gina@example.org", subject: "wake me", headers: []string{"X-Snooze-Until: 1000000000"}, flags: kw, days: 10},
+		{id: "sz6", from: "hank@example.org", subject: "not yet", headers: []string{"X-Snooze-Until: 4102444800"}, flags: kw, days: 10},
+		{id: "sz7", from: "ivy@example.org", subject: "no header", flags: kw, days: 10},
 	}
 }

@@ -335,6 +335,7 @@ var ifConfigs = []ifConfig{
 		"until home.prefilter:enter_idle()", "until true",
 		"become_daemon(60, check_mail)", "check_mail()",
 	}},
+	{file: "snooze-folders.lua", subst: tlsAccount("'imap.snooze.example'", "'sleepy'", "'zzz'", "")},
 	{file: "api-corners.lua", subst: plainAccount("'imap.example.com'", "'me'", "'pw'"), probe: true},
 	{file: "api-moves.lua", subst: append(plainAccount("'imap.example.com'", "'me'", "'pw'"),
 		"username = 'bob'", "username = '{USER2}'", "password = 'pw2'", "password = '{PASS2}'"), probe: true},
