@@ -160,6 +160,7 @@ func corpus(now time.Time) []seedBox {
 		box(now, dovecottest.DefaultUser, "SnoozeBox/Snooze_2w",
 			mail{id: "sz4", from: "frank@example.org", subject: "snoozed once before", headers: []string{"X-Snooze-Until: 1000000000"}, days: 3}),
 		box(now, dovecottest.DefaultUser, "SnoozeBox/Snoozed", snoozedMails()...),
+		box(now, dovecottest.DefaultUser, "mlists", listMails()...),
 		box(now, dovecottest.SecondUser, "INBOX",
 			mail{id: "bob1", from: "tux@penguin.land", subject: "for bob", days: 1},
 			mail{id: "bob2", from: "carol@example.org", subject: "hi bob", flags: seen, days: 4}),
@@ -347,5 +348,25 @@ func snoozedMails() []mail {
 		{id: "sz5", from: "gina@example.org", subject: "wake me", headers: []string{"X-Snooze-Until: 1000000000"}, flags: kw, days: 10},
 		{id: "sz6", from: "hank@example.org", subject: "not yet", headers: []string{"X-Snooze-Until: 4102444800"}, flags: kw, days: 10},
 		{id: "sz7", from: "ivy@example.org", subject: "no header", flags: kw, days: 10},
+	}
+}
+
+// listMails are the mail of the "mlists" mailbox of list-id-folders.lua:
+// List-Id fields in other letter cases, folded, with an address, and
+// ids it must refuse (too long, with "=", of a bounce address); mail
+// for its rules on addresses and words; and mail no rule takes.
+func listMails() []mail {
+	return []mail{
+		{id: "ml1", from: "a@rust.example", subject: "borrowck", headers: []string{"List-Id: Rust users <users.rust.example>"}, days: 1},
+		{id: "ml2", from: "b@rust.example", subject: "lifetimes", headers: []string{"List-ID: Rust users <users.rust.example>"}, flags: seen, days: 2},
+		{id: "ml3", from: "c@dev.example", subject: "folded id", headers: []string{"List-Id: A list whose name\r\n is long <dev.example.org>"}, days: 1},
+		{id: "ml4", from: "d@lists.example", subject: "lower case", headers: []string{"list-id: <announce@lists.example.com>"}, days: 3},
+		{id: "ml5", from: "e@lists.example", subject: "equals", headers: []string{"List-Id: <a=b.example.org>"}, days: 1},
+		{id: "ml6", from: "f@lists.example", subject: "bounce", headers: []string{"List-Id: <Bounces.example.org>"}, days: 1},
+		{id: "ml7", from: "g@lists.example", subject: "too long", headers: []string{"List-Id: <" + strings.Repeat("x", 45) + ".example.org>"}, days: 1},
+		{id: "ml8", from: "h@events.example", subject: "Join us", body: "Our webinar starts at noon.\r\n", days: 1},
+		{id: "ml9", from: "news@shop.example", subject: "The monthly Newsletter", days: 2},
+		{id: "ml10", from: "The Boss <boss@work.example>", subject: "Meeting", days: 1},
+		{id: "ml11", from: "i@example.org", subject: "just mail", headers: []string{"X-List-Id: <not.a.list>"}, days: 1},
 	}
 }

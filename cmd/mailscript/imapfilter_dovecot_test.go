@@ -336,6 +336,7 @@ var ifConfigs = []ifConfig{
 		"become_daemon(60, check_mail)", "check_mail()",
 	}},
 	{file: "snooze-folders.lua", subst: tlsAccount("'imap.snooze.example'", "'sleepy'", "'zzz'", "")},
+	{file: "list-id-folders.lua", subst: plainAccount("'imap.lists.example'", "'ann'", "'pw'"), unordered: true},
 	{file: "api-corners.lua", subst: plainAccount("'imap.example.com'", "'me'", "'pw'"), probe: true},
 	{file: "api-moves.lua", subst: append(plainAccount("'imap.example.com'", "'me'", "'pw'"),
 		"username = 'bob'", "username = '{USER2}'", "password = 'pw2'", "password = '{PASS2}'"), probe: true},
