@@ -160,33 +160,11 @@ func codeOnly(src []byte) []byte {
 			}
 		}
 	}
-	// longBracket returns the level of a [[ or [==[ at i, or -1.
-	longBracket := func(i int) int {
-		if i >= len(src) || src[i] != '[' {
-			return -1
-		}
-		j := i + 1
-		for j < len(src) && src[j] == '=' {
-			j++
-		}
-		if j < len(src) && src[j] == '[' {
-			return j - i - 1
-		}
-		return -1
-	}
-	closeLong := func(i, level int) int {
-		end := "]" + strings.Repeat("=", level) + "]"
-		k := bytes.Index(src[i:], []byte(end))
-		if k < 0 {
-			return len(src)
-		}
-		return i + k + len(end)
-	}
 	for i := 0; i < len(src); {
 		switch {
 		case bytes.HasPrefix(src[i:], []byte("--")):
-			if lvl := longBracket(i + 2); lvl >= 0 {
-				end := closeLong(i+2, lvl)
+			if lvl := longLevel(src, i+2); lvl >= 0 {
+				end := longEnd(src, i+2, lvl)
 				blank(i, end)
 				i = end
 				continue
@@ -208,8 +186,8 @@ func codeOnly(src []byte) []byte {
 			}
 			blank(i+1, j)
 			i = j + 1
-		case src[i] == '[' && longBracket(i) >= 0:
-			end := closeLong(i, longBracket(i))
+		case longLevel(src, i) >= 0:
+			end := longEnd(src, i, longLevel(src, i))
 			blank(i, end)
 			i = end
 		default:

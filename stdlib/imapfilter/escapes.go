@@ -57,6 +57,9 @@ type scanner struct {
 
 // longLevel returns the level of a long bracket [[ or [==[ at i, or -1.
 func longLevel(src []byte, i int) int {
+	if i >= len(src) || src[i] != '[' {
+		return -1
+	}
 	j := i + 1
 	for j < len(src) && src[j] == '=' {
 		j++
@@ -67,14 +70,20 @@ func longLevel(src []byte, i int) int {
 	return -1
 }
 
+// longEnd returns where the long string or comment of level opened at
+// i ends: after its closing bracket, or at the end of src.
+func longEnd(src []byte, i, level int) int {
+	end := []byte("]" + strings.Repeat("=", level) + "]")
+	k := bytes.Index(src[i:], end)
+	if k < 0 {
+		return len(src)
+	}
+	return i + k + len(end)
+}
+
 // long skips a long string or comment body whose bracket is at s.i.
 func (s *scanner) long(level int) {
-	end := []byte("]" + strings.Repeat("=", level) + "]")
-	k := bytes.Index(s.src[s.i:], end)
-	stop := len(s.src)
-	if k >= 0 {
-		stop = s.i + k + len(end)
-	}
+	stop := longEnd(s.src, s.i, level)
 	s.line += bytes.Count(s.src[s.i:stop], []byte("\n"))
 	s.i = stop
 }
@@ -82,8 +91,8 @@ func (s *scanner) long(level int) {
 // comment skips a comment starting at s.i.
 func (s *scanner) comment() {
 	s.i += 2
-	if s.i < len(s.src) && s.src[s.i] == '[' && longLevel(s.src, s.i) >= 0 {
-		s.long(longLevel(s.src, s.i))
+	if lvl := longLevel(s.src, s.i); lvl >= 0 {
+		s.long(lvl)
 		return
 	}
 	for s.i < len(s.src) && s.src[s.i] != '\n' {
