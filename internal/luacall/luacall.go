@@ -2,6 +2,7 @@ package luacall
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 
@@ -139,6 +140,11 @@ func resume(L *lua.LState, body *lua.LFunction, args []lua.LValue) ([]lua.LValue
 	return values, nil
 }
 
+// callPosition is the position gopher-lua gives an error raised by a Go
+// function the chunk calls: the chunk's name and the line of chunkSrc
+// that calls f.
+var callPosition = fmt.Sprintf("%s:%d: ", ChunkName, strings.Count(chunkSrc[:strings.Index(chunkSrc, "f(...)")], "\n")+1)
+
 // errorValue is the Lua value of err: what the function raised. A Go
 // function called by pcall itself (pcall(error, "x"), pcall(assert, v))
 // raises its message without a position, as in Lua, where its caller is
@@ -148,7 +154,7 @@ func errorValue(err error) lua.LValue {
 	var api *lua.ApiError
 	if errors.As(err, &api) && api.Object != nil {
 		if s, ok := api.Object.(lua.LString); ok {
-			return lua.LString(strings.TrimPrefix(string(s), ChunkName+":3: "))
+			return lua.LString(strings.TrimPrefix(string(s), callPosition))
 		}
 		return api.Object
 	}

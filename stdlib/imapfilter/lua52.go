@@ -2,6 +2,7 @@ package imapfilter
 
 import (
 	"math"
+	"strconv"
 
 	lua "github.com/yuin/gopher-lua"
 
@@ -112,10 +113,8 @@ func where52(L *lua.LState, level int) string {
 		dbg.Source == luacall.ChunkName {
 		return ""
 	}
-	return dbg.Source + ":" + itoa(dbg.CurrentLine) + ": "
+	return dbg.Source + ":" + strconv.Itoa(dbg.CurrentLine) + ": "
 }
-
-func itoa(n int) string { return lua.LNumber(n).String() }
 
 // pairs52 returns pairs or ipairs of Lua 5.2: a table whose metatable has
 // the field meta is iterated by what meta returns.
